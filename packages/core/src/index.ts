@@ -1,0 +1,7 @@
+export * from './entities.ts';
+export * from './errors.ts';
+export * from './exception.ts';
+export * from './facts.ts';
+export * from './ids.ts';
+export * from './result.ts';
+export * from './tri.ts';
