@@ -1,0 +1,4 @@
+export { Accounting, type RequestCount, type ThrottleDecision } from './accounting.ts';
+export { type FaultDecision, type FaultOutcome, FaultPlan } from './faults.ts';
+export { combinePresets, isPresetName, PRESETS, type PresetName, preset } from './scenario/presets.ts';
+export * from './scenario/schema.ts';

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+const share = z.number().min(0).max(1);
+
+/** Entra ID conditional-access setups worth testing against; see presets.ts for what each one creates. */
+export const CA_PRESETS = [
+  'all_users_mfa_break_glass',
+  'report_only_trap',
+  'admins_only',
+  'legacy_auth_open',
+  'legacy_auth_blocked',
+  'phishing_resistant_admins',
+  'nested_groups',
+] as const;
+
+export const ENTRA_METHODS = [
+  'microsoftAuthenticatorPush',
+  'softwareOneTimePasscode',
+  'mobilePhone',
+  'email',
+  'fido2',
+  'windowsHelloForBusiness',
+  'passKeyDeviceBound',
+] as const;
+
+/** Directory roles by their names in the simulator; the Graph simulator maps them to Microsoft's template ids. */
+export const ENTRA_ROLES = [
+  'globalAdministrator',
+  'privilegedRoleAdministrator',
+  'securityAdministrator',
+  'conditionalAccessAdministrator',
+  'userAdministrator',
+  'exchangeAdministrator',
+  'helpdeskAdministrator',
+  'globalReader',
+] as const;
+
+export const entraDiagnosticSetting = z.object({
+  name: z.string().min(1),
+  /** Log categories exported: `AuditLogs`, `SignInLogs`, `NonInteractiveUserSignInLogs`, `ServicePrincipalSignInLogs`. */
+  categories: z.array(z.string()).default(['AuditLogs', 'SignInLogs', 'NonInteractiveUserSignInLogs']),
+  destination: z.enum(['log_analytics', 'storage', 'event_hub']).default('log_analytics'),
+  /** Retention of the Log Analytics workspace (or storage lifecycle) that receives them. */
+  retentionDays: z.number().int().positive().default(365),
+  /** Whether the destination sits in a subscription the tenant's own admins do not control. */
+  separateBoundary: z.boolean().default(true),
+});
+
+export const entraWorld = z.object({
+  /** The Entra tenant id (a GUID is not required by the simulator). */
+  tenantId: z.string().min(1),
+  domain: z.string().default('contoso.example'),
+  licence: z.enum(['free', 'p1', 'p2']).default('p1'),
+  /** Enabled member users, admins and break-glass accounts included. */
+  users: z.number().int().nonnegative(),
+  disabledUsers: z.number().int().nonnegative().default(0),
+  guests: z.number().int().nonnegative().default(0),
+  /** Members of each role, taken from the first users. */
+  admins: z.partialRecord(z.enum(ENTRA_ROLES), z.number().int().nonnegative()).default({ globalAdministrator: 2 }),
+  /** Break-glass accounts: Global Administrators excluded from every CA policy. */
+  breakGlass: z.number().int().nonnegative().default(2),
+  mfaRegisteredShare: share.default(0.95),
+  /** Share of admins with MFA registered (admins are usually better than the rest). */
+  adminMfaRegisteredShare: share.default(1),
+  /** Weights of the MFA methods a registered user has as their main method. */
+  methods: z
+    .partialRecord(z.enum(ENTRA_METHODS), z.number().nonnegative())
+    .default({ microsoftAuthenticatorPush: 0.7, softwareOneTimePasscode: 0.1, mobilePhone: 0.15, fido2: 0.05 }),
+  /** Share of admins whose main method is phishing-resistant (FIDO2, passkey or Windows Hello). */
+  adminPhishingResistantShare: share.default(0),
+  securityDefaults: z.boolean().default(false),
+  /** The conditional-access policies present, as a set of presets (empty: none). */
+  conditionalAccess: z.array(z.enum(CA_PRESETS)).default(['all_users_mfa_break_glass', 'legacy_auth_blocked']),
+  /** Entra diagnostic settings (Azure Resource Manager): where sign-in and audit logs are exported. */
+  diagnosticSettings: z.array(entraDiagnosticSetting).default([]),
+  /** Authentication methods the tenant allows that are weak or phishable. */
+  weakMethodsEnabled: z.object({ sms: z.boolean(), voice: z.boolean(), email: z.boolean() }).default({
+    sms: true,
+    voice: false,
+    email: false,
+  }),
+  /** Share of users who signed in within the last 30 days. */
+  recentSignInShare: share.default(0.9),
+});
+
+export const githubWorld = z.object({
+  org: z.string().min(1),
+  plan: z.enum(['free', 'team', 'enterprise']).default('team'),
+  /** Members, owners included. */
+  members: z.number().int().nonnegative(),
+  owners: z.number().int().nonnegative().default(2),
+  membersWithout2fa: z.number().int().nonnegative().default(0),
+  outsideCollaborators: z.number().int().nonnegative().default(0),
+  collaboratorsWithout2fa: z.number().int().nonnegative().default(0),
+  twoFactorRequired: z.boolean().default(true),
+  /** Whether the token the connector uses belongs to an org owner (non-owners see less). */
+  tokenIsOwner: z.boolean().default(true),
+  /** Enterprise Cloud only: an audit-log stream exists. */
+  auditLogStreaming: z.boolean().default(false),
+});
+
+export const gcpBucket = z.object({
+  id: z.string().min(1),
+  location: z.string().default('global'),
+  retentionDays: z.number().int().positive(),
+  locked: z.boolean().default(false),
+});
+
+export const gcpSink = z.object({
+  name: z.string().min(1),
+  /** e.g. `logging.googleapis.com/projects/p/locations/global/buckets/b`, `storage.googleapis.com/bucket`. */
+  destination: z.string().min(1),
+  filter: z.string().default(''),
+  disabled: z.boolean().default(false),
+  includeChildren: z.boolean().default(false),
+});
+
+export const gcpProject = z.object({
+  projectId: z.string().min(1),
+  /** Retention of the `_Default` bucket (30 unless changed). `_Required` is always 400 days, locked. */
+  defaultRetentionDays: z.number().int().positive().default(30),
+  buckets: z.array(gcpBucket).default([]),
+  sinks: z.array(gcpSink).default([]),
+  /** Data-access audit logs: on for all services, for some, or off (Google's default). */
+  dataAccess: z.enum(['all', 'partial', 'none']).default('none'),
+  dataAccessExemptions: z.array(z.string()).default([]),
+});
+
+export const gcpWorld = z.object({
+  organizationId: z.string().optional(),
+  organizationSinks: z.array(gcpSink).default([]),
+  projects: z.array(gcpProject).default([]),
+});
+
+export const faultSpec = z.object({
+  latencyMs: z.number().nonnegative().default(0),
+  jitterMs: z.number().nonnegative().default(0),
+  throttleShare: share.default(0),
+  serverErrorShare: share.default(0),
+  timeoutShare: share.default(0),
+  resetShare: share.default(0),
+  truncateShare: share.default(0),
+  /** After this many requests the access token is refused as expired (401 / UNAUTHENTICATED). */
+  tokenExpiresAfter: z.number().int().positive().optional(),
+  /** After this many requests the named permission is gone (403 / PERMISSION_DENIED on the endpoints needing it). */
+  revokePermission: z.object({ after: z.number().int().nonnegative(), permission: z.string() }).optional(),
+  /** Apply the providers' real throttles (on by default). */
+  realThrottles: z.boolean().default(true),
+});
+
+export const SIMULATORS = ['graph', 'github', 'gcp'] as const;
+export type SimulatorName = (typeof SIMULATORS)[number];
+
+export const tenantWorld = z.object({
+  /** The key a tenant is known by in the scenario and the accounting. */
+  name: z.string().min(1),
+  entra: entraWorld.optional(),
+  github: githubWorld.optional(),
+  gcp: gcpWorld.optional(),
+  faults: z.partialRecord(z.enum(SIMULATORS), faultSpec).default({}),
+});
+
+export const scenario = z.object({
+  name: z.string().default('custom'),
+  seed: z.number().int().default(1),
+  /** The moment the world is generated at; sign-in dates count back from it. Defaults to the start time. */
+  now: z.iso.datetime({ offset: true }).optional(),
+  tenants: z.array(tenantWorld).min(1),
+  faults: z.partialRecord(z.enum(SIMULATORS), faultSpec).default({}),
+});
+
+export type EntraWorld = z.infer<typeof entraWorld>;
+export type GithubWorld = z.infer<typeof githubWorld>;
+export type GcpWorld = z.infer<typeof gcpWorld>;
+export type GcpProject = z.infer<typeof gcpProject>;
+export type GcpSink = z.infer<typeof gcpSink>;
+export type FaultSpec = z.infer<typeof faultSpec>;
+export type TenantWorld = z.infer<typeof tenantWorld>;
+export type Scenario = z.infer<typeof scenario>;
+export type ScenarioInput = z.input<typeof scenario>;
+export type CaPreset = (typeof CA_PRESETS)[number];

@@ -1,0 +1,5 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: { name: 'simulators', env: { METADATA_SERVER_DETECTION: 'none' }, testTimeout: 30_000, hookTimeout: 30_000 },
+});
