@@ -1,0 +1,73 @@
+import type { Fact, Provider } from '@evident/core';
+import type { z } from 'zod';
+import type { RateLimiter } from './limiter.ts';
+
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface Progress {
+  connection: string;
+  /** What is being read now, e.g. `users`. */
+  phase: string;
+  pages: number;
+  facts: number;
+  gaps: number;
+  /** Times the provider throttled us and we waited. */
+  throttleWaits: number;
+  waitedMs: number;
+}
+
+/** What a connection must be granted, shown to the user when connecting and checked by `check`. */
+export interface PermissionSpec {
+  name: string;
+  kind: 'permission' | 'licence' | 'role';
+  /** What it unlocks, in words. */
+  why: string;
+  /** Without it the connector still works, with gaps. */
+  optional?: boolean;
+}
+
+export interface ConnectorContext<C, S> {
+  /** The connection's id, or its name in a one-shot assessment; stamped on every fact. */
+  connection: string;
+  config: C;
+  secret: S;
+  signal: AbortSignal;
+  logger: Logger;
+  limiter: RateLimiter;
+  progress(update: Progress): void;
+  now(): Date;
+}
+
+export interface CheckItem {
+  name: string;
+  kind: PermissionSpec['kind'];
+  status: 'granted' | 'missing' | 'unknown';
+  message: string;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  items: CheckItem[];
+}
+
+export interface Connector<C, S> {
+  kind: Provider;
+  /** Validated before use; each connector documents its keys, `endpoints` included. */
+  config: z.ZodType<C>;
+  secret: z.ZodType<S>;
+  permissions: PermissionSpec[];
+  check(ctx: ConnectorContext<C, S>): Promise<CheckResult>;
+  /** Facts and gaps, streamed page by page; never the whole account in memory. */
+  collect(ctx: ConnectorContext<C, S>): AsyncIterable<Fact>;
+}
+
+/** A connector with its config and secret types erased, for registries that hold several kinds. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry validates config and secret with the connector's own schemas
+export type AnyConnector = Connector<any, any>;

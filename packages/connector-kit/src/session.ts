@@ -1,0 +1,106 @@
+import type { Fact, GapFact, Provider } from '@evident/core';
+import type { ConnectorContext, Progress } from './contract.ts';
+import { asConnectorError, type ConnectorError, remedyFor } from './errors.ts';
+import { type RetryOptions, withRetry } from './retry.ts';
+
+export interface SectionSpec {
+  /** What is being read, for progress lines. */
+  phase: string;
+  /** The API call(s) the facts come from, for the evidence trail. */
+  source: string;
+  /** The evidence a failure leaves missing (gap vocabulary: `identity`, `identity.privileged`, `logSource.sign_in`…). */
+  covers: string[];
+}
+
+/**
+ * One collection's bookkeeping: progress counters, the retry policy with throttle accounting, and the rule that a
+ * failed section becomes a gap instead of failing the whole collection. After an authentication failure the
+ * remaining sections are not attempted; each still yields its gap, so every control that needed them says why.
+ */
+export class CollectionSession<C, S> {
+  readonly progress: Progress;
+  private authFailure: ConnectorError | undefined;
+
+  constructor(
+    private readonly ctx: ConnectorContext<C, S>,
+    private readonly provider: Provider,
+    private readonly classify: (error: unknown) => ConnectorError = asConnectorError,
+  ) {
+    this.progress = {
+      connection: ctx.connection,
+      phase: 'starting',
+      pages: 0,
+      facts: 0,
+      gaps: 0,
+      throttleWaits: 0,
+      waitedMs: 0,
+    };
+  }
+
+  get authFailed(): boolean {
+    return this.authFailure !== undefined;
+  }
+
+  /** Counts one page read and reports progress. */
+  page(): void {
+    this.progress.pages++;
+    this.ctx.progress({ ...this.progress });
+  }
+
+  /** A provider call under the connection's limiter and the retry policy. */
+  call<T>(fn: () => Promise<T>, options: Omit<RetryOptions, 'signal' | 'classify' | 'onWait'> = {}): Promise<T> {
+    return withRetry(() => this.ctx.limiter.schedule(fn, this.ctx.signal), {
+      ...options,
+      signal: this.ctx.signal,
+      classify: this.classify,
+      onWait: (ms) => this.waited(ms),
+    });
+  }
+
+  /** Records a wait the SDK did on its own (e.g. its retry middleware honouring Retry-After). */
+  waited(ms: number): void {
+    this.progress.throttleWaits++;
+    this.progress.waitedMs += ms;
+    this.ctx.progress({ ...this.progress });
+  }
+
+  /** Runs one section; its facts pass through, and its failure becomes a gap covering what it would have read. */
+  async *section(spec: SectionSpec, body: () => AsyncIterable<Fact>): AsyncGenerator<Fact> {
+    this.progress.phase = spec.phase;
+    this.ctx.progress({ ...this.progress });
+    if (this.authFailure) {
+      yield this.gap(spec, this.authFailure);
+      return;
+    }
+    try {
+      for await (const fact of body()) {
+        if (fact.type === 'gap') this.progress.gaps++;
+        else this.progress.facts++;
+        yield fact;
+      }
+    } catch (raw) {
+      if (this.ctx.signal.aborted) throw raw;
+      const error = this.classify(raw);
+      if (error.code === 'auth_failed') this.authFailure = error;
+      this.ctx.logger.warn('section failed', { phase: spec.phase, code: error.code, message: error.message });
+      yield this.gap(spec, error);
+    }
+  }
+
+  gap(spec: Pick<SectionSpec, 'source' | 'covers'>, error: ConnectorError): GapFact {
+    this.progress.gaps++;
+    return {
+      type: 'gap',
+      connection: this.ctx.connection,
+      provider: this.provider,
+      source: spec.source,
+      observedAt: this.ctx.now().toISOString(),
+      code: error.code,
+      covers: spec.covers,
+      message: error.message,
+      remedy: remedyFor(error),
+      ...(error.details.permission ? { permission: error.details.permission } : {}),
+      ...(error.details.licence ? { licence: error.details.licence } : {}),
+    };
+  }
+}
