@@ -9,7 +9,7 @@ export interface SectionSpec {
   /** The API call(s) the facts come from, for the evidence trail. */
   source: string;
   /** The evidence a failure leaves missing (gap vocabulary: `identity`, `identity.privileged`, `logSource.sign_in`…). */
-  covers: string[];
+  covers: readonly string[];
 }
 
 /**
@@ -64,8 +64,11 @@ export class CollectionSession<C, S> {
     this.ctx.progress({ ...this.progress });
   }
 
-  /** Runs one section; its facts pass through, and its failure becomes a gap covering what it would have read. */
-  async *section(spec: SectionSpec, body: () => AsyncIterable<Fact>): AsyncGenerator<Fact> {
+  /**
+   * Runs one section; its facts pass through, and its failure becomes a gap covering what it would have read. A
+   * section that only gathers what later ones need returns a promise instead of facts.
+   */
+  async *section(spec: SectionSpec, body: () => AsyncIterable<Fact> | Promise<void>): AsyncGenerator<Fact> {
     this.progress.phase = spec.phase;
     this.ctx.progress({ ...this.progress });
     if (this.authFailure) {
@@ -73,7 +76,12 @@ export class CollectionSession<C, S> {
       return;
     }
     try {
-      for await (const fact of body()) {
+      const out = body();
+      if (out instanceof Promise) {
+        await out;
+        return;
+      }
+      for await (const fact of out) {
         if (fact.type === 'gap') this.progress.gaps++;
         else this.progress.facts++;
         yield fact;
@@ -96,7 +104,7 @@ export class CollectionSession<C, S> {
       source: spec.source,
       observedAt: this.ctx.now().toISOString(),
       code: error.code,
-      covers: spec.covers,
+      covers: [...spec.covers],
       message: error.message,
       remedy: remedyFor(error),
       ...(error.details.permission ? { permission: error.details.permission } : {}),

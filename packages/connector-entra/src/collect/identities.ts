@@ -1,0 +1,141 @@
+import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
+import type { Fact, IdentityFact, Tri } from '@evident/core';
+import type { EntraConfig, EntraSecret } from '../config.ts';
+import { resolveEnforcement } from '../enforcement/resolve.ts';
+import { pages } from '../graph-pages.ts';
+import { PHISHING_RESISTANT_METHODS, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import type { Run } from './state.ts';
+
+type Session = CollectionSession<EntraConfig, EntraSecret>;
+
+const REGISTRATION = '/reports/authenticationMethods/userRegistrationDetails';
+const EMPTY = new Set<string>();
+
+export interface Person {
+  id: string;
+  upn: string;
+  guest: boolean;
+  /** From the registration report; `undefined` where the report could not be read. */
+  isAdmin?: boolean;
+  mfaRegistered: Tri;
+  methods: string[];
+}
+
+/** The home domain of a UPN; for a B2B guest (`alice_msp.example#EXT#@tenant…`) the domain it was invited from. */
+export function homeDomain(upn: string): string {
+  const ext = upn.indexOf('#EXT#');
+  if (ext > 0) {
+    const local = upn.slice(0, ext);
+    return local.slice(local.lastIndexOf('_') + 1).toLowerCase();
+  }
+  return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
+}
+
+export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'stamp'>, source: string): IdentityFact {
+  const { config } = run.ctx;
+  const { state } = run;
+  const roles = state.rolesOf?.get(person.id) ?? EMPTY;
+  const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
+  const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
+  const breakGlass = config.breakGlass.some((b) => b.toLowerCase() === person.upn.toLowerCase() || b === person.id);
+  const enforcement = resolveEnforcement(
+    {
+      id: person.id,
+      guest: person.guest,
+      groups: state.groupsOf.get(person.id) ?? EMPTY,
+      roles,
+      mfaRegistered: person.mfaRegistered,
+    },
+    { securityDefaults: state.securityDefaults, policies: state.policies },
+  );
+  const mspDomains = config.mspDomains?.map((d) => d.toLowerCase());
+  return {
+    type: 'identity',
+    ...run.stamp,
+    source,
+    subject: person.id,
+    name: person.upn,
+    kind: breakGlass ? 'break_glass' : person.guest ? 'guest' : 'human',
+    enabled: true,
+    external: person.guest,
+    mspPrincipal: mspDomains ? mspDomains.includes(homeDomain(person.upn)) : 'unknown',
+    privileged,
+    roles: privilegedRoles.map(roleName).sort(),
+    mfaRegistered: person.mfaRegistered,
+    methods: person.methods,
+    phishingResistantRegistered:
+      person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some((m) => PHISHING_RESISTANT_METHODS.has(m)),
+    mfaEnforced: enforcement.mfaEnforced,
+    enforcementSource: enforcement.source,
+    enforcementReason: enforcement.reason,
+    enforcementDetail: enforcement.detail,
+    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    lastSignIn: 'unknown',
+  };
+}
+
+interface Registration {
+  id: string;
+  userPrincipalName: string;
+  userType?: string;
+  isAdmin?: boolean;
+  isMfaRegistered?: boolean;
+  methodsRegistered?: string[];
+}
+
+interface User {
+  id: string;
+  userPrincipalName: string;
+  userType?: string;
+  accountEnabled?: boolean;
+}
+
+/**
+ * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 the
+ * report is closed, so users come from `/users` with registration unknown, and a gap says why.
+ */
+export async function* identities(run: Run, session: Session): AsyncGenerator<Fact> {
+  try {
+    for await (const page of pages<Registration, EntraConfig, EntraSecret>(
+      session,
+      run.graph,
+      REGISTRATION,
+      'AuditLog.Read.All',
+      {
+        $select: 'id,userPrincipalName,userType,isAdmin,isMfaRegistered,methodsRegistered',
+      },
+    )) {
+      for (const r of page) {
+        const person: Person = {
+          id: r.id,
+          upn: r.userPrincipalName,
+          guest: r.userType?.toLowerCase() === 'guest',
+          mfaRegistered: r.isMfaRegistered ?? 'unknown',
+          methods: r.methodsRegistered ?? [],
+          ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
+        };
+        yield toIdentity(person, run, `GET ${REGISTRATION}`);
+      }
+    }
+    return;
+  } catch (error) {
+    if (!(error instanceof ConnectorError && error.code === 'licence_required')) throw error;
+    yield session.gap({ source: `GET ${REGISTRATION}`, covers: ['identity.mfaRegistered'] }, error);
+  }
+  for await (const page of pages<User, EntraConfig, EntraSecret>(session, run.graph, '/users', 'User.Read.All', {
+    $select: 'id,userPrincipalName,userType,accountEnabled',
+    $top: '999',
+  })) {
+    for (const u of page) {
+      if (u.accountEnabled === false) continue;
+      const person: Person = {
+        id: u.id,
+        upn: u.userPrincipalName,
+        guest: u.userType?.toLowerCase() === 'guest',
+        mfaRegistered: 'unknown',
+        methods: [],
+      };
+      yield toIdentity(person, run, 'GET /users');
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { CollectionSession } from '@evident/connector-kit';
+import type { EntraConfig, EntraSecret } from '../config.ts';
+import { pages } from '../graph-pages.ts';
+import { PRIVILEGED_ROLES } from '../roles.ts';
+import type { Run } from './state.ts';
+
+type Session = CollectionSession<EntraConfig, EntraSecret>;
+
+function add(map: Map<string, Set<string>>, user: string, value: string) {
+  let set = map.get(user);
+  if (!set) {
+    set = new Set();
+    map.set(user, set);
+  }
+  set.add(value);
+}
+
+interface Member {
+  '@odata.type'?: string;
+  id: string;
+}
+
+async function* usersIn(run: Run, session: Session, groupId: string): AsyncGenerator<string> {
+  for await (const page of pages<Member, EntraConfig, EntraSecret>(
+    session,
+    run.graph,
+    `/groups/${encodeURIComponent(groupId)}/transitiveMembers`,
+    'GroupMember.Read.All',
+    { $select: 'id' },
+  )) {
+    for (const m of page) if (!m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user') yield m.id;
+  }
+}
+
+/** Members of the groups that some policy names, transitively: nobody else's groups are fetched. */
+export async function policyGroups(run: Run, session: Session): Promise<void> {
+  const named = new Set<string>();
+  for (const p of run.state.policies ?? []) {
+    const u = p.conditions.users;
+    for (const g of [...(u?.includeGroups ?? []), ...(u?.excludeGroups ?? [])]) named.add(g);
+  }
+  for (const group of named) {
+    for await (const user of usersIn(run, session, group)) add(run.state.groupsOf, user, group);
+  }
+}
+
+interface Assignment {
+  principalId: string;
+  roleDefinitionId: string;
+  principal?: Member;
+}
+
+/** Holders of the privileged roles and of any role a policy names, through role-assignable groups too. */
+export async function roleHolders(run: Run, session: Session): Promise<void> {
+  const roles = new Set(Object.keys(PRIVILEGED_ROLES));
+  for (const p of run.state.policies ?? []) {
+    const u = p.conditions.users;
+    for (const r of [...(u?.includeRoles ?? []), ...(u?.excludeRoles ?? [])]) roles.add(r);
+  }
+  const rolesOf = new Map<string, Set<string>>();
+  for (const role of roles) {
+    for await (const page of pages<Assignment, EntraConfig, EntraSecret>(
+      session,
+      run.graph,
+      '/roleManagement/directory/roleAssignments',
+      'RoleManagement.Read.Directory',
+      { $filter: `roleDefinitionId eq '${role}'`, $expand: 'principal' },
+    )) {
+      for (const a of page) {
+        const type = a.principal?.['@odata.type'];
+        if (type === '#microsoft.graph.group') {
+          for await (const user of usersIn(run, session, a.principalId)) add(rolesOf, user, role);
+        } else if (!type || type === '#microsoft.graph.user') add(rolesOf, a.principalId, role);
+      }
+    }
+  }
+  run.state.rolesOf = rolesOf;
+}

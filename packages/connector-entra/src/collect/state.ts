@@ -1,0 +1,27 @@
+import type { ConnectorContext } from '@evident/connector-kit';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { EntraClients } from '../client.ts';
+import type { EntraConfig, EntraSecret } from '../config.ts';
+import type { CaPolicy } from '../enforcement/policy.ts';
+
+export type Licence = 'free' | 'p1' | 'p2' | 'unknown';
+
+/** What earlier sections learned that later ones need, kept small: no per-user data but group and role members. */
+export interface TenantState {
+  licence: Licence;
+  securityDefaults: boolean | 'unknown';
+  /** `undefined` when they could not be read; empty when the tenant has none (or cannot have any without P1). */
+  policies: CaPolicy[] | undefined;
+  /** user id → ids of the policy-named groups they belong to, transitively. */
+  groupsOf: Map<string, Set<string>>;
+  /** user id → role template ids held, directly or through a group. `undefined` when roles could not be read. */
+  rolesOf: Map<string, Set<string>> | undefined;
+}
+
+export interface Run {
+  ctx: ConnectorContext<EntraConfig, EntraSecret>;
+  clients: EntraClients;
+  graph: Client;
+  state: TenantState;
+  stamp: { connection: string; provider: 'entra'; observedAt: string };
+}

@@ -1,0 +1,86 @@
+import type { CollectionSession } from '@evident/connector-kit';
+import type { Fact } from '@evident/core';
+import type { EntraConfig, EntraSecret } from '../config.ts';
+import { getOne } from '../graph-pages.ts';
+import type { Licence, Run } from './state.ts';
+
+type Session = CollectionSession<EntraConfig, EntraSecret>;
+
+interface Sku {
+  skuPartNumber?: string;
+  capabilityStatus?: string;
+  servicePlans?: { servicePlanName?: string; provisioningStatus?: string }[];
+}
+
+export function licenceOf(skus: Sku[]): Exclude<Licence, 'unknown'> {
+  const plans = new Set(
+    skus
+      .filter((s) => s.capabilityStatus !== 'Suspended' && s.capabilityStatus !== 'Deleted')
+      .flatMap((s) => (s.servicePlans ?? []).map((p) => p.servicePlanName)),
+  );
+  if (plans.has('AAD_PREMIUM_P2')) return 'p2';
+  if (plans.has('AAD_PREMIUM')) return 'p1';
+  return 'free';
+}
+
+export async function* licence(run: Run, session: Session): AsyncGenerator<Fact> {
+  const source = 'GET /subscribedSkus';
+  const skus = await getOne<{ value?: Sku[] }, EntraConfig, EntraSecret>(
+    session,
+    run.graph,
+    '/subscribedSkus',
+    'Organization.Read.All',
+  );
+  run.state.licence = licenceOf(skus.value ?? []);
+  yield {
+    type: 'setting',
+    ...run.stamp,
+    source,
+    subject: 'entra.licence',
+    scope: run.ctx.config.tenantId,
+    value: run.state.licence,
+  };
+}
+
+export async function* securityDefaults(run: Run, session: Session): AsyncGenerator<Fact> {
+  const source = 'GET /policies/identitySecurityDefaultsEnforcementPolicy';
+  const policy = await getOne<{ isEnabled?: boolean }, EntraConfig, EntraSecret>(
+    session,
+    run.graph,
+    '/policies/identitySecurityDefaultsEnforcementPolicy',
+    'Policy.Read.All',
+  );
+  run.state.securityDefaults = policy.isEnabled === true;
+  const scope = run.ctx.config.tenantId;
+  yield {
+    type: 'setting',
+    ...run.stamp,
+    source,
+    subject: 'entra.security_defaults',
+    scope,
+    value: policy.isEnabled === true,
+  };
+}
+
+const WEAK = { Sms: 'sms', Voice: 'voice', Email: 'email' } as Record<string, string>;
+
+export async function* authenticationMethods(run: Run, session: Session): AsyncGenerator<Fact> {
+  const source = 'GET /policies/authenticationMethodsPolicy';
+  const policy = await getOne<
+    { authenticationMethodConfigurations?: { id?: string; state?: string }[] },
+    EntraConfig,
+    EntraSecret
+  >(session, run.graph, '/policies/authenticationMethodsPolicy', 'Policy.Read.AuthenticationMethod');
+  const weak = (policy.authenticationMethodConfigurations ?? [])
+    .filter((c) => c.state === 'enabled' && c.id && WEAK[c.id])
+    .map((c) => WEAK[c.id!]!)
+    .sort();
+  yield {
+    type: 'setting',
+    ...run.stamp,
+    source,
+    subject: 'entra.weak_methods',
+    scope: run.ctx.config.tenantId,
+    value: weak.join(','),
+  };
+}
