@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { type GrpcFailure, invalidArgument } from './errors.ts';
+import { CONFIG_SERVICE, FOLDERS, ORGANIZATIONS, PROJECTS } from './protos.ts';
+import type { GcpResource, GcpWorldView } from './world-view.ts';
+
+export type QuotaName = 'logging' | 'resourceManager';
+
+interface RpcSpec<Q> {
+  service: string;
+  method: string;
+  request: z.ZodType<Q>;
+  /** The resource name the call is about, or an error message when the request names none. */
+  target(req: Q): string | { invalid: string };
+  permission: string;
+  quota: QuotaName;
+  /** Unknown resources: Cloud Logging answers NOT_FOUND; Resource Manager never confirms and says PERMISSION_DENIED. */
+  missing: 'not_found' | 'permission_denied';
+  serve(req: Q, resource: GcpResource, world: GcpWorldView): object | GrpcFailure;
+}
+
+/** A call whose request has been read: the resource it names and how to answer it. */
+export interface BoundCall {
+  target: string | { invalid: string };
+  serve(resource: GcpResource, world: GcpWorldView): object | GrpcFailure;
+}
+
+/** One unary RPC: which resource (and so which tenant) a request names, and what it answers. */
+export interface Rpc extends Pick<RpcSpec<unknown>, 'service' | 'method' | 'permission' | 'quota' | 'missing'> {
+  /** `ConfigServiceV2.ListBuckets`: how the accounting names it. */
+  endpoint: string;
+  bind(request: unknown): BoundCall | GrpcFailure;
+}
+
+function rpc<Q>(spec: RpcSpec<Q>): Rpc {
+  const { service, method, permission, quota, missing } = spec;
+  return {
+    service,
+    method,
+    endpoint: `${service.split('.').pop()}.${method}`,
+    permission,
+    quota,
+    missing,
+    bind: (request) => {
+      const q = spec.request.safeParse(request);
+      if (!q.success) return invalidArgument(`Invalid ${method} request: ${q.error.issues[0]?.message ?? 'malformed'}`);
+      return { target: spec.target(q.data), serve: (resource, world) => spec.serve(q.data, resource, world) };
+    },
+  };
+}
+
+const listRequest = z.object({
+  parent: z.string(),
+  pageToken: z.string().default(''),
+  pageSize: z.number().int().default(0),
+});
+type ListRequest = z.infer<typeof listRequest>;
+
+/** Page tokens carry the parent they were issued for, so a token cannot be replayed against another list. */
+function page<T>(req: ListRequest, items: T[], key: string): Record<string, unknown> | GrpcFailure {
+  let offset = 0;
+  if (req.pageToken !== '') {
+    const [parent, at] = Buffer.from(req.pageToken, 'base64url').toString().split('\n');
+    offset = Number(at);
+    if (parent !== req.parent || !Number.isInteger(offset) || offset < 0) return invalidArgument('Invalid page token.');
+  }
+  const size = req.pageSize > 0 ? Math.min(req.pageSize, 1_000) : 50;
+  const end = offset + size;
+  const nextPageToken = end < items.length ? Buffer.from(`${req.parent}\n${end}`).toString('base64url') : '';
+  return { [key]: items.slice(offset, end), nextPageToken };
+}
+
+const PARENT = /^((?:projects|folders|organizations|billingAccounts)\/[^/]+)$/;
+const BUCKET_PARENT = /^((?:projects|folders|organizations|billingAccounts)\/[^/]+)\/locations\/([^/]+)$/;
+
+const listBuckets = rpc<ListRequest>({
+  service: CONFIG_SERVICE,
+  method: 'ListBuckets',
+  request: listRequest,
+  target: (req) => BUCKET_PARENT.exec(req.parent)?.[1] ?? { invalid: `Invalid parent: "${req.parent}"` },
+  permission: 'logging.buckets.list',
+  quota: 'logging',
+  missing: 'not_found',
+  serve: (req, r) => {
+    const location = BUCKET_PARENT.exec(req.parent)?.[2];
+    const buckets = r.buckets.filter((b) => location === '-' || b.name.includes(`/locations/${location}/`));
+    return page(req, buckets, 'buckets');
+  },
+});
+
+const listSinks = rpc<ListRequest>({
+  service: CONFIG_SERVICE,
+  method: 'ListSinks',
+  request: listRequest,
+  target: (req) => PARENT.exec(req.parent)?.[1] ?? { invalid: `Invalid parent: "${req.parent}"` },
+  permission: 'logging.sinks.list',
+  quota: 'logging',
+  missing: 'not_found',
+  serve: (req, r) => page(req, r.sinks, 'sinks'),
+});
+
+const iamRequest = z.object({ resource: z.string() });
+const getIamPolicy = (service: string, kind: string) =>
+  rpc<z.infer<typeof iamRequest>>({
+    service,
+    method: 'GetIamPolicy',
+    request: iamRequest,
+    target: (req) => req.resource,
+    permission: `resourcemanager.${kind}.getIamPolicy`,
+    quota: 'resourceManager',
+    missing: 'permission_denied',
+    serve: (_req, r) => r.policy,
+  });
+
+function projectMessage(r: GcpResource) {
+  const p = r.project!;
+  return {
+    name: p.name,
+    parent: p.parent,
+    projectId: p.projectId,
+    state: 'ACTIVE',
+    displayName: p.projectId,
+    createTime: p.createTime,
+    updateTime: p.createTime,
+    etag: `W/"${p.projectNumber.slice(-8)}"`,
+    labels: {},
+  };
+}
+
+const getProject = rpc<{ name: string }>({
+  service: PROJECTS,
+  method: 'GetProject',
+  request: z.object({ name: z.string() }),
+  target: (req) => req.name,
+  permission: 'resourcemanager.projects.get',
+  quota: 'resourceManager',
+  missing: 'permission_denied',
+  serve: (_req, r) => (r.kind === 'project' ? projectMessage(r) : invalidArgument(`${r.name} is not a project`)),
+});
+
+const listProjects = rpc<ListRequest>({
+  service: PROJECTS,
+  method: 'ListProjects',
+  request: listRequest,
+  target: (req) =>
+    /^(organizations|folders)\/[^/]+$/.test(req.parent)
+      ? req.parent
+      : { invalid: 'parent must be organizations/* or folders/*' },
+  permission: 'resourcemanager.projects.list',
+  quota: 'resourceManager',
+  missing: 'permission_denied',
+  serve: (req, r, world) => {
+    const children = world.resources.filter((c) => c.project?.parent === r.name).map(projectMessage);
+    return page(req, children, 'projects');
+  },
+});
+
+export const RPCS: Rpc[] = [
+  listBuckets,
+  listSinks,
+  getIamPolicy(PROJECTS, 'projects'),
+  getIamPolicy(FOLDERS, 'folders'),
+  getIamPolicy(ORGANIZATIONS, 'organizations'),
+  getProject,
+  listProjects,
+];
+
+/** The IAM permission each RPC needs, by endpoint: what `FaultSpec.revokePermission` takes away. */
+export const GCP_PERMISSIONS: Record<string, string> = Object.fromEntries(RPCS.map((r) => [r.endpoint, r.permission]));

@@ -1,0 +1,112 @@
+import {
+  Server,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  status,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { Accounting } from '../accounting.ts';
+import { FaultPlan } from '../faults.ts';
+import { type Scenario, type ScenarioInput, scenario as scenarioSchema } from '../scenario/schema.ts';
+import { answer, type GcpState, type Owned } from './answer.ts';
+import { grpcFailure, isFailure } from './errors.ts';
+import { loadServices, withoutDefaults } from './protos.ts';
+import { type GcpQuotaOptions, MinuteQuota, quotaRules } from './quota.ts';
+import { RPCS } from './rpcs.ts';
+import { gcpWorldView } from './world-view.ts';
+
+export class GcpScenarioError extends Error {}
+
+export interface GcpSimulatorOptions {
+  /** Loopback only; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  port?: number;
+  accounting?: Accounting;
+  /** Clock in epoch milliseconds for the per-minute quotas. */
+  now?: () => number;
+  quotas?: GcpQuotaOptions;
+}
+
+export interface GcpSimulator {
+  /** `127.0.0.1:PORT`, for a raw gRPC client; the Google clients take `apiEndpoint: '127.0.0.1'` and `port`. */
+  address: string;
+  port: number;
+  faults: FaultPlan;
+  accounting: Accounting;
+  close(): Promise<void>;
+}
+
+function owners(sc: Scenario): Map<string, Owned> {
+  const out = new Map<string, Owned>();
+  for (const t of sc.tenants) {
+    if (!t.gcp) continue;
+    const world = gcpWorldView(t.gcp, sc.seed);
+    for (const resource of world.resources) {
+      for (const name of [resource.name, ...resource.aliases]) {
+        if (out.has(name)) throw new GcpScenarioError(`${name} appears in two tenants`);
+        out.set(name, { tenant: t.name, resource, world });
+      }
+    }
+  }
+  return out;
+}
+
+function implementation(state: GcpState, serviceName: string): UntypedServiceImplementation {
+  const impl: UntypedServiceImplementation = {};
+  for (const rpc of RPCS.filter((r) => r.service === serviceName)) {
+    impl[rpc.method] = (call: ServerUnaryCall<unknown, object>, callback: sendUnaryData<object>) => {
+      answer(state, rpc, call.request)
+        .then(({ tenant, reply }) => {
+          state.accounting.request('gcp', tenant, rpc.endpoint, reply !== 'hang' && !isFailure(reply));
+          if (reply === 'hang') return;
+          if (isFailure(reply)) callback(reply);
+          else callback(null, withoutDefaults(reply));
+        })
+        .catch((e: unknown) =>
+          callback(grpcFailure(status.INTERNAL, e instanceof Error ? e.message : 'internal error')),
+        );
+    };
+  }
+  return impl;
+}
+
+/** Serves a scenario's GCP worlds over gRPC as Cloud Logging's config API and Resource Manager v3. */
+export async function startGcpSimulator(
+  input: Scenario | ScenarioInput,
+  opts: GcpSimulatorOptions = {},
+): Promise<GcpSimulator> {
+  const sc = scenarioSchema.parse(input);
+  const faults = new FaultPlan('gcp', sc.seed, sc.faults.gcp);
+  for (const t of sc.tenants) if (t.faults.gcp) faults.set(t.name, t.faults.gcp);
+  const rules = quotaRules(opts.quotas ?? {});
+  const closing = new AbortController();
+  const state: GcpState = {
+    owners: owners(sc),
+    faults,
+    accounting: opts.accounting ?? new Accounting(),
+    quotas: { logging: new MinuteQuota(rules.logging), resourceManager: new MinuteQuota(rules.resourceManager) },
+    clock: opts.now ?? Date.now,
+    closing: closing.signal,
+  };
+
+  const server = new Server();
+  for (const [name, definition] of Object.entries(loadServices()))
+    server.addService(definition, implementation(state, name));
+  const host = opts.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${opts.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
+  });
+  return {
+    address: `${host}:${port}`,
+    port,
+    faults,
+    accounting: state.accounting,
+    close: async () => {
+      closing.abort();
+      server.forceShutdown();
+    },
+  };
+}

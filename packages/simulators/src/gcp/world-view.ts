@@ -1,0 +1,184 @@
+import { below, guid } from '../rng.ts';
+import type { GcpProject, GcpSink, GcpWorld } from '../scenario/schema.ts';
+
+export interface Timestamp {
+  seconds: number;
+  nanos: number;
+}
+
+/** `google.logging.v2.LogBucket`, enums by name. */
+export interface LogBucket {
+  name: string;
+  description: string;
+  retentionDays: number;
+  locked: boolean;
+  lifecycleState: 'ACTIVE';
+  analyticsEnabled: boolean;
+  createTime?: Timestamp;
+  updateTime?: Timestamp;
+}
+
+/** `google.logging.v2.LogSink`; `name` is the sink id, as the API returns it. */
+export interface LogSink {
+  name: string;
+  destination: string;
+  filter: string;
+  description: string;
+  disabled: boolean;
+  includeChildren: boolean;
+  writerIdentity: string;
+  createTime: Timestamp;
+  updateTime: Timestamp;
+}
+
+export type LogType = 'ADMIN_READ' | 'DATA_WRITE' | 'DATA_READ';
+
+/** `google.iam.v1.Policy` with its audit configs (the Data Access audit-log switches). */
+export interface IamPolicy {
+  version: number;
+  bindings: { role: string; members: string[] }[];
+  auditConfigs: { service: string; auditLogConfigs: { logType: LogType; exemptedMembers: string[] }[] }[];
+  etag: Buffer;
+}
+
+export interface GcpResource {
+  /** `projects/<projectId>` or `organizations/<id>`: the name the world knows it by. */
+  name: string;
+  kind: 'project' | 'organization';
+  /** Other names that reach it, such as `projects/<projectNumber>`. */
+  aliases: string[];
+  /** Resource Manager's name for a project (`projects/<number>`) and its parent (`organizations/<id>` or empty). */
+  project?: { name: string; projectId: string; projectNumber: string; parent: string; createTime: Timestamp };
+  buckets: LogBucket[];
+  sinks: LogSink[];
+  policy: IamPolicy;
+}
+
+export interface GcpWorldView {
+  resources: GcpResource[];
+  /** Finds a resource by its name or an alias (`projects/<id>`, `projects/<number>`, `organizations/<id>`). */
+  find(name: string): GcpResource | undefined;
+}
+
+const REQUIRED_LOGS = ['activity', 'system_event', 'access_transparency'].flatMap((log) =>
+  ['cloudaudit', 'externalaudit'].map((s) => `LOG_ID("${s}.googleapis.com/${log}")`),
+);
+const READER = 'serviceAccount:evident-reader@evident-msp.iam.gserviceaccount.com';
+const ts = (day: number): Timestamp => ({ seconds: day * 86_400, nanos: 0 });
+
+function defaultBuckets(parent: string, defaultRetentionDays: number): LogBucket[] {
+  const bucket = (id: string, retentionDays: number, locked: boolean, description: string): LogBucket => ({
+    name: `${parent}/locations/global/buckets/${id}`,
+    description,
+    retentionDays,
+    locked,
+    lifecycleState: 'ACTIVE',
+    analyticsEnabled: false,
+  });
+  return [
+    bucket('_Default', defaultRetentionDays, false, 'Default bucket'),
+    bucket('_Required', 400, true, 'Audit bucket'),
+  ];
+}
+
+function defaultSinks(parent: string, created: Timestamp): LogSink[] {
+  const sink = (id: string, filter: string): LogSink => ({
+    name: id,
+    destination: `logging.googleapis.com/${parent}/locations/global/buckets/${id}`,
+    filter,
+    description: '',
+    disabled: false,
+    includeChildren: false,
+    writerIdentity: '',
+    createTime: created,
+    updateTime: created,
+  });
+  return [
+    sink('_Default', REQUIRED_LOGS.map((l) => `NOT ${l}`).join(' AND ')),
+    sink('_Required', REQUIRED_LOGS.join(' OR ')),
+  ];
+}
+
+function worldSink(s: GcpSink, writerIdentity: string, created: Timestamp): LogSink {
+  return { ...s, description: '', writerIdentity, createTime: created, updateTime: created };
+}
+
+function policy(dataAccess: GcpProject['dataAccess'], exempted: string[], seed: number, key: string): IamPolicy {
+  const config = (logType: LogType) => ({ logType, exemptedMembers: logType === 'ADMIN_READ' ? [] : exempted });
+  const auditConfigs =
+    dataAccess === 'all'
+      ? [{ service: 'allServices', auditLogConfigs: [config('ADMIN_READ'), config('DATA_READ'), config('DATA_WRITE')] }]
+      : dataAccess === 'partial'
+        ? [
+            { service: 'storage.googleapis.com', auditLogConfigs: [config('DATA_READ'), config('DATA_WRITE')] },
+            { service: 'cloudsql.googleapis.com', auditLogConfigs: [config('DATA_WRITE')] },
+          ]
+        : [];
+  return {
+    version: 1,
+    bindings: [
+      { role: 'roles/iam.securityReviewer', members: [READER] },
+      { role: 'roles/logging.viewer', members: [READER] },
+      { role: 'roles/owner', members: [`group:cloud-admins@${key.replace(/^.*\//, '')}.example`] },
+    ],
+    auditConfigs,
+    etag: Buffer.from(guid(seed, 'gcp-etag', key).replaceAll('-', '').slice(0, 16), 'hex'),
+  };
+}
+
+/**
+ * What a GCP world looks like through the Logging config API and Resource Manager: every project and the organization
+ * with their `_Required` (400 days, locked) and `_Default` buckets and sinks, the declared ones, and IAM audit configs.
+ */
+export function gcpWorldView(world: GcpWorld, seed: number): GcpWorldView {
+  const resources: GcpResource[] = [];
+  const orgName = world.organizationId === undefined ? undefined : `organizations/${world.organizationId}`;
+  for (const p of world.projects) {
+    const name = `projects/${p.projectId}`;
+    const projectNumber = String(100_000_000_000 + below(899_999_999_999, seed, 'gcp-project', p.projectId));
+    const created = ts(17_000 + below(2_500, seed, 'gcp-created', p.projectId));
+    const writer = `serviceAccount:service-${projectNumber}@gcp-sa-logging.iam.gserviceaccount.com`;
+    resources.push({
+      name,
+      kind: 'project',
+      aliases: [`projects/${projectNumber}`],
+      project: {
+        name: `projects/${projectNumber}`,
+        projectId: p.projectId,
+        projectNumber,
+        parent: orgName ?? '',
+        createTime: created,
+      },
+      buckets: [
+        ...defaultBuckets(name, p.defaultRetentionDays),
+        ...p.buckets.map((b) => ({
+          name: `${name}/locations/${b.location}/buckets/${b.id}`,
+          description: '',
+          retentionDays: b.retentionDays,
+          locked: b.locked,
+          lifecycleState: 'ACTIVE' as const,
+          analyticsEnabled: false,
+          createTime: created,
+          updateTime: created,
+        })),
+      ],
+      sinks: [...defaultSinks(name, created), ...p.sinks.map((s) => worldSink(s, writer, created))],
+      policy: policy(p.dataAccess, p.dataAccessExemptions, seed, name),
+    });
+  }
+  if (orgName !== undefined) {
+    const created = ts(16_000);
+    const writer = `serviceAccount:service-org-${world.organizationId}@gcp-sa-logging.iam.gserviceaccount.com`;
+    resources.push({
+      name: orgName,
+      kind: 'organization',
+      aliases: [],
+      buckets: defaultBuckets(orgName, 30),
+      sinks: [...defaultSinks(orgName, created), ...world.organizationSinks.map((s) => worldSink(s, writer, created))],
+      policy: policy('none', [], seed, orgName),
+    });
+  }
+  const index = new Map<string, GcpResource>();
+  for (const r of resources) for (const n of [r.name, ...r.aliases]) index.set(n, r);
+  return { resources, find: (name) => index.get(name) };
+}

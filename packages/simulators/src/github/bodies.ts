@@ -1,0 +1,151 @@
+import { type GithubOrgView, type GithubUser, githubNodeId } from './world.ts';
+
+/** A user as GitHub's `simple-user` (the item of member and collaborator lists). */
+export function simpleUser(user: Pick<GithubUser, 'login' | 'id'>, api: string) {
+  const url = `${api}/users/${user.login}`;
+  return {
+    login: user.login,
+    id: user.id,
+    node_id: githubNodeId('User', user.id),
+    avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+    gravatar_id: '',
+    url,
+    html_url: `https://github.com/${user.login}`,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
+    type: 'User',
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+/** The authenticated user (`GET /user`), with the private fields a token sees of its own account. */
+export function privateUser(user: GithubUser, createdAt: string, api: string) {
+  return {
+    ...simpleUser(user, api),
+    name: user.login.replaceAll('-', ' '),
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: createdAt,
+    updated_at: createdAt,
+    private_gists: 0,
+    total_private_repos: 0,
+    owned_private_repos: 0,
+    disk_usage: 0,
+    collaborators: 0,
+    two_factor_authentication: user.twoFactor === 'enabled',
+  };
+}
+
+const PLAN_NAMES = { free: 'free', team: 'team', enterprise: 'enterprise' } as const;
+
+/**
+ * An org as `organization-full`. Private fields (plan, 2FA requirement, billing) are filled in only for an owner;
+ * everyone else gets `two_factor_requirement_enabled: null`, which means "cannot see", not "off".
+ */
+export function organizationFull(org: GithubOrgView, api: string, asOwner: boolean) {
+  const base = `${api}/orgs/${org.login}`;
+  const w = org.world;
+  const repos = 12 + (org.id % 40);
+  const publicPart = {
+    login: org.login,
+    id: org.id,
+    node_id: org.nodeId,
+    url: base,
+    repos_url: `${base}/repos`,
+    events_url: `${base}/events`,
+    hooks_url: `${base}/hooks`,
+    issues_url: `${base}/issues`,
+    members_url: `${base}/members{/member}`,
+    public_members_url: `${base}/public_members{/member}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${org.id}?v=4`,
+    description: `${org.login} engineering`,
+    name: org.login,
+    blog: `https://${org.login}.example`,
+    twitter_username: null,
+    is_verified: w.plan === 'enterprise',
+    has_organization_projects: true,
+    has_repository_projects: true,
+    public_repos: 3,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    html_url: `https://github.com/${org.login}`,
+    created_at: org.createdAt,
+    updated_at: org.createdAt,
+    archived_at: null,
+    type: 'Organization',
+    two_factor_requirement_enabled: null as boolean | null,
+  };
+  if (!asOwner) return publicPart;
+  return {
+    ...publicPart,
+    two_factor_requirement_enabled: w.twoFactorRequired,
+    total_private_repos: repos,
+    owned_private_repos: repos,
+    private_gists: 0,
+    disk_usage: repos * 2_048,
+    collaborators: w.outsideCollaborators,
+    billing_email: `billing@${org.login}.example`,
+    plan: {
+      name: PLAN_NAMES[w.plan],
+      space: 976_562_499,
+      private_repos: 999_999,
+      filled_seats: w.members,
+      seats: w.members + 5,
+    },
+    default_repository_permission: 'read',
+    default_repository_branch: 'main',
+    members_can_create_repositories: false,
+    members_allowed_repository_creation_type: 'none',
+    members_can_create_public_repositories: false,
+    members_can_create_private_repositories: false,
+    members_can_create_internal_repositories: false,
+    members_can_create_pages: false,
+    members_can_create_public_pages: false,
+    members_can_create_private_pages: false,
+    members_can_delete_repositories: false,
+    members_can_change_repo_visibility: false,
+    members_can_invite_outside_collaborators: false,
+    members_can_delete_issues: false,
+    display_commenter_full_name_setting_enabled: false,
+    readers_can_create_discussions: false,
+    members_can_create_teams: false,
+    members_can_view_dependency_insights: true,
+    members_can_fork_private_repositories: false,
+    web_commit_signoff_required: false,
+    deploy_keys_enabled_for_repositories: false,
+  };
+}
+
+/** The enterprise's audit-log streams: one enabled Splunk stream when the world streams its audit log. */
+export function auditLogStreams(org: GithubOrgView) {
+  if (!org.world.auditLogStreaming) return [];
+  return [
+    {
+      id: 1,
+      stream_type: 'Splunk',
+      stream_details: 'US',
+      enabled: true,
+      created_at: org.createdAt,
+      updated_at: org.createdAt,
+      paused_at: null,
+    },
+  ];
+}

@@ -1,0 +1,127 @@
+import { below } from '../rng.ts';
+import type { GithubWorld } from '../scenario/schema.ts';
+import { type LazyList, lazyList, spread } from './lazy-list.ts';
+
+export const MEMBER_FILTERS = ['all', '2fa_disabled', '2fa_insecure'] as const;
+export const MEMBER_ROLES = ['all', 'admin', 'member'] as const;
+export type MemberFilter = (typeof MEMBER_FILTERS)[number];
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export interface GithubUser {
+  /** Position in the org's list: owners first, then members; collaborators have their own list. */
+  index: number;
+  login: string;
+  id: number;
+  kind: 'member' | 'collaborator';
+  owner: boolean;
+  /** The world has no count of insecure (SMS) 2FA, so every enrolled user counts as secure. */
+  twoFactor: 'enabled' | 'disabled';
+}
+
+export interface GithubOrgView {
+  world: GithubWorld;
+  login: string;
+  id: number;
+  nodeId: string;
+  createdAt: string;
+  /** Enterprise slug the org belongs to (the org's own login) on the Enterprise plan, else null. */
+  enterprise: string | null;
+  members: LazyList<GithubUser>;
+  collaborators: LazyList<GithubUser>;
+  member(index: number): GithubUser;
+  collaborator(index: number): GithubUser;
+  /** The user behind the owner's or the member's token (`GET /user`). */
+  tokenUser(owner: boolean): GithubUser;
+  listMembers(filter: MemberFilter, role: MemberRole): LazyList<GithubUser>;
+  listCollaborators(filter: MemberFilter): LazyList<GithubUser>;
+}
+
+/** The two tokens the simulator issues per org: classic PATs of an owner and of a plain member. */
+export function githubTokens(world: Pick<GithubWorld, 'org'>): { owner: string; member: string } {
+  return { owner: `ghp_${world.org}_owner`, member: `ghp_${world.org}_member` };
+}
+
+/** The token the scenario's connector should use: an owner's when `tokenIsOwner`, else a plain member's. */
+export function githubToken(world: Pick<GithubWorld, 'org' | 'tokenIsOwner'>): string {
+  const tokens = githubTokens(world);
+  return world.tokenIsOwner ? tokens.owner : tokens.member;
+}
+
+export function parseGithubToken(token: string): { org: string; owner: boolean } | undefined {
+  const m = /^ghp_(.+)_(owner|member)$/.exec(token);
+  return m ? { org: m[1]!, owner: m[2] === 'owner' } : undefined;
+}
+
+export function githubNodeId(kind: 'Organization' | 'User', id: number): string {
+  return Buffer.from(`${kind === 'User' ? '04' : '012'}:${kind}${id}`).toString('base64');
+}
+
+/** The org of a world as the simulator serves it; every list is computed item by item on demand. */
+export function githubOrg(world: GithubWorld, seed: number): GithubOrgView {
+  const org = world.org;
+  const id = 1_000_000 + below(9_000_000, seed, 'github', org, 'id');
+  const userBase = 20_000_000 + below(2_000, seed, 'github', org, 'users') * 1_000_000;
+  const owners = Math.min(world.owners, world.members);
+  const memberGaps = spread(world.members, world.membersWithout2fa);
+  const collaboratorGaps = spread(world.outsideCollaborators, world.collaboratorsWithout2fa);
+
+  const member = (i: number): GithubUser => ({
+    index: i,
+    login: i < owners ? `${org}-owner-${i + 1}` : `${org}-dev-${i + 1 - owners}`,
+    id: userBase + i,
+    kind: 'member',
+    owner: i < owners,
+    twoFactor: memberGaps.has(i) ? 'disabled' : 'enabled',
+  });
+  const collaborator = (i: number): GithubUser => ({
+    index: i,
+    login: `${org}-ext-${i + 1}`,
+    id: userBase + 500_000 + i,
+    kind: 'collaborator',
+    owner: false,
+    twoFactor: collaboratorGaps.has(i) ? 'disabled' : 'enabled',
+  });
+  const none = lazyList<GithubUser>(0, member);
+  const tokenUser = (asOwner: boolean): GithubUser => {
+    if (asOwner && owners > 0) return member(0);
+    if (!asOwner && world.members > owners) return member(owners);
+    const login = asOwner ? `${org}-owner-1` : `${org}-reader`;
+    return { index: -1, login, id: userBase + 499_999, kind: 'member', owner: asOwner, twoFactor: 'enabled' };
+  };
+
+  const listMembers = (filter: MemberFilter, role: MemberRole): LazyList<GithubUser> => {
+    if (filter === '2fa_insecure') return none;
+    if (filter === 'all') {
+      if (role === 'admin') return lazyList(owners, member);
+      if (role === 'member') return lazyList(world.members - owners, (j) => member(owners + j));
+      return lazyList(world.members, member);
+    }
+    const ownerGaps = memberGaps.countBelow(owners);
+    const gap = (j: number) => member(memberGaps.nth(j));
+    if (role === 'admin') return lazyList(ownerGaps, gap);
+    if (role === 'member') return lazyList(memberGaps.k - ownerGaps, (j) => gap(ownerGaps + j));
+    return lazyList(memberGaps.k, gap);
+  };
+  const listCollaborators = (filter: MemberFilter): LazyList<GithubUser> => {
+    if (filter === 'all') return lazyList(world.outsideCollaborators, collaborator);
+    if (filter === '2fa_disabled') return lazyList(collaboratorGaps.k, (j) => collaborator(collaboratorGaps.nth(j)));
+    return none;
+  };
+
+  const createdDay = 14_000 + below(4_000, seed, 'github', org, 'created');
+  return {
+    world,
+    login: org,
+    id,
+    nodeId: githubNodeId('Organization', id),
+    createdAt: new Date(createdDay * 86_400_000).toISOString().replace('.000Z', 'Z'),
+    enterprise: world.plan === 'enterprise' ? org : null,
+    members: lazyList(world.members, member),
+    collaborators: lazyList(world.outsideCollaborators, collaborator),
+    member,
+    collaborator,
+    tokenUser,
+    listMembers,
+    listCollaborators,
+  };
+}
