@@ -1,0 +1,117 @@
+import type { CheckItem, CheckResult, ConnectorError } from '@evident/connector-kit';
+import { type ClientTuning, clientFor } from './client.ts';
+import type { GithubContext } from './config.ts';
+import {
+  ADMIN_ENTERPRISE,
+  ENTERPRISE_CLOUD,
+  type Endpoint,
+  type ErrorHints,
+  OWNER,
+  READ_AUDIT_LOG,
+  READ_ORG,
+  toConnectorError,
+} from './errors.ts';
+import { organization, parseBody } from './schemas.ts';
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: ConnectorError };
+
+const refused = (e: ConnectorError) =>
+  e.code === 'permission_missing' || e.code === 'licence_required' || e.code === 'auth_failed';
+
+function item(name: string, kind: CheckItem['kind'], result: Attempt<unknown>, granted: string): CheckItem {
+  if (result.ok) return { name, kind, status: 'granted', message: granted };
+  const { message, details } = result.error;
+  const needs = details.permission && details.permission !== name ? ` Needs ${details.permission}.` : '';
+  return { name, kind, status: refused(result.error) ? 'missing' : 'unknown', message: `${message}${needs}` };
+}
+
+const unknown = (name: string, kind: CheckItem['kind'], message: string): CheckItem => ({
+  name,
+  kind,
+  status: 'unknown',
+  message,
+});
+
+/** The plan and the scope the audit-log probe speaks for; a refusal speaks for one of them at most. */
+function auditItems(org: string, audit: Attempt<unknown>): CheckItem[] {
+  if (audit.ok) {
+    return [
+      item(ENTERPRISE_CLOUD, 'licence', audit, `${org} is on Enterprise Cloud: its audit-log API answers.`),
+      item(READ_AUDIT_LOG, 'permission', audit, `The audit log of ${org} can be read.`),
+    ];
+  }
+  const { error } = audit;
+  if (error.code === 'licence_required') {
+    return [
+      item(ENTERPRISE_CLOUD, 'licence', audit, ''),
+      unknown(READ_AUDIT_LOG, 'permission', 'Not checked: the audit-log API needs Enterprise Cloud.'),
+    ];
+  }
+  if (error.code === 'permission_missing' && error.details.permission !== OWNER) {
+    return [unknown(ENTERPRISE_CLOUD, 'licence', error.message), item(READ_AUDIT_LOG, 'permission', audit, '')];
+  }
+  return [unknown(ENTERPRISE_CLOUD, 'licence', error.message), unknown(READ_AUDIT_LOG, 'permission', error.message)];
+}
+
+/**
+ * Probes what a collection needs, one call each: the token (`GET /user`), the org and whether its 2FA requirement
+ * is visible (owner), the member list and its owner-only 2FA filter, the audit-log API (Enterprise Cloud,
+ * read:audit_log) and, when an enterprise is named, its audit-log streams.
+ */
+export async function checkGithub(ctx: GithubContext, tuning: ClientTuning): Promise<CheckResult> {
+  const { org, enterprise } = ctx.config;
+  const octokit = clientFor(ctx, tuning, () => {});
+  const attempt = async <T>(
+    endpoint: Endpoint,
+    call: () => Promise<T>,
+    hints: ErrorHints = {},
+  ): Promise<Attempt<T>> => {
+    try {
+      return { ok: true, value: await ctx.limiter.schedule(call, ctx.signal) };
+    } catch (error) {
+      return { ok: false, error: toConnectorError(error, endpoint, hints) };
+    }
+  };
+
+  const user = await attempt('user', () => octokit.rest.users.getAuthenticated());
+  const token = item('token', 'permission', user, user.ok ? `The token belongs to ${user.value.data.login}.` : '');
+  if (!user.ok) {
+    const skipped = 'Not checked: GitHub refused the token.';
+    const rest = [READ_ORG, OWNER, READ_AUDIT_LOG, ENTERPRISE_CLOUD, ADMIN_ENTERPRISE];
+    return { ok: false, items: [token, ...rest.map((n) => unknown(n, n === OWNER ? 'role' : 'permission', skipped))] };
+  }
+
+  const orgRead = await attempt('org', async () =>
+    parseBody(organization, (await octokit.rest.orgs.get({ org })).data, `GET /orgs/${org}`),
+  );
+  const members = await attempt('members', () => octokit.rest.orgs.listMembers({ org, per_page: 1 }));
+  const filter = await attempt('members_2fa', () =>
+    octokit.rest.orgs.listMembers({ org, filter: '2fa_disabled', per_page: 1 }),
+  );
+  // A missing or invisible org says more than the member list's 404 behind it.
+  const readOrg = item(READ_ORG, 'permission', orgRead.ok ? members : orgRead, `The members of ${org} can be listed.`);
+
+  const hidden = orgRead.ok && orgRead.value.two_factor_requirement_enabled == null;
+  const owner: CheckItem = hidden
+    ? {
+        name: OWNER,
+        kind: 'role',
+        status: 'missing',
+        message: `GitHub withholds the 2FA requirement of ${org}: the token is not an organization owner's (or an App token lacks administration:read).`,
+      }
+    : item(OWNER, 'role', filter, `The 2FA requirement and the members' 2FA filter of ${org} are visible.`);
+
+  const auditCall = () => octokit.request('GET /orgs/{org}/audit-log', { org, per_page: 1 });
+  const audit = await attempt('audit_log', auditCall, hidden ? { owner: false } : {});
+  const items = [token, readOrg, owner, ...auditItems(org, audit)];
+
+  if (enterprise) {
+    const streams = await attempt('streams', () =>
+      octokit.request('GET /enterprises/{enterprise}/audit-log/streams', { enterprise }),
+    );
+    items.push(item(ADMIN_ENTERPRISE, 'permission', streams, `The audit-log streams of ${enterprise} can be read.`));
+  } else {
+    items.push(unknown(ADMIN_ENTERPRISE, 'permission', 'No enterprise is named: audit-log streams stay unknown.'));
+  }
+  return { ok: token.status === 'granted' && readOrg.status === 'granted', items };
+}

@@ -1,0 +1,118 @@
+import { CollectionSession, ConnectorError } from '@evident/connector-kit';
+import type { Fact } from '@evident/core';
+import { type ClientTuning, clientFor } from './client.ts';
+import type { GithubContext } from './config.ts';
+import { OWNER, toConnectorError } from './errors.ts';
+import { logSources } from './log-sources.ts';
+import { type Directory, gapOf, identityOf, REQUIREMENT_KEY, requirementSetting } from './map.ts';
+import { effect, Reader } from './reader.ts';
+import { organization } from './schemas.ts';
+
+export interface CollectOptions {
+  tuning: ClientTuning;
+  /** Most ids held in memory per small list (owners, accounts without 2FA). */
+  maxHeldIds: number;
+}
+
+const lower = (logins: readonly string[]) => new Set(logins.map((l) => l.toLowerCase()));
+
+/**
+ * Streams the facts of one org: the 2FA requirement, every member and outside collaborator (page by page; only the
+ * owners and the accounts without 2FA are held, as id sets), then the audit log and its git events.
+ */
+export async function* collectGithub(ctx: GithubContext, options: CollectOptions): AsyncGenerator<Fact> {
+  const { org } = ctx.config;
+  const session = new CollectionSession(ctx, 'github', (e) => toConnectorError(e));
+  const octokit = clientFor(ctx, options.tuning, (ms) => session.waited(ms));
+  const stamp = () => ({ connection: ctx.connection, observedAt: ctx.now().toISOString() });
+  const dir: Directory = {
+    requirement: null,
+    owners: undefined,
+    without2fa: undefined,
+    msp: ctx.config.mspLogins ? lower(ctx.config.mspLogins) : undefined,
+    breakGlass: lower(ctx.config.breakGlassLogins),
+  };
+  let ownerDataHidden = false;
+  // Once GitHub has withheld owner-only data, a 404 on an owner-only call means "not an owner", not "no such plan".
+  const reader = new Reader(session, (e, endpoint) =>
+    toConnectorError(e, endpoint, ownerDataHidden ? { owner: false } : {}),
+  );
+  const list = { org, per_page: 100 } as const;
+  const cap = options.maxHeldIds;
+
+  const orgSource = `GET /orgs/${org}`;
+  const orgCovers = [`setting.${REQUIREMENT_KEY}`, 'identity.mfaEnforced'];
+  yield* session.section({ phase: 'organization', source: orgSource, covers: orgCovers }, async function* () {
+    const o = await reader.get('org', organization, orgSource, () => octokit.rest.orgs.get({ org }));
+    dir.requirement = o.two_factor_requirement_enabled ?? null;
+    ownerDataHidden = dir.requirement === null;
+    yield requirementSetting(stamp(), org, dir.requirement, orgSource);
+    if (dir.requirement === null) {
+      const why = "GitHub shows the organization's 2FA requirement to organization owners only.";
+      yield gapOf(stamp(), orgSource, orgCovers, new ConnectorError('permission_missing', why, { permission: OWNER }));
+    }
+  });
+
+  const ownersSource = `GET /orgs/${org}/members?role=admin`;
+  yield* session.section(
+    { phase: 'owners', source: ownersSource, covers: ['identity.privileged'] },
+    effect(async () => {
+      const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, role: 'admin' });
+      dir.owners = await reader.ids('owners', ownersSource, pages, cap);
+    }),
+  );
+
+  const no2faSource = `GET /orgs/${org}/members?filter=2fa_disabled`;
+  yield* session.section(
+    { phase: 'members without 2FA', source: no2faSource, covers: ['identity.mfaRegistered'] },
+    effect(async () => {
+      const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: '2fa_disabled' });
+      dir.without2fa = await reader.ids('members_2fa', no2faSource, pages, cap);
+    }),
+  );
+
+  const membersSource = `GET /orgs/${org}/members`;
+  yield* session.section({ phase: 'members', source: membersSource, covers: ['identity'] }, async function* () {
+    const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: 'all' });
+    for await (const users of reader.users('members', membersSource, pages)) {
+      for (const user of users) yield identityOf(stamp(), user, 'member', dir, membersSource);
+    }
+  });
+
+  // Without the members' filter (an owner-only one) the collaborators' filter fails alike: one gap says it.
+  const guests: Directory = { ...dir, without2fa: undefined };
+  const guestsNo2faSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_disabled`;
+  if (dir.without2fa !== undefined) {
+    yield* session.section(
+      { phase: 'outside collaborators without 2FA', source: guestsNo2faSource, covers: ['identity.mfaRegistered'] },
+      effect(async () => {
+        const params = { ...list, filter: '2fa_disabled' } as const;
+        const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, params);
+        guests.without2fa = await reader.ids('collaborators_2fa', guestsNo2faSource, pages, cap);
+      }),
+    );
+  }
+
+  const guestsSource = `GET /orgs/${org}/outside_collaborators`;
+  yield* session.section(
+    { phase: 'outside collaborators', source: guestsSource, covers: ['identity'] },
+    async function* () {
+      const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, { ...list, filter: 'all' });
+      for await (const users of reader.users('collaborators', guestsSource, pages)) {
+        for (const user of users) yield identityOf(stamp(), user, 'collaborator', guests, guestsSource);
+      }
+    },
+  );
+
+  const notOffered = ['identity.lastSignIn', 'identity.phishingResistantRegistered'];
+  yield* session.section(
+    { phase: 'sign-ins and 2FA methods', source: membersSource, covers: notOffered },
+    async function* () {
+      const why =
+        'GitHub does not expose sign-in times or which 2FA methods an account registered (nor can it require phishing-resistant ones).';
+      yield gapOf(stamp(), membersSource, notOffered, new ConnectorError('not_supported', why));
+    },
+  );
+
+  yield* logSources(ctx, session, reader, octokit, stamp);
+}

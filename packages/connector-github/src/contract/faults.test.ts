@@ -1,0 +1,177 @@
+import type { FaultSpec, ScenarioInput } from '@evident/simulators';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collectAll, FAST, gapLines, type Run, type Simulation, simulate } from './sim.fixture.ts';
+
+const WORLD: ScenarioInput = {
+  tenants: [
+    {
+      name: 'tailwind',
+      github: {
+        org: 'tailwind',
+        plan: 'enterprise',
+        members: 150,
+        owners: 3,
+        membersWithout2fa: 5,
+        outsideCollaborators: 30,
+        collaboratorsWithout2fa: 1,
+        auditLogStreaming: true,
+      },
+    },
+  ],
+};
+const CONFIG = { enterprise: 'tailwind' };
+
+let s: Simulation | undefined;
+afterEach(async () => {
+  await s?.sim.close();
+  s = undefined;
+});
+
+let baseline: Run;
+beforeAll(async () => {
+  const clean = await simulate(WORLD);
+  baseline = await collectAll(clean, CONFIG);
+  await clean.sim.close();
+  expect(baseline.identities).toHaveLength(180);
+  expect(gapLines(baseline)).toEqual(['not_supported identity.lastSignIn,identity.phishingResistantRegistered']);
+});
+
+const served = (sim: Simulation) => {
+  const counts = sim.sim.accounting.snapshot().requests;
+  return { requests: counts.reduce((n, c) => n + c.requests, 0), served: counts.reduce((n, c) => n + c.served, 0) };
+};
+
+describe('transient faults the SDK rides out', () => {
+  const cases: [string, Partial<FaultSpec>, typeof FAST][] = [
+    ['latency', { latencyMs: 15, jitterMs: 10 }, FAST],
+    ['server errors (502/503)', { serverErrorShare: 0.3 }, FAST],
+    ['timeouts', { timeoutShare: 0.3 }, { ...FAST, requestTimeoutMs: 250 }],
+    ['connection resets', { resetShare: 0.3 }, FAST],
+    ['truncated bodies', { truncateShare: 0.3 }, FAST],
+  ];
+
+  it.each(cases)('%s: the same facts as without the fault', async (name, faults, options) => {
+    s = await simulate(WORLD, { faults });
+    const run = await collectAll(s, CONFIG, options);
+    expect(run.facts).toEqual(baseline.facts);
+    const { requests, served: ok } = served(s);
+    if (name === 'latency') expect(requests).toBe(ok);
+    else expect(requests).toBeGreaterThan(ok);
+  });
+});
+
+describe('throttling', () => {
+  it('waits out secondary limits through the SDK, each wait counted in progress', async () => {
+    s = await simulate(WORLD, { faults: { throttleShare: 0.3 } });
+    const run = await collectAll(s, CONFIG);
+    expect(run.facts).toEqual(baseline.facts);
+    const throttles = s.sim.accounting.snapshot().throttles;
+    expect(throttles.length).toBeGreaterThan(0);
+    expect(throttles.every((t) => t.reason === 'fault:throttle')).toBe(true);
+    expect(run.progress.at(-1)).toMatchObject({ throttleWaits: throttles.length, waitedMs: throttles.length });
+  });
+
+  it('waits for a primary limit to reset, then goes on', async () => {
+    let clock = Date.now();
+    let waits = 0;
+    s = await simulate(WORLD, {
+      sim: { rateLimits: { limit: 4 }, now: () => clock },
+      // The simulator's clock moves past the reset while the SDK waits.
+      onProgress: (p) => {
+        if (p.throttleWaits > waits) clock += 3_700_000;
+        waits = p.throttleWaits;
+      },
+    });
+    const run = await collectAll(s, CONFIG, { ...FAST, retryAfterBaseValue: 0.01 });
+    expect(run.facts).toEqual(baseline.facts);
+    const throttles = s.sim.accounting.snapshot().throttles;
+    expect(throttles.map((t) => t.reason)).toEqual(['real:primary-rate-limit', 'real:primary-rate-limit']);
+    expect(run.progress.at(-1)?.throttleWaits).toBe(2);
+  });
+
+  it('gives up on a primary limit that resets too late: throttled gaps, no wait', async () => {
+    s = await simulate(WORLD, { sim: { rateLimits: { limit: 3 } } });
+    const run = await collectAll(s, CONFIG);
+    expect(run.setting).toMatchObject({ value: true });
+    expect(run.identities).toHaveLength(0);
+    // org, owners and the 2FA filter used the budget; everything after meets the limit.
+    expect(gapLines(run)).toEqual([
+      'throttled identity',
+      'throttled identity.mfaRegistered',
+      'throttled identity',
+      'not_supported identity.lastSignIn,identity.phishingResistantRegistered',
+      'throttled logSource.admin_audit.lastEventAt,logSource.git.enabled,logSource.git.lastEventAt',
+      'throttled logSource.admin_audit.destinations,logSource.git.destinations',
+    ]);
+    expect(run.gaps[0]?.message).toMatch(/API rate limit exceeded/);
+    expect(run.progress.at(-1)?.throttleWaits).toBe(0);
+    expect(s.sim.accounting.snapshot().throttles).toHaveLength(5);
+  });
+
+  it('bounds the waits when throttled on every request, then reports throttled gaps', async () => {
+    s = await simulate(WORLD, { faults: { throttleShare: 1 } });
+    const run = await collectAll(s, CONFIG);
+    expect(run.identities).toEqual([]);
+    expect(run.setting).toBeUndefined();
+    expect(new Set(run.gaps.map((g) => g.code))).toEqual(new Set(['throttled', 'not_supported']));
+    // The log sources stand on GitHub's documented retention; only what the API would add is missing.
+    expect(run.logs.map((l) => [l.nativeRetentionDays, l.lastEventAt])).toEqual([
+      [180, 'unknown'],
+      [7, 'unknown'],
+    ]);
+    // org, owners, 2FA filter, members, collaborators, audit log, streams: 1 + throttleRetries requests each.
+    const calls = 7;
+    expect(run.progress.at(-1)?.throttleWaits).toBe(calls * FAST.throttleRetries!);
+    expect(served(s).requests).toBe(calls * (FAST.throttleRetries! + 1));
+  });
+});
+
+describe('credentials changing mid-run', () => {
+  it('a token expiring mid-run: auth_failed gaps from there on, no further requests', async () => {
+    s = await simulate(WORLD, { faults: { tokenExpiresAfter: 4 } });
+    const run = await collectAll(s, CONFIG);
+    expect(run.setting).toMatchObject({ value: true });
+    expect(run.identities).toHaveLength(100);
+    expect(gapLines(run)).toEqual([
+      'auth_failed identity',
+      'auth_failed identity.mfaRegistered',
+      'auth_failed identity',
+      'auth_failed identity.lastSignIn,identity.phishingResistantRegistered',
+      'auth_failed logSource.admin_audit.lastEventAt,logSource.git.enabled,logSource.git.lastEventAt',
+      'auth_failed logSource.admin_audit.destinations,logSource.git.destinations',
+      'auth_failed logSource',
+    ]);
+    expect(served(s).requests).toBe(5);
+  });
+
+  it('member access revoked mid-run: permission_missing naming it on the member lists only', async () => {
+    s = await simulate(WORLD, { faults: { revokePermission: { after: 4, permission: 'members:read' } } });
+    const run = await collectAll(s, CONFIG);
+    expect(run.identities).toHaveLength(100);
+    const lost = run.gaps.filter((g) => g.code === 'permission_missing');
+    expect(lost.map((g) => g.covers.join(','))).toEqual(['identity', 'identity.mfaRegistered', 'identity']);
+    for (const g of lost) expect(g.permission).toBe('read:org');
+    expect(run.logs).toEqual(baseline.logs);
+  });
+
+  it('administration access revoked mid-run: the 2FA filter and the audit log name what they lost', async () => {
+    s = await simulate(WORLD, { faults: { revokePermission: { after: 2, permission: 'administration:read' } } });
+    const run = await collectAll(s, CONFIG);
+    expect(run.setting).toMatchObject({ value: true });
+    expect(run.identities.every((i) => i.mfaRegistered === 'unknown')).toBe(true);
+    expect(run.gaps.filter((g) => g.code === 'permission_missing').map((g) => [g.covers[0], g.permission])).toEqual([
+      ['identity.mfaRegistered', 'organization owner'],
+      ['logSource.admin_audit.lastEventAt', 'administration:read'],
+    ]);
+  });
+
+  it('enterprise access revoked: the streams gap names it and the log sources stay', async () => {
+    const revokePermission = { after: 0, permission: 'enterprise_administration:read' };
+    s = await simulate(WORLD, { faults: { revokePermission } });
+    const run = await collectAll(s, CONFIG);
+    const gap = run.gaps.find((g) => g.covers.includes('logSource.admin_audit.destinations'));
+    expect(gap).toMatchObject({ code: 'permission_missing', permission: 'enterprise_administration:read' });
+    expect(run.logs.map((l) => l.destinations)).toEqual([[], []]);
+    expect(run.logs.map((l) => l.lastEventAt)).toEqual(baseline.logs.map((l) => l.lastEventAt));
+  });
+});

@@ -1,0 +1,189 @@
+import { type ConnectorError, remedyFor } from '@evident/connector-kit';
+import type { GapFact, IdentityFact, LogDestination, LogSourceFact, SettingFact, Tri } from '@evident/core';
+import type { AuditStream, SimpleUser } from './schemas.ts';
+
+/** What every fact of one collection carries besides its content. */
+export interface Stamp {
+  connection: string;
+  observedAt: string;
+}
+
+export const REQUIREMENT_KEY = 'github.two_factor_requirement';
+/** GitHub's documented retention: 180 days of web events, 7 days of git events (Enterprise Cloud docs). */
+export const AUDIT_RETENTION_DAYS = 180;
+export const GIT_RETENTION_DAYS = 7;
+
+export function gapOf(stamp: Stamp, source: string, covers: string[], error: ConnectorError): GapFact {
+  return {
+    type: 'gap',
+    provider: 'github',
+    ...stamp,
+    source,
+    code: error.code,
+    covers,
+    message: error.message,
+    remedy: remedyFor(error),
+    ...(error.details.permission ? { permission: error.details.permission } : {}),
+    ...(error.details.licence ? { licence: error.details.licence } : {}),
+  };
+}
+
+/** The org's 2FA requirement; `null` when GitHub withheld it (non-owners), which never reads as "off". */
+export function requirementSetting(stamp: Stamp, org: string, value: boolean | null, source: string): SettingFact {
+  return { type: 'setting', provider: 'github', ...stamp, source, subject: REQUIREMENT_KEY, scope: org, value };
+}
+
+/** What the identity mapping needs to know about the org besides the user itself. */
+export interface Directory {
+  /** The org's 2FA requirement; null when it could not be read. */
+  requirement: boolean | null;
+  /** Ids of the org owners; undefined when the owner list could not be read. */
+  owners: ReadonlySet<number> | undefined;
+  /** Ids the `2fa_disabled` filter lists; undefined when the filter could not be used. */
+  without2fa: ReadonlySet<number> | undefined;
+  /** Lower-cased logins of the MSP's accounts; undefined when the connection does not declare them. */
+  msp: ReadonlySet<string> | undefined;
+  /** Lower-cased logins of the break-glass accounts. */
+  breakGlass: ReadonlySet<string>;
+}
+
+type Enforcement = Pick<IdentityFact, 'mfaEnforced' | 'enforcementSource' | 'enforcementReason' | 'enforcementDetail'>;
+
+/**
+ * GitHub's only enforcement is the org requirement, which covers members and outside collaborators alike: with it
+ * on, GitHub removes whoever lacks 2FA, so one still listed without 2FA is an anomaly worth saying.
+ */
+export function enforcementOf(requirement: boolean | null, registered: Tri): Enforcement {
+  if (requirement === null) {
+    return {
+      mfaEnforced: 'unknown',
+      enforcementSource: 'unknown',
+      enforcementReason: 'unknown',
+      enforcementDetail: "the organization's 2FA requirement is visible to organization owners only",
+    };
+  }
+  if (requirement) {
+    return {
+      mfaEnforced: true,
+      enforcementSource: 'org_requirement',
+      enforcementReason: 'enforced_org_requirement',
+      enforcementDetail:
+        registered === false
+          ? 'the organization requires 2FA, yet GitHub still lists this account without 2FA'
+          : 'the organization requires two-factor authentication',
+    };
+  }
+  const reason = registered === true ? 'registered_not_enforced' : registered === false ? 'not_registered' : 'unknown';
+  return {
+    mfaEnforced: false,
+    enforcementSource: 'none',
+    enforcementReason: reason,
+    enforcementDetail: 'the organization does not require two-factor authentication',
+  };
+}
+
+const has = (set: ReadonlySet<string> | undefined, login: string): Tri =>
+  set === undefined ? 'unknown' : set.has(login.toLowerCase());
+
+/**
+ * One org member or outside collaborator as an identity. GitHub exposes neither the 2FA methods nor sign-in times,
+ * and cannot require phishing-resistant 2FA: the methods stay empty, phishing-resistant registration and the last
+ * sign-in stay unknown, and phishing-resistant enforcement is false.
+ */
+export function identityOf(
+  stamp: Stamp,
+  user: SimpleUser,
+  membership: 'member' | 'collaborator',
+  dir: Directory,
+  source: string,
+): IdentityFact {
+  const collaborator = membership === 'collaborator';
+  const owner: Tri = collaborator ? false : dir.owners === undefined ? 'unknown' : dir.owners.has(user.id);
+  const mfaRegistered: Tri = dir.without2fa === undefined ? 'unknown' : !dir.without2fa.has(user.id);
+  const breakGlass = dir.breakGlass.has(user.login.toLowerCase());
+  const kind = breakGlass ? 'break_glass' : collaborator ? 'guest' : user.type === 'Bot' ? 'service' : 'human';
+  return {
+    type: 'identity',
+    provider: 'github',
+    ...stamp,
+    source,
+    subject: String(user.id),
+    name: user.login,
+    kind,
+    enabled: true,
+    external: collaborator,
+    mspPrincipal: has(dir.msp, user.login),
+    privileged: owner,
+    roles: collaborator ? ['outside_collaborator'] : owner === true ? ['owner'] : owner === false ? ['member'] : [],
+    mfaRegistered,
+    methods: [],
+    phishingResistantRegistered: 'unknown',
+    ...enforcementOf(dir.requirement, mfaRegistered),
+    phishingResistantEnforced: false,
+    lastSignIn: 'unknown',
+  };
+}
+
+/** Enabled, unpaused streams as destinations: outside the org's admin boundary, retention and lock unknown. */
+export function streamDestinations(streams: readonly AuditStream[]): LogDestination[] {
+  return streams
+    .filter((s) => s.enabled && !s.paused_at)
+    .map((s) => ({
+      kind: 'stream',
+      name: `${s.stream_type} (stream ${s.id})`,
+      boundary: 'separate',
+      retentionDays: 'unknown',
+      locked: 'unknown',
+    }));
+}
+
+/** The newest event's time, or null for an empty log. */
+export function newestEventAt(events: readonly { '@timestamp'?: number; created_at?: number }[]): string | null {
+  const first = events[0];
+  const ms = first?.['@timestamp'] ?? first?.created_at;
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+export interface AuditLogState {
+  /** The newest web and git events: an ISO time, null when there is none, unknown when the API could not say. */
+  lastWebEvent: string | null | 'unknown';
+  lastGitEvent: string | null | 'unknown';
+  /** Whether the audit-log API answered: git events are recorded on Enterprise Cloud only. */
+  api: Tri;
+  destinations: LogDestination[];
+}
+
+/**
+ * The org audit log (admin activity) and its git events. Both always exist with GitHub's documented retention,
+ * which no owner can shorten or purge (hence locked); the API only adds when they last saw an event.
+ */
+export function auditLogSources(stamp: Stamp, org: string, state: AuditLogState, streams: string): LogSourceFact[] {
+  const common = { type: 'logSource', provider: 'github', ...stamp, scope: org, locked: true } as const;
+  const via = streams ? `; ${streams}` : '';
+  return [
+    {
+      ...common,
+      source: `GET /orgs/${org}/audit-log?per_page=1${via}; retention: GitHub's documented ${AUDIT_RETENTION_DAYS} days`,
+      subject: `${org}/audit-log`,
+      category: 'admin_audit',
+      important: true,
+      enabled: true,
+      nativeRetentionDays: AUDIT_RETENTION_DAYS,
+      destinations: state.destinations,
+      exemptions: [],
+      lastEventAt: state.lastWebEvent,
+    },
+    {
+      ...common,
+      source: `GET /orgs/${org}/audit-log?include=git&per_page=1${via}; retention: GitHub's documented ${GIT_RETENTION_DAYS} days for git events`,
+      subject: `${org}/audit-log/git`,
+      category: 'git',
+      important: false,
+      enabled: state.api,
+      nativeRetentionDays: GIT_RETENTION_DAYS,
+      destinations: state.destinations,
+      exemptions: [],
+      lastEventAt: state.lastGitEvent,
+    },
+  ];
+}

@@ -1,0 +1,40 @@
+import { ConnectorError } from '@evident/connector-kit';
+import { z } from 'zod';
+
+/** `GET /orgs/{org}`: the private fields are null or absent unless the token belongs to an org owner. */
+export const organization = z.object({
+  login: z.string(),
+  id: z.number(),
+  two_factor_requirement_enabled: z.boolean().nullish(),
+  plan: z.object({ name: z.string() }).nullish(),
+});
+
+/** A "simple user" of the member and collaborator lists; GitHub has no per-user 2FA flag, hence the filters. */
+const simpleUser = z.object({
+  login: z.string(),
+  id: z.number(),
+  type: z.string().optional(),
+});
+export type SimpleUser = z.infer<typeof simpleUser>;
+export const simpleUsers = z.array(simpleUser);
+
+/** An audit-log event: only its time is read. `@timestamp` is milliseconds since the epoch. */
+const auditEvent = z.object({ '@timestamp': z.number().optional(), created_at: z.number().optional() });
+export const auditEvents = z.array(auditEvent);
+
+/** `GET /enterprises/{enterprise}/audit-log/streams`. */
+const auditStream = z.object({
+  id: z.number(),
+  stream_type: z.string(),
+  enabled: z.boolean(),
+  paused_at: z.string().nullish(),
+});
+export type AuditStream = z.infer<typeof auditStream>;
+export const auditStreams = z.array(auditStream);
+
+/** Parses a response body; a body of another shape is a provider error, naming the call. */
+export function parseBody<T>(schema: z.ZodType<T>, data: unknown, source: string): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new ConnectorError('provider_error', `Unexpected response from ${source}: ${z.prettifyError(parsed.error)}`);
+}
