@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { defineControl } from '../control.ts';
+import { enforcementGrade, enforcementWhy, isExternal, signsInInteractively } from '../identity.ts';
+import { band, common } from '../params.ts';
+import { Tally } from '../tally.ts';
+
+const params = z.object({ ...common, ...band }).strict();
+
+export const mfa01 = defineControl<z.infer<typeof params>>({
+  id: 'MFA-01',
+  title: 'MFA enforced for all human users',
+  requirement:
+    'Every enabled human account must be forced through MFA when it signs in; a registered method or an MFA-capable ' +
+    'account is not enough. In scope: enabled identities of kind human that are neither external (MFA-04) nor ' +
+    'declared MSP principals (MFA-03); break-glass accounts (MFA-08) and workload identities are out of scope. An ' +
+    'account is covered only when the connector computed that MFA is enforced for it (policy, security defaults, ' +
+    'per-user enforcement or an org requirement).',
+  rationale:
+    'The advisory asks customers to require MFA on the services they receive, and Cyber Essentials fails an ' +
+    'assessment when any cloud user lacks it. Attackers reached the NHS 111 supplier through a single customer ' +
+    'account without MFA: coverage of most accounts leaves exactly such accounts open.',
+  remediation:
+    'Turn on a conditional-access policy that requires MFA (or an authentication strength) for all users and all ' +
+    'resources, excluding only break-glass accounts, or security defaults where Entra ID P1 is not licensed; in ' +
+    'GitHub, require two-factor authentication for the organization.',
+  params,
+  needs: [
+    'identity',
+    'identity.mfaEnforced',
+    'authPolicy',
+    'setting.entra.security_defaults',
+    'setting.github.two_factor_requirement',
+  ],
+  mappings: [
+    { framework: 'aa22-131a', ref: 'Area 3', note: 'Customers require MFA on the services and products they receive.' },
+    { framework: 'cis-v8', ref: '6.3', note: 'Require MFA for externally-exposed applications.' },
+    { framework: 'cis-v8', ref: '6.4', note: 'Require MFA for remote network access.' },
+    { framework: 'nist-800-53', ref: 'IA-2(2)', note: 'MFA for access to non-privileged accounts.' },
+    { framework: 'iso-27001', ref: 'A.8.5', note: 'Secure authentication.' },
+    {
+      framework: 'cyber-essentials',
+      ref: 'User access control: MFA',
+      note: 'MFA applied to all users of cloud services (an auto-fail question).',
+    },
+    { framework: 'essential-eight', ref: 'ISM-0974', note: 'ML2: MFA for unprivileged users of systems.' },
+    { framework: 'essential-eight', ref: 'ISM-1504', note: 'ML1: MFA for users of online services.' },
+    { framework: 'scuba-entra', ref: 'MS.AAD.3.2v2', note: 'MFA SHALL be enforced for all users.' },
+  ],
+  rule: {
+    accepts: ['identity'],
+    reducer(ctx) {
+      const tally = new Tally(ctx, {
+        one: 'human user',
+        many: 'human users',
+        ok: 'forced through MFA',
+        none: 'no enabled human user is in scope',
+      });
+      return {
+        add(f) {
+          if (f.type !== 'identity') return false;
+          if (signsInInteractively(f) && f.kind === 'human' && !isExternal(f) && f.mspPrincipal !== true) {
+            tally.add(f.subject, f.name, enforcementGrade(f.mfaEnforced), enforcementWhy(f));
+          }
+          return true;
+        },
+        finish: () => tally.outcome('band', ctx.params.partialBand),
+      };
+    },
+  },
+});
