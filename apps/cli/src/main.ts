@@ -1,0 +1,47 @@
+import { InvalidInputError } from '@evident/core';
+import { type Command, EXIT, type Io, processIo, UsageError } from './io.ts';
+
+/** The subcommands; each lives in its own module, loaded only when run. */
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  controls: () => import('./commands/controls.ts'),
+  evaluate: () => import('./commands/evaluate.ts'),
+};
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: evident <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(10)} ${(await load()).command.summary}`);
+  lines.push('', 'Run `evident <command> --help` for the options of a command.', '');
+  return lines.join('\n');
+}
+
+function isParseArgsError(e: unknown): e is Error {
+  return e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS');
+}
+
+/** Runs one command line; resolves to the exit code. Input and usage errors are reported, not thrown. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(await usage());
+    return EXIT.ok;
+  }
+  const load = name ? COMMANDS[name] : undefined;
+  if (!load) {
+    io.err(`${name ? `evident: unknown command ${name}\n\n` : ''}${await usage()}`);
+    return EXIT.badInput;
+  }
+  try {
+    return await (await load()).command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError || isParseArgsError(e)) {
+      io.err(`evident ${name}: ${e.message}\nRun \`evident ${name} --help\` for usage.\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof InvalidInputError) {
+      io.err(`evident ${name}: ${e.message}\n${e.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('')}`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}
