@@ -1,0 +1,143 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { GRANTED_PERMISSIONS } from './permissions.ts';
+import type { SimTenant } from './tenants.ts';
+
+export type Audience = 'graph' | 'arm';
+
+export interface IssuedToken {
+  tenant: string;
+  audience: Audience;
+  clientId: string;
+  expiresAt: number;
+}
+
+const LIFETIME_S = 3599;
+
+const RESOURCES: Record<string, Audience> = {
+  'https://graph.microsoft.com': 'graph',
+  'https://management.azure.com': 'arm',
+  'https://management.core.windows.net': 'arm',
+};
+
+const tokenRequest = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_id: z.string().min(1),
+  scope: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  client_assertion: z.string().min(1).optional(),
+});
+
+/** An Entra ID token-endpoint failure, in its own body shape (not Graph's). */
+export class TokenEndpointError extends Error {
+  override readonly name = 'TokenEndpointError';
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly aadsts: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  body() {
+    return {
+      error: this.error,
+      error_description: `AADSTS${this.aadsts}: ${this.message} Trace ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
+      error_codes: [this.aadsts],
+      timestamp: new Date().toISOString(),
+      trace_id: randomUUID(),
+      correlation_id: randomUUID(),
+    };
+  }
+}
+
+/** Issues client-credential tokens and maps each back to its tenant and audience. */
+export class TokenIssuer {
+  private readonly tokens = new Map<string, IssuedToken>();
+
+  issue(tenant: SimTenant | undefined, authority: string, form: URLSearchParams) {
+    if (!tenant) throw new TokenEndpointError(400, 'invalid_tenant', 90002, `Tenant '${authority}' not found.`);
+    const parsed = tokenRequest.safeParse(Object.fromEntries(form));
+    if (!parsed.success) {
+      const grant = form.get('grant_type');
+      if (grant && grant !== 'client_credentials')
+        throw new TokenEndpointError(
+          400,
+          'unsupported_grant_type',
+          70003,
+          `The grant type '${grant}' is not supported.`,
+        );
+      throw new TokenEndpointError(
+        400,
+        'invalid_request',
+        900144,
+        'The request body must contain client_id and scope.',
+      );
+    }
+    const req = parsed.data;
+    if (!req.client_secret && !req.client_assertion)
+      throw new TokenEndpointError(
+        401,
+        'invalid_client',
+        7000216,
+        "'client_assertion' or 'client_secret' is required.",
+      );
+    const resource = req.scope
+      .split(' ')
+      .find((s) => s.endsWith('/.default'))
+      ?.replace(/\/*\.default$/, '');
+    const audience = resource === undefined ? undefined : RESOURCES[resource];
+    if (!audience)
+      throw new TokenEndpointError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${req.scope} is not valid.`,
+      );
+    const expiresAt = Date.now() + LIFETIME_S * 1000;
+    const token = jwtShaped(tenant, audience, req.client_id, expiresAt);
+    this.tokens.set(token, { tenant: tenant.name, audience, clientId: req.client_id, expiresAt });
+    return { token_type: 'Bearer', expires_in: LIFETIME_S, ext_expires_in: LIFETIME_S, access_token: token };
+  }
+
+  resolve(token: string): IssuedToken | undefined {
+    return this.tokens.get(token);
+  }
+}
+
+/** Looks like an Entra access token so tools that peek at claims work; only the issuer's own map makes it valid. */
+function jwtShaped(tenant: SimTenant, audience: Audience, clientId: string, expiresAt: number): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    aud: audience === 'graph' ? 'https://graph.microsoft.com' : 'https://management.azure.com',
+    tid: tenant.world.tenantId,
+    appid: clientId,
+    roles: GRANTED_PERMISSIONS,
+    iat: now,
+    nbf: now,
+    exp: Math.floor(expiresAt / 1000),
+  };
+  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.${randomBytes(32).toString('base64url')}`;
+}
+
+export function openIdConfiguration(origin: string, authority: string) {
+  const base = `${origin}/${authority}`;
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: `${base}/v2.0`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    tenant_region_scope: 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+  };
+}

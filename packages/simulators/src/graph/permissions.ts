@@ -1,0 +1,41 @@
+/**
+ * Application permissions the simulated app registration was granted: the least-privileged set a read-only
+ * connector asks for. Directory.Read.All is in it because sign-ins need it, so it also covers users, groups and roles.
+ */
+export const GRANTED_PERMISSIONS = [
+  'AuditLog.Read.All',
+  'Directory.Read.All',
+  'User.Read.All',
+  'GroupMember.Read.All',
+  'Policy.Read.All',
+  'Policy.Read.AuthenticationMethod',
+  'RoleManagement.Read.Directory',
+  'Organization.Read.All',
+] as const;
+
+/** Every inner list needs one of its permissions; all inner lists must be met. */
+export type Requirement = readonly (readonly string[])[];
+
+export const needs = {
+  auditLog: [['AuditLog.Read.All']],
+  signIns: [['AuditLog.Read.All'], ['Directory.Read.All']],
+  users: [['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All']],
+  usersWithSignInActivity: [['User.Read.All', 'Directory.Read.All'], ['AuditLog.Read.All']],
+  groupMembers: [['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']],
+  group: [['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']],
+  roleAssignments: [['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All']],
+  policy: [['Policy.Read.All']],
+  conditionalAccess: [['Policy.Read.All', 'Policy.Read.ConditionalAccess']],
+  authenticationMethodsPolicy: [['Policy.Read.AuthenticationMethod', 'Policy.Read.All']],
+  organization: [['Organization.Read.All', 'Directory.Read.All']],
+} satisfies Record<string, Requirement>;
+
+export function heldPermissions(revoked: string | undefined): Set<string> {
+  const held = new Set<string>(GRANTED_PERMISSIONS);
+  if (revoked) held.delete(revoked);
+  return held;
+}
+
+export function satisfies(requirement: Requirement, held: ReadonlySet<string>): boolean {
+  return requirement.every((anyOf) => anyOf.some((p) => held.has(p)));
+}

@@ -1,0 +1,235 @@
+import { guid, unit } from '../../rng.ts';
+import type { CaPreset, EntraWorld } from '../../scenario/schema.ts';
+import type { DirectoryGroup } from './groups.ts';
+import { ADMIN_ROLE_TEMPLATE_IDS } from './roles.ts';
+
+export interface AuthenticationStrength {
+  id: string;
+  createdDateTime: string;
+  modifiedDateTime: string;
+  displayName: string;
+  description: string;
+  policyType: 'builtIn';
+  requirementsSatisfied: 'mfa';
+  allowedCombinations: string[];
+}
+
+/** A `microsoft.graph.conditionalAccessPolicy` as the list endpoint returns it. */
+export interface ConditionalAccessPolicy {
+  id: string;
+  templateId: null;
+  displayName: string;
+  createdDateTime: string;
+  modifiedDateTime: string;
+  state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
+  sessionControls: null;
+  conditions: {
+    userRiskLevels: string[];
+    signInRiskLevels: string[];
+    clientAppTypes: string[];
+    servicePrincipalRiskLevels: string[];
+    insiderRiskLevels: null;
+    platforms: null;
+    devices: null;
+    clientApplications: null;
+    authenticationFlows: null;
+    locations: { includeLocations: string[]; excludeLocations: string[] } | null;
+    applications: {
+      includeApplications: string[];
+      excludeApplications: string[];
+      includeUserActions: string[];
+      includeAuthenticationContextClassReferences: string[];
+      applicationFilter: null;
+    };
+    users: {
+      includeUsers: string[];
+      excludeUsers: string[];
+      includeGroups: string[];
+      excludeGroups: string[];
+      includeRoles: string[];
+      excludeRoles: string[];
+      includeGuestsOrExternalUsers: null;
+      excludeGuestsOrExternalUsers: null;
+    };
+  };
+  grantControls: {
+    operator: 'AND' | 'OR';
+    builtInControls: string[];
+    customAuthenticationFactors: string[];
+    termsOfUse: string[];
+    authenticationStrength: AuthenticationStrength | null;
+  };
+}
+
+export const PHISHING_RESISTANT_STRENGTH: AuthenticationStrength = {
+  id: '00000000-0000-0000-0000-000000000004',
+  createdDateTime: '2021-12-01T08:00:00Z',
+  modifiedDateTime: '2021-12-01T08:00:00Z',
+  displayName: 'Phishing-resistant MFA',
+  description:
+    'Phishing-resistant, Passwordless methods for the strongest authentication, such as a FIDO2 security key',
+  policyType: 'builtIn',
+  requirementsSatisfied: 'mfa',
+  allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'],
+};
+
+interface Scope {
+  include: Partial<
+    Pick<ConditionalAccessPolicy['conditions']['users'], 'includeUsers' | 'includeGroups' | 'includeRoles'>
+  >;
+  /** How the break-glass accounts are excluded: through their group, or one by one. */
+  breakGlass: 'group' | 'users';
+  excludeGroups?: string[];
+}
+
+interface Spec {
+  name: string;
+  state?: ConditionalAccessPolicy['state'];
+  scope: Scope;
+  clientAppTypes?: string[];
+  grant: string[] | 'phishingResistant';
+  operator?: 'AND' | 'OR';
+  locations?: ConditionalAccessPolicy['conditions']['locations'];
+}
+
+const allUsers = { includeUsers: ['All'] };
+const admins = { includeRoles: [...ADMIN_ROLE_TEMPLATE_IDS] };
+
+function presetSpecs(preset: CaPreset, group: (key: string) => string | undefined): Spec[] {
+  switch (preset) {
+    case 'all_users_mfa_break_glass':
+      return [{ name: 'Require MFA for all users', scope: { include: allUsers, breakGlass: 'group' }, grant: ['mfa'] }];
+    case 'report_only_trap':
+      return [
+        {
+          name: 'Require MFA for all users (report-only)',
+          state: 'enabledForReportingButNotEnforced',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: ['mfa'],
+        },
+      ];
+    case 'admins_only':
+      return [
+        { name: 'Require MFA for administrators', scope: { include: admins, breakGlass: 'users' }, grant: ['mfa'] },
+      ];
+    case 'legacy_auth_open':
+      return [
+        {
+          name: 'Require MFA for modern clients',
+          scope: { include: allUsers, breakGlass: 'group' },
+          clientAppTypes: ['browser', 'mobileAppsAndDesktopClients'],
+          grant: ['mfa'],
+        },
+      ];
+    case 'legacy_auth_blocked':
+      return [
+        {
+          name: 'Block legacy authentication',
+          scope: { include: allUsers, breakGlass: 'users' },
+          clientAppTypes: ['exchangeActiveSync', 'other'],
+          grant: ['block'],
+        },
+      ];
+    case 'phishing_resistant_admins':
+      return [
+        {
+          name: 'Require phishing-resistant MFA for administrators',
+          scope: { include: admins, breakGlass: 'group' },
+          grant: 'phishingResistant',
+        },
+      ];
+    case 'nested_groups': {
+      const staff = group('allStaff');
+      const exemptions = group('mfaExemptions');
+      return [
+        {
+          name: 'Require MFA for all staff',
+          scope: {
+            include: { includeGroups: staff ? [staff] : [] },
+            breakGlass: 'group',
+            excludeGroups: exemptions ? [exemptions] : [],
+          },
+          grant: ['mfa'],
+        },
+        {
+          name: 'Require MFA or a compliant device',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: ['mfa', 'compliantDevice'],
+          operator: 'OR',
+        },
+        {
+          name: 'Require MFA outside trusted locations',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: ['mfa'],
+          locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+        },
+      ];
+    }
+  }
+}
+
+/** The conditional-access policies the world's presets create, in preset order (duplicates ignored). */
+export function buildCaPolicies(
+  world: EntraWorld,
+  seed: number,
+  now: Date,
+  groups: readonly DirectoryGroup[],
+  breakGlassUserIds: string[],
+): ConditionalAccessPolicy[] {
+  const group = (key: string) => groups.find((g) => g.key === key)?.id;
+  const breakGlassGroup = group('breakGlass');
+  return [...new Set(world.conditionalAccess)].flatMap((preset) =>
+    presetSpecs(preset, group).map((spec, k) => {
+      const key = [world.tenantId, 'ca', preset, k];
+      const created = new Date(now.getTime() - (200 + unit(seed, ...key, 'created') * 600) * 86_400_000);
+      const modified = new Date(now.getTime() - unit(seed, ...key, 'modified') * 150 * 86_400_000);
+      const excludeGroups = [...(spec.scope.excludeGroups ?? [])];
+      if (spec.scope.breakGlass === 'group' && breakGlassGroup) excludeGroups.push(breakGlassGroup);
+      return {
+        id: guid(seed, ...key),
+        templateId: null,
+        displayName: spec.name,
+        createdDateTime: created.toISOString(),
+        modifiedDateTime: modified.toISOString(),
+        state: spec.state ?? 'enabled',
+        sessionControls: null,
+        conditions: {
+          userRiskLevels: [],
+          signInRiskLevels: [],
+          clientAppTypes: spec.clientAppTypes ?? ['all'],
+          servicePrincipalRiskLevels: [],
+          insiderRiskLevels: null,
+          platforms: null,
+          devices: null,
+          clientApplications: null,
+          authenticationFlows: null,
+          locations: spec.locations ?? null,
+          applications: {
+            includeApplications: ['All'],
+            excludeApplications: [],
+            includeUserActions: [],
+            includeAuthenticationContextClassReferences: [],
+            applicationFilter: null,
+          },
+          users: {
+            includeUsers: spec.scope.include.includeUsers ?? [],
+            excludeUsers: spec.scope.breakGlass === 'users' ? [...breakGlassUserIds] : [],
+            includeGroups: spec.scope.include.includeGroups ?? [],
+            excludeGroups,
+            includeRoles: spec.scope.include.includeRoles ?? [],
+            excludeRoles: [],
+            includeGuestsOrExternalUsers: null,
+            excludeGuestsOrExternalUsers: null,
+          },
+        },
+        grantControls: {
+          operator: spec.operator ?? 'OR',
+          builtInControls: spec.grant === 'phishingResistant' ? [] : spec.grant,
+          customAuthenticationFactors: [],
+          termsOfUse: [],
+          authenticationStrength: spec.grant === 'phishingResistant' ? PHISHING_RESISTANT_STRENGTH : null,
+        },
+      } satisfies ConditionalAccessPolicy;
+    }),
+  );
+}
