@@ -154,6 +154,32 @@ const listProjects = rpc<ListRequest>({
   },
 });
 
+/** Worlds have no folders yet: an organization lists none, and no folder can be read. */
+const listFolders = rpc<ListRequest>({
+  service: FOLDERS,
+  method: 'ListFolders',
+  request: listRequest,
+  target: (req) =>
+    /^(organizations|folders)\/[^/]+$/.test(req.parent)
+      ? req.parent
+      : { invalid: 'parent must be organizations/* or folders/*' },
+  permission: 'resourcemanager.folders.list',
+  quota: 'resourceManager',
+  missing: 'permission_denied',
+  serve: (req) => page(req, [], 'folders'),
+});
+
+const getFolder = rpc<{ name: string }>({
+  service: FOLDERS,
+  method: 'GetFolder',
+  request: z.object({ name: z.string() }),
+  target: (req) => req.name,
+  permission: 'resourcemanager.folders.get',
+  quota: 'resourceManager',
+  missing: 'permission_denied',
+  serve: (_req, r) => invalidArgument(`${r.name} is not a folder`),
+});
+
 export const RPCS: Rpc[] = [
   listBuckets,
   listSinks,
@@ -162,6 +188,8 @@ export const RPCS: Rpc[] = [
   getIamPolicy(ORGANIZATIONS, 'organizations'),
   getProject,
   listProjects,
+  listFolders,
+  getFolder,
 ];
 
 /** The IAM permission each RPC needs, by endpoint: what `FaultSpec.revokePermission` takes away. */

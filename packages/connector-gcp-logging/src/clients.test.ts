@@ -1,0 +1,43 @@
+import { JWT, PassThroughClient } from 'google-auth-library';
+import { describe, expect, it } from 'vitest';
+import { createClients } from './clients.ts';
+
+const key = {
+  client_email: 'evident-reader@evident-msp.iam.gserviceaccount.com',
+  private_key: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+  private_key_id: 'abc123',
+};
+
+describe('createClients', () => {
+  it('builds every client on a JWT from the key, read-only, never on Application Default Credentials', async () => {
+    const clients = createClients({ resources: ['projects/acme-prod'] }, { serviceAccountKey: key });
+    try {
+      for (const client of [clients.logging, clients.projects, clients.folders, clients.organizations]) {
+        const auth = await client.auth.getClient();
+        expect(auth).toBeInstanceOf(JWT);
+        expect(auth).toMatchObject({
+          email: key.client_email,
+          keyId: 'abc123',
+          scopes: ['https://www.googleapis.com/auth/cloud-platform.read-only'],
+        });
+      }
+    } finally {
+      await clients.close();
+    }
+  });
+
+  it('sends no credentials at all on an insecure simulator channel, key or not', async () => {
+    const config = { resources: ['projects/acme-prod'], endpoints: { logging: '127.0.0.1:1', insecure: true } };
+    const clients = createClients(config, { serviceAccountKey: key });
+    try {
+      expect(await clients.logging.auth.getClient()).toBeInstanceOf(PassThroughClient);
+      expect(await clients.projects.auth.getClient()).toBeInstanceOf(PassThroughClient);
+    } finally {
+      await clients.close();
+    }
+  });
+
+  it('refuses to start without a key outside a simulator', () => {
+    expect(() => createClients({ resources: ['projects/acme-prod'] }, {})).toThrow(/No service-account key/);
+  });
+});

@@ -1,0 +1,79 @@
+import { ConnectorError } from '@evident/connector-kit';
+import { ConfigServiceV2Client } from '@google-cloud/logging-api';
+import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
+import * as grpc from '@grpc/grpc-js';
+import { type AuthClient, JWT, PassThroughClient } from 'google-auth-library';
+import type { GcpLoggingConfig, GcpLoggingSecret } from './config.ts';
+
+export interface GcpClients {
+  logging: ConfigServiceV2Client;
+  projects: ProjectsClient;
+  folders: FoldersClient;
+  organizations: OrganizationsClient;
+  close(): Promise<void>;
+}
+
+const DEFAULT_ENDPOINTS = {
+  logging: 'logging.googleapis.com:443',
+  resourceManager: 'cloudresourcemanager.googleapis.com:443',
+};
+const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+
+function endpoint(hostPort: string): { apiEndpoint: string; port: number } {
+  const [host, port] = hostPort.split(':');
+  return { apiEndpoint: host!, port: port ? Number(port) : 443 };
+}
+
+/**
+ * The credential every client is built with. It is always explicit, so that no client falls back to Application
+ * Default Credentials and probes the metadata server: a JWT from the service-account key, or, for a simulator on
+ * an insecure channel, a client that adds no credentials at all.
+ */
+function authClient(config: GcpLoggingConfig, secret: GcpLoggingSecret): AuthClient {
+  if (config.endpoints?.insecure) return new PassThroughClient();
+  const key = secret.serviceAccountKey;
+  if (!key) {
+    throw new ConnectorError('auth_failed', 'No service-account key was given for this connection.', {
+      remedy: 'Add the JSON key of a service account granted roles/logging.viewer and roles/iam.securityReviewer.',
+    });
+  }
+  return new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes: [READ_ONLY_SCOPE],
+  });
+}
+
+// Resource Manager is built on an older google-gax whose typings name an older google-auth-library; the client
+// only calls getRequestHeaders/getUniverseDomain on it, which both versions share.
+function asLegacyAuthClient(client: AuthClient): ConstructorParameters<typeof ProjectsClient>[0] {
+  return { authClient: client } as unknown as ConstructorParameters<typeof ProjectsClient>[0];
+}
+
+export function createClients(config: GcpLoggingConfig, secret: GcpLoggingSecret): GcpClients {
+  const auth = authClient(config, secret);
+  const insecure = config.endpoints?.insecure ? { sslCreds: grpc.credentials.createInsecure() } : {};
+  const logging = new ConfigServiceV2Client({
+    authClient: auth,
+    ...endpoint(config.endpoints?.logging ?? DEFAULT_ENDPOINTS.logging),
+    ...insecure,
+  });
+  const rm = {
+    ...asLegacyAuthClient(auth),
+    ...endpoint(config.endpoints?.resourceManager ?? DEFAULT_ENDPOINTS.resourceManager),
+    ...insecure,
+  };
+  const projects = new ProjectsClient(rm);
+  const folders = new FoldersClient(rm);
+  const organizations = new OrganizationsClient(rm);
+  return {
+    logging,
+    projects,
+    folders,
+    organizations,
+    async close() {
+      await Promise.all([logging.close(), projects.close(), folders.close(), organizations.close()]);
+    },
+  };
+}

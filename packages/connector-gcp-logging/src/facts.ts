@@ -1,0 +1,107 @@
+import type { LogSourceFact, SettingFact } from '@evident/core';
+import { type DataAccessState, dataAccess } from './audit.ts';
+import type { AuditConfig } from './model.ts';
+import { GCP_CATEGORIES, logNameOf, route } from './routing.ts';
+import { describeRead, type Snapshot } from './snapshot.ts';
+
+export const DATA_ACCESS_SETTING = 'gcp.data_access_audit';
+
+export interface FactBase {
+  connection: string;
+  observedAt: string;
+}
+
+export interface Assembly {
+  facts: (LogSourceFact | SettingFact)[];
+  /** For each failed read, the evidence (gap vocabulary) it left missing or incomplete. */
+  covers: Map<string, Set<string>>;
+}
+
+interface EffectiveDataAccess {
+  /** `null` when a policy on the way up could not be read and what was read does not already say `all`. */
+  state: DataAccessState | null;
+  exemptions: string[];
+  used: Set<string>;
+  missing: Set<string>;
+}
+
+function effectiveDataAccess(snapshot: Snapshot, resource: string): EffectiveDataAccess {
+  const used = new Set<string>();
+  const missing = new Set<string>();
+  const ancestors = snapshot.ancestors(resource);
+  if (!ancestors.ok) missing.add(ancestors.key);
+  const configs: AuditConfig[] = [];
+  for (const node of [resource, ...(ancestors.ok ? ancestors.value : [])]) {
+    const read = snapshot.policies.get(node);
+    if (!read) throw new Error(`the IAM policy of ${node} was not read`);
+    used.add(read.key);
+    if (read.ok) configs.push(...read.value);
+    else missing.add(read.key);
+  }
+  const { state, exemptions } = dataAccess(configs);
+  return { state: missing.size === 0 || state === 'all' ? state : null, exemptions, used, missing };
+}
+
+/**
+ * Per configured resource, one `logSource` per audit log and the `gcp.data_access_audit` setting. Only Admin Activity
+ * is "most important"; Data Access (off by default, voluminous) is not, and counts as enabled only when it is on for
+ * all services, reads and writes. Controls that want Data Access can require it by category.
+ */
+export function assemble(snapshot: Snapshot, resources: readonly string[], base: FactBase): Assembly {
+  const facts: Assembly['facts'] = [];
+  const covers = new Map<string, Set<string>>();
+  const note = (keys: Iterable<string>, cover: string) => {
+    for (const key of keys) covers.set(key, (covers.get(key) ?? new Set()).add(cover));
+  };
+  const common = { ...base, provider: 'gcp-logging' as const };
+  for (const resource of resources) {
+    const scope = snapshot.canonical(resource);
+    const access = effectiveDataAccess(snapshot, resource);
+    // Without its own sinks nothing about a resource's routing is known; the failed read's gap covers its logs.
+    const own = snapshot.sinks.get(resource);
+    if (own && !own.ok) note([own.key], 'logSource');
+    const categories = own?.ok ? GCP_CATEGORIES : [];
+    for (const category of categories) {
+      const r = route(snapshot, resource, category);
+      const isData = category === 'data_access';
+      const used = isData ? [...r.used, ...access.used] : [...r.used];
+      note(r.missing, `logSource.${category}`);
+      if (isData) note(access.missing, `logSource.${category}`);
+      facts.push({
+        type: 'logSource',
+        ...common,
+        source: [...new Set(used)].map(describeRead).join('; '),
+        subject: logNameOf(scope, category),
+        scope,
+        category,
+        important: category === 'admin_audit',
+        enabled: isData ? (access.state === null ? 'unknown' : access.state === 'all') : true,
+        nativeRetentionDays: r.native.retentionDays,
+        locked: r.native.locked,
+        destinations: r.destinations,
+        exemptions: isData ? access.exemptions : [],
+        lastEventAt: 'unknown',
+      });
+    }
+    note(access.missing, `setting.${DATA_ACCESS_SETTING}`);
+    facts.push({
+      type: 'setting',
+      ...common,
+      source: [...access.used].map(describeRead).join('; '),
+      subject: DATA_ACCESS_SETTING,
+      scope,
+      value: access.state,
+    });
+  }
+  return { facts, covers };
+}
+
+/** What a failed read leaves missing when no fact depended on it (its own kind of evidence). */
+export function fallbackCover(key: string): string[] {
+  const kind = key.slice(0, key.indexOf(':'));
+  if (kind === 'policy') return [`setting.${DATA_ACCESS_SETTING}`];
+  if (kind === 'buckets') return ['logSource.data_access'];
+  // An unlisted folder or organization hides whole resources: their logs and their settings.
+  if (kind === 'projectsUnder' || kind === 'foldersUnder') return ['logSource', `setting.${DATA_ACCESS_SETTING}`];
+  return ['logSource'];
+}

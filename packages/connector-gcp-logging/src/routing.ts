@@ -1,0 +1,195 @@
+/**
+ * # Where a Google Cloud audit log goes, and how long it is kept
+ *
+ * Every log entry written in a project, folder or organization passes through that resource's Log Router. Each
+ * enabled sink whose filter matches the entry (and none of whose active exclusions match it) sends a copy to the
+ * sink's destination. The sinks that apply to a resource are its own sinks plus the sinks of every ancestor folder
+ * and organization that have `includeChildren` set (aggregated sinks). A disabled sink routes nothing.
+ *
+ * Three audit logs are modelled, one `logSource` fact each per configured resource:
+ * - `admin_audit` (Admin Activity) and `system_event` are always written, and the built-in `_Required` sink stores
+ *   them in the resource's `_Required` bucket: 400 days, locked, fixed by Google. That bucket is their native store;
+ *   its retention is read from the bucket list, and taken from Google's fixed terms when the list cannot be read.
+ * - `data_access` is written only as the IAM audit configs of the resource and its ancestors enable it (their union);
+ *   the `_Default` sink stores it in the `_Default` bucket (30 days unless changed), its native store, unless that
+ *   sink is disabled, excludes it or is gone, in which case nothing is kept natively (0 days).
+ *
+ * Every other matching route is a destination. A log bucket's retention and lock are read from the bucket list of
+ * the resource that owns it (listed for this purpose even when it is not configured), else they are `'unknown'`; a
+ * bucket that is gone or being deleted keeps nothing (0 days). Cloud Storage, BigQuery, Pub/Sub and project-to-
+ * project routes have `'unknown'` retention, since their own expiry is not read here. A destination owned by another
+ * resource than the source is `separate` from the source's administrators; a Cloud Storage bucket, whose project its
+ * name does not tell, has an `unknown` boundary.
+ *
+ * Filters are read in the Logging query language (see filter.ts). A route counts only when the filter selects the
+ * whole log: a filter that also narrows on severity or resource selects only `some` entries, and is left out. A
+ * filter that cannot be read still yields its destination, with `'unknown'` retention, so that it is neither
+ * credited nor hidden. The effective retention of a log is then the longest of its native store and its
+ * destinations (`effectiveRetention` in core): at least that many days, exact only when nothing was unknown.
+ *
+ * Nothing unread is guessed. A failed read leaves the values it feeds `'unknown'` (or, for a resource's own sinks,
+ * leaves its logs out), and the collection yields a gap that names the read and covers every log it left incomplete.
+ */
+import type { Days, LogDestination, Tri } from '@evident/core';
+import { andMatch, compileFilter, type EntryClass, type Match, notMatch, orMatch } from './filter.ts';
+import type { Sink } from './model.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export const GCP_CATEGORIES = ['admin_audit', 'data_access', 'system_event'] as const;
+export type GcpCategory = (typeof GCP_CATEGORIES)[number];
+
+const LOG_IDS: Record<GcpCategory, string> = {
+  admin_audit: 'cloudaudit.googleapis.com%2Factivity',
+  data_access: 'cloudaudit.googleapis.com%2Fdata_access',
+  system_event: 'cloudaudit.googleapis.com%2Fsystem_event',
+};
+
+/** Google's fixed terms for `_Required`. */
+export const REQUIRED_BUCKET = { retentionDays: 400, locked: true } as const;
+
+export function logNameOf(scope: string, category: GcpCategory): string {
+  return `${scope}/logs/${LOG_IDS[category]}`;
+}
+
+export interface Storage {
+  retentionDays: Days;
+  locked: Tri;
+}
+
+export interface Route {
+  native: Storage;
+  destinations: LogDestination[];
+  /** Every read the route was computed from. */
+  used: Set<string>;
+  /** The failed reads that left the route incomplete or a value unknown. */
+  missing: Set<string>;
+}
+
+export interface Destination {
+  kind: LogDestination['kind'];
+  /** The resource that owns it (`projects/p`), when its name tells. */
+  owner: string | null;
+  /** The full name of a log bucket (`projects/p/locations/global/buckets/b`). */
+  bucket: string | null;
+}
+
+const BUCKET =
+  /^logging\.googleapis\.com\/((?:projects|folders|organizations)\/[^/]+)(\/locations\/[^/]+\/buckets\/[^/]+)$/;
+const PROJECT_ROUTE = /^logging\.googleapis\.com\/(projects\/[^/]+)$/;
+const IN_PROJECT = /^(bigquery|pubsub)\.googleapis\.com\/(projects\/[^/]+)\//;
+
+export function parseDestination(destination: string): Destination {
+  const bucket = BUCKET.exec(destination);
+  if (bucket) return { kind: 'log_bucket', owner: bucket[1]!, bucket: `${bucket[1]}${bucket[2]}` };
+  const project = PROJECT_ROUTE.exec(destination);
+  if (project) return { kind: 'log_bucket', owner: project[1]!, bucket: null };
+  const inProject = IN_PROJECT.exec(destination);
+  if (inProject)
+    return { kind: inProject[1] === 'bigquery' ? 'bigquery' : 'pubsub', owner: inProject[2]!, bucket: null };
+  if (destination.startsWith('storage.googleapis.com/')) return { kind: 'storage', owner: null, bucket: null };
+  return { kind: 'stream', owner: null, bucket: null };
+}
+
+/** How much of the entry class a sink sends to its destination. */
+export function sinkMatch(sink: Sink, entry: EntryClass): Match {
+  if (sink.disabled) return 'none';
+  const excluded = sink.exclusions
+    .filter((e) => !e.disabled)
+    .map((e) => compileFilter(e.filter)(entry))
+    .reduce(orMatch, 'none');
+  return andMatch(compileFilter(sink.filter)(entry), notMatch(excluded));
+}
+
+const UNKNOWN: Storage = { retentionDays: 'unknown', locked: 'unknown' };
+const NOTHING: Storage = { retentionDays: 0, locked: false };
+
+function bucketStorage(snapshot: Snapshot, name: string, route: Route): Storage {
+  const owner = name.slice(0, name.indexOf('/locations/'));
+  const read = snapshot.bucketsOf(owner);
+  if (!read) return UNKNOWN;
+  route.used.add(read.key);
+  if (!read.ok) {
+    route.missing.add(read.key);
+    return UNKNOWN;
+  }
+  const rest = name.slice(owner.length);
+  const canonical = snapshot.canonical(owner);
+  const bucket = read.value.find((b) => b.name.endsWith(rest) && snapshot.canonical(b.owner) === canonical);
+  if (!bucket || bucket.deleted) return NOTHING;
+  return { retentionDays: bucket.retentionDays, locked: bucket.locked };
+}
+
+/** The sinks that see the scope's entries: its own, then its ancestors' aggregated ones. */
+function applyingSinks(snapshot: Snapshot, scope: string, route: Route): { own: Sink[] | null; inherited: Sink[] } {
+  const sinksOf = (resource: string) => {
+    const read = snapshot.sinks.get(resource);
+    if (!read) throw new Error(`the sinks of ${resource} were not read`);
+    route.used.add(read.key);
+    if (read.ok) return read.value;
+    route.missing.add(read.key);
+    return null;
+  };
+  const ancestors = snapshot.ancestors(scope);
+  if (!ancestors.ok) route.missing.add(ancestors.key);
+  const inherited = (ancestors.ok ? ancestors.value : []).flatMap((a) =>
+    (sinksOf(a) ?? []).filter((s) => s.includeChildren),
+  );
+  return { own: sinksOf(scope), inherited };
+}
+
+function nativeStorage(
+  snapshot: Snapshot,
+  scope: string,
+  category: GcpCategory,
+  own: Sink[] | null,
+  route: Route,
+): { storage: Storage; sink?: string } {
+  if (category !== 'data_access') {
+    const read = snapshot.bucketsOf(scope);
+    if (read) route.used.add(read.key);
+    const listed = read?.ok ? read.value.find((b) => b.id === '_Required') : undefined;
+    return { storage: listed ? { retentionDays: listed.retentionDays, locked: listed.locked } : REQUIRED_BUCKET };
+  }
+  if (own === null) return { storage: UNKNOWN };
+  const home = snapshot.canonical(scope);
+  const sink = own.find((s) => idOf(s.name) === '_Default');
+  const target = sink ? parseDestination(sink.destination) : undefined;
+  const toOwnDefault =
+    target?.bucket && target.owner && snapshot.canonical(target.owner) === home && idOf(target.bucket) === '_Default';
+  if (!sink || !target?.bucket || !toOwnDefault) return { storage: NOTHING };
+  const match = sinkMatch(sink, { logName: logNameOf(home, category) });
+  if (match === 'all') return { storage: bucketStorage(snapshot, target.bucket, route), sink: sink.name };
+  return { storage: match === 'unknown' ? UNKNOWN : NOTHING, sink: sink.name };
+}
+
+const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+
+/** The native store and the destinations of one audit log of one configured resource. */
+export function route(snapshot: Snapshot, scope: string, category: GcpCategory): Route {
+  const result: Route = { native: UNKNOWN, destinations: [], used: new Set(), missing: new Set() };
+  const { own, inherited } = applyingSinks(snapshot, scope, result);
+  const native = nativeStorage(snapshot, scope, category, own, result);
+  result.native = native.storage;
+  const entry = { logName: logNameOf(snapshot.canonical(scope), category) };
+  const home = snapshot.canonical(scope);
+  const byName = new Map<string, LogDestination>();
+  const candidates = [...(own ?? []).filter((s) => !isBuiltIn(s, native.sink)), ...inherited];
+  for (const sink of candidates) {
+    const match = sinkMatch(sink, entry);
+    if (match === 'none' || match === 'some') continue;
+    const target = parseDestination(sink.destination);
+    const storage = match === 'all' && target.bucket ? bucketStorage(snapshot, target.bucket, result) : UNKNOWN;
+    const boundary =
+      target.owner === null ? 'unknown' : snapshot.canonical(target.owner) === home ? 'same_admin_domain' : 'separate';
+    const destination = { kind: target.kind, name: sink.destination, boundary, ...storage } as const;
+    const seen = byName.get(sink.destination);
+    if (!seen || seen.retentionDays === 'unknown') byName.set(sink.destination, destination);
+  }
+  result.destinations = [...byName.values()];
+  return result;
+}
+
+/** `_Required` is the native route of the logs it carries (and carries no other); `_Default` is when found above. */
+function isBuiltIn(sink: Sink, nativeDefault: string | undefined): boolean {
+  return idOf(sink.name) === '_Required' || sink.name === nativeDefault;
+}
