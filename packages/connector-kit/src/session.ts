@@ -53,11 +53,13 @@ export class CollectionSession<C, S> {
       ...options,
       signal: this.ctx.signal,
       classify: this.classify,
-      onWait: (ms) => this.waited(ms),
+      onWait: (ms, error) => {
+        if (error.code === 'throttled') this.waited(ms);
+      },
     });
   }
 
-  /** Records a wait the SDK did on its own (e.g. its retry middleware honouring Retry-After). */
+  /** Records a throttling wait, ours or one the SDK did on its own (e.g. its retry middleware honouring Retry-After). */
   waited(ms: number): void {
     this.progress.throttleWaits++;
     this.progress.waitedMs += ms;
@@ -72,6 +74,7 @@ export class CollectionSession<C, S> {
     this.progress.phase = spec.phase;
     this.ctx.progress({ ...this.progress });
     if (this.authFailure) {
+      this.progress.gaps++;
       yield this.gap(spec, this.authFailure);
       return;
     }
@@ -91,12 +94,13 @@ export class CollectionSession<C, S> {
       const error = this.classify(raw);
       if (error.code === 'auth_failed') this.authFailure = error;
       this.ctx.logger.warn('section failed', { phase: spec.phase, code: error.code, message: error.message });
+      this.progress.gaps++;
       yield this.gap(spec, error);
     }
   }
 
+  /** A gap fact for `error`; counted in progress when it passes through a section. */
   gap(spec: Pick<SectionSpec, 'source' | 'covers'>, error: ConnectorError): GapFact {
-    this.progress.gaps++;
     return {
       type: 'gap',
       connection: this.ctx.connection,
