@@ -5,6 +5,9 @@ import { Agent } from 'undici';
 import type { EntraConfig, EntraSecret } from './config.ts';
 
 const DEFAULT_LOGIN = 'https://login.microsoftonline.com';
+/** Token audiences are the services' canonical names, wherever the requests are sent. */
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const ARM_SCOPE = 'https://management.azure.com/.default';
 
 export interface EntraClients {
   graph: Client;
@@ -28,9 +31,7 @@ export function createClients(config: EntraConfig, secret: EntraSecret, signal: 
   });
   const graphHost = new URL(endpoints.graph).hostname;
   const graph = Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, {
-      scopes: [`${new URL(endpoints.graph).origin}/.default`],
-    }),
+    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
     baseUrl: endpoints.graph,
     defaultVersion: 'v1.0',
     customHosts: new Set([graphHost]),
@@ -39,7 +40,7 @@ export function createClients(config: EntraConfig, secret: EntraSecret, signal: 
 
   const armOrigin = new URL(endpoints.arm).origin;
   async function arm(path: string): Promise<unknown> {
-    const token = await credential.getToken(`${armOrigin}/.default`, { abortSignal: signal });
+    const token = await credential.getToken(ARM_SCOPE, { abortSignal: signal });
     const response = await fetch(`${armOrigin}${path}`, {
       headers: { authorization: `Bearer ${token.token}` },
       signal,

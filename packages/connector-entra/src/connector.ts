@@ -10,7 +10,7 @@ import { createClients } from './client.ts';
 import { identities } from './collect/identities.ts';
 import { logs } from './collect/logs.ts';
 import { policyGroups, roleHolders } from './collect/membership.ts';
-import { conditionalAccess } from './collect/policies.ts';
+import { conditionalAccess, POLICIES_SOURCE, policyFacts } from './collect/policies.ts';
 import type { Run } from './collect/state.ts';
 import { authenticationMethods, licence, securityDefaults } from './collect/tenant.ts';
 import { type EntraConfig, type EntraSecret, entraConfig, entraSecret } from './config.ts';
@@ -95,6 +95,7 @@ async function* collect(ctx: Ctx): AsyncGenerator<Fact> {
     graph: clients.graph,
     state: {
       licence: 'unknown',
+      directoryId: undefined,
       securityDefaults: 'unknown',
       policies: undefined,
       groupsOf: new Map(),

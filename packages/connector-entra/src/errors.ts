@@ -19,6 +19,12 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** The identity platform's message without its trace and correlation ids: `AADSTS7000215: Invalid client secret…`. */
+export function signInError(message: string): string {
+  const code = /AADSTS\d+:[^\r\n]*?(?=\s*Trace ID:|$)/m.exec(message);
+  return (code ? code[0] : (message.split('\n')[0] ?? message)).trim();
+}
+
 /**
  * Maps Graph and identity failures into the gap taxonomy. `permission` names what the failing call needs, so a 403
  * can say which grant is missing.

@@ -37,14 +37,44 @@ function subscriptionOf(resourceId: string): string | undefined {
   return /\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
 }
 
-async function destinationsOf(run: Run, setting: DiagnosticSetting): Promise<LogDestination[]> {
+/**
+ * Whether a destination sits outside the tenant admins' reach: in a subscription the config declares separate, or
+ * (without a declaration) in a subscription that belongs to another Entra tenant, such as the MSP's or a SOC's.
+ */
+async function boundaryOf(
+  run: Run,
+  resourceId: string,
+  homes: Map<string, string | null>,
+): Promise<LogDestination['boundary']> {
+  const sub = subscriptionOf(resourceId);
+  if (!sub) return 'unknown';
+  const declared = run.ctx.config.separateSubscriptions;
+  if (declared) return declared.some((s) => s.toLowerCase() === sub.toLowerCase()) ? 'separate' : 'same_admin_domain';
+  if (!homes.has(sub)) {
+    try {
+      const found = (await run.clients.arm(`/subscriptions/${sub}?api-version=2022-12-01`)) as { tenantId?: string };
+      homes.set(sub, found.tenantId ?? null);
+    } catch {
+      homes.set(sub, null);
+    }
+  }
+  const home = homes.get(sub)?.toLowerCase();
+  if (!home) return 'unknown';
+  const own = [run.ctx.config.tenantId, run.state.directoryId].filter(Boolean).map((t) => t!.toLowerCase());
+  return own.includes(home) ? 'same_admin_domain' : 'separate';
+}
+
+async function destinationsOf(
+  run: Run,
+  setting: DiagnosticSetting,
+  homes: Map<string, string | null>,
+): Promise<LogDestination[]> {
   const p = setting.properties ?? {};
-  const separate = run.ctx.config.separateSubscriptions;
-  const boundary = (id: string): LogDestination['boundary'] => {
-    if (!separate) return 'unknown';
-    const sub = subscriptionOf(id);
-    return sub && separate.some((s) => s.toLowerCase() === sub.toLowerCase()) ? 'separate' : 'same_admin_domain';
-  };
+  const bounds = new Map<string, LogDestination['boundary']>();
+  for (const id of [p.workspaceId, p.storageAccountId, p.eventHubAuthorizationRuleId]) {
+    if (id) bounds.set(id, await boundaryOf(run, id, homes));
+  }
+  const boundary = (id: string) => bounds.get(id) ?? 'unknown';
   const out: LogDestination[] = [];
   if (p.workspaceId) {
     const workspace = (await run.clients.arm(`${p.workspaceId}?api-version=2023-09-01`)) as {
@@ -110,8 +140,9 @@ export async function* logs(run: Run, session: Session): AsyncGenerator<Fact> {
         throw classifyGraphError(error, 'Reader on the diagnostic settings (microsoft.aadiam)');
       }
     })) as { value?: DiagnosticSetting[] };
+    const homes = new Map<string, string | null>();
     for (const setting of settings.value ?? []) {
-      const dests = await destinationsOf(run, setting);
+      const dests = await destinationsOf(run, setting, homes);
       for (const log of setting.properties?.logs ?? []) {
         const category = log.category ? CATEGORIES[log.category] : undefined;
         if (!category || log.enabled === false) continue;

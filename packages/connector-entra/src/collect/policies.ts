@@ -4,9 +4,11 @@ import type { EntraConfig, EntraSecret } from '../config.ts';
 import { type CaPolicy, caPolicy, isPhishingResistantStrength } from '../enforcement/policy.ts';
 import { grantOf, narrowing } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
-import type { Run } from './state.ts';
+import type { Run, TenantState } from './state.ts';
 
-const SOURCE = 'GET /identity/conditionalAccess/policies';
+type Session = CollectionSession<EntraConfig, EntraSecret>;
+
+export const POLICIES_SOURCE = 'GET /identity/conditionalAccess/policies';
 
 function grant(policy: CaPolicy): AuthPolicyFact['grant'] {
   const g = policy.grantControls;
@@ -24,13 +26,41 @@ const STATE = { enabled: 'on', enabledForReportingButNotEnforced: 'report_only' 
   'on' | 'report_only'
 >;
 
-export function toAuthPolicy(policy: CaPolicy, stamp: Run['stamp']): AuthPolicyFact {
+/**
+ * The users a policy excludes, by object id: excluded groups and roles are expanded through the memberships read
+ * for the policies, so exclusions can be compared with the declared break-glass accounts. What could not be
+ * expanded stays named as `group:<id>` or `role:<id>`.
+ */
+export function excludedPrincipals(policy: CaPolicy, state: Pick<TenantState, 'groupsOf' | 'rolesOf'>): string[] {
+  const users = policy.conditions.users;
+  if (!users) return [];
+  const out = new Set(users.excludeUsers);
+  const groups = new Set(users.excludeGroups);
+  const roles = new Set(users.excludeRoles);
+  const expandedGroups = new Set<string>();
+  for (const [user, memberOf] of state.groupsOf) {
+    for (const g of memberOf) {
+      if (!groups.has(g)) continue;
+      out.add(user);
+      expandedGroups.add(g);
+    }
+  }
+  for (const g of groups) if (!expandedGroups.has(g)) out.add(`group:${g}`);
+  if (state.rolesOf) {
+    for (const [user, held] of state.rolesOf) for (const r of held) if (roles.has(r)) out.add(user);
+  } else {
+    for (const r of roles) out.add(`role:${r}`);
+  }
+  return [...out].sort();
+}
+
+export function toAuthPolicy(policy: CaPolicy, run: Pick<Run, 'stamp' | 'state'>): AuthPolicyFact {
   const users = policy.conditions.users;
   const alternatives = grantOf(policy).alternatives;
   return {
     type: 'authPolicy',
-    ...stamp,
-    source: SOURCE,
+    ...run.stamp,
+    source: POLICIES_SOURCE,
     subject: policy.id,
     name: policy.displayName,
     state: STATE[policy.state] ?? 'off',
@@ -39,22 +69,20 @@ export function toAuthPolicy(policy: CaPolicy, stamp: Run['stamp']): AuthPolicyF
     includesGuests:
       (users?.includeUsers.some((u) => u === 'All' || u === 'GuestsOrExternalUsers') ?? false) ||
       users?.includeGuestsOrExternalUsers != null,
-    excluded: [
-      ...(users?.excludeUsers ?? []).map((id) => `user:${id}`),
-      ...(users?.excludeGroups ?? []).map((id) => `group:${id}`),
-      ...(users?.excludeRoles ?? []).map((id) => `role:${id}`),
-    ],
+    excluded: excludedPrincipals(policy, run.state),
     grant: grant(policy),
-    conditions: [...narrowing(policy), ...(alternatives.length > 0 ? [`or ${alternatives.join(' or ')}`] : [])],
+    conditions: [
+      ...narrowing(policy, { clientApps: false }),
+      ...(alternatives.length > 0 ? [`or ${alternatives.join(' or ')}`] : []),
+    ],
     clientAppTypes: policy.conditions.clientAppTypes,
   };
 }
 
-export async function* conditionalAccess(
-  run: Run,
-  session: CollectionSession<EntraConfig, EntraSecret>,
-): AsyncGenerator<Fact> {
+/** Reads the policies; their facts come later, once the groups and roles they name are known. */
+export async function* conditionalAccess(run: Run, session: Session): AsyncGenerator<Fact> {
   const found: CaPolicy[] = [];
+  const scope = run.ctx.config.tenantId;
   try {
     for await (const page of pages<unknown, EntraConfig, EntraSecret>(
       session,
@@ -62,11 +90,7 @@ export async function* conditionalAccess(
       '/identity/conditionalAccess/policies',
       'Policy.Read.All',
     )) {
-      for (const raw of page) {
-        const policy = caPolicy.parse(raw);
-        found.push(policy);
-        yield toAuthPolicy(policy, run.stamp);
-      }
+      for (const raw of page) found.push(caPolicy.parse(raw));
     }
   } catch (error) {
     // Without P1 a tenant cannot have conditional access at all: "none" is then a fact, not a gap.
@@ -75,9 +99,9 @@ export async function* conditionalAccess(
       yield {
         type: 'setting',
         ...run.stamp,
-        source: SOURCE,
+        source: POLICIES_SOURCE,
         subject: 'entra.conditional_access',
-        scope: run.ctx.config.tenantId,
+        scope,
         value: false,
       };
       return;
@@ -88,9 +112,13 @@ export async function* conditionalAccess(
   yield {
     type: 'setting',
     ...run.stamp,
-    source: SOURCE,
+    source: POLICIES_SOURCE,
     subject: 'entra.conditional_access',
-    scope: run.ctx.config.tenantId,
+    scope,
     value: true,
   };
+}
+
+export async function* policyFacts(run: Run): AsyncGenerator<Fact> {
+  for (const policy of run.state.policies ?? []) yield toAuthPolicy(policy, run);
 }

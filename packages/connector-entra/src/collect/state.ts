@@ -9,6 +9,8 @@ export type Licence = 'free' | 'p1' | 'p2' | 'unknown';
 /** What earlier sections learned that later ones need, kept small: no per-user data but group and role members. */
 export interface TenantState {
   licence: Licence;
+  /** The directory's object id (a GUID), when `/organization` could be read; the config may name a domain. */
+  directoryId: string | undefined;
   securityDefaults: boolean | 'unknown';
   /** `undefined` when they could not be read; empty when the tenant has none (or cannot have any without P1). */
   policies: CaPolicy[] | undefined;

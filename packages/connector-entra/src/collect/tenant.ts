@@ -32,6 +32,14 @@ export async function* licence(run: Run, session: Session): AsyncGenerator<Fact>
     'Organization.Read.All',
   );
   run.state.licence = licenceOf(skus.value ?? []);
+  const org = await getOne<{ value?: { id?: string }[] }, EntraConfig, EntraSecret>(
+    session,
+    run.graph,
+    '/organization',
+    'Organization.Read.All',
+    { $select: 'id' },
+  );
+  run.state.directoryId = org.value?.[0]?.id;
   yield {
     type: 'setting',
     ...run.stamp,

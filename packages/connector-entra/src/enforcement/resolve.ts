@@ -75,15 +75,18 @@ export function grantOf(policy: CaPolicy): Grant {
   return { mfa, phishingResistant: strength != null && isPhishingResistantStrength(strength), alternatives };
 }
 
-/** Conditions that narrow a policy to some sign-ins; empty when it covers every interactive sign-in. */
-export function narrowing(policy: CaPolicy): string[] {
+/**
+ * Conditions that narrow a policy to some sign-ins; empty when it covers every interactive sign-in. Client app
+ * types can be left out for callers that report them separately (a legacy-auth block is narrowed on purpose).
+ */
+export function narrowing(policy: CaPolicy, { clientApps = true } = {}): string[] {
   const c = policy.conditions;
   const out: string[] = [];
   const apps = c.applications;
   if (!apps || !has(apps.includeApplications, 'All')) out.push('only some applications');
   else if (apps.excludeApplications.length > 0) out.push(`${apps.excludeApplications.length} application(s) excluded`);
   const clients = c.clientAppTypes;
-  if (clients.length > 0 && !has(clients, 'all') && !MODERN_CLIENTS.every((m) => has(clients, m))) {
+  if (clientApps && clients.length > 0 && !has(clients, 'all') && !MODERN_CLIENTS.every((m) => has(clients, m))) {
     out.push(`only client apps ${clients.join(', ')}`);
   }
   const loc = c.locations;
