@@ -5,6 +5,9 @@ import { type Command, EXIT, type Io, processIo, UsageError } from './io.ts';
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   controls: () => import('./commands/controls.ts'),
   evaluate: () => import('./commands/evaluate.ts'),
+  assess: () => import('./commands/assess.ts'),
+  check: () => import('./commands/check.ts'),
+  simulate: () => import('./commands/simulate.ts'),
 };
 
 async function usage(): Promise<string> {

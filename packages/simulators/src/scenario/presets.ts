@@ -28,7 +28,14 @@ const shortGcp = (prefix: string) => ({
   ],
 });
 
-const exported = [{ name: 'to-central-workspace', retentionDays: 365, separateBoundary: true }];
+const exported = [
+  {
+    name: 'to-central-workspace',
+    categories: ['AuditLogs', 'SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'],
+    retentionDays: 365,
+    separateBoundary: true,
+  },
+];
 
 /** Named worlds for the demo, the tests and `evident simulate --scenario NAME`. */
 export const PRESETS = {

@@ -1,0 +1,63 @@
+import { type CheckResult, createContext, createLimiter, type Progress } from '@evident/connector-kit';
+import { startEvaluation } from '@evident/controls';
+import type { ControlResult, GapFact } from '@evident/core';
+import type { AssessConfig, ResolvedConnection } from './config.ts';
+import { connectorFor } from './connectors.ts';
+
+export interface AssessOptions {
+  now?: () => Date;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface Assessment {
+  tenant: string;
+  evaluatedAt: string;
+  results: ControlResult[];
+  gaps: GapFact[];
+}
+
+function contextFor(c: ResolvedConnection, options: AssessOptions) {
+  return createContext({
+    connection: c.name,
+    config: c.config,
+    secret: c.secret,
+    limiter: createLimiter({ concurrency: 4 }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.onProgress ? { progress: options.onProgress } : {}),
+  });
+}
+
+/**
+ * Runs every connection in parallel and streams their facts into one evaluation: nothing is kept but what the
+ * controls' reducers keep, and the gaps to report.
+ */
+export async function runAssessment(config: AssessConfig, options: AssessOptions = {}): Promise<Assessment> {
+  const now = options.now ?? (() => new Date());
+  const evaluation = startEvaluation({ now: now(), params: config.params, exceptions: config.exceptions });
+  const gaps: GapFact[] = [];
+  await Promise.all(
+    config.connections.map(async (c) => {
+      for await (const fact of connectorFor(c.kind).collect(contextFor(c, options))) {
+        if (fact.type === 'gap') gaps.push(fact);
+        evaluation.add(fact);
+      }
+    }),
+  );
+  const evaluatedAt = now();
+  return { tenant: config.tenant, evaluatedAt: evaluatedAt.toISOString(), results: evaluation.finish(), gaps };
+}
+
+export async function runChecks(
+  config: AssessConfig,
+  options: AssessOptions = {},
+): Promise<{ connection: string; kind: string; result: CheckResult }[]> {
+  return Promise.all(
+    config.connections.map(async (c) => ({
+      connection: c.name,
+      kind: c.kind,
+      result: await connectorFor(c.kind).check(contextFor(c, options)),
+    })),
+  );
+}

@@ -1,0 +1,65 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseAssessConfig } from '../assess/config.ts';
+import { progressPrinter } from '../assess/progress.ts';
+import { runAssessment } from '../assess/run.ts';
+import { environment } from '../env.ts';
+import { type Command, EXIT, UsageError } from '../io.ts';
+import { pickFormat, readJsonFile } from '../options.ts';
+import { renderAssessmentCsv, renderAssessmentJson, renderAssessmentTable } from '../render/assessment.ts';
+
+const FORMATS = { table: renderAssessmentTable, json: renderAssessmentJson, csv: renderAssessmentCsv };
+
+export const command: Command = {
+  summary: 'collect from every connection of a config, evaluate, print (no Redis, no database)',
+  help: [
+    'Usage: evident assess --config FILE [--format table|json|csv] [--out FILE] [--quiet]',
+    '',
+    'Runs the configured connectors in parallel, streams their facts into the evaluator and prints the results.',
+    'Progress goes to stderr. Exit code: 0 when no control fails or is partial, 1 otherwise, 2 for a bad config.',
+    '',
+    'The config file is JSON:',
+    '  { "tenant": "Name",',
+    '    "connections": [ { "kind": "entra"|"github"|"gcp-logging", "name": "...", "config": {...}, "secret": {...} } ],',
+    '    "exceptions": [ { "controlId", "subject", "reason", "approver", "expiresAt" } ],',
+    '    "params": { "LOG-04": { ... } } }',
+    'Any secret value may be { "env": "VAR" } to read it from the environment.',
+    '',
+    'Options:',
+    '  --config FILE    the assessment config (required)',
+    '  --format FORMAT  table (default), json or csv',
+    '  --out FILE       write the output there instead of stdout',
+    '  --quiet          no progress on stderr',
+    '  -h, --help       show this help',
+    '',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string', default: 'table' },
+        out: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.out(this.help);
+      return EXIT.ok;
+    }
+    if (values.config === undefined) throw new UsageError('--config FILE is required');
+    const render = pickFormat(FORMATS, values.format);
+    const raw = await readJsonFile('--config', values.config, z.unknown());
+    const config = parseAssessConfig(raw, environment());
+    const progress = values.quiet ? undefined : progressPrinter();
+    const assessment = await runAssessment(config, progress ? { onProgress: progress.update } : {});
+    progress?.done();
+    const text = render(assessment);
+    if (values.out) await writeFile(values.out, text);
+    else io.out(text);
+    const findings = assessment.results.some((r) => r.status === 'fail' || r.status === 'partial');
+    return findings ? EXIT.findings : EXIT.ok;
+  },
+};

@@ -1,0 +1,149 @@
+import { Accounting } from './accounting.ts';
+import { type GcpQuotaOptions, type GcpSimulator, startGcpSimulator } from './gcp/index.ts';
+import {
+  type GithubRateLimitOptions,
+  type GithubSimulator,
+  githubToken,
+  startGithubSimulator,
+} from './github/index.ts';
+import { entraDirectory, type GraphSimulator, startGraphSimulator } from './graph/index.ts';
+import { type Scenario, type ScenarioInput, scenario as scenarioSchema, type TenantWorld } from './scenario/schema.ts';
+
+export interface SimulatorsOptions {
+  host?: string;
+  ports?: { graph?: number; github?: number; gcp?: number };
+  /** Shrinks the providers' real throttle windows (0.01: a 10 s window lasts 100 ms), for tests. */
+  throttleScale?: number;
+  githubRateLimits?: GithubRateLimitOptions;
+  gcpQuotas?: GcpQuotaOptions;
+}
+
+/** A connection as `evident assess` reads it: what a user would paste into a config to point Evident at a tenant. */
+export interface SimulatedConnection {
+  kind: 'entra' | 'github' | 'gcp-logging';
+  name: string;
+  config: Record<string, unknown>;
+  secret: Record<string, unknown>;
+}
+
+export interface Simulators {
+  scenario: Scenario;
+  graph: GraphSimulator | undefined;
+  github: GithubSimulator | undefined;
+  gcp: GcpSimulator | undefined;
+  accounting: Accounting;
+  /** The connections of one tenant of the scenario, pointed at these simulators. */
+  connections(tenant: string): SimulatedConnection[];
+  close(): Promise<void>;
+}
+
+function entraConnection(t: TenantWorld, sc: Scenario, graph: GraphSimulator): SimulatedConnection {
+  const world = t.entra!;
+  const dir = entraDirectory(world, sc.seed, sc.now ? new Date(sc.now) : new Date());
+  const breakGlass = Array.from({ length: world.breakGlass }, (_, i) => dir.user(i).userPrincipalName);
+  return {
+    kind: 'entra',
+    name: `${t.name}-entra`,
+    config: {
+      tenantId: world.tenantId,
+      clientId: 'evident-collector',
+      breakGlass,
+      endpoints: { graph: graph.url, login: graph.url, arm: graph.url, caCert: graph.caCert },
+    },
+    secret: { clientSecret: 'simulated-secret' },
+  };
+}
+
+function gcpResources(t: TenantWorld): string[] {
+  const world = t.gcp!;
+  if (world.organizationId) return [`organizations/${world.organizationId}`];
+  return world.projects.map((p) => `projects/${p.projectId}`);
+}
+
+/** Starts the simulators a scenario needs (one server per provider, shared by all its tenants). */
+export async function startSimulators(
+  input: Scenario | ScenarioInput,
+  options: SimulatorsOptions = {},
+): Promise<Simulators> {
+  const sc = scenarioSchema.parse(input);
+  const accounting = new Accounting();
+  const host = options.host ?? '127.0.0.1';
+  const needs = (k: 'entra' | 'github' | 'gcp') => sc.tenants.some((t) => t[k] !== undefined);
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const graph = needs('entra')
+      ? await startGraphSimulator(sc, {
+          host,
+          accounting,
+          ...(options.ports?.graph ? { port: options.ports.graph } : {}),
+          ...(options.throttleScale ? { throttleScale: options.throttleScale } : {}),
+        })
+      : undefined;
+    if (graph) started.push(graph);
+    const github = needs('github')
+      ? await startGithubSimulator(sc, {
+          host,
+          accounting,
+          ...(options.ports?.github ? { port: options.ports.github } : {}),
+          ...(options.githubRateLimits ? { rateLimits: options.githubRateLimits } : {}),
+        })
+      : undefined;
+    if (github) started.push(github);
+    const gcp = needs('gcp')
+      ? await startGcpSimulator(sc, {
+          host,
+          accounting,
+          ...(options.ports?.gcp ? { port: options.ports.gcp } : {}),
+          ...(options.gcpQuotas ? { quotas: options.gcpQuotas } : {}),
+        })
+      : undefined;
+    if (gcp) started.push(gcp);
+
+    const connections = (tenant: string): SimulatedConnection[] => {
+      const t = sc.tenants.find((x) => x.name === tenant);
+      if (!t) throw new Error(`the scenario has no tenant "${tenant}"`);
+      const out: SimulatedConnection[] = [];
+      if (t.entra && graph) out.push(entraConnection(t, sc, graph));
+      if (t.github && github) {
+        out.push({
+          kind: 'github',
+          name: `${t.name}-github`,
+          config: {
+            org: t.github.org,
+            // The simulator names an Enterprise Cloud org's enterprise after the org.
+            ...(t.github.plan === 'enterprise' ? { enterprise: t.github.org } : {}),
+            endpoints: { api: github.url },
+          },
+          secret: { token: githubToken(t.github) },
+        });
+      }
+      if (t.gcp && gcp) {
+        out.push({
+          kind: 'gcp-logging',
+          name: `${t.name}-gcp`,
+          config: {
+            resources: gcpResources(t),
+            endpoints: { logging: gcp.address, resourceManager: gcp.address, insecure: true },
+          },
+          secret: {},
+        });
+      }
+      return out;
+    };
+
+    return {
+      scenario: sc,
+      graph,
+      github,
+      gcp,
+      accounting,
+      connections,
+      close: async () => {
+        await Promise.all(started.map((s) => s.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.close()));
+    throw error;
+  }
+}
