@@ -48,6 +48,7 @@ function entraConnection(t: TenantWorld, sc: Scenario, graph: GraphSimulator): S
       tenantId: world.tenantId,
       clientId: 'evident-collector',
       breakGlass,
+      mspDomains: [world.mspDomain],
       endpoints: { graph: graph.url, login: graph.url, arm: graph.url, caCert: graph.caCert },
     },
     secret: { clientSecret: 'simulated-secret' },
@@ -110,6 +111,8 @@ export async function startSimulators(
           name: `${t.name}-github`,
           config: {
             org: t.github.org,
+            // The simulated MSP works through Entra guests only; declaring none here makes MFA-03 say so.
+            mspLogins: [],
             // The simulator names an Enterprise Cloud org's enterprise after the org.
             ...(t.github.plan === 'enterprise' ? { enterprise: t.github.org } : {}),
             endpoints: { api: github.url },

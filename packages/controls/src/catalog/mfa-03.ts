@@ -20,7 +20,7 @@ export const mfa03 = defineControl<z.infer<typeof params>>({
   requirement:
     'Every enabled identity the MSP (or its subcontractors) uses to reach this customer must be forced through MFA. ' +
     'MSP principals are the identities marked `mspPrincipal: true` from the declared MSP tenants, domains and ' +
-    'accounts. Partial: MFA is only asserted by the MSP side (federated trust) and cannot be verified from the ' +
+    'accounts; break-glass accounts are judged by MFA-08 instead. Partial: MFA is only asserted by the MSP side (federated trust) and cannot be verified from the ' +
     'customer. Unknown while no identity is declared one way or the other.',
   rationale:
     "This is the advisory's central MFA demand: MSP accounts are the path into every customer at once, and must be " +
@@ -64,7 +64,8 @@ export const mfa03 = defineControl<z.infer<typeof params>>({
         add(f) {
           if (f.type !== 'identity') return false;
           if (f.mspPrincipal !== 'unknown') declared = true;
-          if (signsInInteractively(f) && f.mspPrincipal === true) tally.add(f.subject, f.name, ...grade(f));
+          if (signsInInteractively(f) && f.mspPrincipal === true && f.kind !== 'break_glass')
+            tally.add(f.subject, f.name, ...grade(f));
           return true;
         },
         finish() {

@@ -154,6 +154,14 @@ const CASES: Record<string, Case[]> = {
       reason: /^MSP principals not declared/,
     },
     {
+      name: "the MSP's break-glass accounts are judged by MFA-08 instead",
+      facts: [
+        identity('a', { mspPrincipal: true }),
+        unenforced('bg', { mspPrincipal: true, kind: 'break_glass', enforcementReason: 'excluded' }),
+      ],
+      status: 'pass',
+    },
+    {
       name: 'not applicable when declared and none reach the customer',
       facts: [identity('a'), identity('b')],
       status: 'not_applicable',

@@ -55,6 +55,9 @@ export const entraWorld = z.object({
   users: z.number().int().nonnegative(),
   disabledUsers: z.number().int().nonnegative().default(0),
   guests: z.number().int().nonnegative().default(0),
+  /** How many of the guests are the MSP's own staff, invited from `mspDomain` (the first guests). */
+  mspGuests: z.number().int().nonnegative().default(0),
+  mspDomain: z.string().default('contoso-msp.example'),
   /** Members of each role, taken from the first users. */
   admins: z.partialRecord(z.enum(ENTRA_ROLES), z.number().int().nonnegative()).default({ globalAdministrator: 2 }),
   /** Break-glass accounts: Global Administrators excluded from every CA policy. */

@@ -43,6 +43,8 @@ export function layout(world: EntraWorld): Layout {
     throw new EntraWorldError(
       `${world.tenantId}: ${world.breakGlass} break-glass accounts and ${next - world.breakGlass} administrators do not fit in ${world.users} users`,
     );
+  if (world.mspGuests > world.guests)
+    throw new EntraWorldError(`${world.tenantId}: ${world.mspGuests} MSP guests do not fit in ${world.guests} guests`);
   const guestStart = world.users + world.disabledUsers;
   return {
     breakGlass: world.breakGlass,

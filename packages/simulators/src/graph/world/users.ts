@@ -62,7 +62,7 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
     upn = `breakglass${name.surname}@${domain}`;
     mail = upn;
   } else if (cat === 'guest') {
-    const home = partnerDomain(seed, tenant, i);
+    const home = i - l.guestStart < world.mspGuests ? world.mspDomain : partnerDomain(seed, tenant, i);
     mail = `${local}@${home}`;
     upn = `${local}_${home}#EXT#@${domain}`;
   }
