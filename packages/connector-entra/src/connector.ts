@@ -64,12 +64,7 @@ const SECTIONS = [
     covers: ['setting.entra.weak_methods'],
     run: authenticationMethods,
   },
-  {
-    phase: 'conditional access',
-    source: 'GET /identity/conditionalAccess/policies',
-    covers: ['authPolicy'],
-    run: conditionalAccess,
-  },
+  { phase: 'conditional access', source: POLICIES_SOURCE, covers: ['authPolicy'], run: conditionalAccess },
   { phase: 'policy groups', source: 'GET /groups/{id}/transitiveMembers', covers: ['identity'], run: policyGroups },
   {
     phase: 'privileged roles',
@@ -77,6 +72,7 @@ const SECTIONS = [
     covers: ['identity.privileged'],
     run: roleHolders,
   },
+  { phase: 'policies', source: POLICIES_SOURCE, covers: ['authPolicy'], run: policyFacts },
   {
     phase: 'identities',
     source: 'GET /reports/authenticationMethods/userRegistrationDetails',
