@@ -155,7 +155,8 @@ export function resolveEnforcement(p: Principal, tenant: TenantPolicy): Enforcem
     }
     const narrows = narrowing(policy);
     if (grant.alternatives.length > 0) narrows.push(`MFA or ${grant.alternatives.join(' or ')} satisfies it`);
-    if (narrows.length > 0) conditional.push(`${name(policy)} applies to ${narrows.join('; ')}`);
+    if (narrows.length > 0)
+      conditional.push(`${name(policy)} does not require MFA for every sign-in: ${narrows.join('; ')}`);
     else enforcing.push(policy);
   }
 
