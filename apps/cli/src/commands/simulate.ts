@@ -32,10 +32,12 @@ export const command: Command = {
   summary: 'run local Microsoft Graph, GitHub and Cloud Logging simulators for a scenario',
   help: [
     'Usage: evident simulate --scenario FILE|PRESET[,PRESET...] [--listen HOST:PORT] [--write-config DIR]',
+    '                        [--throttle-scale N]',
     '',
     'Starts the simulators the scenario needs and prints one JSON line: their endpoints, the path of the Graph',
     'simulator’s CA certificate, and for each tenant an `evident assess` config pointed at them. Runs until',
-    'interrupted. With --listen, Graph takes PORT, GitHub PORT+1 and Cloud Logging PORT+2.',
+    'interrupted. With --listen, Graph takes PORT, GitHub PORT+1 and Cloud Logging PORT+2. --throttle-scale',
+    'shrinks the providers’ real throttle windows (0.01: Graph’s 10-second reports window lasts 100 ms).',
     '',
     `Presets: ${Object.keys(PRESETS).join(', ')}`,
     '',
@@ -47,6 +49,7 @@ export const command: Command = {
         scenario: { type: 'string' },
         listen: { type: 'string' },
         'write-config': { type: 'string' },
+        'throttle-scale': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -57,11 +60,14 @@ export const command: Command = {
     if (values.scenario === undefined) throw new UsageError('--scenario FILE|PRESET is required');
     const world = await loadScenario(values.scenario);
     const { host, port } = parseListen(values.listen);
+    const scale = values['throttle-scale'] === undefined ? undefined : Number(values['throttle-scale']);
+    if (scale !== undefined && !(scale > 0 && scale <= 1)) throw new UsageError('--throttle-scale must be in (0, 1]');
     const dir = values['write-config'] ?? (await mkdtemp(join(tmpdir(), 'evident-simulate-')));
     await mkdir(dir, { recursive: true });
     const sims = await startSimulators(world, {
       host,
       ...(port ? { ports: { graph: port, github: port + 1, gcp: port + 2 } } : {}),
+      ...(scale ? { throttleScale: scale } : {}),
     });
     try {
       let caCertPath: string | null = null;
