@@ -1,0 +1,60 @@
+import { idSchema } from '@evident/core';
+import { z } from 'zod';
+
+/** Payloads carry ids only, never secrets: workers read everything else from the store. Extra keys are refused. */
+export const JOBS = {
+  /** Assess one tenant: the parent of a flow whose children collect each connection. */
+  assess: {
+    queue: 'assess',
+    payload: z.strictObject({
+      organizationId: idSchema('org'),
+      tenantId: idSchema('ten'),
+      runId: idSchema('run'),
+      trigger: z.enum(['schedule', 'manual']),
+    }),
+    attempts: 3,
+    backoffMs: 5_000,
+  },
+  /** A tenant's schedule fired: the worker opens a run and enqueues the assessment flow for it. */
+  tick: {
+    queue: 'assess',
+    payload: z.strictObject({ organizationId: idSchema('org'), tenantId: idSchema('ten') }),
+    attempts: 3,
+    backoffMs: 5_000,
+  },
+  /** Collect one connection for one run. A failed child leaves its controls unknown; it does not fail the parent. */
+  collect: {
+    queue: 'collect',
+    payload: z.strictObject({
+      organizationId: idSchema('org'),
+      tenantId: idSchema('ten'),
+      connectionId: idSchema('con'),
+      runId: idSchema('run'),
+    }),
+    attempts: 5,
+    backoffMs: 10_000,
+  },
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type Payload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
+
+/** Every job has a handler, or the worker does not compile. */
+export type Handlers<R = unknown> = {
+  [N in JobName]: (payload: Payload<N>, meta: { jobId: string; attempt: number }) => Promise<R>;
+};
+
+/** Parses a payload on dequeue; a job with a malformed payload fails at once with the zod issues. */
+export function parsePayload<N extends JobName>(name: N, data: unknown): Payload<N> {
+  return JOBS[name].payload.parse(data) as Payload<N>;
+}
+
+/**
+ * Deterministic ids, so that enqueuing the same work twice adds it once. BullMQ keeps `:` for its own keys, so
+ * the parts are joined with `.`.
+ */
+export const jobId = {
+  assess: (p: Pick<Payload<'assess'>, 'tenantId' | 'runId'>) => `assess.${p.tenantId}.${p.runId}`,
+  collect: (p: Pick<Payload<'collect'>, 'connectionId' | 'runId'>) => `collect.${p.connectionId}.${p.runId}`,
+  schedule: (tenantId: string) => `assess-schedule.${tenantId}`,
+};

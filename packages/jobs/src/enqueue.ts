@@ -1,0 +1,100 @@
+import { FlowProducer, type JobsOptions, Queue, type RepeatOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOBS, type JobName, jobId, type Payload } from './catalog.ts';
+
+export interface JobsConnection {
+  /** A producer connection: fail fast (`maxRetriesPerRequest` left at its default). */
+  connection: Redis;
+  /** Key prefix; tests give each run its own, deployments on Redis Cluster use a hash tag (`{evident}`). */
+  prefix?: string;
+}
+
+function options(name: JobName, id?: string): JobsOptions {
+  const spec = JOBS[name];
+  return {
+    ...(id ? { jobId: id } : {}),
+    attempts: spec.attempts,
+    backoff: { type: 'exponential', delay: spec.backoffMs },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+}
+
+/**
+ * Enqueues one assessment as a flow: the `assess` parent runs once every `collect` child has finished or failed
+ * (`ignoreDependencyOnFailure`), so one broken connection never blocks the tenant's verdicts.
+ */
+export async function enqueueAssessment(
+  jobs: JobsConnection,
+  assess: Payload<'assess'>,
+  connectionIds: readonly string[],
+): Promise<string> {
+  const flows = new FlowProducer({ connection: jobs.connection, ...(jobs.prefix ? { prefix: jobs.prefix } : {}) });
+  try {
+    const parent = JOBS.assess.payload.parse(assess);
+    const children = connectionIds.map((connectionId) => {
+      const { organizationId, tenantId, runId } = parent;
+      const payload = JOBS.collect.payload.parse({ organizationId, tenantId, connectionId, runId });
+      return {
+        name: 'collect',
+        queueName: JOBS.collect.queue,
+        data: payload,
+        opts: { ...options('collect', jobId.collect(payload)), ignoreDependencyOnFailure: true },
+      };
+    });
+    const id = jobId.assess(parent);
+    await flows.add({
+      name: 'assess',
+      queueName: JOBS.assess.queue,
+      data: parent,
+      opts: options('assess', id),
+      children,
+    });
+    return id;
+  } finally {
+    await flows.close();
+  }
+}
+
+export interface Schedule {
+  /** Every N milliseconds, or a cron pattern with its time zone. Default: every 6 hours. */
+  everyMs?: number;
+  cron?: { pattern: string; tz: string };
+}
+
+export const DEFAULT_INTERVAL_MS = 6 * 3600 * 1000;
+
+/** Creates or replaces a tenant's schedule; each tick is a `tick` job on the assess queue. */
+export async function upsertTenantSchedule(
+  jobs: JobsConnection,
+  target: Pick<Payload<'assess'>, 'organizationId' | 'tenantId'>,
+  schedule: Schedule = {},
+): Promise<string> {
+  const queue = new Queue(JOBS.assess.queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    const id = jobId.schedule(target.tenantId);
+    const repeat: RepeatOptions = schedule.cron
+      ? { pattern: schedule.cron.pattern, tz: schedule.cron.tz }
+      : { every: schedule.everyMs ?? DEFAULT_INTERVAL_MS };
+    const data = JOBS.tick.payload.parse(target);
+    await queue.upsertJobScheduler(id, repeat, { name: 'tick', data, opts: options('tick') });
+    return id;
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function removeTenantSchedule(jobs: JobsConnection, tenantId: string): Promise<boolean> {
+  const queue = new Queue(JOBS.assess.queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    return await queue.removeJobScheduler(jobId.schedule(tenantId));
+  } finally {
+    await queue.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { newId } from '@evident/core';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS, jobId, parsePayload } from './catalog.ts';
+import { enqueueAssessment, removeTenantSchedule, upsertTenantSchedule } from './enqueue.ts';
+
+const REDIS = { host: '127.0.0.1', port: 6379 };
+
+describe('job catalog', () => {
+  it('refuses payloads with anything but ids, so no secret can ride along', () => {
+    const ok = {
+      organizationId: newId('org'),
+      tenantId: newId('ten'),
+      connectionId: newId('con'),
+      runId: newId('run'),
+    };
+    expect(parsePayload('collect', ok)).toEqual(ok);
+    expect(() => parsePayload('collect', { ...ok, clientSecret: 's3cret' })).toThrow(/clientSecret/);
+    expect(() => parsePayload('collect', { ...ok, connectionId: 'ten_nope' })).toThrow(/con_/);
+  });
+});
+
+describe('enqueueing on real Redis', () => {
+  const prefix = `evident-test-${randomUUID()}`;
+  let connection: Redis;
+  let worker: Redis;
+
+  beforeAll(() => {
+    connection = new Redis(REDIS);
+    worker = new Redis({ ...REDIS, maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    const keys = await connection.keys(`${prefix}:*`);
+    if (keys.length > 0) await connection.del(...keys);
+    await Promise.all([connection.quit(), worker.quit()]);
+  });
+
+  const ids = () => ({ organizationId: newId('org'), tenantId: newId('ten'), runId: newId('run') });
+
+  it('adds an assessment once, however often it is enqueued', async () => {
+    const assess = { ...ids(), trigger: 'manual' as const };
+    const connections = [newId('con'), newId('con')];
+    const first = await enqueueAssessment({ connection, prefix }, assess, connections);
+    const again = await enqueueAssessment({ connection, prefix }, assess, connections);
+    expect(again).toBe(first);
+    const collects = new Queue(JOBS.collect.queue, { connection, prefix });
+    const jobs = await collects.getJobs(['waiting', 'delayed', 'prioritized']);
+    const mine = jobs.filter((j) => j.data.runId === assess.runId);
+    expect(mine.map((j) => j.id).sort()).toEqual(
+      connections.map((c) => jobId.collect({ connectionId: c, runId: assess.runId })).sort(),
+    );
+    await collects.close();
+  });
+
+  it('runs the parent after its children even when one fails for good', async () => {
+    const assess = { ...ids(), trigger: 'schedule' as const };
+    const [good, bad] = [newId('con'), newId('con')];
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      const collectors = new Worker(
+        JOBS.collect.queue,
+        async (job) => {
+          const p = parsePayload('collect', job.data);
+          if (p.runId !== assess.runId) return;
+          if (p.connectionId === bad) throw new UnrecoverableError('credentials revoked');
+          seen.push(`collect ${p.connectionId === good ? 'good' : 'bad'}`);
+        },
+        { connection: worker, prefix },
+      );
+      const assessors = new Worker(
+        JOBS.assess.queue,
+        async (job) => {
+          const p = parsePayload('assess', job.data);
+          if (p.runId !== assess.runId) return;
+          seen.push('assess');
+          setImmediate(async () => {
+            await Promise.all([collectors.close(), assessors.close()]);
+            resolve();
+          });
+        },
+        { connection: worker, prefix },
+      );
+    });
+    await enqueueAssessment({ connection, prefix }, assess, [good, bad]);
+    await done;
+    expect(seen).toEqual(['collect good', 'assess']);
+  });
+
+  it('keeps one schedule per tenant, replaced in place, interval or cron with a time zone', async () => {
+    const target = { organizationId: newId('org'), tenantId: newId('ten') };
+    const queue = new Queue(JOBS.assess.queue, { connection, prefix });
+    await upsertTenantSchedule({ connection, prefix }, target);
+    await upsertTenantSchedule({ connection, prefix }, target, { cron: { pattern: '0 3 * * *', tz: 'Europe/London' } });
+    const schedulers = (await queue.getJobSchedulers()).filter((s) => s.key === jobId.schedule(target.tenantId));
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ pattern: '0 3 * * *', tz: 'Europe/London' });
+    expect(await removeTenantSchedule({ connection, prefix }, target.tenantId)).toBe(true);
+    expect((await queue.getJobSchedulers()).filter((s) => s.key === jobId.schedule(target.tenantId))).toEqual([]);
+    await queue.close();
+  });
+});
