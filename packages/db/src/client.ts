@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { InvalidInputError } from '@evident/core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import { z } from 'zod';
+
+/** What repositories run queries on: the database itself or a transaction inside it, for either driver. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+interface Handle {
+  readonly drizzle: Db;
+  close(): Promise<void>;
+}
+export interface PostgresDatabase extends Handle {
+  readonly driver: 'pg';
+  readonly pool: pg.Pool;
+}
+export interface EmbeddedDatabase extends Handle {
+  readonly driver: 'pglite';
+  readonly client: PGlite;
+}
+export type Database = PostgresDatabase | EmbeddedDatabase;
+
+const options = z.object({
+  /** `postgres://…` for a server; a folder path (or `file://` URL) or `memory://` for embedded PGlite. */
+  url: z.string().min(1),
+  /** Pool size for a server; PGlite is one connection. */
+  maxConnections: z.number().int().positive().default(10),
+  /** Called with the SQL text (never the parameters) of every statement: for metrics and tests. */
+  onQuery: z.custom<(sql: string) => void>((v) => typeof v === 'function').optional(),
+  /** Errors of idle pooled connections (the server restarted, the network dropped). */
+  onPoolError: z.custom<(error: Error) => void>((v) => typeof v === 'function').optional(),
+});
+export type DatabaseOptions = z.input<typeof options>;
+
+type Target = { driver: 'pg'; url: string } | { driver: 'pglite'; dataDir: string | undefined };
+
+function target(url: string): Target {
+  if (/^postgres(ql)?:\/\//.test(url)) return { driver: 'pg', url };
+  if (url === 'memory://') return { driver: 'pglite', dataDir: undefined };
+  if (url.startsWith('file://')) return { driver: 'pglite', dataDir: fileURLToPath(url) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new InvalidInputError('database url must be postgres://…, memory:// or a folder path', [
+      { path: 'url', message: `unsupported scheme ${url.slice(0, url.indexOf(':'))}` },
+    ]);
+  }
+  return { driver: 'pglite', dataDir: resolve(url) };
+}
+
+/** Opens a database: a `pg` pool for `postgres://` URLs, PGlite for a folder or `memory://`. Call `migrate` next. */
+export async function createDatabase(input: DatabaseOptions): Promise<Database> {
+  const parsed = options.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      'database options are not valid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  const opts = parsed.data;
+  const onQuery = opts.onQuery;
+  const logger = onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
+  const where = target(opts.url);
+  if (where.driver === 'pg') {
+    const pool = new pg.Pool({ connectionString: where.url, max: opts.maxConnections });
+    // Without a listener an idle client's error would crash the process; the pool drops that client by itself.
+    pool.on('error', (error) => opts.onPoolError?.(error));
+    return { driver: 'pg', pool, drizzle: drizzlePg({ client: pool, logger }), close: () => pool.end() };
+  }
+  const client = await PGlite.create(where.dataDir);
+  return { driver: 'pglite', client, drizzle: drizzlePglite({ client, logger }), close: () => client.close() };
+}

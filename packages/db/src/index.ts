@@ -1,0 +1,22 @@
+export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.ts';
+export {
+  createKeyring,
+  generateSecretKey,
+  type Keyring,
+  type KeyringInput,
+  SecretDecryptionError,
+  type SecretKey,
+  secretKey,
+} from './crypto.ts';
+export * from './domain.ts';
+export { DatabaseError } from './errors.ts';
+export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
+export { GENESIS_HASH } from './repos/audit.ts';
+export type { WriteCollectionOptions, WriteCollectionResult } from './repos/collections.ts';
+export type { CreateConnectionInput } from './repos/connections.ts';
+export type { CreateExceptionInput } from './repos/exceptions.ts';
+export type { FactSource } from './repos/fact-batches.ts';
+export type { WriteResultsOutcome } from './repos/results.ts';
+export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
+export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
+export { createStore, type Store, type StoreOptions } from './store.ts';

@@ -1,0 +1,210 @@
+import {
+  type CollectionId,
+  type ConflictError,
+  type ControlResult,
+  type ExceptionId,
+  NotFoundError,
+  newId,
+  type UserId,
+} from '@evident/core';
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import type { Repositories, Store } from './store.ts';
+import { gap, identity } from './testing/sample-facts.ts';
+import { describeBothDrivers, type Seeded, seed } from './testing/test-databases.ts';
+
+interface World extends Seeded {
+  user: UserId;
+  email: string;
+  collection: CollectionId;
+  exception: ExceptionId;
+  ids: string[];
+}
+
+const result = (controlId: string, status: ControlResult['status'], at: string): ControlResult => ({
+  controlId,
+  status,
+  coverage: { numerator: 1, denominator: 2 },
+  reason: 'r',
+  failing: [],
+  excepted: [],
+  evidence: [],
+  factsAsOf: null,
+  evaluatedAt: at,
+});
+
+/** An organization with a row in every table. */
+async function world(store: Store, name: string): Promise<World> {
+  const s = await seed(store, { token: `${name}-secret` });
+  const email = `owner@${name}.example`;
+  const user = await store.createUser(s.org, { email, role: 'owner', passwordHash: `${name}-hash` });
+  await store.setTotpSecret(s.org, user.id, `${name}-totp`);
+  const { collection } = await store.writeCollection(s.org, s.run, s.connection, [
+    identity(s.connection, 1),
+    gap(s.connection),
+  ]);
+  await store.writeResults(s.org, s.run, [result('MFA-01', 'pass', '2026-11-20T10:00:00.000Z')]);
+  const next = await store.createRun(s.org, {
+    tenantId: s.tenant,
+    trigger: 'schedule',
+    startedAt: new Date(Date.now() + 1000),
+  });
+  await store.writeResults(s.org, next.id, [result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z')]);
+  const exception = await store.createException(s.org, s.tenant, {
+    controlId: 'MFA-01',
+    subject: 'u1',
+    reason: 'break glass',
+    approver: email,
+    expiresAt: '2099-01-01T00:00:00.000Z',
+  });
+  await store.appendAudit(s.org, { actor: user.id, action: 'tenant.create', target: s.tenant });
+  const ids = [s.org, s.tenant, s.connection, s.run, next.id, user.id, collection.id, exception.id];
+  return { ...s, user: user.id, email, collection: collection.id, exception: exception.id, ids };
+}
+
+/** Everything organization A can read about itself, secrets included. */
+async function everything(store: Store, a: World) {
+  const all = async <T>(source: AsyncIterable<T>) => {
+    const out: T[] = [];
+    for await (const x of source) out.push(x);
+    return out;
+  };
+  return {
+    org: await store.getOrganization(a.org),
+    users: await store.listUsers(a.org),
+    hash: await store.readPasswordHash(a.org, a.user),
+    totp: await store.readTotpSecret(a.org, a.user),
+    tenants: await store.listTenants(a.org),
+    connections: await store.listConnections(a.org),
+    secret: await store.readSecret(a.org, a.connection),
+    runs: await store.listRuns(a.org, a.tenant),
+    collections: await store.listCollections(a.org, a.run),
+    facts: await all(store.latestFacts(a.org, a.tenant)),
+    results: await store.latestResults(a.org, a.tenant),
+    drift: await store.listDrift(a.org, a.tenant),
+    exceptions: await store.listExceptions(a.org, a.tenant),
+    audit: await store.listAudit(a.org),
+  };
+}
+
+type Case = { expect: 'refused' | 'clean'; run: (b: World, a: World) => unknown };
+const refused = (run: Case['run']): Case => ({ expect: 'refused', run });
+const clean = (run: Case['run']): Case => ({ expect: 'clean', run });
+
+/** One case per repository function: B, holding A's ids, either is refused or gets nothing of A's. */
+const cases = (store: Store): Record<keyof Repositories, Case> => ({
+  createOrganization: refused((_b, a) => store.createOrganization(a.org, { name: 'takeover' })),
+  getOrganization: clean((b) => store.getOrganization(b.org)),
+  createUser: clean((b, a) => store.createUser(b.org, { email: a.email, role: 'owner' })),
+  getUser: refused((b, a) => store.getUser(b.org, a.user)),
+  findUserByEmail: clean((b, a) => store.findUserByEmail(b.org, a.email)),
+  listUsers: clean((b) => store.listUsers(b.org)),
+  setUserRole: refused((b, a) => store.setUserRole(b.org, a.user, 'viewer')),
+  setPasswordHash: refused((b, a) => store.setPasswordHash(b.org, a.user, 'mallory')),
+  readPasswordHash: refused((b, a) => store.readPasswordHash(b.org, a.user)),
+  setTotpSecret: refused((b, a) => store.setTotpSecret(b.org, a.user, 'mallory')),
+  readTotpSecret: refused((b, a) => store.readTotpSecret(b.org, a.user)),
+  createTenant: clean((b) => store.createTenant(b.org, { name: 'B2', kind: 'customer' })),
+  getTenant: refused((b, a) => store.getTenant(b.org, a.tenant)),
+  listTenants: clean((b) => store.listTenants(b.org)),
+  createConnection: refused((b, a) =>
+    store.createConnection(b.org, { tenantId: a.tenant, kind: 'github', name: 'x', config: {}, secret: {} }),
+  ),
+  getConnection: refused((b, a) => store.getConnection(b.org, a.connection)),
+  listConnections: clean((b, a) => store.listConnections(b.org, { tenantId: a.tenant })),
+  setConnectionStatus: refused((b, a) => store.setConnectionStatus(b.org, a.connection, 'disabled', 'x')),
+  replaceSecret: refused((b, a) => store.replaceSecret(b.org, a.connection, { token: 'mallory' })),
+  readSecret: refused((b, a) => store.readSecret(b.org, a.connection)),
+  getRun: refused((b, a) => store.getRun(b.org, a.run)),
+  createRun: refused((b, a) => store.createRun(b.org, { tenantId: a.tenant, trigger: 'manual' })),
+  listRuns: clean((b, a) => store.listRuns(b.org, a.tenant)),
+  finishRun: refused((b, a) => store.finishRun(b.org, a.run, { status: 'failed', error: 'x' })),
+  writeCollection: refused((b, a) => store.writeCollection(b.org, b.run, a.connection, [identity(a.connection, 9)])),
+  getCollection: refused((b, a) => store.getCollection(b.org, a.collection)),
+  listCollections: clean((b, a) => store.listCollections(b.org, a.run)),
+  collectionFacts: clean((b, a) => store.collectionFacts(b.org, a.collection)),
+  latestCollections: clean((b, a) => store.latestCollections(b.org, a.tenant)),
+  latestFacts: clean((b, a) => store.latestFacts(b.org, a.tenant)),
+  writeResults: refused((b, a) => store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z')])),
+  runResults: clean((b, a) => store.runResults(b.org, a.run)),
+  latestResults: clean((b, a) => store.latestResults(b.org, a.tenant)),
+  resultHistory: clean((b, a) => store.resultHistory(b.org, a.tenant, 'MFA-01')),
+  listDrift: clean((b, a) => store.listDrift(b.org, a.tenant)),
+  createException: refused((b, a) =>
+    store.createException(b.org, a.tenant, {
+      controlId: '*',
+      subject: 'x',
+      reason: 'x',
+      approver: 'x',
+      expiresAt: '2099-01-01T00:00:00Z',
+    }),
+  ),
+  listExceptions: clean((b, a) => store.listExceptions(b.org, a.tenant)),
+  activeExceptions: clean((b, a) => store.activeExceptions(b.org, a.tenant)),
+  expireException: refused((b, a) => store.expireException(b.org, a.exception)),
+  appendAudit: clean((b) => store.appendAudit(b.org, { actor: 'mallory', action: 'tenant.read' })),
+  listAudit: clean((b) => store.listAudit(b.org)),
+  verifyAuditChain: clean((b) => store.verifyAuditChain(b.org)),
+});
+
+async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {
+  try {
+    if (value && typeof value === 'object' && Symbol.asyncIterator in value) {
+      const out: unknown[] = [];
+      for await (const x of value as AsyncIterable<unknown>) out.push(x);
+      return { value: out };
+    }
+    return { value: await value };
+  } catch (error) {
+    return { error };
+  }
+}
+
+describeBothDrivers('isolation between organizations', (t) => {
+  it('holds for every repository function: refused, or nothing of the other organization', async () => {
+    const { store } = t();
+    const a = await world(store, 'alpha');
+    const b = await world(store, 'bravo');
+    const before = await everything(store, a);
+    const table = cases(store);
+    const exposed = (text: string) => a.ids.filter((id) => text.includes(id));
+    const { transaction: _, ...functions } = store;
+    expect(Object.keys(table).sort()).toEqual(Object.keys(functions).sort());
+
+    for (const [name, c] of Object.entries(table)) {
+      const outcome = await settle(c.run(b, a));
+      if (c.expect === 'refused') {
+        expect('error' in outcome, `${name} should be refused`).toBe(true);
+        const error = (outcome as { error: Error }).error;
+        expect(
+          error instanceof NotFoundError || (error as ConflictError).code === 'conflict',
+          `${name}: ${error}`,
+        ).toBe(true);
+      } else {
+        expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
+        const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
+        expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
+        expect(text, name).not.toMatch(/alpha-(secret|hash|totp)/);
+      }
+    }
+    expect(await everything(store, a)).toEqual(before);
+    expect(await store.verifyAuditChain(a.org)).toMatchObject({ valid: true, events: 1 });
+  });
+
+  it('holds inside a transaction too', async () => {
+    const { store } = t();
+    const a = await world(store, 'alpha');
+    const b = await world(store, 'bravo');
+    await expect(store.transaction((tx) => tx.getTenant(b.org, a.tenant))).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("is enforced by the schema: a row cannot point at another organization's row", async () => {
+    const { store, database } = t();
+    const a = await world(store, 'alpha');
+    const b = await world(store, 'bravo');
+    const attempt = database.drizzle.execute(sql`
+      insert into assessment_runs (id, organization_id, tenant_id, trigger, started_at)
+      values (${newId('run')}, ${b.org}, ${a.tenant}, 'manual', now())`);
+    await expect(attempt).rejects.toSatisfy((e: Error) => /assessment_runs_tenant_fk/.test(String(e.cause)));
+  });
+});

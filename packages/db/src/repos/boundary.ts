@@ -1,0 +1,27 @@
+import { InvalidInputError, NotFoundError } from '@evident/core';
+import type { z } from 'zod';
+import type { Db } from '../client.ts';
+import type { Keyring } from '../crypto.ts';
+
+/** What every repository is built on: a database or a transaction in it, and the keyring for secrets. */
+export interface RepoContext {
+  db: Db;
+  keyring: Keyring;
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInputError(
+    `${what} is not valid`,
+    parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+  );
+}
+
+export function found<T>(row: T | undefined, what: string, id: string): T {
+  if (row === undefined) throw new NotFoundError(what, id);
+  return row;
+}
+
+export const iso = (d: Date): string => d.toISOString();
+export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);

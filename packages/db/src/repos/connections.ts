@@ -1,0 +1,129 @@
+import {
+  CONNECTION_STATUSES,
+  type Connection,
+  type ConnectionId,
+  type ConnectionStatus,
+  connection,
+  idSchema,
+  newId,
+  type OrganizationId,
+  provider,
+  type TenantId,
+} from '@evident/core';
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { seal, unseal } from '../crypto.ts';
+import { connections } from '../schema/tenants.ts';
+import { found, iso, parseInput, type RepoContext } from './boundary.ts';
+import { tenantsRepo } from './tenants.ts';
+
+type Row = typeof connections.$inferSelect;
+
+/** The domain shape carries no secret: the ciphertext columns are dropped here. */
+export const rowToConnection = (row: Row): Connection =>
+  connection.parse({
+    id: row.id,
+    organizationId: row.organizationId,
+    tenantId: row.tenantId,
+    kind: row.kind,
+    name: row.name,
+    config: row.config,
+    status: row.status,
+    statusReason: row.statusReason,
+    createdAt: iso(row.createdAt),
+  });
+
+export const secretContext = (org: OrganizationId, id: ConnectionId) => `connection ${id} of ${org}`;
+
+const createInput = z.object({
+  tenantId: idSchema('ten'),
+  kind: provider,
+  name: z.string().trim().min(1).max(200),
+  config: z.record(z.string(), z.json()),
+  /** Whatever the connector's secret schema accepts; stored as sealed JSON. */
+  secret: z.json(),
+});
+export type CreateConnectionInput = z.input<typeof createInput>;
+
+const statusInput = z.object({ status: z.enum(CONNECTION_STATUSES), reason: z.string().min(1).nullable() });
+
+export function connectionsRepo(ctx: RepoContext) {
+  const { db, keyring } = ctx;
+  const byId = (org: OrganizationId, id: ConnectionId) =>
+    and(eq(connections.organizationId, org), eq(connections.id, id));
+  const sealSecret = (org: OrganizationId, id: ConnectionId, secret: unknown) => {
+    const sealed = seal(keyring, JSON.stringify(parseInput(z.json(), secret, 'secret')), secretContext(org, id));
+    return {
+      secretCiphertext: sealed.ciphertext,
+      secretIv: sealed.iv,
+      secretTag: sealed.tag,
+      secretKeyId: sealed.keyId,
+    };
+  };
+
+  return {
+    async createConnection(org: OrganizationId, input: CreateConnectionInput): Promise<Connection> {
+      const values = parseInput(createInput, input, 'connection');
+      const tenant = await tenantsRepo(ctx).getTenant(org, values.tenantId);
+      const id = newId('con');
+      const [row] = await db
+        .insert(connections)
+        .values({
+          id,
+          organizationId: org,
+          tenantId: tenant.id,
+          kind: values.kind,
+          name: values.name,
+          config: values.config,
+          ...sealSecret(org, id, values.secret),
+        })
+        .returning();
+      return rowToConnection(row!);
+    },
+
+    async getConnection(org: OrganizationId, id: ConnectionId): Promise<Connection> {
+      const [row] = await db.select().from(connections).where(byId(org, id));
+      return rowToConnection(found(row, 'connection', id));
+    },
+
+    async listConnections(org: OrganizationId, filter: { tenantId?: TenantId } = {}): Promise<Connection[]> {
+      const where = filter.tenantId
+        ? and(eq(connections.organizationId, org), eq(connections.tenantId, filter.tenantId))
+        : eq(connections.organizationId, org);
+      const rows = await db.select().from(connections).where(where).orderBy(asc(connections.name), asc(connections.id));
+      return rows.map(rowToConnection);
+    },
+
+    async setConnectionStatus(
+      org: OrganizationId,
+      id: ConnectionId,
+      status: ConnectionStatus,
+      reason: string | null = null,
+    ): Promise<Connection> {
+      const values = parseInput(statusInput, { status, reason }, 'connection status');
+      const [row] = await db
+        .update(connections)
+        .set({ status: values.status, statusReason: values.reason })
+        .where(byId(org, id))
+        .returning();
+      return rowToConnection(found(row, 'connection', id));
+    },
+
+    async replaceSecret(org: OrganizationId, id: ConnectionId, secret: unknown): Promise<Connection> {
+      const [row] = await db
+        .update(connections)
+        .set(sealSecret(org, id, secret))
+        .where(byId(org, id))
+        .returning();
+      return rowToConnection(found(row, 'connection', id));
+    },
+
+    /** The decrypted secret, for the worker that runs the connector. Never send it to a browser or a log. */
+    async readSecret(org: OrganizationId, id: ConnectionId): Promise<unknown> {
+      const [row] = await db.select().from(connections).where(byId(org, id));
+      const r = found(row, 'connection', id);
+      const sealed = { ciphertext: r.secretCiphertext, iv: r.secretIv, tag: r.secretTag, keyId: r.secretKeyId };
+      return JSON.parse(unseal(keyring, sealed, secretContext(org, id)));
+    },
+  };
+}

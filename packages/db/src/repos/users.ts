@@ -1,0 +1,104 @@
+import { ConflictError, newId, type OrganizationId, type UserId } from '@evident/core';
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { seal, unseal } from '../crypto.ts';
+import { type StaffRole, type StaffUser, staffUser } from '../domain.ts';
+import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
+import { found, iso, parseInput, type RepoContext } from './boundary.ts';
+
+type Row = typeof staffUsers.$inferSelect;
+
+export const rowToStaffUser = (row: Row): StaffUser =>
+  staffUser.parse({
+    id: row.id,
+    organizationId: row.organizationId,
+    email: row.email,
+    role: row.role,
+    hasPassword: row.passwordHash !== null,
+    hasTotp: row.totpKeyId !== null,
+    createdAt: iso(row.createdAt),
+  });
+
+const email = z
+  .email()
+  .max(320)
+  .transform((e) => e.toLowerCase());
+const createInput = z.object({ email, role: z.enum(STAFF_ROLES), passwordHash: z.string().min(1).optional() });
+export const totpContext = (org: OrganizationId, user: UserId) => `staff user ${user} (totp) of ${org}`;
+
+export function usersRepo({ db, keyring }: RepoContext) {
+  const byId = (org: OrganizationId, user: UserId) => and(eq(staffUsers.organizationId, org), eq(staffUsers.id, user));
+
+  async function update(org: OrganizationId, user: UserId, values: Partial<Row>): Promise<StaffUser> {
+    const [row] = await db.update(staffUsers).set(values).where(byId(org, user)).returning();
+    return rowToStaffUser(found(row, 'staff user', user));
+  }
+
+  return {
+    async createUser(
+      org: OrganizationId,
+      input: { email: string; role: StaffRole; passwordHash?: string },
+    ): Promise<StaffUser> {
+      const values = parseInput(createInput, input, 'staff user');
+      const [row] = await db
+        .insert(staffUsers)
+        .values({ id: newId('usr'), organizationId: org, ...values })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) throw new ConflictError(`a staff user with e-mail ${values.email} already exists`);
+      return rowToStaffUser(row);
+    },
+
+    async getUser(org: OrganizationId, user: UserId): Promise<StaffUser> {
+      const [row] = await db.select().from(staffUsers).where(byId(org, user));
+      return rowToStaffUser(found(row, 'staff user', user));
+    },
+
+    async findUserByEmail(org: OrganizationId, address: string): Promise<StaffUser | null> {
+      const [row] = await db
+        .select()
+        .from(staffUsers)
+        .where(and(eq(staffUsers.organizationId, org), eq(staffUsers.email, address.toLowerCase())));
+      return row ? rowToStaffUser(row) : null;
+    },
+
+    async listUsers(org: OrganizationId): Promise<StaffUser[]> {
+      const rows = await db
+        .select()
+        .from(staffUsers)
+        .where(eq(staffUsers.organizationId, org))
+        .orderBy(asc(staffUsers.email));
+      return rows.map(rowToStaffUser);
+    },
+
+    setUserRole: (org: OrganizationId, user: UserId, role: StaffRole) =>
+      update(org, user, { role: parseInput(z.enum(STAFF_ROLES), role, 'role') }),
+
+    /** The hash is computed by the caller (argon2id); the store keeps it and hands it back only to verify. */
+    setPasswordHash: (org: OrganizationId, user: UserId, hash: string) =>
+      update(org, user, { passwordHash: parseInput(z.string().min(1), hash, 'password hash') }),
+
+    async readPasswordHash(org: OrganizationId, user: UserId): Promise<string | null> {
+      const [row] = await db.select({ hash: staffUsers.passwordHash }).from(staffUsers).where(byId(org, user));
+      return found(row, 'staff user', user).hash;
+    },
+
+    setTotpSecret(org: OrganizationId, user: UserId, secret: string): Promise<StaffUser> {
+      const sealed = seal(keyring, parseInput(z.string().min(1), secret, 'TOTP secret'), totpContext(org, user));
+      return update(org, user, {
+        totpCiphertext: sealed.ciphertext,
+        totpIv: sealed.iv,
+        totpTag: sealed.tag,
+        totpKeyId: sealed.keyId,
+      });
+    },
+
+    async readTotpSecret(org: OrganizationId, user: UserId): Promise<string | null> {
+      const [row] = await db.select().from(staffUsers).where(byId(org, user));
+      const { totpCiphertext, totpIv, totpTag, totpKeyId } = found(row, 'staff user', user);
+      if (!totpCiphertext || !totpIv || !totpTag || !totpKeyId) return null;
+      const sealed = { ciphertext: totpCiphertext, iv: totpIv, tag: totpTag, keyId: totpKeyId };
+      return unseal(keyring, sealed, totpContext(org, user));
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { OrganizationId } from '@evident/core';
+import { and, asc, eq, isNotNull, ne, sql } from 'drizzle-orm';
+import type { Database, Db } from './client.ts';
+import { createKeyring, type Keyring, type Sealed, type SecretKey, seal, unseal } from './crypto.ts';
+import { translateError } from './errors.ts';
+import { secretContext } from './repos/connections.ts';
+import { totpContext } from './repos/users.ts';
+import { staffUsers } from './schema/organizations.ts';
+import { connections } from './schema/tenants.ts';
+
+const PAGE = 500;
+
+export interface RotationReport {
+  connections: number;
+  users: number;
+}
+
+/** Pages through rows by id; each page is re-sealed and committed on its own. */
+async function rotateAll<R extends { id: string }>(
+  db: Db,
+  page: (after: string) => Promise<R[]>,
+  rotate: (tx: Db, row: R) => Promise<boolean>,
+): Promise<number> {
+  let rotated = 0;
+  let after = '';
+  for (;;) {
+    const rows = await page(after);
+    await db.transaction(async (tx) => {
+      for (const row of rows) if (await rotate(tx, row)) rotated++;
+    });
+    const last = rows.at(-1);
+    if (!last || rows.length < PAGE) return rotated;
+    after = last.id;
+  }
+}
+
+const reseal = (keyring: Keyring, sealed: Sealed, context: string) =>
+  seal(keyring, unseal(keyring, sealed, context), context);
+
+/**
+ * Re-seals with `newKey` every secret sealed with another key, for one organization or all. A rotation that stops
+ * half-way (a key missing from `oldKeys`) keeps what it did and can simply be run again.
+ */
+export function rotateSecrets(
+  database: Database,
+  org: OrganizationId | undefined,
+  oldKeys: SecretKey[],
+  newKey: SecretKey,
+): Promise<RotationReport> {
+  return rotate(database, org, oldKeys, newKey).catch((error) => Promise.reject(translateError(error)));
+}
+
+async function rotate(
+  database: Database,
+  org: OrganizationId | undefined,
+  oldKeys: SecretKey[],
+  newKey: SecretKey,
+): Promise<RotationReport> {
+  const keyring = createKeyring({ current: newKey, previous: oldKeys.filter((k) => k.id !== newKey.id) });
+  const db = database.drizzle;
+
+  const connectionsRotated = await rotateAll(
+    db,
+    (after) =>
+      db
+        .select()
+        .from(connections)
+        .where(
+          and(
+            org ? eq(connections.organizationId, org) : undefined,
+            ne(connections.secretKeyId, newKey.id),
+            sql`${connections.id} > ${after}`,
+          ),
+        )
+        .orderBy(asc(connections.id))
+        .limit(PAGE),
+    async (tx, r) => {
+      const sealed = { ciphertext: r.secretCiphertext, iv: r.secretIv, tag: r.secretTag, keyId: r.secretKeyId };
+      const next = reseal(keyring, sealed, secretContext(r.organizationId, r.id));
+      const done = await tx
+        .update(connections)
+        .set({ secretCiphertext: next.ciphertext, secretIv: next.iv, secretTag: next.tag, secretKeyId: next.keyId })
+        .where(and(eq(connections.id, r.id), eq(connections.secretKeyId, r.secretKeyId)))
+        .returning({ id: connections.id });
+      return done.length > 0;
+    },
+  );
+
+  const usersRotated = await rotateAll(
+    db,
+    (after) =>
+      db
+        .select()
+        .from(staffUsers)
+        .where(
+          and(
+            org ? eq(staffUsers.organizationId, org) : undefined,
+            isNotNull(staffUsers.totpKeyId),
+            ne(staffUsers.totpKeyId, newKey.id),
+            sql`${staffUsers.id} > ${after}`,
+          ),
+        )
+        .orderBy(asc(staffUsers.id))
+        .limit(PAGE),
+    async (tx, r) => {
+      const keyId = r.totpKeyId!;
+      const sealed = { ciphertext: r.totpCiphertext!, iv: r.totpIv!, tag: r.totpTag!, keyId };
+      const next = reseal(keyring, sealed, totpContext(r.organizationId, r.id));
+      const done = await tx
+        .update(staffUsers)
+        .set({ totpCiphertext: next.ciphertext, totpIv: next.iv, totpTag: next.tag, totpKeyId: next.keyId })
+        .where(and(eq(staffUsers.id, r.id), eq(staffUsers.totpKeyId, keyId)))
+        .returning({ id: staffUsers.id });
+      return done.length > 0;
+    },
+  );
+
+  return { connections: connectionsRotated, users: usersRotated };
+}

@@ -1,0 +1,64 @@
+import {
+  CONNECTION_STATUSES,
+  type ConnectionId,
+  type OrganizationId,
+  TENANT_KINDS,
+  type TenantId,
+} from '@evident/core';
+import { foreignKey, index, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { at, sealedColumns } from './columns.ts';
+import { organizations } from './organizations.ts';
+
+export const tenantKind = pgEnum('tenant_kind', TENANT_KINDS);
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: text('id').$type<TenantId>().primaryKey(),
+    organizationId: text('organization_id')
+      .$type<OrganizationId>()
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    kind: tenantKind('kind').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  // (organization_id, id) is the target of every child's foreign key, so a row can never point across organizations.
+  (t) => [unique('tenants_organization_id_key').on(t.organizationId, t.id)],
+);
+
+export const connectionStatus = pgEnum('connection_status', CONNECTION_STATUSES);
+
+const secret = sealedColumns('secret');
+
+export const connections = pgTable(
+  'connections',
+  {
+    id: text('id').$type<ConnectionId>().primaryKey(),
+    organizationId: text('organization_id')
+      .$type<OrganizationId>()
+      .notNull()
+      .references(() => organizations.id),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    /** The connector kind; validated against the provider list on the way in and out, not by an enum type. */
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    secretCiphertext: secret.ciphertext.notNull(),
+    secretIv: secret.iv.notNull(),
+    secretTag: secret.tag.notNull(),
+    secretKeyId: secret.keyId.notNull(),
+    status: connectionStatus('status').notNull().default('ok'),
+    statusReason: text('status_reason'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('connections_organization_id_key').on(t.organizationId, t.id),
+    foreignKey({
+      name: 'connections_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+    index('connections_tenant_idx').on(t.organizationId, t.tenantId),
+  ],
+);
