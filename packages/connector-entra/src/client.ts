@@ -1,25 +1,57 @@
 import { ClientSecretCredential } from '@azure/identity';
-import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  type Context,
+  GraphError,
+  type Middleware,
+  MiddlewareFactory,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { Agent } from 'undici';
 import type { EntraConfig, EntraSecret } from './config.ts';
+import type { EntraTuning } from './tuning.ts';
 
 const DEFAULT_LOGIN = 'https://login.microsoftonline.com';
 /** Token audiences are the services' canonical names, wherever the requests are sent. */
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const ARM_SCOPE = 'https://management.azure.com/.default';
 
+/** The Graph client with the retry budget its calls get. */
+export interface Graph {
+  client: Client;
+  tuning: EntraTuning;
+}
+
 export interface EntraClients {
-  graph: Client;
+  graph: Graph;
   /** A GET against Azure Resource Manager with the same credential. */
   arm(path: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
-/** Graph's own retry middleware honours Retry-After; these bounds keep a throttled tenant from stalling a run. */
-export const graphRetry = () => new RetryHandlerOptions(3, 5);
+/** Gives each HTTP attempt its own deadline; the collection's own signal still ends it at once. */
+class DeadlineHandler implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly timeoutMs: number) {}
 
-export function createClients(config: EntraConfig, secret: EntraSecret, signal: AbortSignal): EntraClients {
+  async execute(context: Context): Promise<void> {
+    const options = context.options ?? {};
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    context.options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline };
+    await this.next?.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+export function createClients(
+  config: EntraConfig,
+  secret: EntraSecret,
+  signal: AbortSignal,
+  tuning: EntraTuning,
+): EntraClients {
   const { endpoints } = config;
   const ca = endpoints.caCert;
   const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
@@ -30,8 +62,12 @@ export function createClients(config: EntraConfig, secret: EntraSecret, signal: 
     ...(ca ? { tlsOptions: { ca } } : {}),
   });
   const graphHost = new URL(endpoints.graph).hostname;
-  const graph = Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
+  const chain = MiddlewareFactory.getDefaultMiddlewareChain(
+    new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
+  );
+  chain.splice(chain.length - 1, 0, new DeadlineHandler(tuning.timeoutMs));
+  const client = Client.initWithMiddleware({
+    middleware: chain,
     baseUrl: endpoints.graph,
     defaultVersion: 'v1.0',
     customHosts: new Set([graphHost]),
@@ -43,7 +79,7 @@ export function createClients(config: EntraConfig, secret: EntraSecret, signal: 
     const token = await credential.getToken(ARM_SCOPE, { abortSignal: signal });
     const response = await fetch(`${armOrigin}${path}`, {
       headers: { authorization: `Bearer ${token.token}` },
-      signal,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(tuning.timeoutMs)]),
       ...(dispatcher ? { dispatcher } : {}),
     } as RequestInit);
     const text = await response.text();
@@ -63,5 +99,5 @@ export function createClients(config: EntraConfig, secret: EntraSecret, signal: 
     return body;
   }
 
-  return { graph, arm, close: async () => dispatcher?.close() };
+  return { graph: { client, tuning }, arm, close: async () => dispatcher?.close() };
 }

@@ -1,6 +1,5 @@
 import { ConnectorError } from '@evident/connector-kit';
-
-const P1 = 'Microsoft Entra ID P1 or P2';
+import { P1_LICENCE as P1 } from './permissions.ts';
 
 interface GraphLike {
   statusCode?: number;
@@ -25,6 +24,9 @@ export function signInError(message: string): string {
   return (code ? code[0] : (message.split('\n')[0] ?? message)).trim();
 }
 
+/** What @azure/identity throws when no token can be had: a wrong tenant, client or secret. */
+const SIGN_IN_ERRORS = new Set(['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError']);
+
 /**
  * Maps Graph and identity failures into the gap taxonomy. `permission` names what the failing call needs, so a 403
  * can say which grant is missing.
@@ -33,11 +35,8 @@ export function classifyGraphError(error: unknown, permission?: string): Connect
   if (error instanceof ConnectorError) return error;
   const e = (error ?? {}) as GraphLike & { name?: string };
   const message = e.message || String(error);
-  if (
-    e.name === 'AuthenticationRequiredError' ||
-    e.name === 'CredentialUnavailableError' ||
-    /AADSTS\d+/.test(message)
-  ) {
+  // The Graph SDK keeps an identity error's name only as the `code` of the GraphError it wraps it in.
+  if (SIGN_IN_ERRORS.has(e.name ?? '') || SIGN_IN_ERRORS.has(e.code ?? '') || /AADSTS\d+/.test(message)) {
     return new ConnectorError('auth_failed', `Could not sign in to the tenant: ${message}`, {}, { cause: error });
   }
   const status = e.statusCode ?? 0;
@@ -61,6 +60,9 @@ export function classifyGraphError(error: unknown, permission?: string): Connect
       { cause: error },
     );
   }
+  if (status === 404) {
+    return new ConnectorError('not_supported', `Graph found no such object: ${message}`, {}, { cause: error });
+  }
   if (status === 429) {
     const wait = retryAfterMs(e.headers);
     return new ConnectorError(
@@ -72,5 +74,12 @@ export function classifyGraphError(error: unknown, permission?: string): Connect
       },
     );
   }
-  return new ConnectorError('provider_error', `Graph failed: ${message}`, {}, { cause: error });
+  // A 503 may say when to come back; resets, timeouts and cut bodies say nothing.
+  const wait = retryAfterMs(e.headers);
+  return new ConnectorError(
+    'provider_error',
+    `Graph failed: ${message}`,
+    wait === undefined ? {} : { retryAfterMs: wait },
+    { cause: error },
+  );
 }

@@ -1,5 +1,6 @@
 import type { CollectionSession } from '@evident/connector-kit';
-import { type Client, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import type { Graph } from './client.ts';
 import { classifyGraphError } from './errors.ts';
 
 interface Page<T> {
@@ -8,54 +9,57 @@ interface Page<T> {
 }
 
 /**
- * Graph's retry middleware does the waiting (it honours Retry-After and backs off where the service sends none);
- * the hook only reports each wait to progress. What still fails after its retries is classified and, when
- * retryable, tried again a bounded number of times by the session.
+ * Graph's retry middleware waits out 429s (honouring Retry-After, backing off where the service sends none, as
+ * conditional access does); the hook reports each wait to progress. Other failures reach the session, whose retry
+ * backs off by the connector's tuning.
  */
-function retryOptions<C, S>(session: CollectionSession<C, S>) {
-  return new RetryHandlerOptions(1, 4, (delay: number) => {
-    session.waited(delay * 1000);
+function retryOptions<C, S>(session: CollectionSession<C, S>, graph: Graph) {
+  return new RetryHandlerOptions(1, graph.tuning.throttleRetries, (delay, _attempt, _request, _options, response) => {
+    if (response.status !== 429) return false;
+    const retryAfter = Number(response.headers.get('retry-after'));
+    session.waited((Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : delay) * 1000);
     return true;
   });
 }
 
 export async function getOne<T, C, S>(
   session: CollectionSession<C, S>,
-  client: Client,
+  graph: Graph,
   path: string,
   permission: string,
   query: Record<string, string> = {},
 ): Promise<T> {
+  const { attempts, baseDelayMs, maxDelayMs } = graph.tuning;
   return session.call(
     async () => {
       try {
-        return (await client
+        return (await graph.client
           .api(path)
           .query(query)
-          .middlewareOptions([retryOptions(session)])
+          .middlewareOptions([retryOptions(session, graph)])
           .get()) as T;
       } catch (error) {
         throw classifyGraphError(error, permission);
       }
     },
-    { attempts: 2 },
+    { attempts, baseDelayMs, maxDelayMs },
   );
 }
 
 /** Every page of a Graph collection, following `@odata.nextLink` as the service wrote it. */
 export async function* pages<T, C, S>(
   session: CollectionSession<C, S>,
-  client: Client,
+  graph: Graph,
   path: string,
   permission: string,
   query: Record<string, string> = {},
 ): AsyncGenerator<T[]> {
-  let page = await getOne<Page<T>, C, S>(session, client, path, permission, query);
+  let page = await getOne<Page<T>, C, S>(session, graph, path, permission, query);
   for (;;) {
     session.page();
     yield page.value ?? [];
     const next = page['@odata.nextLink'];
     if (!next) return;
-    page = await getOne<Page<T>, C, S>(session, client, next, permission);
+    page = await getOne<Page<T>, C, S>(session, graph, next, permission);
   }
 }

@@ -1,5 +1,7 @@
 export { type EntraConfig, type EntraSecret, entraConfig, entraSecret } from './config.ts';
-export { ENTRA_PERMISSIONS, entraConnector } from './connector.ts';
+export { createEntraConnector, entraConnector } from './connector.ts';
 export { type CaPolicy, caPolicy } from './enforcement/policy.ts';
 export { type Enforcement, type Principal, resolveEnforcement, type TenantPolicy } from './enforcement/resolve.ts';
+export { ENTRA_PERMISSIONS } from './permissions.ts';
 export { PRIVILEGED_ROLES } from './roles.ts';
+export { DEFAULT_TUNING, type EntraTuning } from './tuning.ts';

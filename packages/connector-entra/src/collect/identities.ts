@@ -4,7 +4,7 @@ import type { EntraConfig, EntraSecret } from '../config.ts';
 import { resolveEnforcement } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
 import { PHISHING_RESISTANT_METHODS, PRIVILEGED_ROLES, roleName } from '../roles.ts';
-import type { Run } from './state.ts';
+import type { Run, TenantState } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
 
@@ -31,6 +31,18 @@ export function homeDomain(upn: string): string {
   return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** The policies, once whom they reach can be told: the groups and roles they name were read. */
+function decidable(state: TenantState): TenantState['policies'] {
+  const { policies } = state;
+  const names = (key: 'Groups' | 'Roles') =>
+    policies?.some((p) => {
+      const u = p.conditions.users;
+      return (u?.[`include${key}`].length ?? 0) + (u?.[`exclude${key}`].length ?? 0) > 0;
+    });
+  if ((names('Groups') && !state.groupsRead) || (names('Roles') && !state.rolesOf)) return undefined;
+  return policies;
+}
+
 export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'stamp'>, source: string): IdentityFact {
   const { config } = run.ctx;
   const { state } = run;
@@ -46,7 +58,7 @@ export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'sta
       roles,
       mfaRegistered: person.mfaRegistered,
     },
-    { securityDefaults: state.securityDefaults, policies: state.policies },
+    { securityDefaults: state.securityDefaults, policies: decidable(state) },
   );
   const mspDomains = config.mspDomains?.map((d) => d.toLowerCase());
   return {
@@ -90,11 +102,15 @@ interface User {
   accountEnabled?: boolean;
 }
 
+/** What the registration report alone tells; a gap for it covers these. */
+const REGISTRATION_COVERS = ['identity.mfaRegistered', 'identity.methods', 'identity.phishingResistantRegistered'];
+
 /**
- * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 the
- * report is closed, so users come from `/users` with registration unknown, and a gap says why.
+ * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
+ * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
  */
 export async function* identities(run: Run, session: Session): AsyncGenerator<Fact> {
+  let read = 0;
   try {
     for await (const page of pages<Registration, EntraConfig, EntraSecret>(
       session,
@@ -103,8 +119,10 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
       'AuditLog.Read.All',
       {
         $select: 'id,userPrincipalName,userType,isAdmin,isMfaRegistered,methodsRegistered',
+        $top: '999',
       },
     )) {
+      read++;
       for (const r of page) {
         const person: Person = {
           id: r.id,
@@ -119,8 +137,10 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
     }
     return;
   } catch (error) {
-    if (!(error instanceof ConnectorError && error.code === 'licence_required')) throw error;
-    yield session.gap({ source: `GET ${REGISTRATION}`, covers: ['identity.mfaRegistered'] }, error);
+    const closed = error instanceof ConnectorError && ['licence_required', 'permission_missing'].includes(error.code);
+    // Once users came from the report, `/users` would list them again.
+    if (!closed || read > 0) throw error;
+    yield session.gap({ source: `GET ${REGISTRATION}`, covers: REGISTRATION_COVERS }, error);
   }
   for await (const page of pages<User, EntraConfig, EntraSecret>(session, run.graph, '/users', 'User.Read.All', {
     $select: 'id,userPrincipalName,userType,accountEnabled',

@@ -1,4 +1,4 @@
-import type { CollectionSession } from '@evident/connector-kit';
+import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import { pages } from '../graph-pages.ts';
 import { PRIVILEGED_ROLES } from '../roles.ts';
@@ -21,14 +21,19 @@ interface Member {
 }
 
 async function* usersIn(run: Run, session: Session, groupId: string): AsyncGenerator<string> {
-  for await (const page of pages<Member, EntraConfig, EntraSecret>(
-    session,
-    run.graph,
-    `/groups/${encodeURIComponent(groupId)}/transitiveMembers`,
-    'GroupMember.Read.All',
-    { $select: 'id' },
-  )) {
-    for (const m of page) if (!m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user') yield m.id;
+  try {
+    for await (const page of pages<Member, EntraConfig, EntraSecret>(
+      session,
+      run.graph,
+      `/groups/${encodeURIComponent(groupId)}/transitiveMembers`,
+      'GroupMember.Read.All',
+      { $select: 'id', $top: '999' },
+    )) {
+      for (const m of page) if (!m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user') yield m.id;
+    }
+  } catch (error) {
+    // A policy may still name a group that was deleted since: it has no members.
+    if (!(error instanceof ConnectorError && error.code === 'not_supported')) throw error;
   }
 }
 
@@ -42,6 +47,7 @@ export async function policyGroups(run: Run, session: Session): Promise<void> {
   for (const group of named) {
     for await (const user of usersIn(run, session, group)) add(run.state.groupsOf, user, group);
   }
+  run.state.groupsRead = true;
 }
 
 interface Assignment {

@@ -1,6 +1,5 @@
 import type { ConnectorContext } from '@evident/connector-kit';
-import type { Client } from '@microsoft/microsoft-graph-client';
-import type { EntraClients } from '../client.ts';
+import type { EntraClients, Graph } from '../client.ts';
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import type { CaPolicy } from '../enforcement/policy.ts';
 
@@ -16,6 +15,8 @@ export interface TenantState {
   policies: CaPolicy[] | undefined;
   /** user id → ids of the policy-named groups they belong to, transitively. */
   groupsOf: Map<string, Set<string>>;
+  /** Whether every policy-named group was read; until then `groupsOf` may be missing members. */
+  groupsRead: boolean;
   /** user id → role template ids held, directly or through a group. `undefined` when roles could not be read. */
   rolesOf: Map<string, Set<string>> | undefined;
 }
@@ -23,7 +24,7 @@ export interface TenantState {
 export interface Run {
   ctx: ConnectorContext<EntraConfig, EntraSecret>;
   clients: EntraClients;
-  graph: Client;
+  graph: Graph;
   state: TenantState;
   stamp: { connection: string; provider: 'entra'; observedAt: string };
 }

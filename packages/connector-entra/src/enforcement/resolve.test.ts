@@ -334,6 +334,14 @@ const cases: Case[] = [
     enforced: 'unknown',
   },
   {
+    name: 'security defaults unreadable and no policy enforces',
+    principal: user(),
+    policies: [],
+    securityDefaults: 'unknown',
+    reason: 'unknown',
+    enforced: 'unknown',
+  },
+  {
     name: 'registration unknown and nothing enforces',
     principal: user({ mfaRegistered: 'unknown' }),
     policies: [],

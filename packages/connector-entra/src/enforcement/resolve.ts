@@ -170,6 +170,15 @@ export function resolveEnforcement(p: Principal, tenant: TenantPolicy): Enforcem
       phishingResistantEnforced: pr,
     };
   }
+  if (tenant.securityDefaults === 'unknown') {
+    return {
+      mfaEnforced: 'unknown',
+      source: 'unknown',
+      reason: 'unknown',
+      detail: 'no policy enforces MFA, and whether security defaults are on could not be read',
+      phishingResistantEnforced: 'unknown',
+    };
+  }
   const notEnforced = (reason: EnforcementReason, detail: string): Enforcement => ({
     mfaEnforced: false,
     source: 'none',

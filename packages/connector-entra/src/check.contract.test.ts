@@ -1,0 +1,82 @@
+import { PRESETS, type PresetName } from '@evident/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEntraConnector } from './connector.ts';
+import { contextFor, FAST, scenarioOf, startWorld, type World } from './contract.fixture.ts';
+import { DIAGNOSTICS_ROLE, P1_LICENCE } from './permissions.ts';
+
+const ENTRA = (Object.keys(PRESETS) as PresetName[]).filter((n) => scenarioOf(n).tenants.some((t) => t.entra));
+const check = (w: World, config = {}) => createEntraConnector(FAST).check(contextFor(w, { config }));
+
+/** Every item a check reports, in order. */
+const ITEMS = [
+  'Organization.Read.All',
+  P1_LICENCE,
+  'AuditLog.Read.All',
+  'Policy.Read.All',
+  'Policy.Read.AuthenticationMethod',
+  'RoleManagement.Read.Directory',
+  'GroupMember.Read.All',
+  'User.Read.All',
+  'Directory.Read.All',
+  DIAGNOSTICS_ROLE,
+];
+
+describe.each(ENTRA)('%s', (name) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld(scenarioOf(name));
+  });
+  afterAll(() => w?.close());
+
+  it('every grant the simulated app holds is granted; Free tenants lack P1', async () => {
+    const result = await check(w);
+    expect(result.items.map((i) => i.name)).toEqual(ITEMS);
+    const free = w.dir.world.licence === 'free';
+    const status = Object.fromEntries(result.items.map((i) => [i.name, i.status]));
+    expect(status).toEqual({
+      ...Object.fromEntries(ITEMS.map((n) => [n, 'granted'])),
+      // On Free the sign-in log, the only read that needs Directory.Read.All, is closed by the licence.
+      ...(free ? { [P1_LICENCE]: 'missing', 'Directory.Read.All': 'unknown' } : {}),
+    });
+    expect(result.ok).toBe(!free);
+    const licence = result.items.find((i) => i.name === P1_LICENCE)!;
+    expect(licence.kind).toBe('licence');
+    expect(licence.message).toMatch(free ? /Free/ : new RegExp(w.dir.world.licence, 'i'));
+  });
+});
+
+describe('what a check finds missing', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld(scenarioOf('healthy'));
+  });
+  afterAll(() => w.close());
+
+  it.each([
+    ['AuditLog.Read.All', { 'AuditLog.Read.All': 'missing', 'Directory.Read.All': 'unknown' }],
+    ['Policy.Read.All', { 'Policy.Read.All': 'missing' }],
+    ['Directory.Read.All', { 'Directory.Read.All': 'missing' }],
+    ['microsoft.aadiam/diagnosticSettings/read', { [DIAGNOSTICS_ROLE]: 'missing' }],
+  ])('%s revoked', async (permission, changed) => {
+    w.graph.faults.set(w.tenant, { revokePermission: { after: 0, permission } });
+    try {
+      const result = await check(w);
+      expect(result.ok).toBe(false);
+      expect(Object.fromEntries(result.items.map((i) => [i.name, i.status]))).toEqual({
+        ...Object.fromEntries(ITEMS.map((n) => [n, 'granted'])),
+        ...changed,
+      });
+      const missing = result.items.find((i) => i.status === 'missing')!;
+      expect(missing.message).toMatch(/refused|denied|Insufficient|authoriz/i);
+    } finally {
+      w.graph.faults.set(w.tenant, {});
+    }
+  });
+
+  it('a tenant that does not exist: only the sign-in is reported, missing', async () => {
+    const result = await check(w, { tenantId: 'no-such-tenant' });
+    expect(result).toMatchObject({ ok: false, items: [{ name: 'sign-in', status: 'missing' }] });
+    expect(result.items).toHaveLength(1);
+    expect(result.items[0]!.message).toMatch(/Could not sign in/);
+  });
+});

@@ -1,0 +1,113 @@
+import {
+  type CheckItem,
+  type CheckResult,
+  CollectionSession,
+  type ConnectorContext,
+  type ConnectorError,
+} from '@evident/connector-kit';
+import { createClients } from './client.ts';
+import { DIAGNOSTICS } from './collect/exports.ts';
+import { licenceOf } from './collect/tenant.ts';
+import type { EntraConfig, EntraSecret } from './config.ts';
+import { classifyGraphError } from './errors.ts';
+import { getOne } from './graph-pages.ts';
+import { DIAGNOSTICS_ROLE, P1_LICENCE } from './permissions.ts';
+import type { EntraTuning } from './tuning.ts';
+
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+/** No tenant has this group; Graph checks the grant before it looks, so "not found" means the read is allowed. */
+const NO_GROUP = '00000000-0000-0000-0000-000000000000';
+
+/** One read per permission, each the call a collection makes with it. */
+const PROBES: {
+  name: string;
+  path: string;
+  query?: Record<string, string>;
+  absentIsGranted?: boolean;
+  /** A grant the read needs as well: without it, a refusal says nothing about this one. */
+  alongside?: string;
+}[] = [
+  { name: 'AuditLog.Read.All', path: '/auditLogs/directoryAudits', query: { $top: '1' } },
+  { name: 'Policy.Read.All', path: '/policies/identitySecurityDefaultsEnforcementPolicy' },
+  { name: 'Policy.Read.AuthenticationMethod', path: '/policies/authenticationMethodsPolicy' },
+  {
+    name: 'RoleManagement.Read.Directory',
+    path: '/roleManagement/directory/roleAssignments',
+    query: { $filter: `roleDefinitionId eq '${GLOBAL_ADMINISTRATOR}'` },
+  },
+  {
+    name: 'GroupMember.Read.All',
+    path: `/groups/${NO_GROUP}/transitiveMembers`,
+    query: { $select: 'id', $top: '1' },
+    absentIsGranted: true,
+  },
+  { name: 'User.Read.All', path: '/users', query: { $select: 'id', $top: '1' } },
+  { name: 'Directory.Read.All', path: '/auditLogs/signIns', query: { $top: '1' }, alongside: 'AuditLog.Read.All' },
+];
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: ConnectorError };
+
+function item(name: string, kind: CheckItem['kind'], outcome: Outcome, granted: string): CheckItem {
+  if (outcome.ok) return { name, kind, status: 'granted', message: granted };
+  const status = outcome.error.code === 'permission_missing' ? 'missing' : 'unknown';
+  return { name, kind, status, message: outcome.error.message };
+}
+
+function licenceItem(skus: Outcome): CheckItem {
+  const licence = { name: P1_LICENCE, kind: 'licence' } as const;
+  if (!skus.ok) return { ...licence, status: 'unknown', message: 'the licences could not be read' };
+  const tier = licenceOf((skus.value as { value?: [] }).value ?? []);
+  if (tier === 'free') return { ...licence, status: 'missing', message: 'the tenant has Entra ID Free' };
+  return { ...licence, status: 'granted', message: `the tenant has Entra ID ${tier.toUpperCase()}` };
+}
+
+/** Probes every grant a collection uses, one read each; stops at the first sign-in failure. */
+export async function checkEntra(
+  ctx: ConnectorContext<EntraConfig, EntraSecret>,
+  tuning: EntraTuning,
+): Promise<CheckResult> {
+  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning);
+  const session = new CollectionSession(ctx, 'entra', (e) => classifyGraphError(e));
+  const attempt = async (call: () => Promise<unknown>): Promise<Outcome> => {
+    try {
+      return { ok: true, value: await call() };
+    } catch (error) {
+      return { ok: false, error: classifyGraphError(error) };
+    }
+  };
+  const items: CheckItem[] = [];
+  const result = () => ({ ok: items.every((i) => i.status === 'granted'), items });
+  /** Records one outcome; false once the tenant refused to sign in, when nothing further can be learned. */
+  const record = (name: string, kind: CheckItem['kind'], outcome: Outcome, granted: string) => {
+    const signIn = !outcome.ok && outcome.error.code === 'auth_failed';
+    items.push(
+      signIn
+        ? { name: 'sign-in', kind: 'permission', status: 'missing', message: outcome.error.message }
+        : item(name, kind, outcome, granted),
+    );
+    return !signIn;
+  };
+  try {
+    const skus = await attempt(() => getOne(session, clients.graph, '/subscribedSkus', 'Organization.Read.All'));
+    if (!record('Organization.Read.All', 'permission', skus, 'read /subscribedSkus')) return result();
+    items.push(licenceItem(skus));
+    for (const probe of PROBES) {
+      let outcome = await attempt(() => getOne(session, clients.graph, probe.path, probe.name, probe.query));
+      if (probe.absentIsGranted && !outcome.ok && outcome.error.code === 'not_supported')
+        outcome = { ok: true, value: undefined };
+      const blind = probe.alongside && items.find((i) => i.name === probe.alongside)?.status !== 'granted';
+      if (blind && !outcome.ok && outcome.error.code === 'permission_missing') {
+        const message = `a refusal cannot be told apart from the missing ${probe.alongside}`;
+        items.push({ name: probe.name, kind: 'permission', status: 'unknown', message });
+      } else if (!record(probe.name, 'permission', outcome, `read ${probe.path}`)) return result();
+    }
+    const { attempts, baseDelayMs, maxDelayMs } = tuning;
+    const readSettings = () =>
+      clients.arm(DIAGNOSTICS).catch((e) => Promise.reject(classifyGraphError(e, DIAGNOSTICS_ROLE)));
+    const settings = await attempt(() => session.call(readSettings, { attempts, baseDelayMs, maxDelayMs }));
+    record(DIAGNOSTICS_ROLE, 'role', settings, 'read the diagnostic settings');
+    return result();
+  } finally {
+    await clients.close();
+  }
+}

@@ -1,0 +1,36 @@
+import type { PermissionSpec } from '@evident/connector-kit';
+
+export const P1_LICENCE = 'Microsoft Entra ID P1 or P2';
+export const DIAGNOSTICS_ROLE = 'Reader on the diagnostic settings (microsoft.aadiam)';
+
+export const ENTRA_PERMISSIONS: PermissionSpec[] = [
+  { name: 'AuditLog.Read.All', kind: 'permission', why: 'MFA registration report, audit and sign-in log probes' },
+  { name: 'Policy.Read.All', kind: 'permission', why: 'conditional-access policies and security defaults' },
+  {
+    name: 'Policy.Read.AuthenticationMethod',
+    kind: 'permission',
+    why: 'which weak methods (SMS, voice, e-mail) are allowed',
+  },
+  { name: 'RoleManagement.Read.Directory', kind: 'permission', why: 'who holds privileged directory roles' },
+  { name: 'GroupMember.Read.All', kind: 'permission', why: 'members of groups that policies include or exclude' },
+  { name: 'Organization.Read.All', kind: 'permission', why: 'the licence tier, which sets log retention' },
+  {
+    name: 'User.Read.All',
+    kind: 'permission',
+    why: 'users, when the registration report needs a licence the tenant lacks',
+    optional: true,
+  },
+  {
+    name: 'Directory.Read.All',
+    kind: 'permission',
+    why: 'when the last sign-in was logged (Microsoft requires it beside AuditLog.Read.All for sign-ins)',
+    optional: true,
+  },
+  { name: P1_LICENCE, kind: 'licence', why: 'registration report, conditional access, 30-day logs', optional: true },
+  {
+    name: DIAGNOSTICS_ROLE,
+    kind: 'role',
+    why: 'where sign-in and audit logs are exported, and for how long',
+    optional: true,
+  },
+];
