@@ -114,6 +114,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   listConnections: clean((b, a) => store.listConnections(b.org, { tenantId: a.tenant })),
   setConnectionStatus: refused((b, a) => store.setConnectionStatus(b.org, a.connection, 'disabled', 'x')),
   replaceSecret: refused((b, a) => store.replaceSecret(b.org, a.connection, { token: 'mallory' })),
+  updateConnectionConfig: refused((b, a) => store.updateConnectionConfig(b.org, a.connection, { org: 'mallory' })),
   readSecret: refused((b, a) => store.readSecret(b.org, a.connection)),
   getRun: refused((b, a) => store.getRun(b.org, a.run)),
   createRun: refused((b, a) => store.createRun(b.org, { tenantId: a.tenant, trigger: 'manual' })),

@@ -109,6 +109,13 @@ export function connectionsRepo(ctx: RepoContext) {
       return rowToConnection(found(row, 'connection', id));
     },
 
+    /** Replaces the connection's configuration (endpoints, declarations); its secret is untouched. */
+    async updateConnectionConfig(org: OrganizationId, id: ConnectionId, config: unknown): Promise<Connection> {
+      const values = parseInput(z.record(z.string(), z.json()), config, 'connection config');
+      const [row] = await db.update(connections).set({ config: values }).where(byId(org, id)).returning();
+      return rowToConnection(found(row, 'connection', id));
+    },
+
     async replaceSecret(org: OrganizationId, id: ConnectionId, secret: unknown): Promise<Connection> {
       const [row] = await db
         .update(connections)

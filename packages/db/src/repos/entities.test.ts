@@ -58,6 +58,9 @@ describeBothDrivers('organizations, staff, tenants, connections, runs, exception
     expect(await store.listConnections(s.org)).toHaveLength(2);
     const flagged = await store.setConnectionStatus(s.org, entra.id, 'needs_attention', 'consent revoked');
     expect(flagged).toMatchObject({ status: 'needs_attention', statusReason: 'consent revoked' });
+    const moved = await store.updateConnectionConfig(s.org, entra.id, { tenant: 'acme.example' });
+    expect(moved).toMatchObject({ config: { tenant: 'acme.example' }, status: 'needs_attention' });
+    expect(await store.readSecret(s.org, entra.id)).toEqual({ clientSecret: 's' });
     await expect(
       store.createConnection(s.org, {
         tenantId: internal.id,
