@@ -64,7 +64,10 @@ export interface Schedule {
 
 export const DEFAULT_INTERVAL_MS = 6 * 3600 * 1000;
 
-/** Creates or replaces a tenant's schedule; each tick is a `tick` job on the assess queue. */
+/**
+ * Creates a tenant's schedule, or replaces it when its timing changed; an unchanged one is left alone, so that
+ * every worker start can sync schedules without moving the next tick. Each tick is a `tick` job on the assess queue.
+ */
 export async function upsertTenantSchedule(
   jobs: JobsConnection,
   target: Pick<Payload<'assess'>, 'organizationId' | 'tenantId'>,
@@ -76,9 +79,16 @@ export async function upsertTenantSchedule(
   });
   try {
     const id = jobId.schedule(target.tenantId);
+    const every = schedule.everyMs ?? DEFAULT_INTERVAL_MS;
+    const existing = await queue.getJobScheduler(id);
+    const same = schedule.cron
+      ? existing?.pattern === schedule.cron.pattern && existing?.tz === schedule.cron.tz
+      : existing?.every === every && !existing?.pattern;
+    if (existing && same) return id;
+    // An interval schedule would fire at once; the first tick waits one interval (assess-now covers "at once").
     const repeat: RepeatOptions = schedule.cron
       ? { pattern: schedule.cron.pattern, tz: schedule.cron.tz }
-      : { every: schedule.everyMs ?? DEFAULT_INTERVAL_MS };
+      : { every, startDate: new Date(Date.now() + every) };
     const data = JOBS.tick.payload.parse(target);
     await queue.upsertJobScheduler(id, repeat, { name: 'tick', data, opts: options('tick') });
     return id;

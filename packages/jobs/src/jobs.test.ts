@@ -98,6 +98,28 @@ describe('enqueueing on real Redis', () => {
     expect(schedulers[0]).toMatchObject({ pattern: '0 3 * * *', tz: 'Europe/London' });
     expect(await removeTenantSchedule({ connection, prefix }, target.tenantId)).toBe(true);
     expect((await queue.getJobSchedulers()).filter((s) => s.key === jobId.schedule(target.tenantId))).toEqual([]);
+  });
+
+  it('waits one interval before the first tick, and leaves an unchanged schedule where it is', async () => {
+    const target = { organizationId: newId('org'), tenantId: newId('ten') };
+    const queue = new Queue(JOBS.assess.queue, { connection, prefix });
+    const ticks = async () =>
+      (await queue.getJobs(['waiting', 'delayed'])).filter((j) => j.data.tenantId === target.tenantId);
+    await upsertTenantSchedule({ connection, prefix }, target, { everyMs: 60_000 });
+    const [first] = await ticks();
+    expect(first?.opts.delay).toBeGreaterThan(50_000);
+    await upsertTenantSchedule({ connection, prefix }, target, { everyMs: 60_000 });
+    expect((await ticks()).map((j) => j.id)).toEqual([first!.id]);
+    await removeTenantSchedule({ connection, prefix }, target.tenantId);
+    await queue.close();
+  });
+
+  it('removes a schedule', async () => {
+    const target = { organizationId: newId('org'), tenantId: newId('ten') };
+    const queue = new Queue(JOBS.assess.queue, { connection, prefix });
+    await upsertTenantSchedule({ connection, prefix }, target);
+    expect(await removeTenantSchedule({ connection, prefix }, target.tenantId)).toBe(true);
+    expect((await queue.getJobSchedulers()).filter((s) => s.key === jobId.schedule(target.tenantId))).toEqual([]);
     await queue.close();
   });
 });
