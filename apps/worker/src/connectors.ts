@@ -1,0 +1,13 @@
+import { entraConnector } from '@evident/connector-entra';
+import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
+import { githubConnector } from '@evident/connector-github';
+import type { AnyConnector } from '@evident/connector-kit';
+import type { Provider } from '@evident/core';
+
+export type ConnectorRegistry = Record<Provider, AnyConnector>;
+
+export const DEFAULT_CONNECTORS: ConnectorRegistry = {
+  entra: entraConnector,
+  github: githubConnector,
+  'gcp-logging': gcpLoggingConnector,
+};

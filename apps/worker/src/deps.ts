@@ -1,0 +1,27 @@
+import type { LimiterOptions, Progress } from '@evident/connector-kit';
+import type { Provider } from '@evident/core';
+import type { Store } from '@evident/db';
+import type { JobsConnection } from '@evident/jobs';
+import type { Logger } from 'pino';
+import type { ConnectorRegistry } from './connectors.ts';
+
+/** What every handler shares for the life of the worker. */
+export interface WorkerDeps {
+  store: Store;
+  jobs: JobsConnection;
+  connectors: ConnectorRegistry;
+  limits: Partial<Record<Provider, LimiterOptions>>;
+  now: () => Date;
+  throttle: { maxDeferrals: number; deferMs: number };
+}
+
+/** What one dequeued job gives its handler. */
+export interface JobRuntime {
+  logger: Logger;
+  /** Aborted when the worker shuts down past its deadline. */
+  signal: AbortSignal;
+  deferrals: number;
+  progress(update: Progress): void;
+  /** Puts the job back, delayed, without using an attempt; never returns. */
+  defer(ms: number): Promise<never>;
+}

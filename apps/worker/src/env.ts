@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z.string().min(1),
+  EVIDENT_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
+  EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** Assessments evaluated at once by this process. */
+  WORKER_ASSESS_CONCURRENCY: positiveInt.default(2),
+  /** Collections run at once by this process. */
+  WORKER_COLLECT_CONCURRENCY: positiveInt.default(4),
+  /** Requests in flight per connection. */
+  WORKER_CONNECTION_CONCURRENCY: positiveInt.default(4),
+  /** A collect job's lock: how soon a dead worker's collection is taken up by another. */
+  WORKER_LOCK_DURATION_MS: positiveInt.default(60_000),
+  /** How long a shutdown waits for in-flight jobs before releasing them. */
+  WORKER_SHUTDOWN_DEADLINE_MS: positiveInt.default(25_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+/** The only place that reads the environment. */
+export function readEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  return schema.parse(source);
+}

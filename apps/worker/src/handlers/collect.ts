@@ -1,0 +1,85 @@
+import { createContext, createLimiter, type Logger as KitLogger } from '@evident/connector-kit';
+import type { Payload } from '@evident/jobs';
+import { UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import type { JobRuntime, WorkerDeps } from '../deps.ts';
+import { watchFacts } from '../verdict.ts';
+
+export type CollectOutcome =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'stored'; collectionId: string; facts: number; gaps: number; created: boolean };
+
+const kitLogger = (log: Logger): KitLogger => ({
+  debug: (message, data) => log.debug(data ?? {}, message),
+  info: (message, data) => log.info(data ?? {}, message),
+  warn: (message, data) => log.warn(data ?? {}, message),
+  error: (message, data) => log.error(data ?? {}, message),
+});
+
+const issuePaths = (issues: readonly { path: readonly PropertyKey[] }[]) =>
+  issues.map((i) => i.path.map(String).join('.') || '(root)').join(', ');
+
+/**
+ * Runs one connection's connector and streams what it yields into the store. A retry of a (run, connection)
+ * that already has a collection calls no provider and writes nothing.
+ */
+export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRuntime): Promise<CollectOutcome> {
+  const { store } = deps;
+  const org = p.organizationId;
+  const existing = (await store.listCollections(org, p.runId)).find((c) => c.connectionId === p.connectionId);
+  if (existing) return { outcome: 'skipped', reason: `already collected as ${existing.id}` };
+  const connection = await store.getConnection(org, p.connectionId);
+  if (connection.tenantId !== p.tenantId) throw new UnrecoverableError('the connection belongs to another tenant');
+  if (connection.status === 'disabled') return { outcome: 'skipped', reason: 'the connection is disabled' };
+
+  const connector = deps.connectors[connection.kind];
+  const config = connector.config.safeParse(connection.config);
+  const secret = connector.secret.safeParse(await store.readSecret(org, p.connectionId));
+  if (!config.success || !secret.success) {
+    const bad = [
+      ...(config.success ? [] : [`config (${issuePaths(config.error.issues)})`]),
+      ...(secret.success ? [] : [`secret (${issuePaths(secret.error.issues)})`]),
+    ];
+    const reason = `the connection's ${bad.join(' and ')} is not valid for ${connection.kind}`;
+    await store.setConnectionStatus(org, p.connectionId, 'needs_attention', reason);
+    throw new UnrecoverableError(reason);
+  }
+
+  const ctx = createContext({
+    connection: p.connectionId,
+    config: config.data,
+    secret: secret.data,
+    signal: rt.signal,
+    logger: kitLogger(rt.logger),
+    limiter: createLimiter(deps.limits[connection.kind] ?? {}),
+    progress: rt.progress,
+    now: deps.now,
+  });
+  const watched = watchFacts(connector.collect(ctx), {
+    deferrals: rt.deferrals,
+    maxDeferrals: deps.throttle.maxDeferrals,
+  });
+  try {
+    const written = await store.writeCollection(org, p.runId, p.connectionId, watched.facts);
+    if (connection.status === 'needs_attention') await store.setConnectionStatus(org, p.connectionId, 'ok', null);
+    const { collection } = written;
+    return {
+      outcome: 'stored',
+      collectionId: collection.id,
+      facts: collection.factCount,
+      gaps: collection.gapCount,
+      created: written.created,
+    };
+  } catch (error) {
+    const verdict = watched.verdict();
+    if (!verdict || verdict.kind === 'keep' || rt.signal.aborted) throw error;
+    if (verdict.kind === 'defer') {
+      rt.logger.info({ deferrals: rt.deferrals + 1 }, 'provider throttled every failed section; collecting later');
+      return rt.defer(deps.throttle.deferMs);
+    }
+    await store.writeCollection(org, p.runId, p.connectionId, verdict.gaps, { error: verdict.reason });
+    if (verdict.authFailed) await store.setConnectionStatus(org, p.connectionId, 'needs_attention', verdict.reason);
+    rt.logger.warn({ reason: verdict.reason }, 'collection failed; the last good facts stay in use');
+    throw new UnrecoverableError(verdict.reason);
+  }
+}

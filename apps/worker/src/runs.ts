@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { OrganizationId, RunId, TenantId } from '@evident/core';
+import type { AssessmentRun, RunTrigger, Store } from '@evident/db';
+import { enqueueAssessment, type JobsConnection } from '@evident/jobs';
+
+/** A run id derived from the job that opens it, so a retried tick opens the same run. */
+export function runIdFor(jobId: string): RunId {
+  const digest = BigInt(`0x${createHash('sha256').update(jobId).digest('hex')}`);
+  return `run_${digest.toString(36).padStart(26, '0').slice(-26)}` as RunId;
+}
+
+/** Creates the run (and its audit event, once) and enqueues its flow: one `collect` per enabled connection. */
+export async function openRun(
+  store: Store,
+  jobs: JobsConnection,
+  target: { organizationId: OrganizationId; tenantId: TenantId; trigger: RunTrigger; runId?: RunId; now?: Date },
+): Promise<AssessmentRun> {
+  const { organizationId: org, tenantId, trigger } = target;
+  const startedAt = target.now ?? new Date();
+  const run = await store.transaction(async (tx) => {
+    const created = await tx.createRun(org, {
+      tenantId,
+      trigger,
+      startedAt,
+      ...(target.runId ? { id: target.runId } : {}),
+    });
+    if (created.startedAt === startedAt.toISOString()) {
+      await tx.appendAudit(org, {
+        actor: 'system',
+        action: 'run.start',
+        target: created.id,
+        data: { tenantId, trigger },
+      });
+    }
+    return created;
+  });
+  if (run.status !== 'running') return run;
+  const connections = (await store.listConnections(org, { tenantId })).filter((c) => c.status !== 'disabled');
+  await enqueueAssessment(
+    jobs,
+    { organizationId: org, tenantId, runId: run.id, trigger },
+    connections.map((c) => c.id),
+  );
+  return run;
+}

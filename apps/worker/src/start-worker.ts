@@ -1,0 +1,102 @@
+import type { LimiterOptions } from '@evident/connector-kit';
+import type { Provider } from '@evident/core';
+import type { Store } from '@evident/db';
+import { JOBS, type JobName } from '@evident/jobs';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type ConnectorRegistry, DEFAULT_CONNECTORS } from './connectors.ts';
+import type { WorkerDeps } from './deps.ts';
+import { createLogger } from './logger.ts';
+import { processJob } from './process-job.ts';
+
+export type RedisRole = 'worker' | 'producer';
+
+export interface StartWorkerOptions {
+  store: Store;
+  /** A URL, or a factory: worker connections need `maxRetriesPerRequest: null`, producers should fail fast. */
+  redis: string | ((role: RedisRole) => Redis);
+  /** Queue key prefix (default `evident`). */
+  prefix?: string;
+  connectors?: Partial<ConnectorRegistry>;
+  logger?: Logger;
+  concurrency?: {
+    assess?: number;
+    collect?: number;
+    /** Each collection gets a limiter of its own built from its connection kind's settings. */
+    connectors?: Partial<Record<Provider, LimiterOptions>>;
+  };
+  now?: () => Date;
+  /** How long a collect job's lock lasts without renewal: how soon a dead worker's job is taken up elsewhere. */
+  lockDurationMs?: number;
+  /** Throttled collections are retried later this many times at most, this long apart. */
+  throttle?: { maxDeferrals?: number; deferMs?: number };
+}
+
+export interface RunningWorker {
+  /** Stops taking work, waits for in-flight jobs until the deadline, then releases them, and closes Redis. */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+const connect = (redis: StartWorkerOptions['redis'], role: RedisRole): Redis =>
+  typeof redis === 'function' ? redis(role) : new Redis(redis, role === 'worker' ? { maxRetriesPerRequest: null } : {});
+
+/** Runs the `assess` and `collect` workers in this process, e.g. beside the web server in `evident up`. */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const logger = options.logger ?? createLogger();
+  const prefix = options.prefix ?? 'evident';
+  const producer = connect(options.redis, 'producer');
+  const deps: WorkerDeps = {
+    store: options.store,
+    jobs: { connection: producer, prefix },
+    connectors: { ...DEFAULT_CONNECTORS, ...options.connectors },
+    limits: options.concurrency?.connectors ?? {},
+    now: options.now ?? (() => new Date()),
+    throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
+  };
+  const connections: Redis[] = [producer];
+  const processor = (job: Job, token?: string, signal?: AbortSignal) => processJob(deps, logger, job, token, signal);
+  const start = (queue: string, concurrency: number, lockDuration?: number) => {
+    const connection = connect(options.redis, 'worker');
+    connections.push(connection);
+    const worker = new Worker(queue, processor, {
+      connection,
+      prefix,
+      concurrency,
+      // A dead worker's job is found by another worker's stalled check, so both run at the same pace.
+      ...(lockDuration ? { lockDuration, stalledInterval: lockDuration } : {}),
+    });
+    worker.on('failed', (job, error) => {
+      const level = error instanceof UnrecoverableError ? 'warn' : 'error';
+      logger[level]({ jobId: job?.id, job: job?.name as JobName | undefined, err: error }, 'job failed');
+    });
+    worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
+    return worker;
+  };
+  const workers = [
+    start(JOBS.assess.queue, options.concurrency?.assess ?? 2),
+    start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
+  ];
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    close(deadlineMs = 25_000) {
+      closing ??= (async () => {
+        const timer = setTimeout(() => {
+          logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
+          for (const w of workers) w.cancelAllJobs('shutdown');
+        }, deadlineMs);
+        try {
+          await Promise.all(workers.map((w) => w.close()));
+        } finally {
+          clearTimeout(timer);
+        }
+        await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+        logger.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Fact, GapCode } from '@evident/core';
+import { describe, expect, it } from 'vitest';
+import { DiscardedCollection, watchFacts } from './verdict.ts';
+
+const gap = (code: GapCode): Fact => ({
+  type: 'gap',
+  connection: 'con',
+  provider: 'github',
+  source: 'GET /x',
+  observedAt: '2026-11-01T00:00:00.000Z',
+  code,
+  covers: ['identity'],
+  message: `${code} happened`,
+  remedy: 'try again',
+});
+const setting: Fact = {
+  type: 'setting',
+  connection: 'con',
+  provider: 'github',
+  source: 'GET /orgs/x',
+  observedAt: '2026-11-01T00:00:00.000Z',
+  subject: 'org',
+  key: 'k',
+  value: true,
+} as unknown as Fact;
+
+async function judge(facts: Fact[], deferrals = 0) {
+  const watched = watchFacts(
+    (async function* () {
+      yield* facts;
+    })(),
+    { deferrals, maxDeferrals: 2 },
+  );
+  let passed = 0;
+  let discarded = false;
+  try {
+    for await (const _ of watched.facts) passed++;
+  } catch (error) {
+    discarded = error instanceof DiscardedCollection;
+  }
+  return { verdict: watched.verdict(), passed, discarded };
+}
+
+describe('judging a collection', () => {
+  it('keeps clean collections and those with permanent gaps only', async () => {
+    expect((await judge([setting])).verdict).toEqual({ kind: 'keep' });
+    expect((await judge([setting, gap('permission_missing'), gap('licence_required')])).verdict).toEqual({
+      kind: 'keep',
+    });
+    expect((await judge([])).verdict).toEqual({ kind: 'keep' });
+  });
+
+  it('discards, after the last fact, any collection with an auth failure or a provider error', async () => {
+    const auth = await judge([setting, gap('auth_failed'), gap('auth_failed')]);
+    expect(auth).toMatchObject({ passed: 3, discarded: true });
+    expect(auth.verdict).toMatchObject({
+      kind: 'discard',
+      authFailed: true,
+      reason: /auth_failed.*auth_failed happened/,
+    });
+    const down = await judge([setting, gap('provider_error')]);
+    expect(down.verdict).toMatchObject({ kind: 'discard', authFailed: false });
+    if (down.verdict?.kind === 'discard') expect(down.verdict.gaps).toHaveLength(1);
+    expect((await judge([gap('permission_missing')])).verdict).toMatchObject({ kind: 'discard' });
+  });
+
+  it('defers a throttled collection up to the bound, then discards it', async () => {
+    expect((await judge([setting, gap('throttled'), gap('permission_missing')])).verdict).toEqual({ kind: 'defer' });
+    expect((await judge([setting, gap('throttled')], 1)).verdict).toEqual({ kind: 'defer' });
+    expect((await judge([setting, gap('throttled')], 2)).verdict).toMatchObject({ kind: 'discard' });
+    expect((await judge([setting, gap('throttled'), gap('auth_failed')])).verdict).toMatchObject({ kind: 'discard' });
+  });
+});
