@@ -66,7 +66,7 @@ export class ControlRun {
       return { ...base, ...empty, status: 'unknown', reason: sentence(control.rule.missing), factsAsOf: null };
     }
     const runs = [...this.connections.values()]
-      .filter((r) => r.used > 0)
+      .filter((r) => r.used > 0 || r.gaps().length > 0)
       .sort((a, b) => a.connection.localeCompare(b.connection));
     const parts = runs.map((r) => this.judge(r));
     const oldest = runs.map((r) => r.oldest).filter((t): t is string => t !== null);

@@ -62,6 +62,15 @@ describe('evaluate', () => {
     expect(r.status).toBe('unknown');
   });
 
+  it('says why when a connection yielded nothing but a gap', async () => {
+    const r = await evaluateOne('MFA-01', [
+      gap(['identity'], { connection: 'gcp-prod' }),
+      ...on(GITHUB, [identity('octo')]),
+    ]);
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/permission_missing on gcp-prod/);
+  });
+
   it('keeps a known failure on one connection above missing evidence on another', async () => {
     const r = await evaluateOne('MFA-01', [identity('u1'), gap(['identity']), ...on(GITHUB, [unenforced('octo')])]);
     expect(r.status).toBe('fail');
