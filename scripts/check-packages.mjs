@@ -26,7 +26,7 @@ for (const [name, { group, json }] of pkgs) {
   );
   for (const [dep, range] of Object.entries(deps)) {
     if (pkgs.has(dep)) {
-      if (pkgs.get(dep).group === 'apps') problems.push(`${name} depends on the app ${dep}`);
+      if (group === 'packages' && pkgs.get(dep).group === 'apps') problems.push(`${name} depends on the app ${dep}`);
       continue;
     }
     const seen = versions.get(dep);

@@ -1,6 +1,24 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  REDIS_URL: z.url().optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  EVIDENT_SECRET_KEY: z.string().min(1).optional(),
+  EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
+  EVIDENT_DATA_DIR: z.string().min(1).default('.evident'),
+  EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** The CLI's settings from the environment, validated once. */
+export function settings(): Env {
+  return schema.parse(process.env);
+}
+
 /**
- * The CLI's environment. It reads no settings of its own; assessment configs may name environment variables for
- * secrets (`{ "env": "GRAPH_CLIENT_SECRET" }`), resolved from here.
+ * The whole environment, for assessment configs that name a variable for a secret
+ * (`{ "env": "GRAPH_CLIENT_SECRET" }`).
  */
 export function environment(): Record<string, string | undefined> {
   return process.env;

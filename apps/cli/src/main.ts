@@ -8,6 +8,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   assess: () => import('./commands/assess.ts'),
   check: () => import('./commands/check.ts'),
   simulate: () => import('./commands/simulate.ts'),
+  migrate: () => import('./commands/migrate.ts'),
+  up: () => import('./commands/up.ts'),
 };
 
 async function usage(): Promise<string> {

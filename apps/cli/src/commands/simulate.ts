@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { combinePresets, isPresetName, PRESETS, type Scenario, scenario, startSimulators } from '@evident/simulators';
 import { type Command, EXIT, UsageError } from '../io.ts';
 import { readJsonFile } from '../options.ts';
+import { untilStopped } from '../signals.ts';
 
 async function loadScenario(value: string): Promise<Scenario> {
   const names = value.split(',');
@@ -18,14 +19,6 @@ function parseListen(value: string | undefined): { host: string; port?: number }
   const match = /^(.+):(\d{1,5})$/.exec(value);
   if (!match) throw new UsageError(`--listen must be HOST:PORT (got ${value})`);
   return { host: match[1]!, port: Number(match[2]) };
-}
-
-/** Resolves when the process is asked to stop. */
-function stopped(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }
 
 export const command: Command = {
@@ -94,7 +87,7 @@ export const command: Command = {
           tenants,
         })}\n`,
       );
-      await stopped();
+      await untilStopped();
       return EXIT.ok;
     } finally {
       await sims.close();

@@ -11,8 +11,13 @@ export interface Run {
 
 /** Runs the real executable, as a user would. */
 export function evident(...args: string[]): Promise<Run> {
+  return node([BIN, ...args]);
+}
+
+/** Runs a Node script to its end, capturing its output; `env` adds to the current environment. */
+export function node(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDatabase, createStore, migrate } from '@evident/db';
+import { startSimulators } from '@evident/simulators';
+import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/worker';
+import { Redis } from 'ioredis';
+import { settings } from '../env.ts';
+import { type Command, EXIT } from '../io.ts';
+import { untilStopped } from '../signals.ts';
+import { demoScenario, ensureDemo } from '../up/demo.ts';
+import { loadSecretKey } from '../up/key.ts';
+import { renderPortfolio } from '../up/portfolio.ts';
+import { type RedisHandle, startPrivateRedis, useRedis } from '../up/redis.ts';
+
+export const command: Command = {
+  summary: 'bring up the whole product locally, with a demo MSP and its tenants on simulated providers',
+  help: [
+    'Usage: evident up [--once]',
+    '',
+    'Uses REDIS_URL if set, else starts a private redis-server; DATABASE_URL if set, else an embedded PostgreSQL',
+    '(PGlite) under .evident/ (EVIDENT_DATA_DIR). Applies migrations, generates the local encryption key once, seeds',
+    'a demo MSP with three customer tenants and its own, starts the provider simulators and the workers, runs a first',
+    'assessment and prints the portfolio. Ctrl-C stops everything. With --once: one round, print, exit.',
+    '',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      io.out(this.help);
+      return EXIT.ok;
+    }
+    const env = settings();
+    const say = (line: string) => io.err(`evident up: ${line}\n`);
+    const dataDir = resolve(env.EVIDENT_DATA_DIR);
+    const stops: (() => Promise<void>)[] = [];
+    const stopAll = async () => {
+      for (const stop of stops.reverse()) await stop().catch((e: unknown) => say(`while stopping: ${String(e)}`));
+    };
+    try {
+      const redis: RedisHandle = env.REDIS_URL ? await useRedis(env.REDIS_URL) : await startPrivateRedis(dataDir, say);
+      stops.push(redis.stop);
+      say(`redis at ${redis.url}`);
+
+      const database = await createDatabase({ url: env.DATABASE_URL ?? resolve(dataDir, 'pgdata') });
+      stops.push(() => database.close());
+      await migrate(database);
+      say(`database ready (${database.driver === 'pg' ? 'PostgreSQL' : `embedded, ${resolve(dataDir, 'pgdata')}`})`);
+      const store = createStore(database, {
+        secrets: {
+          current: await loadSecretKey(dataDir, { key: env.EVIDENT_SECRET_KEY, id: env.EVIDENT_SECRET_KEY_ID }),
+        },
+      });
+
+      const sims = await startSimulators(demoScenario());
+      stops.push(() => sims.close());
+      const { demo, seeded } = await ensureDemo(store, sims, dataDir);
+      say(`${seeded ? 'seeded' : 'found'} the demo MSP (${demo.tenants.size} tenants) on simulated providers`);
+
+      const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+      stops.push(async () => {
+        connection.disconnect();
+      });
+      const jobs = { connection, prefix: env.EVIDENT_QUEUE_PREFIX };
+      // The portfolio owns stdout; the workers log errors to stderr (provider gaps are reported with the results).
+      const logger = createLogger({ level: 'error', destination: process.stderr });
+      const worker = await startWorker({ store, redis: redis.url, prefix: env.EVIDENT_QUEUE_PREFIX, logger });
+      stops.push(() => worker.close());
+      await syncSchedules(store, jobs, demo.organizationId);
+
+      say('ready; running the first assessment…');
+      const runs = await Promise.all(
+        [...demo.tenants].map(async ([name, tenantId]) => ({
+          name,
+          tenantId,
+          runId: await assessNow(store, jobs, demo.organizationId, tenantId),
+        })),
+      );
+      for (const r of runs) await waitForRun(store, demo.organizationId, r.runId, { timeoutMs: 300_000 });
+      const rows = [];
+      for (const r of runs) {
+        const latest = await store.latestResults(demo.organizationId, r.tenantId);
+        rows.push({ tenant: r.name, results: latest?.results ?? [] });
+      }
+      io.out(renderPortfolio(rows));
+      if (!values.once) {
+        say('running; assessments repeat on schedule. Ctrl-C to stop.');
+        await untilStopped();
+        say('stopping…');
+      }
+      return EXIT.ok;
+    } finally {
+      await stopAll();
+    }
+  },
+};

@@ -1,0 +1,52 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { node } from './testing/spawn.ts';
+
+const UP = fileURLToPath(new URL('../../../scripts/up.mjs', import.meta.url));
+
+const up = (env: Record<string, string>) => node([UP, '--once'], env);
+
+/** The portfolio table as tenant → control → status. */
+function portfolio(text: string): Map<string, Map<string, string>> {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = lines[0]!.trim().split(/\s+/);
+  const out = new Map<string, Map<string, string>>();
+  for (const line of lines.slice(1)) {
+    const cells = line.trim().split(/\s+/);
+    if (cells.length !== header.length) continue;
+    out.set(cells[0]!, new Map(header.slice(1).map((h, i) => [h, cells[i + 1]!])));
+  }
+  return out;
+}
+
+describe('npm run up -- --once', () => {
+  let dir: string;
+  const prefix = `evident-up-${Date.now().toString(36)}`;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'evident-up-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('brings up everything on embedded defaults, seeds the demo, assesses and prints the portfolio', async () => {
+    const run = await up({ EVIDENT_DATA_DIR: dir, EVIDENT_QUEUE_PREFIX: prefix });
+    expect(run.stderr).toMatch(/seeded the demo MSP \(4 tenants\)/);
+    expect(run.code).toBe(0);
+    const table = portfolio(run.stdout);
+    expect([...table.keys()].sort()).toEqual(['contoso-msp', 'fabrikam', 'northwind', 'tailspin']);
+    expect(table.get('northwind')!.get('MFA-01')).toBe('pass');
+    expect(table.get('northwind')!.get('LOG-04')).toBe('pass');
+    expect(table.get('fabrikam')!.get('MFA-02')).toBe('FAIL');
+    expect(table.get('tailspin')!.get('LOG-04')).toBe('FAIL');
+    expect(JSON.parse(await readFile(join(dir, 'secret-key.json'), 'utf8'))).toHaveProperty('key');
+  }, 240_000);
+
+  it('starts again on the same data, with a Redis given by REDIS_URL, without seeding twice', async () => {
+    const run = await up({ EVIDENT_DATA_DIR: dir, EVIDENT_QUEUE_PREFIX: prefix, REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(run.stderr).toMatch(/found the demo MSP \(4 tenants\)/);
+    expect(run.code).toBe(0);
+    expect(portfolio(run.stdout).get('fabrikam')!.get('MFA-01')).toBe('FAIL');
+  }, 240_000);
+});
