@@ -9,7 +9,10 @@ const logger = createLogger({ level: env.LOG_LEVEL });
 const shutdown = createShutdown(logger);
 
 try {
-  const database = await createDatabase({ url: env.DATABASE_URL, onPoolError: (err) => logger.warn({ err }, 'db') });
+  const database = await createDatabase({
+    url: env.DATABASE_URL,
+    onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
+  });
   const store = createStore(database, {
     secrets: { current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY } },
   });

@@ -46,6 +46,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger();
   const prefix = options.prefix ?? 'evident';
   const producer = connect(options.redis, 'producer');
+  // BullMQ reports its own connections' errors as worker errors; without a listener ioredis prints to stderr.
+  producer.on('error', (err) => logger.warn({ err }, 'redis producer error'));
   const deps: WorkerDeps = {
     store: options.store,
     jobs: { connection: producer, prefix },

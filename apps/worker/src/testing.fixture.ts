@@ -52,8 +52,16 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** A fresh database, the simulators of `presets`, one organization with their tenants, a queue prefix of its own. */
-export async function openWorld(presets: PresetName[], driver: Driver = 'pg'): Promise<World> {
+/**
+ * A fresh database, the simulators of `presets`, one organization with their tenants, a queue prefix of its own,
+ * on the shared Redis unless `redisUrl` names another.
+ */
+export async function openWorld(
+  presets: PresetName[],
+  driver: Driver = 'pg',
+  options: { redisUrl?: string } = {},
+): Promise<World> {
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const db = await openTestDatabase(driver);
   const sims = await startSimulators(combinePresets(presets), { throttleScale: 0.01 });
   const { store } = db;
@@ -74,7 +82,9 @@ export async function openWorld(presets: PresetName[], driver: Driver = 'pg'): P
     }
   }
   const prefix = `evident-test-${randomUUID()}`;
-  const producer = new Redis(REDIS_URL);
+  const producer = new Redis(redisUrl);
+  // Fault tests stop Redis on purpose; the producer reconnects by itself.
+  producer.on('error', () => {});
   const clock = testClock();
   const running: RunningWorker[] = [];
   const logger = createLogger({ level: process.env.WORKER_TEST_LOG ?? 'silent' });
@@ -91,7 +101,7 @@ export async function openWorld(presets: PresetName[], driver: Driver = 'pg'): P
     async start(overrides = {}) {
       const w = await startWorker({
         store,
-        redis: REDIS_URL,
+        redis: redisUrl,
         prefix,
         logger,
         connectors: FAST_CONNECTORS,

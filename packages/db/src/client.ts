@@ -66,8 +66,11 @@ export async function createDatabase(input: DatabaseOptions): Promise<Database> 
   const where = target(opts.url);
   if (where.driver === 'pg') {
     const pool = new pg.Pool({ connectionString: where.url, max: opts.maxConnections });
-    // Without a listener an idle client's error would crash the process; the pool drops that client by itself.
+    // The pool hears errors of idle clients only; a client checked out for a transaction whose connection drops
+    // between two statements would emit an error nobody hears and crash the process. Its next statement fails,
+    // the caller's transaction rolls back, and the pool discards the client.
     pool.on('error', (error) => opts.onPoolError?.(error));
+    pool.on('connect', (client) => client.on('error', (error) => opts.onPoolError?.(error)));
     return { driver: 'pg', pool, drizzle: drizzlePg({ client: pool, logger }), close: () => pool.end() };
   }
   const client = await PGlite.create(where.dataDir);

@@ -44,7 +44,10 @@ export const command: Command = {
       stops.push(redis.stop);
       say(`redis at ${redis.url}`);
 
-      const database = await createDatabase({ url: env.DATABASE_URL ?? resolve(dataDir, 'pgdata') });
+      const database = await createDatabase({
+        url: env.DATABASE_URL ?? resolve(dataDir, 'pgdata'),
+        onPoolError: (error) => say(`database connection lost: ${error.message}`),
+      });
       stops.push(() => database.close());
       await migrate(database);
       say(`database ready (${database.driver === 'pg' ? 'PostgreSQL' : `embedded, ${resolve(dataDir, 'pgdata')}`})`);
