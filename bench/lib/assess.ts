@@ -1,0 +1,37 @@
+import { entraConnector } from '@evident/connector-entra';
+import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
+import { githubConnector } from '@evident/connector-github';
+import { type AnyConnector, createContext, createLimiter } from '@evident/connector-kit';
+import type { Fact } from '@evident/core';
+import type { SimulatedConnection } from '@evident/simulators';
+
+const CONNECTORS: Record<SimulatedConnection['kind'], AnyConnector> = {
+  entra: entraConnector,
+  github: githubConnector,
+  'gcp-logging': gcpLoggingConnector,
+};
+
+/** Streams one simulated connection's facts, validating its config and secret as `evident assess` does. */
+export function collect(c: SimulatedConnection): AsyncIterable<Fact> {
+  const connector = CONNECTORS[c.kind];
+  return connector.collect(
+    createContext({
+      connection: c.name,
+      config: connector.config.parse(c.config),
+      secret: connector.secret.parse(c.secret),
+      limiter: createLimiter({ concurrency: 4 }),
+    }),
+  );
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight, in order of start. */
+export async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}

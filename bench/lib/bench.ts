@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { evaluatorRow, factLines } from './evaluator.ts';
+import { hugeRows, hugeTenant } from './huge.ts';
+import { economy, sweep, sweepRow } from './portfolio.ts';
+import { markdown, type Report, type Row, report } from './report.ts';
+import type { PortfolioSize } from './world.ts';
+
+export type Mode = 'smoke' | 'quick' | 'full';
+
+interface Plan {
+  portfolio: PortfolioSize;
+  concurrency: number[];
+  /** Shrinks Graph's throttle windows so a sweep takes minutes, not hours; bounds use the same scale. */
+  sweepScale: number;
+  huge: { users: number; reference: number; scale: number; deadlineMs: number };
+  evaluator: { users: number; minMs: number };
+}
+
+const PLANS: Record<Mode, Plan> = {
+  smoke: {
+    portfolio: { tenants: 2, users: [60, 120], members: [10, 20] },
+    concurrency: [1, 2],
+    sweepScale: 0.01,
+    huge: { users: 3_000, reference: 300, scale: 0.01, deadlineMs: 60_000 },
+    evaluator: { users: 300, minMs: 100 },
+  },
+  quick: {
+    portfolio: { tenants: 20, users: [500, 5_000], members: [50, 500] },
+    concurrency: [1, 2],
+    sweepScale: 0.1,
+    huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 240_000 },
+    evaluator: { users: 20_000, minMs: 2_000 },
+  },
+  full: {
+    portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] },
+    concurrency: [1, 2],
+    sweepScale: 0.1,
+    huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 600_000 },
+    evaluator: { users: 50_000, minMs: 5_000 },
+  },
+};
+
+export interface BenchOptions {
+  mode: Mode;
+  /** Where `latest.json` (and with `save`, the dated copy) go. */
+  outDir: string;
+  save?: boolean;
+  /** PostgreSQL server for the huge tenant's store; without it the child embeds PGlite (about 800 MB of RSS alone). */
+  postgres?: string;
+  log?: (line: string) => void;
+}
+
+/** Runs every benchmark of a mode, writes the results and returns them with their markdown table. */
+export async function runBench(opts: BenchOptions): Promise<{ report: Report; table: string }> {
+  const plan = PLANS[opts.mode];
+  const started = new Date();
+  const say = opts.log ?? (() => {});
+  const log = (l: string) => say(`[${((Date.now() - started.getTime()) / 1000).toFixed(1)} s] ${l}`);
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  for (const c of plan.concurrency) {
+    log(`portfolio sweep: ${plan.portfolio.tenants} tenants at concurrency ${c}…`);
+    const r = await sweep(plan.portfolio, c, plan.sweepScale);
+    rows.push(sweepRow(r, plan.sweepScale));
+    if (c === 1) {
+      const e = economy(r);
+      details.economy = e.tenants;
+      rows.push(e.row);
+    }
+  }
+  log(`huge tenant: ${plan.huge.reference} then ${plan.huge.users} users…`);
+  const small = await hugeTenant(plan.huge.reference, plan.huge.scale, plan.huge.deadlineMs, opts.postgres);
+  const big = await hugeTenant(plan.huge.users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres);
+  details.huge = { small, big };
+  rows.push(...hugeRows(big, small, plan.huge.scale));
+  log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
+  rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs));
+
+  const result = report.parse({
+    mode: opts.mode,
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    machine: { cpus: cpus().length, node: process.version, platform: process.platform },
+    settings: {
+      latency: '40 ms ± 20 ms on every simulator',
+      sweepThrottleScale: plan.sweepScale,
+      hugeThrottleScale: plan.huge.scale,
+      workers: 'in-process worker concurrency (tenants assessed at once), not separate processes',
+      portfolio: plan.portfolio,
+      store: opts.postgres ? 'PostgreSQL (loopback)' : 'embedded PGlite',
+    },
+    rows,
+    details,
+  });
+  await mkdir(opts.outDir, { recursive: true });
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  await writeFile(join(opts.outDir, 'latest.json'), json);
+  if (opts.save) await writeFile(join(opts.outDir, `${started.toISOString().slice(0, 10)}.json`), json);
+  return { report: result, table: markdown(result.rows) };
+}

@@ -1,0 +1,91 @@
+import { startEvaluation } from '@evident/controls';
+import { type RequestCount, type Scenario, startSimulators } from '@evident/simulators';
+import { collect, pool } from './assess.ts';
+import { makeRow, type Row } from './report.ts';
+import { neededRequests, type PortfolioSize, portfolio, portfolioBoundMs } from './world.ts';
+
+export interface SweepResult {
+  concurrency: number;
+  wallMs: number;
+  facts: number;
+  requests: RequestCount[];
+  scenario: Scenario;
+}
+
+/** Assesses every tenant of the portfolio (collect into one evaluation per tenant), `concurrency` tenants at a time. */
+export async function sweep(size: PortfolioSize, concurrency: number, throttleScale: number): Promise<SweepResult> {
+  const sims = await startSimulators(portfolio(size), { throttleScale });
+  try {
+    let facts = 0;
+    const started = performance.now();
+    await pool(sims.scenario.tenants, concurrency, async (t) => {
+      const evaluation = startEvaluation({ now: new Date() });
+      await Promise.all(
+        sims.connections(t.name).map(async (c) => {
+          for await (const fact of collect(c)) {
+            facts++;
+            evaluation.add(fact);
+          }
+        }),
+      );
+      evaluation.finish();
+    });
+    const wallMs = performance.now() - started;
+    return { concurrency, wallMs, facts, requests: sims.accounting.snapshot().requests, scenario: sims.scenario };
+  } finally {
+    await sims.close();
+  }
+}
+
+export function sweepRow(r: SweepResult, throttleScale: number): Row {
+  const bound = portfolioBoundMs(r.scenario, throttleScale, r.concurrency);
+  return makeRow({
+    benchmark: 'portfolio sweep',
+    case: `${r.scenario.tenants.length} tenants, concurrency ${r.concurrency}`,
+    measured: r.wallMs / 1000,
+    unit: 's',
+    bound: bound / 1000,
+    boundLabel: `throttle + request-chain bound at scale ${throttleScale}`,
+    target: { op: '<=', value: 1.3 },
+    note: `${r.facts} facts`,
+  });
+}
+
+export interface EconomyDetail {
+  tenant: string;
+  made: number;
+  needed: number;
+  excess: Record<string, { made: number; needed: number }>;
+}
+
+/** Requests made per tenant (the simulators' accounting) against the requests its data needs. */
+export function economy(r: SweepResult): { row: Row; tenants: EconomyDetail[] } {
+  const tenants = r.scenario.tenants.map((t): EconomyDetail => {
+    const need = neededRequests(t, r.scenario);
+    const made = new Map<string, number>();
+    for (const c of r.requests.filter((x) => x.tenant === t.name))
+      made.set(`${c.simulator} ${c.endpoint}`, (made.get(`${c.simulator} ${c.endpoint}`) ?? 0) + c.requests);
+    const excess: EconomyDetail['excess'] = {};
+    for (const key of new Set([...need.keys(), ...made.keys()])) {
+      const m = made.get(key) ?? 0;
+      const n = need.get(key) ?? 0;
+      if (m !== n) excess[key] = { made: m, needed: n };
+    }
+    const sum = (x: Map<string, number>) => [...x.values()].reduce((a, b) => a + b, 0);
+    return { tenant: t.name, made: sum(made), needed: sum(need), excess };
+  });
+  const made = tenants.reduce((a, t) => a + t.made, 0) / tenants.length;
+  const needed = tenants.reduce((a, t) => a + t.needed, 0) / tenants.length;
+  const worst = Math.max(...tenants.map((t) => t.made / t.needed));
+  const row = makeRow({
+    benchmark: 'API economy',
+    case: `requests per tenant (mean of ${tenants.length})`,
+    measured: made,
+    unit: 'req',
+    bound: needed,
+    boundLabel: 'pages at max page size + fixed calls',
+    target: { op: '<=', value: 1.05 },
+    note: `worst tenant ratio ${worst.toFixed(2)}`,
+  });
+  return { row, tenants };
+}

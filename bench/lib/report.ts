@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const target = z.object({ op: z.enum(['<=', '<', '>=']), value: z.number() });
+
+export const row = z.object({
+  benchmark: z.string().min(1),
+  case: z.string().min(1),
+  measured: z.number().finite(),
+  unit: z.string().min(1),
+  bound: z.number().finite().positive(),
+  /** What the bound is, in words. */
+  boundLabel: z.string().min(1),
+  ratio: z.number().finite(),
+  target: target.nullable(),
+  met: z.boolean().nullable(),
+  note: z.string().default(''),
+});
+export type Row = z.infer<typeof row>;
+
+export const report = z.object({
+  mode: z.enum(['smoke', 'quick', 'full']),
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+  machine: z.object({ cpus: z.number().int(), node: z.string(), platform: z.string() }),
+  settings: z.record(z.string(), z.unknown()),
+  rows: z.array(row).min(1),
+  details: z.record(z.string(), z.unknown()),
+});
+export type Report = z.infer<typeof report>;
+
+export function makeRow(r: Omit<Row, 'ratio' | 'met' | 'note'> & { note?: string }): Row {
+  const ratio = r.measured / r.bound;
+  const t = r.target;
+  const met = t === null ? null : t.op === '<=' ? ratio <= t.value : t.op === '<' ? ratio < t.value : ratio >= t.value;
+  return row.parse({ ...r, ratio, met, note: r.note ?? '' });
+}
+
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+/** The rows as a markdown table: measured, bound, ratio and whether the target holds. */
+export function markdown(rows: readonly Row[]): string {
+  const lines = [
+    '| benchmark | case | measured | bound | ratio | target | met |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const t = r.target ? `${r.target.op} ${r.target.value}` : '—';
+    const met = r.met === null ? '—' : r.met ? 'yes' : '**no**';
+    lines.push(
+      `| ${r.benchmark} | ${r.case} | ${fmt(r.measured)} ${r.unit} | ${fmt(r.bound)} ${r.unit} (${r.boundLabel}) | ${r.ratio.toFixed(2)} | ${t} | ${met} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Mode, runBench } from './lib/bench.ts';
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean' },
+    full: { type: 'boolean' },
+    save: { type: 'boolean' },
+    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    pglite: { type: 'boolean' },
+  },
+});
+if (values.smoke && values.full) {
+  console.error('choose one of --smoke and --full');
+  process.exit(2);
+}
+const mode: Mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
+const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+const { report, table } = await runBench({
+  mode,
+  outDir,
+  save: values.save ?? false,
+  ...(values.pglite ? {} : { postgres: values.postgres }),
+  log: (l) => console.error(l),
+});
+console.log(`\n${table}\n`);
+console.log(
+  `mode ${report.mode}, ${(report.durationMs / 1000).toFixed(1)} s; settings: ${JSON.stringify(report.settings)}`,
+);
+console.log(`results: ${outDir}latest.json${values.save ? ` and ${report.startedAt.slice(0, 10)}.json` : ''}`);
