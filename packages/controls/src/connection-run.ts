@@ -3,7 +3,8 @@ import type { ConnectionReducer } from './control.ts';
 
 /** Earlier timestamp first; equal instants written differently still order the same way every time. */
 export function compareTimes(a: string, b: string): number {
-  return Date.parse(a) - Date.parse(b) || a.localeCompare(b);
+  if (a === b) return 0;
+  return Date.parse(a) - Date.parse(b) || (a < b ? -1 : 1);
 }
 
 function gapOrder(a: GapFact, b: GapFact): number {
@@ -33,13 +34,15 @@ export class ConnectionRun {
 
   use(f: Fact): void {
     this.used++;
+    const at = f.observedAt;
     const seen = this.sources.get(f.source);
-    if (!seen) this.sources.set(f.source, { facts: 1, newest: f.observedAt });
+    if (!seen) this.sources.set(f.source, { facts: 1, newest: at });
     else {
       seen.facts++;
-      if (compareTimes(f.observedAt, seen.newest) > 0) seen.newest = f.observedAt;
+      // Facts of one page share their timestamp string: the common case skips parsing dates.
+      if (at !== seen.newest && compareTimes(at, seen.newest) > 0) seen.newest = at;
     }
-    if (this.oldest === null || compareTimes(f.observedAt, this.oldest) < 0) this.oldest = f.observedAt;
+    if (this.oldest === null || (at !== this.oldest && compareTimes(at, this.oldest) < 0)) this.oldest = at;
   }
 
   gap(f: GapFact): void {
