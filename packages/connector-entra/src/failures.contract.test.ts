@@ -1,3 +1,4 @@
+import { DEFAULT_CONCURRENCY } from '@evident/connector-kit';
 import type { Fact, GapFact } from '@evident/core';
 import type { FaultSpec } from '@evident/simulators';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -68,7 +69,9 @@ describe('an access token refused mid-run', () => {
     w.graph.faults.set(w.tenant, { tokenExpiresAfter: later(after) });
     const before = calls(w);
     const run = await collect(w);
-    expect(calls(w) - before).toBe(after + 1);
+    // Reads that run side by side may already be in flight when the first is refused; nothing starts after it.
+    expect(calls(w) - before).toBeGreaterThanOrEqual(after + 1);
+    expect(calls(w) - before).toBeLessThanOrEqual(after + DEFAULT_CONCURRENCY);
     expect(run.gaps[0]?.source).toBe(source);
     for (const gap of run.gaps)
       expect(gap).toMatchObject({ code: 'auth_failed', remedy: expect.stringMatching(/credentials/) });

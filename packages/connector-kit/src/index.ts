@@ -11,6 +11,6 @@ export type {
 } from './contract.ts';
 export { silentLogger } from './contract.ts';
 export { asConnectorError, ConnectorError, type ConnectorErrorDetails, remedyFor } from './errors.ts';
-export { createLimiter, type LimiterOptions, type RateLimiter } from './limiter.ts';
+export { createLimiter, DEFAULT_CONCURRENCY, type LimiterOptions, type RateLimiter } from './limiter.ts';
 export { type RetryOptions, sleep, withRetry } from './retry.ts';
 export { CollectionSession, type SectionSpec } from './session.ts';

@@ -127,6 +127,19 @@ describe('CollectionSession', () => {
     expect(session.progress).toMatchObject({ facts: 1, gaps: 1 });
   });
 
+  it('makes no further provider call once the credentials were refused', async () => {
+    const session = new CollectionSession(ctx(), 'github');
+    let calls = 0;
+    const refused = () =>
+      session.call(async () => {
+        calls++;
+        throw new ConnectorError('auth_failed', 'Bad credentials');
+      });
+    await expect(refused()).rejects.toMatchObject({ code: 'auth_failed' });
+    await expect(refused()).rejects.toMatchObject({ code: 'auth_failed' });
+    expect(calls).toBe(1);
+  });
+
   it('skips the remaining sections after an authentication failure, with a gap each', async () => {
     const session = new CollectionSession(ctx(), 'github');
     let ran = false;

@@ -12,7 +12,9 @@ export interface RateLimiter {
   schedule<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
-export function createLimiter({ concurrency = 4, perSecond }: LimiterOptions = {}): RateLimiter {
+export const DEFAULT_CONCURRENCY = 4;
+
+export function createLimiter({ concurrency = DEFAULT_CONCURRENCY, perSecond }: LimiterOptions = {}): RateLimiter {
   let active = 0;
   const queue: (() => void)[] = [];
   let tokens = perSecond ?? 0;

@@ -47,16 +47,29 @@ export class CollectionSession<C, S> {
     this.ctx.progress({ ...this.progress });
   }
 
-  /** A provider call under the connection's limiter and the retry policy. */
-  call<T>(fn: () => Promise<T>, options: Omit<RetryOptions, 'signal' | 'classify' | 'onWait'> = {}): Promise<T> {
-    return withRetry(() => this.ctx.limiter.schedule(fn, this.ctx.signal), {
-      ...options,
-      signal: this.ctx.signal,
-      classify: this.classify,
-      onWait: (ms, error) => {
-        if (error.code === 'throttled') this.waited(ms);
-      },
-    });
+  /**
+   * A provider call under the connection's limiter and the retry policy. Once the provider has refused the
+   * credentials, calls still queued behind the limiter fail at once instead of being refused one by one.
+   */
+  async call<T>(fn: () => Promise<T>, options: Omit<RetryOptions, 'signal' | 'classify' | 'onWait'> = {}): Promise<T> {
+    const guarded = () => {
+      if (this.authFailure) throw this.authFailure;
+      return fn();
+    };
+    try {
+      return await withRetry(() => this.ctx.limiter.schedule(guarded, this.ctx.signal), {
+        ...options,
+        signal: this.ctx.signal,
+        classify: this.classify,
+        onWait: (ms, error) => {
+          if (error.code === 'throttled') this.waited(ms);
+        },
+      });
+    } catch (raw) {
+      const error = this.classify(raw);
+      if (error.code === 'auth_failed') this.authFailure ??= error;
+      throw error;
+    }
   }
 
   /** Records a throttling wait, ours or one the SDK did on its own (e.g. its retry middleware honouring Retry-After). */

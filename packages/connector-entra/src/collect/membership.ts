@@ -44,9 +44,12 @@ export async function policyGroups(run: Run, session: Session): Promise<void> {
     const u = p.conditions.users;
     for (const g of [...(u?.includeGroups ?? []), ...(u?.excludeGroups ?? [])]) named.add(g);
   }
-  for (const group of named) {
-    for await (const user of usersIn(run, session, group)) add(run.state.groupsOf, user, group);
-  }
+  // Independent reads: the connection's limiter bounds how many run at once.
+  await Promise.all(
+    [...named].map(async (group) => {
+      for await (const user of usersIn(run, session, group)) add(run.state.groupsOf, user, group);
+    }),
+  );
   run.state.groupsRead = true;
 }
 
@@ -64,7 +67,7 @@ export async function roleHolders(run: Run, session: Session): Promise<void> {
     for (const r of [...(u?.includeRoles ?? []), ...(u?.excludeRoles ?? [])]) roles.add(r);
   }
   const rolesOf = new Map<string, Set<string>>();
-  for (const role of roles) {
+  const holders = async (role: string) => {
     for await (const page of pages<Assignment, EntraConfig, EntraSecret>(
       session,
       run.graph,
@@ -79,6 +82,7 @@ export async function roleHolders(run: Run, session: Session): Promise<void> {
         } else if (!type || type === '#microsoft.graph.user') add(rolesOf, a.principalId, role);
       }
     }
-  }
+  };
+  await Promise.all([...roles].map(holders));
   run.state.rolesOf = rolesOf;
 }
