@@ -18,7 +18,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy(5432);
   const url = new URL(w.db.database.pool.options.connectionString!);
   url.port = String(proxy.port);
-  const logger = createLogger({ level: process.env.WORKER_TEST_LOG ?? 'silent' });
+  const logger = createLogger({ level: 'silent' });
   // The worker reaches the database through the proxy; the test reads and enqueues directly.
   proxied = await createDatabase({
     url: url.href,

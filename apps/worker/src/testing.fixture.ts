@@ -87,7 +87,7 @@ export async function openWorld(
   producer.on('error', () => {});
   const clock = testClock();
   const running: RunningWorker[] = [];
-  const logger = createLogger({ level: process.env.WORKER_TEST_LOG ?? 'silent' });
+  const logger = createLogger({ level: 'silent' });
   return {
     db,
     store,

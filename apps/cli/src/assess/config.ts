@@ -1,5 +1,7 @@
 import { exception, InvalidInputError, type Issue, PROVIDERS } from '@evident/core';
 import { z } from 'zod';
+import { environment } from '../env.ts';
+import { readJsonFile } from '../options.ts';
 import { connectorFor } from './connectors.ts';
 
 const connectionEntry = z.object({
@@ -56,6 +58,11 @@ function resolveSecret(
     return Object.fromEntries(entries.map(([k, v]) => [k, resolveSecret(v, env, `${path}.${k}`, issues)]));
   }
   return value;
+}
+
+/** Reads an assessment config file named on the command line, secrets resolved from the environment. */
+export async function loadAssessConfig(path: string): Promise<AssessConfig> {
+  return parseAssessConfig(await readJsonFile('--config', path, z.unknown()), environment());
 }
 
 /** Parses an assessment config, validating each connection with its connector's own schemas. */

@@ -1,12 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { parseAssessConfig } from '../assess/config.ts';
+import { loadAssessConfig } from '../assess/config.ts';
 import { progressPrinter } from '../assess/progress.ts';
 import { runAssessment } from '../assess/run.ts';
-import { environment } from '../env.ts';
 import { type Command, EXIT, UsageError } from '../io.ts';
-import { pickFormat, readJsonFile } from '../options.ts';
+import { pickFormat } from '../options.ts';
 import { renderAssessmentCsv, renderAssessmentJson, renderAssessmentTable } from '../render/assessment.ts';
 
 const FORMATS = { table: renderAssessmentTable, json: renderAssessmentJson, csv: renderAssessmentCsv };
@@ -51,8 +49,7 @@ export const command: Command = {
     }
     if (values.config === undefined) throw new UsageError('--config FILE is required');
     const render = pickFormat(FORMATS, values.format);
-    const raw = await readJsonFile('--config', values.config, z.unknown());
-    const config = parseAssessConfig(raw, environment());
+    const config = await loadAssessConfig(values.config);
     const progress = values.quiet ? undefined : progressPrinter();
     const assessment = await runAssessment(config, progress ? { onProgress: progress.update } : {});
     progress?.done();

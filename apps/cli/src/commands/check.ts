@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { parseAssessConfig } from '../assess/config.ts';
+import { loadAssessConfig } from '../assess/config.ts';
 import { runChecks } from '../assess/run.ts';
-import { environment } from '../env.ts';
 import { type Command, EXIT, UsageError } from '../io.ts';
-import { pickFormat, readJsonFile } from '../options.ts';
+import { pickFormat } from '../options.ts';
 import { columns } from '../render/table.ts';
 
 type Checks = Awaited<ReturnType<typeof runChecks>>;
@@ -42,7 +40,7 @@ export const command: Command = {
     }
     if (values.config === undefined) throw new UsageError('--config FILE is required');
     const render = pickFormat(FORMATS, values.format);
-    const config = parseAssessConfig(await readJsonFile('--config', values.config, z.unknown()), environment());
+    const config = await loadAssessConfig(values.config);
     const checks = await runChecks(config);
     io.out(render(checks));
     return checks.every((c) => c.result.ok) ? EXIT.ok : EXIT.findings;

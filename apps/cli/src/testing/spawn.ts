@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { environment } from '../env.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/evident.js', import.meta.url));
 
@@ -17,7 +18,10 @@ export function evident(...args: string[]): Promise<Run> {
 /** Runs a Node script to its end, capturing its output; `env` adds to the current environment. */
 export function node(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...environment(), ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { environment } from '../env.ts';
 
 export interface RedisHandle {
   url: string;
@@ -35,7 +36,7 @@ function installRedis(say: (line: string) => void): void {
   for (const args of [['update'], ['install', '-y', 'redis-server']]) {
     const run = spawnSync('apt-get', args, {
       stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      env: { ...environment(), DEBIAN_FRONTEND: 'noninteractive' },
     });
     if (run.status !== 0)
       throw new Error(`apt-get ${args.join(' ')} failed; install redis-server yourself or set REDIS_URL`);
