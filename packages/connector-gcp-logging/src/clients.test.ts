@@ -12,7 +12,13 @@ describe('createClients', () => {
   it('builds every client on a JWT from the key, read-only, never on Application Default Credentials', async () => {
     const clients = createClients({ resources: ['projects/acme-prod'] }, { serviceAccountKey: key });
     try {
-      for (const client of [clients.logging, clients.projects, clients.folders, clients.organizations]) {
+      for (const client of [
+        clients.logging,
+        clients.entries,
+        clients.projects,
+        clients.folders,
+        clients.organizations,
+      ]) {
         const auth = await client.auth.getClient();
         expect(auth).toBeInstanceOf(JWT);
         expect(auth).toMatchObject({
@@ -31,6 +37,7 @@ describe('createClients', () => {
     const clients = createClients(config, { serviceAccountKey: key });
     try {
       expect(await clients.logging.auth.getClient()).toBeInstanceOf(PassThroughClient);
+      expect(await clients.entries.auth.getClient()).toBeInstanceOf(PassThroughClient);
       expect(await clients.projects.auth.getClient()).toBeInstanceOf(PassThroughClient);
     } finally {
       await clients.close();

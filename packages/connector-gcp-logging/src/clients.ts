@@ -1,12 +1,13 @@
 import { ConnectorError } from '@evident/connector-kit';
-import { ConfigServiceV2Client } from '@google-cloud/logging-api';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import * as grpc from '@grpc/grpc-js';
 import { type AuthClient, JWT, PassThroughClient } from 'google-auth-library';
 import type { GcpLoggingConfig, GcpLoggingSecret } from './config.ts';
+import { type ConfigClient, configClient, type EntriesClient, entriesClient } from './gapic.ts';
 
 export interface GcpClients {
-  logging: ConfigServiceV2Client;
+  logging: ConfigClient;
+  entries: EntriesClient;
   projects: ProjectsClient;
   folders: FoldersClient;
   organizations: OrganizationsClient;
@@ -54,11 +55,13 @@ function asLegacyAuthClient(client: AuthClient): ConstructorParameters<typeof Pr
 export function createClients(config: GcpLoggingConfig, secret: GcpLoggingSecret): GcpClients {
   const auth = authClient(config, secret);
   const insecure = config.endpoints?.insecure ? { sslCreds: grpc.credentials.createInsecure() } : {};
-  const logging = new ConfigServiceV2Client({
+  const loggingOptions = {
     authClient: auth,
     ...endpoint(config.endpoints?.logging ?? DEFAULT_ENDPOINTS.logging),
     ...insecure,
-  });
+  };
+  const logging = configClient(loggingOptions);
+  const entries = entriesClient(loggingOptions);
   const rm = {
     ...asLegacyAuthClient(auth),
     ...endpoint(config.endpoints?.resourceManager ?? DEFAULT_ENDPOINTS.resourceManager),
@@ -69,11 +72,12 @@ export function createClients(config: GcpLoggingConfig, secret: GcpLoggingSecret
   const organizations = new OrganizationsClient(rm);
   return {
     logging,
+    entries,
     projects,
     folders,
     organizations,
     async close() {
-      await Promise.all([logging.close(), projects.close(), folders.close(), organizations.close()]);
+      await Promise.all([logging.close(), entries.close(), projects.close(), folders.close(), organizations.close()]);
     },
   };
 }

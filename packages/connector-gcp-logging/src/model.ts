@@ -37,9 +37,15 @@ export const sinkSchema = z
     filter: text,
     disabled: flag,
     includeChildren: flag,
+    /** Only with includeChildren: what it matches reaches no sink of the resources below but `_Required`. */
+    interceptChildren: flag,
     exclusions: z.array(exclusionSchema).nullish(),
   })
-  .transform((s) => ({ ...s, exclusions: s.exclusions ?? [] }));
+  .transform((s) => ({
+    ...s,
+    interceptChildren: s.includeChildren && s.interceptChildren,
+    exclusions: s.exclusions ?? [],
+  }));
 
 const LOG_TYPES = ['LOG_TYPE_UNSPECIFIED', 'ADMIN_READ', 'DATA_WRITE', 'DATA_READ'] as const;
 const logType = z

@@ -189,7 +189,7 @@ describe('route', () => {
     expect(route(snapshot, folder, 'admin_audit').destinations.map((d) => d.name)).toEqual([toBq, archive]);
   });
 
-  it('names the ancestors it could not see, or whose sinks it could not read', () => {
+  it('names the ancestors it could not see, or whose sinks it could not read, which might intercept the log', () => {
     const hidden = estate();
     hidden.parents.set(PROD, failure(readKey.parent(PROD)));
     expect([...route(hidden, PROD, 'admin_audit').missing]).toEqual([readKey.parent(PROD)]);
@@ -197,7 +197,8 @@ describe('route', () => {
     unread.sinks.set(ORG, failure(readKey.sinks(ORG)));
     const r = route(unread, PROD, 'data_access');
     expect([...r.missing]).toEqual([readKey.sinks(ORG)]);
-    expect(r.native.retentionDays).toBe(30);
+    expect(r.native.retentionDays).toBe('unknown');
+    expect(route(unread, PROD, 'admin_audit').native.retentionDays).toBe(400);
   });
 
   it('leaves the Data Access native store unknown when the own sinks cannot be read', () => {

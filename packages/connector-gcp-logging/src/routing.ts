@@ -4,7 +4,10 @@
  * Every log entry written in a project, folder or organization passes through that resource's Log Router. Each
  * enabled sink whose filter matches the entry (and none of whose active exclusions match it) sends a copy to the
  * sink's destination. The sinks that apply to a resource are its own sinks plus the sinks of every ancestor folder
- * and organization that have `includeChildren` set (aggregated sinks). A disabled sink routes nothing.
+ * and organization that have `includeChildren` set (aggregated sinks). A disabled sink routes nothing. An aggregated
+ * sink that also has `interceptChildren` set keeps what it matches from every sink of the resources below it except
+ * `_Required` (their `_Default` sinks included); when an ancestor's sinks cannot be read, every route below it but
+ * `_Required` is uncertain, and so `'unknown'`.
  *
  * Three audit logs are modelled, one `logSource` fact each per configured resource:
  * - `admin_audit` (Admin Activity) and `system_event` are always written, and the built-in `_Required` sink stores
@@ -119,8 +122,24 @@ function bucketStorage(snapshot: Snapshot, name: string, route: Route): Storage 
   return { retentionDays: bucket.retentionDays, locked: bucket.locked };
 }
 
-/** The sinks that see the scope's entries: its own, then its ancestors' aggregated ones. */
-function applyingSinks(snapshot: Snapshot, scope: string, route: Route): { own: Sink[] | null; inherited: Sink[] } {
+/** A sink and how much of the entry the intercepting sinks above its resource leave it. */
+interface Applying {
+  sink: Sink;
+  /** `all` when nothing above intercepts the entry; `unknown` when the sinks above could not all be read. */
+  left: Match;
+}
+
+/**
+ * The sinks that see the scope's entries: its own, then its ancestors' aggregated ones. An intercepting sink takes
+ * what it matches away from every sink of the resources below it but `_Required`, so each level keeps only what the
+ * intercepting sinks of the levels above leave; an ancestor whose sinks were not read might intercept anything.
+ */
+function applyingSinks(
+  snapshot: Snapshot,
+  scope: string,
+  entry: EntryClass,
+  route: Route,
+): { own: Applying[] | null; inherited: Applying[] } {
   const sinksOf = (resource: string) => {
     const read = snapshot.sinks.get(resource);
     if (!read) throw new Error(`the sinks of ${resource} were not read`);
@@ -131,17 +150,29 @@ function applyingSinks(snapshot: Snapshot, scope: string, route: Route): { own: 
   };
   const ancestors = snapshot.ancestors(scope);
   if (!ancestors.ok) route.missing.add(ancestors.key);
-  const inherited = (ancestors.ok ? ancestors.value : []).flatMap((a) =>
-    (sinksOf(a) ?? []).filter((s) => s.includeChildren),
+  const levels = (ancestors.ok ? ancestors.value : []).map(sinksOf);
+  // What is left after interception above level i (levels nearest first), from the organization down.
+  const left: Match[] = new Array(levels.length + 1);
+  left[levels.length] = ancestors.ok ? 'all' : 'unknown';
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const sinks = levels[i];
+    const taken = sinks
+      ? sinks.filter((s) => s.interceptChildren).reduce<Match>((m, s) => orMatch(m, sinkMatch(s, entry)), 'none')
+      : 'unknown';
+    left[i] = andMatch(left[i + 1]!, notMatch(taken));
+  }
+  const inherited = levels.flatMap((sinks, i) =>
+    (sinks ?? []).filter((s) => s.includeChildren).map((sink) => ({ sink, left: left[i + 1]! })),
   );
-  return { own: sinksOf(scope), inherited };
+  const own = sinksOf(scope)?.map((sink) => ({ sink, left: left[0]! })) ?? null;
+  return { own, inherited };
 }
 
 function nativeStorage(
   snapshot: Snapshot,
   scope: string,
   category: GcpCategory,
-  own: Sink[] | null,
+  own: Applying[] | null,
   route: Route,
 ): { storage: Storage; sink?: string } {
   if (category !== 'data_access') {
@@ -152,12 +183,13 @@ function nativeStorage(
   }
   if (own === null) return { storage: UNKNOWN };
   const home = snapshot.canonical(scope);
-  const sink = own.find((s) => idOf(s.name) === '_Default');
+  const found = own.find((s) => idOf(s.sink.name) === '_Default');
+  const sink = found?.sink;
   const target = sink ? parseDestination(sink.destination) : undefined;
   const toOwnDefault =
     target?.bucket && target.owner && snapshot.canonical(target.owner) === home && idOf(target.bucket) === '_Default';
-  if (!sink || !target?.bucket || !toOwnDefault) return { storage: NOTHING };
-  const match = sinkMatch(sink, { logName: logNameOf(home, category) });
+  if (!found || !sink || !target?.bucket || !toOwnDefault) return { storage: NOTHING };
+  const match = andMatch(sinkMatch(sink, { logName: logNameOf(home, category) }), found.left);
   if (match === 'all') return { storage: bucketStorage(snapshot, target.bucket, route), sink: sink.name };
   return { storage: match === 'unknown' ? UNKNOWN : NOTHING, sink: sink.name };
 }
@@ -167,15 +199,15 @@ const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 /** The native store and the destinations of one audit log of one configured resource. */
 export function route(snapshot: Snapshot, scope: string, category: GcpCategory): Route {
   const result: Route = { native: UNKNOWN, destinations: [], used: new Set(), missing: new Set() };
-  const { own, inherited } = applyingSinks(snapshot, scope, result);
+  const home = snapshot.canonical(scope);
+  const entry = { logName: logNameOf(home, category) };
+  const { own, inherited } = applyingSinks(snapshot, scope, entry, result);
   const native = nativeStorage(snapshot, scope, category, own, result);
   result.native = native.storage;
-  const entry = { logName: logNameOf(snapshot.canonical(scope), category) };
-  const home = snapshot.canonical(scope);
   const byName = new Map<string, LogDestination>();
-  const candidates = [...(own ?? []).filter((s) => !isBuiltIn(s, native.sink)), ...inherited];
-  for (const sink of candidates) {
-    const match = sinkMatch(sink, entry);
+  const candidates = [...(own ?? []).filter((s) => !isBuiltIn(s.sink, native.sink)), ...inherited];
+  for (const { sink, left } of candidates) {
+    const match = andMatch(sinkMatch(sink, entry), left);
     if (match === 'none' || match === 'some') continue;
     const target = parseDestination(sink.destination);
     const storage = match === 'all' && target.bucket ? bucketStorage(snapshot, target.bucket, result) : UNKNOWN;

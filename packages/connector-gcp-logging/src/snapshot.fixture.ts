@@ -18,6 +18,7 @@ export interface SinkInput {
   filter?: string;
   disabled?: boolean;
   includeChildren?: boolean;
+  interceptChildren?: boolean;
   exclusions?: { name: string; filter: string; disabled?: boolean }[];
 }
 

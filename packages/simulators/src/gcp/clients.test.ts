@@ -73,7 +73,7 @@ const bucketFacts = (b: {
   lifecycleState: b.lifecycleState,
 });
 
-describe('ConfigServiceV2 through @google-cloud/logging-api', () => {
+describe('ConfigServiceV2 through @google-cloud/logging’s v2 clients', () => {
   it.each(['nw-central', 'nw-prod', 'nw-dev'])(
     'auto-pages the buckets of projects/%s, _Required and _Default included',
     async (id) => {

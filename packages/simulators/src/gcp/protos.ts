@@ -4,10 +4,28 @@ import { fromJSON, type Options } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
+const loggingRequire = createRequire(require.resolve('@google-cloud/logging'));
 
-/** The protos the official clients are generated from, as shipped inside the client packages themselves. */
-export const LOGGING_PROTOS_JSON: protobuf.INamespace = require('@google-cloud/logging-api/build/protos/protos.json');
+/** The protos `@google-cloud/logging`'s `v2` clients are generated from, as the package ships them. */
+export const BUNDLED_LOGGING_PROTOS_JSON: protobuf.INamespace = loggingRequire(
+  '@google-cloud/logging-api/build/protos/protos.json',
+);
 export const RESOURCE_MANAGER_PROTOS_JSON: protobuf.INamespace = require('@google-cloud/resource-manager/build/protos/protos.json');
+
+/** Fields Google's service sends that the bundled protos predate (numbers as in Google's logging_config.proto). */
+const LOG_SINK_FIELDS_MISSING = { interceptChildren: { type: 'bool', id: 10 } };
+
+function withServiceFields(json: protobuf.INamespace): protobuf.INamespace {
+  const copy = structuredClone(json);
+  const root = protobuf.Root.fromJSON(copy);
+  const sink = root.lookupType('google.logging.v2.LogSink');
+  for (const [name, field] of Object.entries(LOG_SINK_FIELDS_MISSING))
+    if (!sink.fields[name]) sink.add(new protobuf.Field(name, field.id, field.type));
+  return root.toJSON();
+}
+
+/** The Logging protos as the simulated service speaks them: the bundled ones and the LogSink fields they lack. */
+export const LOGGING_PROTOS_JSON: protobuf.INamespace = withServiceFields(BUNDLED_LOGGING_PROTOS_JSON);
 
 const LOADER_OPTIONS: Options = { longs: Number, enums: String, defaults: true, oneofs: true };
 
@@ -23,13 +41,14 @@ function services(json: protobuf.INamespace, names: string[]): Record<string, Se
 }
 
 export const CONFIG_SERVICE = 'google.logging.v2.ConfigServiceV2';
+export const LOGGING_SERVICE = 'google.logging.v2.LoggingServiceV2';
 export const PROJECTS = 'google.cloud.resourcemanager.v3.Projects';
 export const FOLDERS = 'google.cloud.resourcemanager.v3.Folders';
 export const ORGANIZATIONS = 'google.cloud.resourcemanager.v3.Organizations';
 
 export function loadServices(): Record<string, ServiceDefinition> {
   return {
-    ...services(LOGGING_PROTOS_JSON, [CONFIG_SERVICE]),
+    ...services(LOGGING_PROTOS_JSON, [CONFIG_SERVICE, LOGGING_SERVICE]),
     ...services(RESOURCE_MANAGER_PROTOS_JSON, [PROJECTS, FOLDERS, ORGANIZATIONS]),
   };
 }

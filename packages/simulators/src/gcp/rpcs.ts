@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type GrpcFailure, invalidArgument } from './errors.ts';
-import { CONFIG_SERVICE, FOLDERS, ORGANIZATIONS, PROJECTS } from './protos.ts';
+import { CONFIG_SERVICE, FOLDERS, LOGGING_SERVICE, ORGANIZATIONS, PROJECTS } from './protos.ts';
 import type { GcpResource, GcpWorldView } from './world-view.ts';
 
 export type QuotaName = 'logging' | 'resourceManager';
@@ -154,7 +154,19 @@ const listProjects = rpc<ListRequest>({
   },
 });
 
-/** Worlds have no folders yet: an organization lists none, and no folder can be read. */
+function folderMessage(r: GcpResource) {
+  const f = r.folder!;
+  return {
+    name: f.name,
+    parent: f.parent,
+    displayName: f.displayName,
+    state: 'ACTIVE',
+    createTime: f.createTime,
+    updateTime: f.createTime,
+    etag: `W/"${f.name.slice(-8)}"`,
+  };
+}
+
 const listFolders = rpc<ListRequest>({
   service: FOLDERS,
   method: 'ListFolders',
@@ -166,7 +178,10 @@ const listFolders = rpc<ListRequest>({
   permission: 'resourcemanager.folders.list',
   quota: 'resourceManager',
   missing: 'permission_denied',
-  serve: (req) => page(req, [], 'folders'),
+  serve: (req, r, world) => {
+    const children = world.resources.filter((c) => c.folder?.parent === r.name).map(folderMessage);
+    return page(req, children, 'folders');
+  },
 });
 
 const getFolder = rpc<{ name: string }>({
@@ -177,7 +192,46 @@ const getFolder = rpc<{ name: string }>({
   permission: 'resourcemanager.folders.get',
   quota: 'resourceManager',
   missing: 'permission_denied',
-  serve: (_req, r) => invalidArgument(`${r.name} is not a folder`),
+  serve: (_req, r) => (r.kind === 'folder' ? folderMessage(r) : invalidArgument(`${r.name} is not a folder`)),
+});
+
+const entriesRequest = z.object({
+  resourceNames: z.array(z.string()),
+  filter: z.string().default(''),
+  orderBy: z.string().default(''),
+  pageSize: z.number().int().default(0),
+  pageToken: z.string().default(''),
+});
+type EntriesRequest = z.infer<typeof entriesRequest>;
+
+/** The filters the simulator reads: none, or one log by name (`logName="projects/p/logs/…"`). */
+const LOG_NAME_FILTER = /^\s*logName\s*=\s*"([^"]+)"\s*$/;
+const ORDER = /^\s*timestamp(?:\s+(asc|desc))?\s*$/i;
+
+const listLogEntries = rpc<EntriesRequest>({
+  service: LOGGING_SERVICE,
+  method: 'ListLogEntries',
+  request: entriesRequest,
+  target: (req) =>
+    req.resourceNames.length === 1 && PARENT.test(req.resourceNames[0]!)
+      ? req.resourceNames[0]!
+      : { invalid: 'the simulator reads exactly one project, folder or organization per request' },
+  permission: 'logging.logEntries.list',
+  quota: 'logging',
+  missing: 'permission_denied',
+  serve: (req, r) => {
+    const logName = req.filter === '' ? undefined : LOG_NAME_FILTER.exec(req.filter)?.[1];
+    if (req.filter !== '' && logName === undefined) return invalidArgument(`Unsupported filter: ${req.filter}`);
+    const order = req.orderBy === '' ? ['', 'asc'] : ORDER.exec(req.orderBy);
+    if (!order) return invalidArgument(`Unsupported order_by: ${req.orderBy}`);
+    const sign = order[1]?.toLowerCase() === 'desc' ? -1 : 1;
+    const seconds = (e: { timestamp: { seconds: number } }) => e.timestamp.seconds;
+    const entries = r.entries
+      .filter((e) => logName === undefined || e.logName === logName)
+      .sort((a, b) => sign * (seconds(a) - seconds(b)));
+    const key = `${req.resourceNames[0]}|${req.filter}|${req.orderBy}`;
+    return page({ parent: key, pageToken: req.pageToken, pageSize: req.pageSize }, entries, 'entries');
+  },
 });
 
 export const RPCS: Rpc[] = [
@@ -190,6 +244,7 @@ export const RPCS: Rpc[] = [
   listProjects,
   listFolders,
   getFolder,
+  listLogEntries,
 ];
 
 /** The IAM permission each RPC needs, by endpoint: what `FaultSpec.revokePermission` takes away. */

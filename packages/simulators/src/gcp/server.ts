@@ -14,7 +14,7 @@ import { grpcFailure, isFailure } from './errors.ts';
 import { loadServices, withoutDefaults } from './protos.ts';
 import { type GcpQuotaOptions, MinuteQuota, quotaRules } from './quota.ts';
 import { RPCS } from './rpcs.ts';
-import { gcpWorldView } from './world-view.ts';
+import { type GcpWorldView, gcpWorldView } from './world-view.ts';
 
 export class GcpScenarioError extends Error {}
 
@@ -25,6 +25,8 @@ export interface GcpSimulatorOptions {
   accounting?: Accounting;
   /** Clock in epoch milliseconds for the per-minute quotas. */
   now?: () => number;
+  /** The moment the worlds are generated at (audit entries count back from it); the scenario's `now`, else start. */
+  worldNow?: Date;
   quotas?: GcpQuotaOptions;
 }
 
@@ -37,11 +39,16 @@ export interface GcpSimulator {
   close(): Promise<void>;
 }
 
-function owners(sc: Scenario): Map<string, Owned> {
+function owners(sc: Scenario, now: number): Map<string, Owned> {
   const out = new Map<string, Owned>();
   for (const t of sc.tenants) {
     if (!t.gcp) continue;
-    const world = gcpWorldView(t.gcp, sc.seed);
+    let world: GcpWorldView;
+    try {
+      world = gcpWorldView(t.gcp, sc.seed, now);
+    } catch (e) {
+      throw new GcpScenarioError(`${t.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     for (const resource of world.resources) {
       for (const name of [resource.name, ...resource.aliases]) {
         if (out.has(name)) throw new GcpScenarioError(`${name} appears in two tenants`);
@@ -82,7 +89,7 @@ export async function startGcpSimulator(
   const rules = quotaRules(opts.quotas ?? {});
   const closing = new AbortController();
   const state: GcpState = {
-    owners: owners(sc),
+    owners: owners(sc, (opts.worldNow ?? (sc.now ? new Date(sc.now) : new Date())).getTime()),
     faults,
     accounting: opts.accounting ?? new Accounting(),
     quotas: { logging: new MinuteQuota(rules.logging), resourceManager: new MinuteQuota(rules.resourceManager) },

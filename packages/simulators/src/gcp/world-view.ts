@@ -1,5 +1,6 @@
 import { below, guid } from '../rng.ts';
 import type { GcpProject, GcpSink, GcpWorld } from '../scenario/schema.ts';
+import { auditEntries, type LogEntry } from './entries.ts';
 
 export interface Timestamp {
   seconds: number;
@@ -26,6 +27,7 @@ export interface LogSink {
   description: string;
   disabled: boolean;
   includeChildren: boolean;
+  interceptChildren: boolean;
   writerIdentity: string;
   createTime: Timestamp;
   updateTime: Timestamp;
@@ -42,16 +44,20 @@ export interface IamPolicy {
 }
 
 export interface GcpResource {
-  /** `projects/<projectId>` or `organizations/<id>`: the name the world knows it by. */
+  /** `projects/<projectId>`, `folders/<id>` or `organizations/<id>`: the name the world knows it by. */
   name: string;
-  kind: 'project' | 'organization';
+  kind: 'project' | 'folder' | 'organization';
   /** Other names that reach it, such as `projects/<projectNumber>`. */
   aliases: string[];
   /** Resource Manager's name for a project (`projects/<number>`) and its parent (`organizations/<id>` or empty). */
   project?: { name: string; projectId: string; projectNumber: string; parent: string; createTime: Timestamp };
+  /** Resource Manager's folder: its parent (`folders/<id>` or `organizations/<id>`). */
+  folder?: { name: string; parent: string; displayName: string; createTime: Timestamp };
   buckets: LogBucket[];
   sinks: LogSink[];
   policy: IamPolicy;
+  /** A few entries of each audit log, for `entries.list`. */
+  entries: LogEntry[];
 }
 
 export interface GcpWorldView {
@@ -89,6 +95,7 @@ function defaultSinks(parent: string, created: Timestamp): LogSink[] {
     description: '',
     disabled: false,
     includeChildren: false,
+    interceptChildren: false,
     writerIdentity: '',
     createTime: created,
     updateTime: created,
@@ -126,18 +133,43 @@ function policy(dataAccess: GcpProject['dataAccess'], exempted: string[], seed: 
   };
 }
 
+/** When a world is viewed without a clock: a fixed instant, so that views compare equal. */
+export const WORLD_EPOCH = Date.parse('2026-11-28T12:00:00Z');
+
+function checkHierarchy(world: GcpWorld): void {
+  const declared = new Set<string>();
+  for (const f of world.folders) {
+    if (world.organizationId === undefined) throw new Error(`folders/${f.folderId} needs an organization`);
+    if (f.parent !== undefined && !declared.has(f.parent))
+      throw new Error(`folders/${f.folderId} sits in folders/${f.parent}, which is not declared before it`);
+    declared.add(f.folderId);
+  }
+  for (const p of world.projects)
+    if (p.folder !== undefined && !declared.has(p.folder))
+      throw new Error(`projects/${p.projectId} sits in folders/${p.folder}, which is not declared`);
+}
+
 /**
- * What a GCP world looks like through the Logging config API and Resource Manager: every project and the organization
- * with their `_Required` (400 days, locked) and `_Default` buckets and sinks, the declared ones, and IAM audit configs.
+ * What a GCP world looks like through the Logging API and Resource Manager: every project, folder and the organization
+ * with their `_Required` (400 days, locked) and `_Default` buckets and sinks, the declared ones, IAM audit configs,
+ * and the newest entries of their audit logs, `now` being the moment the world is viewed at.
  */
-export function gcpWorldView(world: GcpWorld, seed: number): GcpWorldView {
+export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): GcpWorldView {
+  checkHierarchy(world);
   const resources: GcpResource[] = [];
   const orgName = world.organizationId === undefined ? undefined : `organizations/${world.organizationId}`;
+  const folderName = (id: string | undefined) => (id === undefined ? (orgName ?? '') : `folders/${id}`);
+  // Data Access is written where the resource or one of its ancestors turns it on.
+  const dataAccessOn = new Map<string, boolean>([[orgName ?? '', world.organizationDataAccess !== 'none']]);
+  for (const f of world.folders)
+    dataAccessOn.set(folderName(f.folderId), f.dataAccess !== 'none' || dataAccessOn.get(folderName(f.parent))!);
   for (const p of world.projects) {
     const name = `projects/${p.projectId}`;
     const projectNumber = String(100_000_000_000 + below(899_999_999_999, seed, 'gcp-project', p.projectId));
     const created = ts(17_000 + below(2_500, seed, 'gcp-created', p.projectId));
     const writer = `serviceAccount:service-${projectNumber}@gcp-sa-logging.iam.gserviceaccount.com`;
+    const parent = folderName(p.folder);
+    const on = p.dataAccess !== 'none' || (dataAccessOn.get(parent) ?? false);
     resources.push({
       name,
       kind: 'project',
@@ -146,7 +178,7 @@ export function gcpWorldView(world: GcpWorld, seed: number): GcpWorldView {
         name: `projects/${projectNumber}`,
         projectId: p.projectId,
         projectNumber,
-        parent: orgName ?? '',
+        parent,
         createTime: created,
       },
       buckets: [
@@ -164,6 +196,22 @@ export function gcpWorldView(world: GcpWorld, seed: number): GcpWorldView {
       ],
       sinks: [...defaultSinks(name, created), ...p.sinks.map((s) => worldSink(s, writer, created))],
       policy: policy(p.dataAccess, p.dataAccessExemptions, seed, name),
+      entries: auditEntries(name, 'project', p.newestEntries, on, now),
+    });
+  }
+  for (const f of world.folders) {
+    const name = folderName(f.folderId);
+    const created = ts(16_500 + below(500, seed, 'gcp-folder', f.folderId));
+    const writer = `serviceAccount:service-folder-${f.folderId}@gcp-sa-logging.iam.gserviceaccount.com`;
+    resources.push({
+      name,
+      kind: 'folder',
+      aliases: [],
+      folder: { name, parent: folderName(f.parent), displayName: `folder-${f.folderId}`, createTime: created },
+      buckets: defaultBuckets(name, 30),
+      sinks: [...defaultSinks(name, created), ...f.sinks.map((s) => worldSink(s, writer, created))],
+      policy: policy(f.dataAccess, f.dataAccessExemptions, seed, name),
+      entries: auditEntries(name, 'folder', f.newestEntries, dataAccessOn.get(name)!, now),
     });
   }
   if (orgName !== undefined) {
@@ -175,7 +223,8 @@ export function gcpWorldView(world: GcpWorld, seed: number): GcpWorldView {
       aliases: [],
       buckets: defaultBuckets(orgName, 30),
       sinks: [...defaultSinks(orgName, created), ...world.organizationSinks.map((s) => worldSink(s, writer, created))],
-      policy: policy('none', [], seed, orgName),
+      policy: policy(world.organizationDataAccess, world.organizationDataAccessExemptions, seed, orgName),
+      entries: auditEntries(orgName, 'organization', world.organizationNewestEntries, dataAccessOn.get(orgName)!, now),
     });
   }
   const index = new Map<string, GcpResource>();

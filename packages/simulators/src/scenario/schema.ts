@@ -116,6 +116,32 @@ export const gcpSink = z.object({
   filter: z.string().default(''),
   disabled: z.boolean().default(false),
   includeChildren: z.boolean().default(false),
+  /** With includeChildren: what it matches reaches no sink of the resources below but `_Required`. */
+  interceptChildren: z.boolean().default(false),
+});
+
+const hoursAgo = z.number().nonnegative().nullable();
+
+/** How long before `now` each audit log's newest entry was written; `null`: none is kept. */
+export const gcpNewestEntries = z
+  .object({
+    activity: hoursAgo.default(2),
+    system_event: hoursAgo.default(20),
+    /** By default one hour when Data Access logging is on here or above, else none. */
+    data_access: hoursAgo.optional(),
+  })
+  .default({ activity: 2, system_event: 20 });
+
+const dataAccess = z.enum(['all', 'partial', 'none']).default('none');
+
+export const gcpFolder = z.object({
+  folderId: z.string().regex(/^\d+$/, 'folder ids are numbers'),
+  /** The folder it sits in (declared before it); the organization when unset. */
+  parent: z.string().optional(),
+  sinks: z.array(gcpSink).default([]),
+  dataAccess,
+  dataAccessExemptions: z.array(z.string()).default([]),
+  newestEntries: gcpNewestEntries,
 });
 
 export const gcpProject = z.object({
@@ -127,11 +153,19 @@ export const gcpProject = z.object({
   /** Data-access audit logs: on for all services, for some, or off (Google's default). */
   dataAccess: z.enum(['all', 'partial', 'none']).default('none'),
   dataAccessExemptions: z.array(z.string()).default([]),
+  /** The folder it sits in; the organization (if any) when unset. */
+  folder: z.string().optional(),
+  newestEntries: gcpNewestEntries,
 });
 
 export const gcpWorld = z.object({
   organizationId: z.string().optional(),
   organizationSinks: z.array(gcpSink).default([]),
+  /** Data Access audit configs on the organization, inherited by everything under it. */
+  organizationDataAccess: dataAccess,
+  organizationDataAccessExemptions: z.array(z.string()).default([]),
+  organizationNewestEntries: gcpNewestEntries,
+  folders: z.array(gcpFolder).default([]),
   projects: z.array(gcpProject).default([]),
 });
 
@@ -177,6 +211,8 @@ export type GithubWorld = z.infer<typeof githubWorld>;
 export type GcpWorld = z.infer<typeof gcpWorld>;
 export type GcpProject = z.infer<typeof gcpProject>;
 export type GcpSink = z.infer<typeof gcpSink>;
+export type GcpFolder = z.infer<typeof gcpFolder>;
+export type GcpNewestEntries = z.infer<typeof gcpNewestEntries>;
 export type FaultSpec = z.infer<typeof faultSpec>;
 export type TenantWorld = z.infer<typeof tenantWorld>;
 export type Scenario = z.infer<typeof scenario>;

@@ -1,0 +1,74 @@
+import type { Readable } from 'node:stream';
+import { v2 } from '@google-cloud/logging';
+import type { GoogleAuth } from 'google-auth-library';
+import gax, { type GrpcClientOptions } from 'google-gax';
+
+type ProtoJson = Parameters<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>[0];
+type Fields = Record<string, { type: string; id: number }>;
+type Nested = { nested?: Record<string, Nested>; fields?: Fields };
+
+/**
+ * `google.logging.v2.LogSink.intercept_children` (field 10 of Google's logging_config.proto). The protos bundled
+ * with the client predate it, and gRPC drops fields its protos do not name, so it would always read as unset.
+ */
+export const INTERCEPT_CHILDREN = { name: 'interceptChildren', type: 'bool', id: 10 } as const;
+
+const LOG_SINK = ['google', 'logging', 'v2', 'LogSink'];
+const extended = new WeakMap<object, ProtoJson>();
+
+function logSinkFields(json: ProtoJson): Fields | undefined {
+  let node: Nested | undefined = json as Nested;
+  for (const step of LOG_SINK) node = node?.nested?.[step];
+  return node?.fields;
+}
+
+/** The protos with every LogSink field the connector reads; the same object once the bundled protos name them. */
+export function withFullLogSink(json: ProtoJson): ProtoJson {
+  const fields = logSinkFields(json);
+  if (!fields || Object.values(fields).some((f) => f.id === INTERCEPT_CHILDREN.id)) return json;
+  let copy = extended.get(json);
+  if (!copy) {
+    copy = structuredClone(json);
+    const { name, type, id } = INTERCEPT_CHILDREN;
+    logSinkFields(copy)![name] = { type, id };
+    extended.set(json, copy);
+  }
+  return copy;
+}
+
+/** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
+class FullLogSinkGrpcClient extends gax.GrpcClient {
+  override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean) {
+    return super.loadProtoJSON(withFullLogSink(json), ignoreCache);
+  }
+}
+const gaxInstance = { ...gax, GrpcClient: FullLogSinkGrpcClient };
+
+export type ClientOptions = GrpcClientOptions & { apiEndpoint: string; port: number; sslCreds?: unknown };
+
+/** What the connector calls of `ConfigServiceV2Client`. */
+export interface ConfigClient {
+  auth: GoogleAuth;
+  initialize(): Promise<unknown>;
+  close(): Promise<void>;
+  listSinksStream(request: object, options: object): Readable;
+  listBucketsStream(request: object, options: object): Readable;
+  listSinks(request: object, options: object): Promise<unknown>;
+  listBuckets(request: object, options: object): Promise<unknown>;
+}
+
+/** What the connector calls of `LoggingServiceV2Client`: one page of `entries.list`. */
+export interface EntriesClient {
+  auth: GoogleAuth;
+  close(): Promise<void>;
+  listLogEntries(request: object, options: object): Promise<[unknown[], unknown, unknown]>;
+}
+
+// `@google-cloud/logging` types its `v2` export as `any`; these interfaces name the part the connector relies on.
+export function configClient(options: ClientOptions): ConfigClient {
+  return new v2.ConfigServiceV2Client(options, gaxInstance);
+}
+
+export function entriesClient(options: ClientOptions): EntriesClient {
+  return new v2.LoggingServiceV2Client(options, gaxInstance);
+}
