@@ -2,7 +2,7 @@ import { preset } from '@evident/simulators';
 import { type GcpSimulator, startGcpSimulator } from '@evident/simulators/gcp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGcpLoggingConnector } from './connector.ts';
-import { contextFor, FAST } from './contract.fixture.ts';
+import { AT_NOW, contextFor, FAST } from './contract.fixture.ts';
 
 const sc = preset('healthy');
 const world = sc.tenants[0]!.gcp!;
@@ -12,7 +12,7 @@ const connector = createGcpLoggingConnector(FAST);
 
 let sim: GcpSimulator;
 beforeAll(async () => {
-  sim = await startGcpSimulator(sc);
+  sim = await startGcpSimulator(sc, AT_NOW);
 });
 afterAll(() => sim.close());
 beforeEach(() => {

@@ -1,14 +1,14 @@
 import { fact, type LogDestination, type LogSourceFact, type SettingFact } from '@evident/core';
 import { type GcpWorld, preset, scenario } from '@evident/simulators';
-import { type GcpSimulator, gcpWorldView, startGcpSimulator } from '@evident/simulators/gcp';
+import { type GcpResource, type GcpSimulator, gcpWorldView, startGcpSimulator } from '@evident/simulators/gcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, FAST, logSourceOf } from './contract.fixture.ts';
+import { AT_NOW, collect, FAST, logSourceOf, NOW } from './contract.fixture.ts';
 
 /** The facts a world should yield, worked out from the simulator's own view of it (not from the connector's code). */
 type Truth = Omit<LogSourceFact, 'source'> | Omit<SettingFact, 'source'>;
 
 function truthOfHealthy(world: GcpWorld, seed: number): Truth[] {
-  const view = gcpWorldView(world, seed);
+  const view = gcpWorldView(world, seed, NOW.getTime());
   const [orgSink] = world.organizationSinks;
   const archive = view
     .find(`projects/${world.projects[0]!.projectId}`)!
@@ -51,13 +51,20 @@ function truthOfHealthy(world: GcpWorld, seed: number): Truth[] {
       locked: native.locked,
       destinations,
       exemptions: category === 'data_access' ? exempt : [],
-      lastEventAt: 'unknown' as const,
+      lastEventAt: newestOf(view.find(scope)!.entries, `${scope}/logs/cloudaudit.googleapis.com%2F${id}`, category),
     });
     facts.push(log('admin_audit', 'activity', own('_Required')), log('data_access', 'data_access', own('_Default')));
     facts.push(log('system_event', 'system_event', own('_Required')));
     facts.push({ type: 'setting', ...observed, subject: 'gcp.data_access_audit', scope, value: dataAccess });
   }
   return facts;
+}
+
+/** The newest entry of a log in the world; none is a fact only for the logs `_Required` keeps. */
+function newestOf(entries: GcpResource['entries'], logName: string, category: LogSourceFact['category']) {
+  const times = entries.filter((e) => e.logName === logName).map((e) => e.timestamp.seconds * 1000);
+  if (times.length === 0) return category === 'data_access' ? ('unknown' as const) : null;
+  return new Date(Math.max(...times)).toISOString();
 }
 
 const withoutSource = ({ source: _, ...rest }: LogSourceFact | SettingFact) => rest;
@@ -70,7 +77,7 @@ describe('the healthy preset', () => {
   const projects = world.projects.map((p) => `projects/${p.projectId}`);
   let sim: GcpSimulator;
   beforeAll(async () => {
-    sim = await startGcpSimulator(sc);
+    sim = await startGcpSimulator(sc, AT_NOW);
   });
   afterAll(() => sim.close());
 
@@ -92,12 +99,15 @@ describe('the healthy preset', () => {
     expect(count('Projects.GetProject')).toBe(0);
     expect(count('Projects.GetIamPolicy')).toBe(projects.length);
     expect(count('Organizations.GetIamPolicy')).toBe(1);
+    // One entry of each of the three audit logs, per resource reported on.
+    expect(count('LoggingServiceV2.ListLogEntries')).toBe(listed.length * 3);
     expect(run.progress).toMatchObject({
       pages:
         count('ConfigServiceV2.ListBuckets') +
         count('ConfigServiceV2.ListSinks') +
         count('Projects.ListProjects') +
-        count('Folders.ListFolders'),
+        count('Folders.ListFolders') +
+        count('LoggingServiceV2.ListLogEntries'),
       facts: truth.length,
       gaps: 0,
       throttleWaits: 0,
@@ -134,7 +144,7 @@ describe('the short-retention preset', () => {
   const world = sc.tenants[0]!.gcp!;
   let sim: GcpSimulator;
   beforeAll(async () => {
-    sim = await startGcpSimulator(sc);
+    sim = await startGcpSimulator(sc, AT_NOW);
   });
   afterAll(() => sim.close());
 
@@ -212,7 +222,7 @@ describe('routes of every kind', () => {
     .buckets.find((b) => b.name.endsWith('/keep'))!;
   let sim: GcpSimulator;
   beforeAll(async () => {
-    sim = await startGcpSimulator(sc);
+    sim = await startGcpSimulator(sc, AT_NOW);
   });
   afterAll(() => sim.close());
 

@@ -5,7 +5,7 @@ import { createClients, type GcpClients } from './clients.ts';
 import type { GcpLoggingConfig, GcpLoggingSecret } from './config.ts';
 import { assemble, DATA_ACCESS_SETTING, fallbackCover } from './facts.ts';
 import { Reader } from './read.ts';
-import { parseDestination } from './routing.ts';
+import { GCP_CATEGORIES, logNameOf, parseDestination } from './routing.ts';
 import { describeRead, type Read } from './snapshot.ts';
 
 type Ctx = ConnectorContext<GcpLoggingConfig, GcpLoggingSecret>;
@@ -57,11 +57,18 @@ async function readAll(reader: Reader, session: Session, configured: string[]): 
     }
   });
   await Promise.all([...owners].map((o) => reader.buckets(o)));
+  session.progress.phase = 'newest entries';
+  // Only resources whose routing was read get facts, so only theirs are worth asking.
+  const reported = scopes.filter((r) => reader.snapshot.sinks.get(r)?.ok);
+  const logs = reported.flatMap((r) =>
+    GCP_CATEGORIES.map((c) => [logNameOf(reader.snapshot.canonical(r), c), c] as const),
+  );
+  await Promise.all(logs.map(([name, category]) => reader.newest(name, category === 'data_access')));
   return scopes;
 }
 
 function failures(reader: Reader): Extract<Read<unknown>, { ok: false }>[] {
-  const { parents, sinks, policies, buckets, children } = reader.snapshot;
+  const { parents, sinks, policies, buckets, children, newest } = reader.snapshot;
   const reads: Read<unknown>[] = [
     ...children.folders.values(),
     ...children.projects.values(),
@@ -69,6 +76,7 @@ function failures(reader: Reader): Extract<Read<unknown>, { ok: false }>[] {
     ...sinks.values(),
     ...policies.values(),
     ...buckets.values(),
+    ...newest.values(),
   ];
   return reads.filter((r): r is Extract<Read<unknown>, { ok: false }> => !r.ok);
 }

@@ -18,6 +18,17 @@ export const GCP_PERMISSIONS: PermissionSpec[] = [
   { name: 'logging.buckets.list', kind: 'permission', why: 'Retention and lock of the log buckets.' },
   { name: 'logging.sinks.list', kind: 'permission', why: 'Where each audit log is routed.' },
   {
+    name: 'logging.logEntries.list',
+    kind: 'permission',
+    why: 'When each audit log last received an entry (the newest one only), to tell a silent log.',
+  },
+  {
+    name: 'logging.privateLogEntries.list',
+    kind: 'permission',
+    why: 'The newest Data Access entry (a private log, in roles/logging.privateLogViewer).',
+    optional: true,
+  },
+  {
     name: 'resourcemanager.projects.get',
     kind: 'permission',
     why: 'The parent of each project (in roles/browser), to apply its ancestors’ aggregated sinks and audit configs.',

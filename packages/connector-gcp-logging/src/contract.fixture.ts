@@ -17,6 +17,10 @@ export const FAST: Partial<Tuning> = {
 
 export type Ctx = ConnectorContext<GcpLoggingConfig, GcpLoggingSecret>;
 
+/** The collection's clock, and the moment the simulated worlds are generated at (their audit entries count back). */
+export const NOW = new Date('2026-11-28T12:00:00Z');
+export const AT_NOW = { worldNow: NOW };
+
 export function contextFor(
   sim: GcpSimulator,
   resources: string[],
@@ -28,7 +32,7 @@ export function contextFor(
     connection: 'gcp-test',
     config: { resources, endpoints: { logging: address, resourceManager: address, insecure: true } },
     secret: {},
-    now: () => new Date('2026-11-28T12:00:00Z'),
+    now: () => NOW,
     progress: (p) => updates.push(p),
     ...init,
   });

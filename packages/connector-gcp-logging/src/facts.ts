@@ -43,6 +43,22 @@ function effectiveDataAccess(snapshot: Snapshot, resource: string): EffectiveDat
 }
 
 /**
+ * When the newest retained entry of a log was written. `null` (none) is a fact for Admin Activity and System Event,
+ * which `_Required` keeps 400 days whatever the sinks do; a Data Access log may be kept only elsewhere (or its entries
+ * be hidden from a reader without the private-logs permission), so finding none there says nothing: `'unknown'`.
+ */
+function lastEvent(
+  snapshot: Snapshot,
+  logName: string,
+): { at: string | null | 'unknown'; used: string[]; missing: string[] } {
+  const read = snapshot.newest.get(logName);
+  if (!read) return { at: 'unknown', used: [], missing: [] };
+  return read.ok
+    ? { at: read.value, used: [read.key], missing: [] }
+    : { at: 'unknown', used: [read.key], missing: [read.key] };
+}
+
+/**
  * Per configured resource, one `logSource` per audit log and the `gcp.data_access_audit` setting. Only Admin Activity
  * is "most important"; Data Access (off by default, voluminous) is not, and counts as enabled only when it is on for
  * all services, reads and writes. Controls that want Data Access can require it by category.
@@ -64,8 +80,10 @@ export function assemble(snapshot: Snapshot, resources: readonly string[], base:
     for (const category of categories) {
       const r = route(snapshot, resource, category);
       const isData = category === 'data_access';
-      const used = isData ? [...r.used, ...access.used] : [...r.used];
+      const last = lastEvent(snapshot, logNameOf(scope, category));
+      const used = [...r.used, ...(isData ? access.used : []), ...last.used];
       note(r.missing, `logSource.${category}`);
+      note(last.missing, `logSource.${category}.lastEventAt`);
       if (isData) note(access.missing, `logSource.${category}`);
       facts.push({
         type: 'logSource',
@@ -80,7 +98,7 @@ export function assemble(snapshot: Snapshot, resources: readonly string[], base:
         locked: r.native.locked,
         destinations: r.destinations,
         exemptions: isData ? access.exemptions : [],
-        lastEventAt: 'unknown',
+        lastEventAt: isData && last.at === null ? 'unknown' : last.at,
       });
     }
     note(access.missing, `setting.${DATA_ACCESS_SETTING}`);
@@ -100,6 +118,7 @@ export function assemble(snapshot: Snapshot, resources: readonly string[], base:
 export function fallbackCover(key: string): string[] {
   const kind = key.slice(0, key.indexOf(':'));
   if (kind === 'policy') return [`setting.${DATA_ACCESS_SETTING}`];
+  if (kind === 'newest') return ['logSource.lastEventAt'];
   if (kind === 'buckets') return ['logSource.data_access'];
   // An unlisted folder or organization hides whole resources: their logs and their settings.
   if (kind === 'projectsUnder' || kind === 'foldersUnder') return ['logSource', `setting.${DATA_ACCESS_SETTING}`];

@@ -1,7 +1,7 @@
 import { combinePresets, type FaultSpec, preset, scenario } from '@evident/simulators';
 import { type GcpSimulator, startGcpSimulator } from '@evident/simulators/gcp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collect, expectHonest, FAST, logSourceOf, type Run } from './contract.fixture.ts';
+import { AT_NOW, collect, expectHonest, FAST, logSourceOf, type Run } from './contract.fixture.ts';
 
 const sc = preset('healthy');
 const TENANT = 'northwind';
@@ -12,7 +12,7 @@ const RESOURCES = world.projects.map((p) => `projects/${p.projectId}`);
 let sim: GcpSimulator;
 let baseline: Run;
 beforeAll(async () => {
-  sim = await startGcpSimulator(sc);
+  sim = await startGcpSimulator(sc, AT_NOW);
   baseline = await collect(sim, RESOURCES);
   expect(baseline.gaps).toEqual([]);
 });
@@ -86,6 +86,7 @@ describe('the real per-minute quota', () => {
     const started = Date.now();
     // A clock 1,200 times fast: a quota minute lasts 50 ms.
     const quick = await startGcpSimulator(sc, {
+      ...AT_NOW,
       now: () => started + (Date.now() - started) * 1_200,
       quotas: { loggingControlRequestsPerMinute: 3, resourceManagerReadsPerMinute: 3 },
     });
@@ -150,7 +151,7 @@ describe('failures that stay', () => {
 describe('one resource failing', () => {
   let both: GcpSimulator;
   beforeAll(async () => {
-    both = await startGcpSimulator(combinePresets(['healthy', 'short-retention']));
+    both = await startGcpSimulator(combinePresets(['healthy', 'short-retention']), AT_NOW);
   });
   afterAll(() => both.close());
 

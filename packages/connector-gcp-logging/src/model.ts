@@ -76,6 +76,13 @@ export const policySchema = z.object({
     .transform((v) => v ?? []),
 });
 
+const seconds = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
+
+/** A log entry as `entries.list` returns it, narrowed to when it was written (int64 seconds arrive as text). */
+export const entrySchema = z
+  .object({ timestamp: z.object({ seconds, nanos: z.number().int().nullish() }) })
+  .transform((e) => new Date(e.timestamp.seconds * 1000 + Math.floor((e.timestamp.nanos ?? 0) / 1e6)).toISOString());
+
 /** A project or folder as Resource Manager returns it: its canonical name, its project id, and its parent. */
 export const nodeSchema = z.object({
   name: z.string().min(1),

@@ -7,6 +7,7 @@ import {
   type AuditConfig,
   type Bucket,
   bucketSchema,
+  entrySchema,
   type HierarchyNode,
   nodeSchema,
   policySchema,
@@ -29,6 +30,7 @@ export class Reader {
     sinks: new Map<string, Promise<Read<Sink[]>>>(),
     buckets: new Map<string, Promise<Read<Bucket[]>>>(),
     policies: new Map<string, Promise<Read<AuditConfig[]>>>(),
+    newest: new Map<string, Promise<Read<string | null>>>(),
     projects: new Map<string, Promise<Read<string[]>>>(),
     folders: new Map<string, Promise<Read<string[]>>>(),
   };
@@ -197,6 +199,32 @@ export class Reader {
         const request = { resource, options: { requestedPolicyVersion: 3 } };
         const [policy] = await this.clients[kind].getIamPolicy(request, this.callOptions);
         return policySchema.parse(policy).auditConfigs;
+      }),
+    );
+  }
+
+  /**
+   * When the newest retained entry of one log was written: one entry of `entries.list` over the log's resource,
+   * filtered by the log's name, newest first. Data Access logs are private: reading them needs a permission of its own.
+   */
+  newest(logName: string, isPrivate: boolean): Promise<Read<string | null>> {
+    const resource = logName.slice(0, logName.indexOf('/logs/'));
+    const permission = isPrivate ? 'logging.privateLogEntries.list' : 'logging.logEntries.list';
+    const at = { call: 'LoggingServiceV2.ListLogEntries', resource, permission };
+    return this.once(this.memo.newest, this.snapshot.newest, logName, () =>
+      this.run(readKey.newest(logName), at, async () => {
+        const request = {
+          resourceNames: [resource],
+          filter: `logName="${logName}"`,
+          orderBy: 'timestamp desc',
+          pageSize: 1,
+        };
+        const [entries] = await this.clients.entries.listLogEntries(request, {
+          ...this.callOptions,
+          autoPaginate: false,
+        });
+        this.session.page();
+        return entries.length === 0 ? null : entrySchema.parse(entries[0]);
       }),
     );
   }

@@ -12,6 +12,8 @@ export const readKey = {
   policy: (resource: string) => `policy:${resource}`,
   projectsUnder: (resource: string) => `projectsUnder:${resource}`,
   foldersUnder: (resource: string) => `foldersUnder:${resource}`,
+  /** The newest entry of one log, by its full name (`projects/p/logs/…`). */
+  newest: (logName: string) => `newest:${logName}`,
 };
 
 /** The Resource Manager service of each kind of resource. */
@@ -33,6 +35,8 @@ export function describeRead(key: string): string {
       return `Projects.ListProjects ${resource}`;
     case 'foldersUnder':
       return `Folders.ListFolders ${resource}`;
+    case 'newest':
+      return `LoggingServiceV2.ListLogEntries ${resource} (newest first, one entry)`;
     default:
       return `${service}.GetIamPolicy ${resource}`;
   }
@@ -45,6 +49,8 @@ export class Snapshot {
   readonly sinks = new Map<string, Read<Sink[]>>();
   readonly buckets = new Map<string, Read<Bucket[]>>();
   readonly policies = new Map<string, Read<AuditConfig[]>>();
+  /** When the newest retained entry of a log was written, by log name; `null` when none is retained. */
+  readonly newest = new Map<string, Read<string | null>>();
   /** The projects and the folders directly under a folder or organization, by their names. */
   readonly children = { projects: new Map<string, Read<string[]>>(), folders: new Map<string, Read<string[]>>() };
   private readonly aliases = new Map<string, string>();
