@@ -58,6 +58,19 @@ const EXPECTED: Record<string, { preset: string; statuses: Record<string, Contro
     gaps: /permission_missing/,
   },
   proseware: { preset: 'ca-edge-cases', statuses: { 'MFA-01': 'partial', 'MFA-02': 'pass', 'MFA-08': 'fail' } },
+  woodgrove: {
+    preset: 'gcp-hierarchy',
+    statuses: {
+      'MFA-01': 'not_applicable',
+      'LOG-01': 'pass',
+      'LOG-03': 'pass',
+      'LOG-04': 'pass',
+      'LOG-05': 'partial',
+      'LOG-06': 'pass',
+      'LOG-07': 'pass',
+      'LOG-09': 'fail',
+    },
+  },
 };
 
 interface Assessment {

@@ -4,7 +4,7 @@ import { defineControl } from '../control.ts';
 import { destinationName, IMPORTANT_LOG_NEEDS, logName } from '../log-source.ts';
 import { common } from '../params.ts';
 import { type Grade, Tally } from '../tally.ts';
-import { ageWords, HOUR_MS } from '../words.ts';
+import { ageWords, HOUR_MS, listOf } from '../words.ts';
 
 const params = z
   .object({
@@ -35,9 +35,12 @@ function grade(f: LogSourceFact, quiet: number, silent: number): [Grade, string]
       silences.push([observed - Date.parse(d.lastDeliveredAt), `the last delivery to ${destinationName(d)}`]);
   }
   const [longest, what] = silences.sort((a, b) => b[0] - a[0] || a[1].localeCompare(b[1]))[0]!;
-  if (longest <= quiet * HOUR_MS) return ['compliant', ''];
   const why = `${what} was ${ageWords(longest)} before collection`;
-  return [longest <= silent * HOUR_MS ? 'weak' : 'failing', why];
+  if (longest > silent * HOUR_MS) return ['failing', why];
+  // An export whose deliveries are not measured may have stopped: only a silence already beyond failing is certain.
+  const unmeasured = f.destinations.filter((d) => d.lastDeliveredAt === undefined).map(destinationName);
+  if (unmeasured.length > 0) return ['unknown', `when ${listOf(unmeasured)} last received anything is not measured`];
+  return longest <= quiet * HOUR_MS ? ['compliant', ''] : ['weak', why];
 }
 
 export const log09 = defineControl<z.infer<typeof params>>({
@@ -45,7 +48,8 @@ export const log09 = defineControl<z.infer<typeof params>>({
   title: 'Log pipeline health (no silent gaps)',
   requirement:
     'Every important log keeps delivering: at collection time its last event, and the last delivery to each export ' +
-    'destination, are at most 24 hours old. Partial: 24 to 72 hours. Fail: older, never, or the log is off. The ' +
+    'destination, are at most 24 hours old. Partial: 24 to 72 hours. Fail: older, never, or the log is off. ' +
+    'Unknown: an export destination whose deliveries are not measured, unless the log is already failing. The ' +
     'longest gap over the past 30 days is not collected yet, so only the current silence is judged.',
   rationale: 'A pipeline that broke silently looks exactly like a quiet tenant until the day the logs are needed.',
   remediation:

@@ -28,6 +28,48 @@ const shortGcp = (prefix: string) => ({
   ],
 });
 
+/** An organization with nested folders: audit configs on the organization, an intercepting sink on a folder. */
+const hierarchyGcp = (prefix: string) => ({
+  organizationId: `${prefix}-org`,
+  organizationDataAccess: 'all' as const,
+  organizationSinks: [
+    {
+      name: 'all-audit-to-central',
+      destination: `logging.googleapis.com/projects/${prefix}-central-logs/locations/global/buckets/audit-archive`,
+      filter: 'logName:"cloudaudit.googleapis.com"',
+      includeChildren: true,
+    },
+  ],
+  folders: [
+    {
+      folderId: '3001',
+      sinks: [
+        {
+          name: 'data-access-to-secops',
+          destination: `logging.googleapis.com/projects/${prefix}-secops`,
+          filter: 'LOG_ID("cloudaudit.googleapis.com/data_access")',
+          includeChildren: true,
+          interceptChildren: true,
+        },
+      ],
+    },
+    { folderId: '3002', parent: '3001', dataAccess: 'partial' as const },
+    { folderId: '3100' },
+  ],
+  projects: [
+    { projectId: `${prefix}-central-logs`, buckets: [{ id: 'audit-archive', retentionDays: 400, locked: true }] },
+    { projectId: `${prefix}-secops` },
+    {
+      projectId: `${prefix}-payments`,
+      folder: '3002',
+      defaultRetentionDays: 365,
+      sinks: [{ name: 'keep-data-access', destination: `storage.googleapis.com/${prefix}-payments-archive` }],
+    },
+    // Its Admin Activity log has been silent for four days.
+    { projectId: `${prefix}-sandbox`, folder: '3100', newestEntries: { activity: 100 } },
+  ],
+});
+
 const exported = [
   {
     name: 'to-central-workspace',
@@ -174,6 +216,11 @@ export const PRESETS = {
         },
       },
     ],
+  },
+  /** Google Cloud only: folders, organization audit configs, an intercepting folder sink and a silent project. */
+  'gcp-hierarchy': {
+    name: 'gcp-hierarchy',
+    tenants: [{ name: 'woodgrove', gcp: hierarchyGcp('woodgrove') }],
   },
   /** One tenant of 300,000 users, generated page by page. */
   huge: {
