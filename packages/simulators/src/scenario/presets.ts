@@ -65,8 +65,8 @@ const hierarchyGcp = (prefix: string) => ({
       defaultRetentionDays: 365,
       sinks: [{ name: 'keep-data-access', destination: `storage.googleapis.com/${prefix}-payments-archive` }],
     },
-    // Its Admin Activity log has been silent for four days.
-    { projectId: `${prefix}-sandbox`, folder: '3100', newestEntries: { activity: 100 } },
+    // Its Admin Activity log has been silent for four days; no System Event entry is kept at all.
+    { projectId: `${prefix}-sandbox`, folder: '3100', newestEntries: { activity: 100, system_event: null } },
   ],
 });
 
