@@ -43,6 +43,7 @@ export function gaxCallOptions({ timeoutMs, sdkRetryBudgetMs }: Tuning) {
 export const PROBES = {
   buckets: { call: 'ConfigServiceV2.ListBuckets', permission: 'logging.buckets.list' },
   sinks: { call: 'ConfigServiceV2.ListSinks', permission: 'logging.sinks.list' },
+  entries: { call: 'LoggingServiceV2.ListLogEntries', permission: 'logging.logEntries.list' },
   projects: { call: 'Projects.ListProjects', permission: 'resourcemanager.projects.list' },
   folders: { call: 'Folders.ListFolders', permission: 'resourcemanager.folders.list' },
 } as const;

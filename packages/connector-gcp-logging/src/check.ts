@@ -37,7 +37,7 @@ export async function checkGcp(ctx: Ctx, tuning: Tuning): Promise<CheckResult> {
       item(PROBES[list].permission, resource, await reader.probe(list, resource));
     for (const resource of new Set(ctx.config.resources)) {
       const kind = kindOf(resource);
-      items.push(await probe('buckets', resource), await probe('sinks', resource));
+      items.push(await probe('buckets', resource), await probe('sinks', resource), await probe('entries', resource));
       items.push(item(`resourcemanager.${kind}.getIamPolicy`, resource, await reader.policy(resource)));
       if (kind !== 'organizations')
         items.push(item(`resourcemanager.${kind}.get`, resource, await reader.parent(resource)));

@@ -239,6 +239,10 @@ export class Reader {
           return this.clients.logging.listBuckets({ ...page, parent: `${resource}/locations/-` }, options);
         case 'sinks':
           return this.clients.logging.listSinks(page, options);
+        case 'entries': {
+          const filter = `logName="${resource}/logs/cloudaudit.googleapis.com%2Factivity"`;
+          return this.clients.entries.listLogEntries({ resourceNames: [resource], filter, pageSize: 1 }, options);
+        }
         case 'projects':
           return this.clients.projects.listProjects(page, options);
         case 'folders':
