@@ -90,6 +90,8 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
       'ConfigServiceV2.ListBuckets',
     ])
       put(`gcp ${rpc}`, projects);
+    // The newest entry of each of the three audit logs.
+    put('gcp LoggingServiceV2.ListLogEntries', projects * 3);
   }
   return need;
 }
