@@ -86,6 +86,11 @@ describe('the gcp-hierarchy preset, collected from the organization down', () =>
     expect(logSourceOf(run, 'projects/woodgrove-sandbox', 'system_event').lastEventAt).toBeNull();
     expect(logSourceOf(run, 'folders/3100', 'system_event').lastEventAt).toBe(hoursBefore(20));
     expect(logSourceOf(run, 'folders/3100', 'data_access').lastEventAt).toBe(hoursBefore(1));
+    // The folder's own aggregated sink reaches the project under it, beside the organization's.
+    expect(logSourceOf(run, 'projects/woodgrove-sandbox', 'admin_audit').destinations.map((d) => d.name)).toEqual([
+      'bigquery.googleapis.com/projects/woodgrove-secops/datasets/sandbox_audit',
+      CENTRAL,
+    ]);
     expect(sim.accounting.total({ tenant: 'woodgrove', endpoint: 'LoggingServiceV2.ListLogEntries' })).toBeGreaterThan(
       0,
     );

@@ -49,9 +49,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const hoursBefore = (seconds: number | Long | string | null | undefined) =>
-  (NOW.getTime() / 1000 - Number(seconds)) / 3600;
-type Long = { toNumber(): number };
+/** How long before the world's `now` an entry was written; int64 seconds arrive as text through the client. */
+const hoursBefore = (seconds: unknown) => (NOW.getTime() / 1000 - Number(seconds)) / 3600;
 
 describe('folders, and the audit configs of folders and organizations', () => {
   it('lists folders under the organization and under folders, and gets each with its parent', async () => {
@@ -141,7 +140,7 @@ describe('entries.list: the newest entry of each audit log', () => {
       { resourceNames: [scope], filter: `logName="${logName(scope, log)}"`, orderBy, pageSize: 1 },
       { autoPaginate: false },
     );
-    return entries.map((e) => [e.logName, Math.round(hoursBefore(e.timestamp?.seconds as number))]);
+    return entries.map((e) => [e.logName, Math.round(hoursBefore(e.timestamp?.seconds))]);
   };
 
   it('answers one entry, newest first when asked, oldest first otherwise', async () => {

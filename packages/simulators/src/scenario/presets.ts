@@ -54,7 +54,17 @@ const hierarchyGcp = (prefix: string) => ({
       ],
     },
     { folderId: '3002', parent: '3001', dataAccess: 'partial' as const },
-    { folderId: '3100' },
+    {
+      folderId: '3100',
+      sinks: [
+        {
+          name: 'sandbox-audit-to-bigquery',
+          destination: `bigquery.googleapis.com/projects/${prefix}-secops/datasets/sandbox_audit`,
+          filter: 'logName:"cloudaudit.googleapis.com"',
+          includeChildren: true,
+        },
+      ],
+    },
   ],
   projects: [
     { projectId: `${prefix}-central-logs`, buckets: [{ id: 'audit-archive', retentionDays: 400, locked: true }] },
