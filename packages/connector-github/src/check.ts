@@ -1,7 +1,8 @@
-import type { CheckItem, CheckResult, ConnectorError } from '@evident/connector-kit';
+import type { CheckItem, CheckResult } from '@evident/connector-kit';
+import { type Attempt, item, unknown } from './check-items.ts';
 import { type ClientTuning, clientFor } from './client.ts';
 import type { GithubContext } from './config.ts';
-import { type Attempt, probeCredential, scoped } from './credential-check.ts';
+import { probeCredential, scoped } from './credential-check.ts';
 import {
   ADMIN_ENTERPRISE,
   ADMIN_ORG,
@@ -14,23 +15,6 @@ import {
   toConnectorError,
 } from './errors.ts';
 import { organization, parseBody } from './schemas.ts';
-
-const refused = (e: ConnectorError) =>
-  e.code === 'permission_missing' || e.code === 'licence_required' || e.code === 'auth_failed';
-
-export function item(name: string, kind: CheckItem['kind'], result: Attempt<unknown>, granted: string): CheckItem {
-  if (result.ok) return { name, kind, status: 'granted', message: granted };
-  const { message, details } = result.error;
-  const needs = details.permission && details.permission !== name ? ` Needs ${details.permission}.` : '';
-  return { name, kind, status: refused(result.error) ? 'missing' : 'unknown', message: `${message}${needs}` };
-}
-
-export const unknown = (name: string, kind: CheckItem['kind'], message: string): CheckItem => ({
-  name,
-  kind,
-  status: 'unknown',
-  message,
-});
 
 /** The plan and the scope the audit-log probe speaks for; a refusal speaks for one of them at most. */
 function auditItems(org: string, audit: Attempt<unknown>): CheckItem[] {

@@ -1,10 +1,9 @@
-import type { CheckItem, ConnectorError } from '@evident/connector-kit';
-import { item } from './check.ts';
+import type { CheckItem } from '@evident/connector-kit';
+import { type Attempt, item } from './check-items.ts';
 import type { GithubClient } from './client.ts';
 import type { GithubContext } from './config.ts';
 import { ADMIN_ENTERPRISE, ADMIN_ORG, type Endpoint, READ_AUDIT_LOG, READ_ORG } from './errors.ts';
 
-export type Attempt<T> = { ok: true; value: T } | { ok: false; error: ConnectorError };
 type Try = <T>(endpoint: Endpoint, call: () => Promise<T>) => Promise<Attempt<T>>;
 
 /** What the credential says it may do: a classic token's `X-OAuth-Scopes`, or an App installation's permissions. */

@@ -219,19 +219,12 @@ export const PRESETS = {
       },
     ],
   },
-  /** A GitHub App installed on an Enterprise Managed Users org, whose 2FA lives at the IdP (the tenant's Entra ID). */
+  /** A GitHub App installed on an Enterprise Managed Users org, whose members' 2FA lives at the identity provider. */
   'github-app-emu': {
     name: 'github-app-emu',
     tenants: [
       {
         name: 'fourthcoffee',
-        entra: {
-          tenantId: 'fourthcoffee',
-          domain: 'fourthcoffee.example',
-          users: 40,
-          mfaRegisteredShare: 1,
-          weakMethodsEnabled: { sms: false, voice: false, email: false },
-        },
         github: {
           org: 'fourthcoffee',
           plan: 'enterprise',
