@@ -75,7 +75,6 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
       const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, role: 'admin' });
       const seen = (u: SimpleUser) => {
         managedOwner ||= isManagedLogin(u.login);
-        return undefined;
       };
       dir.owners = await reader.ids('owners', ownersSource, pages, cap, seen);
     }),
