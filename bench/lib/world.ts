@@ -73,11 +73,14 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
       'github GET /orgs/{org}/members',
       pages(g.members, GITHUB_MAX_PAGE) +
         pages(g.owners, GITHUB_MAX_PAGE) +
-        pages(g.membersWithout2fa, GITHUB_MAX_PAGE),
+        pages(g.membersWithout2fa, GITHUB_MAX_PAGE) +
+        pages(g.membersWithInsecure2fa, GITHUB_MAX_PAGE),
     );
     put(
       'github GET /orgs/{org}/outside_collaborators',
-      pages(g.outsideCollaborators, GITHUB_MAX_PAGE) + pages(g.collaboratorsWithout2fa, GITHUB_MAX_PAGE),
+      pages(g.outsideCollaborators, GITHUB_MAX_PAGE) +
+        pages(g.collaboratorsWithout2fa, GITHUB_MAX_PAGE) +
+        pages(g.collaboratorsWithInsecure2fa, GITHUB_MAX_PAGE),
     );
     put('github GET /orgs/{org}/audit-log', 1);
   }

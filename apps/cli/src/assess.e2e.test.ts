@@ -6,6 +6,16 @@ import type { ControlStatus } from '@evident/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evident, evidentServing } from './testing/spawn.ts';
 
+/** A GitHub org that was never read (misspelled, revoked token, SSO not authorized): nothing passes. */
+const UNREAD_ORG: Record<string, ControlStatus> = {
+  'MFA-01': 'unknown',
+  'MFA-09': 'unknown',
+  'LOG-01': 'unknown',
+  'LOG-03': 'unknown',
+  'LOG-04': 'unknown',
+  'LOG-06': 'unknown',
+};
+
 /** What each preset's world must come out as, for the controls that tell the presets apart. */
 const EXPECTED: Record<string, { preset: string; statuses: Record<string, ControlStatus>; gaps?: RegExp }> = {
   northwind: {
@@ -70,6 +80,18 @@ const EXPECTED: Record<string, { preset: string; statuses: Record<string, Contro
       'LOG-07': 'pass',
       'LOG-09': 'fail',
     },
+  },
+  alpineski: {
+    preset: 'github-sms-2fa',
+    statuses: { 'MFA-01': 'pass', 'MFA-07': 'pass', 'MFA-09': 'fail', 'LOG-01': 'pass', 'LOG-04': 'pass' },
+  },
+  lucerne: { preset: 'github-misspelled-org', statuses: UNREAD_ORG, gaps: /^permission_missing$/ },
+  margie: { preset: 'github-revoked-token', statuses: UNREAD_ORG, gaps: /^auth_failed$/ },
+  trey: { preset: 'github-sso-unauthorized', statuses: UNREAD_ORG, gaps: /^permission_missing$/ },
+  fourthcoffee: {
+    preset: 'github-app-emu',
+    statuses: { 'MFA-01': 'unknown', 'MFA-07': 'unknown', 'MFA-09': 'unknown', 'LOG-01': 'pass' },
+    gaps: /not_supported/,
   },
 };
 

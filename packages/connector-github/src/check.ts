@@ -1,8 +1,11 @@
-import type { CheckItem, CheckResult, ConnectorError } from '@evident/connector-kit';
+import type { CheckItem, CheckResult } from '@evident/connector-kit';
+import { type Attempt, item, unknown } from './check-items.ts';
 import { type ClientTuning, clientFor } from './client.ts';
 import type { GithubContext } from './config.ts';
+import { probeCredential, scoped } from './credential-check.ts';
 import {
   ADMIN_ENTERPRISE,
+  ADMIN_ORG,
   ENTERPRISE_CLOUD,
   type Endpoint,
   type ErrorHints,
@@ -12,25 +15,6 @@ import {
   toConnectorError,
 } from './errors.ts';
 import { organization, parseBody } from './schemas.ts';
-
-type Attempt<T> = { ok: true; value: T } | { ok: false; error: ConnectorError };
-
-const refused = (e: ConnectorError) =>
-  e.code === 'permission_missing' || e.code === 'licence_required' || e.code === 'auth_failed';
-
-function item(name: string, kind: CheckItem['kind'], result: Attempt<unknown>, granted: string): CheckItem {
-  if (result.ok) return { name, kind, status: 'granted', message: granted };
-  const { message, details } = result.error;
-  const needs = details.permission && details.permission !== name ? ` Needs ${details.permission}.` : '';
-  return { name, kind, status: refused(result.error) ? 'missing' : 'unknown', message: `${message}${needs}` };
-}
-
-const unknown = (name: string, kind: CheckItem['kind'], message: string): CheckItem => ({
-  name,
-  kind,
-  status: 'unknown',
-  message,
-});
 
 /** The plan and the scope the audit-log probe speaks for; a refusal speaks for one of them at most. */
 function auditItems(org: string, audit: Attempt<unknown>): CheckItem[] {
@@ -54,7 +38,8 @@ function auditItems(org: string, audit: Attempt<unknown>): CheckItem[] {
 }
 
 /**
- * Probes what a collection needs, one call each: the token (`GET /user`), the org and whether its 2FA requirement
+ * Probes what a collection needs, one call each: the credential (`GET /user` and its `X-OAuth-Scopes` for a classic
+ * token, an installation token and its permissions for an App), the org and whether its 2FA requirement
  * is visible (owner), the member list and its owner-only 2FA filter, the audit-log API (Enterprise Cloud,
  * read:audit_log) and, when an enterprise is named, its audit-log streams.
  */
@@ -73,11 +58,11 @@ export async function checkGithub(ctx: GithubContext, tuning: ClientTuning): Pro
     }
   };
 
-  const user = await attempt('user', () => octokit.rest.users.getAuthenticated());
-  const token = item('token', 'permission', user, user.ok ? `The token belongs to ${user.value.data.login}.` : '');
-  if (!user.ok) {
-    const skipped = 'Not checked: GitHub refused the token.';
-    const rest = [READ_ORG, OWNER, READ_AUDIT_LOG, ENTERPRISE_CLOUD, ADMIN_ENTERPRISE];
+  const probe = await probeCredential(ctx, octokit, attempt);
+  const token = probe.item;
+  if (token.status !== 'granted') {
+    const skipped = 'Not checked: GitHub refused the credential.';
+    const rest = [READ_ORG, ADMIN_ORG, OWNER, READ_AUDIT_LOG, ENTERPRISE_CLOUD, ADMIN_ENTERPRISE];
     return { ok: false, items: [token, ...rest.map((n) => unknown(n, n === OWNER ? 'role' : 'permission', skipped))] };
   }
 
@@ -103,7 +88,7 @@ export async function checkGithub(ctx: GithubContext, tuning: ClientTuning): Pro
 
   const auditCall = () => octokit.request('GET /orgs/{org}/audit-log', { org, per_page: 1 });
   const audit = await attempt('audit_log', auditCall, hidden ? { owner: false } : {});
-  const items = [token, readOrg, owner, ...auditItems(org, audit)];
+  const items = [token, ...scoped(probe.grants, [readOrg, owner, ...auditItems(org, audit)])];
 
   if (enterprise) {
     const streams = await attempt('streams', () =>
@@ -113,5 +98,6 @@ export async function checkGithub(ctx: GithubContext, tuning: ClientTuning): Pro
   } else {
     items.push(unknown(ADMIN_ENTERPRISE, 'permission', 'No enterprise is named: audit-log streams stay unknown.'));
   }
-  return { ok: token.status === 'granted' && readOrg.status === 'granted', items };
+  const listed = items.find((i) => i.name === READ_ORG || i.name === 'members:read');
+  return { ok: listed?.status === 'granted', items };
 }

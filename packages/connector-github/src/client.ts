@@ -3,7 +3,8 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RequestError } from '@octokit/request-error';
 import { Octokit } from '@octokit/rest';
-import { DEFAULT_API, type GithubContext } from './config.ts';
+import { appAuth } from './app-auth.ts';
+import { DEFAULT_API, type GithubContext, type GithubSecret } from './config.ts';
 
 /**
  * A 200 whose JSON body was cut short reaches Octokit as a string; this plugin turns it into a 502 so that the retry
@@ -46,7 +47,8 @@ export const DEFAULT_TUNING: ClientTuning = {
 
 export interface ClientOptions {
   baseUrl: string;
-  token: string;
+  /** A classic token, or the App installation whose tokens the client obtains and renews itself. */
+  credential: GithubSecret;
   /** Keys the throttling plugin's (process-wide) limiter groups, so connections do not slow each other down. */
   id: string;
   signal: AbortSignal;
@@ -73,7 +75,7 @@ export function createClient(o: ClientOptions): GithubClient {
   };
   return new GithubOctokit({
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
-    auth: o.token,
+    ...(o.credential.kind === 'app' ? appAuth(o.credential) : { auth: o.credential.token }),
     userAgent: 'evident-connector-github',
     headers: { 'x-github-api-version': '2022-11-28' },
     request: { signal: o.signal, fetch: fetchWithTimeout(tuning.requestTimeoutMs) },
@@ -102,7 +104,7 @@ export function createClient(o: ClientOptions): GithubClient {
 export function clientFor(ctx: GithubContext, tuning: ClientTuning, onWait: (ms: number) => void): GithubClient {
   return createClient({
     baseUrl: ctx.config.endpoints.api ?? DEFAULT_API,
-    token: ctx.secret.token,
+    credential: ctx.secret,
     id: ctx.connection,
     signal: ctx.signal,
     logger: ctx.logger,

@@ -4,9 +4,19 @@ import { type ClientTuning, clientFor } from './client.ts';
 import type { GithubContext } from './config.ts';
 import { OWNER, toConnectorError } from './errors.ts';
 import { logSources } from './log-sources.ts';
-import { type Directory, gapOf, identityOf, REQUIREMENT_KEY, requirementSetting } from './map.ts';
+import {
+  type Directory,
+  gapOf,
+  INSECURE_KEY,
+  identityOf,
+  insecureSetting,
+  isManagedLogin,
+  managedGap,
+  REQUIREMENT_KEY,
+  requirementSetting,
+} from './map.ts';
 import { effect, Reader } from './reader.ts';
-import { organization } from './schemas.ts';
+import { organization, type SimpleUser } from './schemas.ts';
 
 export interface CollectOptions {
   tuning: ClientTuning;
@@ -31,6 +41,8 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
     without2fa: undefined,
     msp: ctx.config.mspLogins ? lower(ctx.config.mspLogins) : undefined,
     breakGlass: lower(ctx.config.breakGlassLogins),
+    insecure: undefined,
+    managed: undefined,
   };
   let ownerDataHidden = false;
   // Once GitHub has withheld owner-only data, a 404 on an owner-only call means "not an owner", not "no such plan".
@@ -40,36 +52,67 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
   const list = { org, per_page: 100 } as const;
   const cap = options.maxHeldIds;
 
+  // Nothing is said of an org GitHub never showed: its refusal (misspelled, revoked, SSO) covers every fact.
   const orgSource = `GET /orgs/${org}`;
   const orgCovers = [`setting.${REQUIREMENT_KEY}`, 'identity.mfaEnforced'];
+  let orgRead = false;
+  yield* session.section(
+    { phase: 'organization', source: orgSource, covers: ['setting', 'identity', 'logSource'] },
+    effect(async () => {
+      const o = await reader.get('org', organization, orgSource, () => octokit.rest.orgs.get({ org }));
+      dir.requirement = o.two_factor_requirement_enabled ?? null;
+      ownerDataHidden = dir.requirement === null;
+      orgRead = true;
+    }),
+  );
+  if (!orgRead) return;
+
+  const ownersSource = `GET /orgs/${org}/members?role=admin`;
+  let managedOwner = false;
+  yield* session.section(
+    { phase: 'owners', source: ownersSource, covers: ['identity.privileged'] },
+    effect(async () => {
+      const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, role: 'admin' });
+      const seen = (u: SimpleUser) => {
+        managedOwner ||= isManagedLogin(u.login);
+      };
+      dir.owners = await reader.ids('owners', ownersSource, pages, cap, seen);
+    }),
+  );
+  const declared = ctx.config.managedUsers;
+  if (declared || managedOwner) dir.managed = { idpConnection: declared?.idpConnection };
+
   yield* session.section({ phase: 'organization', source: orgSource, covers: orgCovers }, async function* () {
-    const o = await reader.get('org', organization, orgSource, () => octokit.rest.orgs.get({ org }));
-    dir.requirement = o.two_factor_requirement_enabled ?? null;
-    ownerDataHidden = dir.requirement === null;
-    yield requirementSetting(stamp(), org, dir.requirement, orgSource);
-    if (dir.requirement === null) {
+    yield requirementSetting(stamp(), org, dir.managed ? null : dir.requirement, orgSource);
+    if (dir.managed) yield managedGap(stamp(), org, orgSource, dir.managed);
+    else if (dir.requirement === null) {
       const why = "GitHub shows the organization's 2FA requirement to organization owners only.";
       yield gapOf(stamp(), orgSource, orgCovers, new ConnectorError('permission_missing', why, { permission: OWNER }));
     }
   });
 
-  const ownersSource = `GET /orgs/${org}/members?role=admin`;
-  yield* session.section(
-    { phase: 'owners', source: ownersSource, covers: ['identity.privileged'] },
-    effect(async () => {
-      const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, role: 'admin' });
-      dir.owners = await reader.ids('owners', ownersSource, pages, cap);
-    }),
-  );
-
+  // The 2FA filters mean nothing for managed users, whose second factor lives at the IdP.
+  const insecureCovers = [`setting.${INSECURE_KEY}`, 'identity.methods'];
   const no2faSource = `GET /orgs/${org}/members?filter=2fa_disabled`;
-  yield* session.section(
-    { phase: 'members without 2FA', source: no2faSource, covers: ['identity.mfaRegistered'] },
-    effect(async () => {
-      const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: '2fa_disabled' });
-      dir.without2fa = await reader.ids('members_2fa', no2faSource, pages, cap);
-    }),
-  );
+  if (!dir.managed) {
+    yield* session.section(
+      { phase: 'members without 2FA', source: no2faSource, covers: ['identity.mfaRegistered', ...insecureCovers] },
+      effect(async () => {
+        const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: '2fa_disabled' });
+        dir.without2fa = await reader.ids('members_2fa', no2faSource, pages, cap);
+      }),
+    );
+  }
+  const smsSource = `GET /orgs/${org}/members?filter=2fa_insecure`;
+  if (dir.without2fa !== undefined) {
+    yield* session.section(
+      { phase: 'members with SMS 2FA', source: smsSource, covers: insecureCovers },
+      effect(async () => {
+        const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: '2fa_insecure' });
+        dir.insecure = await reader.ids('members_2fa', smsSource, pages, cap);
+      }),
+    );
+  }
 
   const membersSource = `GET /orgs/${org}/members`;
   yield* session.section({ phase: 'members', source: membersSource, covers: ['identity'] }, async function* () {
@@ -79,8 +122,8 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
     }
   });
 
-  // Without the members' filter (an owner-only one) the collaborators' filter fails alike: one gap says it.
-  const guests: Directory = { ...dir, without2fa: undefined };
+  // Without the members' filters (owner-only) the collaborators' filters fail alike: one gap says it.
+  const guests: Directory = { ...dir, without2fa: undefined, insecure: undefined };
   const guestsNo2faSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_disabled`;
   if (dir.without2fa !== undefined) {
     yield* session.section(
@@ -89,6 +132,17 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
         const params = { ...list, filter: '2fa_disabled' } as const;
         const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, params);
         guests.without2fa = await reader.ids('collaborators_2fa', guestsNo2faSource, pages, cap);
+      }),
+    );
+  }
+  const guestsSmsSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_insecure`;
+  if (dir.insecure !== undefined) {
+    yield* session.section(
+      { phase: 'outside collaborators with SMS 2FA', source: guestsSmsSource, covers: insecureCovers },
+      effect(async () => {
+        const params = { ...list, filter: '2fa_insecure' } as const;
+        const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, params);
+        guests.insecure = await reader.ids('collaborators_2fa', guestsSmsSource, pages, cap);
       }),
     );
   }
@@ -101,6 +155,14 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
       for await (const users of reader.users('collaborators', guestsSource, pages)) {
         for (const user of users) yield identityOf(stamp(), user, 'collaborator', guests, guestsSource);
       }
+    },
+  );
+
+  yield* session.section(
+    { phase: 'members with SMS 2FA', source: smsSource, covers: insecureCovers },
+    async function* () {
+      const both = dir.insecure && guests.insecure ? dir.insecure.size + guests.insecure.size : null;
+      yield insecureSetting(stamp(), org, dir.managed ? null : both, `${smsSource}; ${guestsSmsSource}`);
     },
   );
 

@@ -3,11 +3,17 @@ import { checkGithub } from './check.ts';
 import { type ClientTuning, DEFAULT_TUNING } from './client.ts';
 import { collectGithub } from './collect.ts';
 import { type GithubConfig, type GithubSecret, githubConfig, githubSecret } from './config.ts';
-import { ADMIN_ENTERPRISE, ENTERPRISE_CLOUD, OWNER, READ_AUDIT_LOG, READ_ORG } from './errors.ts';
+import { ADMIN_ENTERPRISE, ADMIN_ORG, ENTERPRISE_CLOUD, OWNER, READ_AUDIT_LOG, READ_ORG } from './errors.ts';
 
 /** What a GitHub connection needs; without the optional ones the connector still collects, with gaps. */
 export const GITHUB_PERMISSIONS: PermissionSpec[] = [
   { name: READ_ORG, kind: 'permission', why: 'List the members, owners and outside collaborators of the org.' },
+  {
+    name: ADMIN_ORG,
+    kind: 'permission',
+    why: "A classic token needs admin:org for GitHub to show the org's 2FA requirement (an App: Administration: read).",
+    optional: true,
+  },
   {
     name: OWNER,
     kind: 'role',

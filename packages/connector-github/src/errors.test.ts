@@ -123,7 +123,7 @@ const cases: Case[] = [
     endpoint: 'org',
     code: 'permission_missing',
     permission: 'read:org',
-    message: /check the org name/,
+    message: /misspelled/,
   },
   { name: 'a 404 without a rule is a provider error', error: httpError(404, 'Not Found'), code: 'provider_error' },
   {

@@ -15,6 +15,7 @@ export type Endpoint =
 
 export const OWNER = 'organization owner';
 export const READ_ORG = 'read:org';
+export const ADMIN_ORG = 'admin:org';
 export const READ_AUDIT_LOG = 'read:audit_log';
 export const ADMIN_ENTERPRISE = 'admin:enterprise';
 export const ENTERPRISE_CLOUD = 'GitHub Enterprise Cloud';
@@ -30,17 +31,26 @@ const AUDIT_LOG: Need = { classic: READ_AUDIT_LOG, app: 'administration:read' };
 const STREAMS: Need = { classic: ADMIN_ENTERPRISE, app: 'enterprise_administration:read' };
 
 type Rule =
-  | { code: 'permission_missing'; need: Need; message: string }
+  | { code: 'permission_missing'; need: Need; message: string; remedy?: string }
   | { code: 'licence_required' | 'auth_failed'; message: string };
 
-const needs = (need: Need, message: string): Rule => ({ code: 'permission_missing', need, message });
+const needs = (need: Need, message: string, remedy?: string): Rule => ({
+  code: 'permission_missing',
+  need,
+  message,
+  ...(remedy ? { remedy } : {}),
+});
 
 /** What a 403 (or the owner-only 422) and a 404 mean on each call; GitHub hides what a token may not see. */
 const RULES: Record<Endpoint, { forbidden: Rule; notFound?: Rule; notFoundToNonOwner?: Rule }> = {
   user: { forbidden: { code: 'auth_failed', message: 'GitHub refused to say who the token belongs to.' } },
   org: {
     forbidden: needs(MEMBERS, 'GitHub refused to show the organization to this token.'),
-    notFound: needs(MEMBERS, 'The organization was not found, or this token cannot see it; check the org name.'),
+    notFound: needs(
+      MEMBERS,
+      'GitHub knows no organization of that login that this credential can see: the login is misspelled, the token’s account is not a member, or the App is not installed on it.',
+      'Check the org login in the connection against https://github.com/<org>; if it is right, use a token of one of its owners, or install the App on the org, then collect again.',
+    ),
   },
   members: {
     forbidden: needs(MEMBERS, 'GitHub refused to list the organization members.'),
@@ -85,7 +95,29 @@ const httpError = z.object({
   status: z.number().int(),
   message: z.string(),
   response: z.object({ headers: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  request: z.object({ url: z.string() }).optional(),
 });
+
+/** A refused installation-token request: the App's credentials or its installation, never the org, are wrong. */
+function appRefusal(status: number, message: string, installation: string, cause: { cause: unknown }) {
+  if (status === 404) {
+    const remedy = `Check the installation id in the connection (the number at the end of the App's installation URL for this org), or install the App on the org again.`;
+    return new ConnectorError(
+      'auth_failed',
+      `GitHub knows no installation ${installation} of this App (404: ${message}).`,
+      { remedy },
+      cause,
+    );
+  }
+  const remedy =
+    "Check the App id and its private key in the connection (generate a new key on the App's settings page if it was revoked).";
+  return new ConnectorError(
+    'auth_failed',
+    `GitHub refused the App's signed JWT when asked for an installation token (${status}: ${message}).`,
+    { remedy },
+    cause,
+  );
+}
 
 const header = (headers: Record<string, unknown>, name: string): string | undefined => {
   const v = headers[name];
@@ -127,8 +159,13 @@ export function toConnectorError(error: unknown, endpoint?: Endpoint, hints: Err
   const headers = parsed.data.response?.headers ?? {};
   const cause = { cause: error };
 
+  const installation = /\/app\/installations\/(\d+)\/access_tokens/.exec(parsed.data.request?.url ?? '')?.[1];
+  if (installation && (status === 401 || status === 404 || status === 403))
+    return appRefusal(status, message, installation, cause);
   if (status === 401) {
-    return new ConnectorError('auth_failed', `GitHub rejected the token (401: ${message}).`, {}, cause);
+    const remedy =
+      'The token was revoked, has expired or was mistyped: create a new one for an organization owner (admin:org, read:org, read:audit_log) and update the connection’s secret.';
+    return new ConnectorError('auth_failed', `GitHub rejected the token (401: ${message}).`, { remedy }, cause);
   }
   const limited = header(headers, 'x-ratelimit-remaining') === '0' || /secondary rate/i.test(message);
   if (status === 429 || (status === 403 && limited)) {
@@ -169,7 +206,9 @@ export function toConnectorError(error: unknown, endpoint?: Endpoint, hints: Err
       return new ConnectorError(rule.code, text, details, cause);
     }
     const permission = permissionName(rule.need, message, headers);
-    return new ConnectorError('permission_missing', text, { permission }, cause);
+    const org = /\/orgs\/([^/?]+)/.exec(parsed.data.request?.url ?? '')?.[1] ?? 'ORG';
+    const remedy = rule.remedy ? { remedy: rule.remedy.replace('<org>', decodeURIComponent(org)) } : {};
+    return new ConnectorError('permission_missing', text, { permission, ...remedy }, cause);
   }
 
   // Octokit reports a network failure or a timeout as a 500 without a response.

@@ -20,9 +20,31 @@ const dir = (over: Partial<Directory> = {}): Directory => ({
   without2fa: new Set([3]),
   msp: undefined,
   breakGlass: new Set(),
+  insecure: new Set([4]),
+  managed: undefined,
   ...over,
 });
 const user = (id: number, login = `user-${id}`, type = 'User') => ({ id, login, type });
+
+describe('SMS and managed users', () => {
+  it('names SMS only for an account the 2fa_insecure filter listed', () => {
+    expect(identityOf(stamp, user(4), 'member', dir(), 'src').methods).toEqual(['sms']);
+    expect(identityOf(stamp, user(5), 'member', dir(), 'src').methods).toEqual([]);
+    expect(identityOf(stamp, user(4), 'member', dir({ insecure: undefined }), 'src').methods).toEqual([]);
+  });
+
+  it('never fails a managed user on GitHub 2FA: unknown, federated, pointing at the IdP connection', () => {
+    const off = dir({ requirement: false, without2fa: new Set([7, 8]) });
+    const emu = identityOf(stamp, user(7, 'ada_fourth'), 'member', off, 'src');
+    expect(emu).toMatchObject({ mfaRegistered: 'unknown', mfaEnforced: 'unknown', enforcementSource: 'federated' });
+    expect(emu.enforcementDetail).toMatch(/none is named/);
+    const named = dir({ ...off, managed: { idpConnection: 'fourth-entra' } });
+    const declared = identityOf(stamp, user(8, 'plain-login'), 'member', named, 'src');
+    expect(declared).toMatchObject({ mfaEnforced: 'unknown', enforcementReason: 'unknown' });
+    expect(declared.enforcementDetail).toMatch(/connection fourth-entra/);
+    expect(identityFact.safeParse(declared).success).toBe(true);
+  });
+});
 
 describe('enforcementOf', () => {
   const cases: [boolean | null, Tri, Tri, string, string][] = [

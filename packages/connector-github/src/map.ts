@@ -9,6 +9,10 @@ export interface Stamp {
 }
 
 export const REQUIREMENT_KEY = 'github.two_factor_requirement';
+/** How many members and outside collaborators GitHub lists under `filter=2fa_insecure` (SMS); null when unread. */
+export const INSECURE_KEY = 'github.insecure_2fa_accounts';
+/** The method an account listed under `2fa_insecure` has: GitHub's insecure second factor is SMS. */
+export const SMS_METHOD = 'sms';
 /** GitHub's documented retention: 180 days of web events, 7 days of git events (Enterprise Cloud docs). */
 export const AUDIT_RETENTION_DAYS = 180;
 export const GIT_RETENTION_DAYS = 7;
@@ -33,6 +37,11 @@ export function requirementSetting(stamp: Stamp, org: string, value: boolean | n
   return { type: 'setting', provider: 'github', ...stamp, source, subject: REQUIREMENT_KEY, scope: org, value };
 }
 
+/** How many accounts use SMS as their second factor; `null` when the owner-only filter could not be used. */
+export function insecureSetting(stamp: Stamp, org: string, value: number | null, source: string): SettingFact {
+  return { type: 'setting', provider: 'github', ...stamp, source, subject: INSECURE_KEY, scope: org, value };
+}
+
 /** What the identity mapping needs to know about the org besides the user itself. */
 export interface Directory {
   /** The org's 2FA requirement; null when it could not be read. */
@@ -45,6 +54,20 @@ export interface Directory {
   msp: ReadonlySet<string> | undefined;
   /** Lower-cased logins of the break-glass accounts. */
   breakGlass: ReadonlySet<string>;
+  /** Ids the `2fa_insecure` filter lists (SMS as second factor); undefined when the filter could not be used. */
+  insecure: ReadonlySet<number> | undefined;
+  /** An Enterprise Managed Users org: 2FA is held by the IdP, named by its Evident connection when declared. */
+  managed: { idpConnection: string | undefined } | undefined;
+}
+
+/** Only Enterprise Managed Users have an underscore in their login (`name_shortcode`); GitHub allows none otherwise. */
+export const isManagedLogin = (login: string) => login.includes('_');
+
+/** Where a managed user's MFA is judged, in words. */
+export function idpWords(managed: { idpConnection: string | undefined }): string {
+  return managed.idpConnection
+    ? `on the identity provider's connection ${managed.idpConnection}`
+    : "on the identity provider's own connection (none is named in this connection's managedUsers.idpConnection)";
 }
 
 type Enforcement = Pick<IdentityFact, 'mfaEnforced' | 'enforcementSource' | 'enforcementReason' | 'enforcementDetail'>;
@@ -82,13 +105,23 @@ export function enforcementOf(requirement: boolean | null, registered: Tri): Enf
   };
 }
 
+/** A managed user signs in through the IdP: GitHub cannot tell whether 2FA is required there. */
+function managedEnforcement(managed: { idpConnection: string | undefined }): Enforcement {
+  return {
+    mfaEnforced: 'unknown',
+    enforcementSource: 'federated',
+    enforcementReason: 'unknown',
+    enforcementDetail: `an Enterprise Managed User: signs in through the enterprise's identity provider, which holds 2FA; judged ${idpWords(managed)}`,
+  };
+}
+
 const has = (set: ReadonlySet<string> | undefined, login: string): Tri =>
   set === undefined ? 'unknown' : set.has(login.toLowerCase());
 
 /**
  * One org member or outside collaborator as an identity. GitHub exposes neither the 2FA methods nor sign-in times,
- * and cannot require phishing-resistant 2FA: the methods stay empty, phishing-resistant registration and the last
- * sign-in stay unknown, and phishing-resistant enforcement is false.
+ * and cannot require phishing-resistant 2FA: the methods name SMS only for accounts `2fa_insecure` lists, phishing-
+ * resistant registration and the last sign-in stay unknown, and phishing-resistant enforcement is false.
  */
 export function identityOf(
   stamp: Stamp,
@@ -99,7 +132,8 @@ export function identityOf(
 ): IdentityFact {
   const collaborator = membership === 'collaborator';
   const owner: Tri = collaborator ? false : dir.owners === undefined ? 'unknown' : dir.owners.has(user.id);
-  const mfaRegistered: Tri = dir.without2fa === undefined ? 'unknown' : !dir.without2fa.has(user.id);
+  const managed = dir.managed ?? (isManagedLogin(user.login) ? { idpConnection: undefined } : undefined);
+  const mfaRegistered: Tri = dir.without2fa === undefined || managed ? 'unknown' : !dir.without2fa.has(user.id);
   const breakGlass = dir.breakGlass.has(user.login.toLowerCase());
   const kind = breakGlass ? 'break_glass' : collaborator ? 'guest' : user.type === 'Bot' ? 'service' : 'human';
   return {
@@ -116,9 +150,9 @@ export function identityOf(
     privileged: owner,
     roles: collaborator ? ['outside_collaborator'] : owner === true ? ['owner'] : owner === false ? ['member'] : [],
     mfaRegistered,
-    methods: [],
+    methods: !managed && dir.insecure?.has(user.id) ? [SMS_METHOD] : [],
     phishingResistantRegistered: 'unknown',
-    ...enforcementOf(dir.requirement, mfaRegistered),
+    ...(managed ? managedEnforcement(managed) : enforcementOf(dir.requirement, mfaRegistered)),
     phishingResistantEnforced: false,
     lastSignIn: 'unknown',
   };
@@ -186,4 +220,24 @@ export function auditLogSources(stamp: Stamp, org: string, state: AuditLogState,
       lastEventAt: state.lastGitEvent,
     },
   ];
+}
+
+/** The gap of an Enterprise Managed Users org: GitHub's 2FA requirement and filters do not speak for its users. */
+export function managedGap(stamp: Stamp, org: string, source: string, managed: Directory['managed'] & {}): GapFact {
+  const covers = [
+    `setting.${REQUIREMENT_KEY}`,
+    `setting.${INSECURE_KEY}`,
+    'identity.mfaEnforced',
+    'identity.mfaRegistered',
+  ];
+  return {
+    type: 'gap',
+    provider: 'github',
+    ...stamp,
+    source,
+    code: 'not_supported',
+    covers,
+    message: `${org} is an Enterprise Managed Users org: its members sign in through the enterprise's identity provider, which holds their 2FA, so GitHub's 2FA requirement and filters say nothing about them`,
+    remedy: `Judge these users' MFA ${idpWords(managed)}; connect the identity provider to Evident if it is not yet.`,
+  };
 }

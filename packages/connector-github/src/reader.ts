@@ -47,10 +47,19 @@ export class Reader<C, S> {
    * The ids of a list that is small in practice (owners, accounts without 2FA), held to look members up while
    * the full list streams. At most `cap` are held; a longer list fails rather than growing without bound.
    */
-  async ids(endpoint: Endpoint, source: string, pages: AsyncIterable<{ data: unknown }>, cap: number) {
+  async ids(
+    endpoint: Endpoint,
+    source: string,
+    pages: AsyncIterable<{ data: unknown }>,
+    cap: number,
+    seen: (user: SimpleUser) => void = () => {},
+  ) {
     const ids = new Set<number>();
     for await (const users of this.users(endpoint, source, pages)) {
-      for (const u of users) ids.add(u.id);
+      for (const u of users) {
+        ids.add(u.id);
+        seen(u);
+      }
       if (ids.size > cap) {
         throw new ConnectorError(
           'not_supported',

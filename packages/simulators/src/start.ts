@@ -3,7 +3,7 @@ import { type GcpQuotaOptions, type GcpSimulator, startGcpSimulator } from './gc
 import {
   type GithubRateLimitOptions,
   type GithubSimulator,
-  githubToken,
+  githubConnectionSecret,
   startGithubSimulator,
 } from './github/index.ts';
 import { entraDirectory, type GraphSimulator, startGraphSimulator } from './graph/index.ts';
@@ -110,14 +110,15 @@ export async function startSimulators(
           kind: 'github',
           name: `${t.name}-github`,
           config: {
-            org: t.github.org,
+            org: t.github.connectionOrg ?? t.github.org,
+            ...(t.github.managedUsers ? { managedUsers: t.entra ? { idpConnection: `${t.name}-entra` } : {} } : {}),
             // The simulated MSP works through Entra guests only; declaring none here makes MFA-03 say so.
             mspLogins: [],
             // The simulator names an Enterprise Cloud org's enterprise after the org.
             ...(t.github.plan === 'enterprise' ? { enterprise: t.github.org } : {}),
             endpoints: { api: github.url },
           },
-          secret: { token: githubToken(t.github) },
+          secret: githubConnectionSecret(t.github, github),
         });
       }
       if (t.gcp && gcp) {

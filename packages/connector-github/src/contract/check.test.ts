@@ -21,6 +21,7 @@ async function check(sim: Simulation, config: Partial<GithubConfig> = {}, token?
 const NAMES = [
   'token',
   'read:org',
+  'admin:org',
   'organization owner',
   'GitHub Enterprise Cloud',
   'read:audit_log',
@@ -88,7 +89,7 @@ describe('check', () => {
     const r = await check(s, { org: 'no-such-org' });
     expect(r.ok).toBe(false);
     expect(r.status['read:org']).toBe('missing');
-    expect(r.byName.get('read:org')?.message).toMatch(/check the org name/);
+    expect(r.byName.get('read:org')?.message).toMatch(/misspelled/);
   });
 
   it('says when the enterprise slug leads nowhere', async () => {

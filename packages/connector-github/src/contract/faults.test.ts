@@ -96,6 +96,7 @@ describe('throttling', () => {
     expect(run.identities).toHaveLength(0);
     // org, owners and the 2FA filter used the budget; everything after meets the limit.
     expect(gapLines(run)).toEqual([
+      'throttled setting.github.insecure_2fa_accounts,identity.methods',
       'throttled identity',
       'throttled identity.mfaRegistered',
       'throttled identity',
@@ -105,22 +106,18 @@ describe('throttling', () => {
     ]);
     expect(run.gaps[0]?.message).toMatch(/API rate limit exceeded/);
     expect(run.progress.at(-1)?.throttleWaits).toBe(0);
-    expect(s.sim.accounting.snapshot().throttles).toHaveLength(5);
+    expect(s.sim.accounting.snapshot().throttles).toHaveLength(6);
   });
 
-  it('bounds the waits when throttled on every request, then reports throttled gaps', async () => {
+  it('bounds the waits when throttled on every request, then says nothing of the org it never read', async () => {
     s = await simulate(WORLD, { faults: { throttleShare: 1 } });
     const run = await collectAll(s, CONFIG);
     expect(run.identities).toEqual([]);
     expect(run.setting).toBeUndefined();
-    expect(new Set(run.gaps.map((g) => g.code))).toEqual(new Set(['throttled', 'not_supported']));
-    // The log sources stand on GitHub's documented retention; only what the API would add is missing.
-    expect(run.logs.map((l) => [l.nativeRetentionDays, l.lastEventAt])).toEqual([
-      [180, 'unknown'],
-      [7, 'unknown'],
-    ]);
-    // org, owners, 2FA filter, members, collaborators, audit log, streams: 1 + throttleRetries requests each.
-    const calls = 7;
+    expect(run.logs).toEqual([]);
+    expect(gapLines(run)).toEqual(['throttled setting,identity,logSource']);
+    // Only the org was asked for: 1 + throttleRetries requests.
+    const calls = 1;
     expect(run.progress.at(-1)?.throttleWaits).toBe(calls * FAST.throttleRetries!);
     expect(served(s).requests).toBe(calls * (FAST.throttleRetries! + 1));
   });
@@ -128,28 +125,35 @@ describe('throttling', () => {
 
 describe('credentials changing mid-run', () => {
   it('a token expiring mid-run: auth_failed gaps from there on, no further requests', async () => {
-    s = await simulate(WORLD, { faults: { tokenExpiresAfter: 4 } });
+    s = await simulate(WORLD, { faults: { tokenExpiresAfter: 5 } });
     const run = await collectAll(s, CONFIG);
     expect(run.setting).toMatchObject({ value: true });
     expect(run.identities).toHaveLength(100);
     expect(gapLines(run)).toEqual([
       'auth_failed identity',
       'auth_failed identity.mfaRegistered',
+      'auth_failed setting.github.insecure_2fa_accounts,identity.methods',
       'auth_failed identity',
+      'auth_failed setting.github.insecure_2fa_accounts,identity.methods',
       'auth_failed identity.lastSignIn,identity.phishingResistantRegistered',
       'auth_failed logSource.admin_audit.lastEventAt,logSource.git.enabled,logSource.git.lastEventAt',
       'auth_failed logSource.admin_audit.destinations,logSource.git.destinations',
       'auth_failed logSource',
     ]);
-    expect(served(s).requests).toBe(5);
+    expect(served(s).requests).toBe(6);
   });
 
   it('member access revoked mid-run: permission_missing naming it on the member lists only', async () => {
-    s = await simulate(WORLD, { faults: { revokePermission: { after: 4, permission: 'members:read' } } });
+    s = await simulate(WORLD, { faults: { revokePermission: { after: 5, permission: 'members:read' } } });
     const run = await collectAll(s, CONFIG);
     expect(run.identities).toHaveLength(100);
     const lost = run.gaps.filter((g) => g.code === 'permission_missing');
-    expect(lost.map((g) => g.covers.join(','))).toEqual(['identity', 'identity.mfaRegistered', 'identity']);
+    expect(lost.map((g) => g.covers.join(','))).toEqual([
+      'identity',
+      'identity.mfaRegistered',
+      'setting.github.insecure_2fa_accounts,identity.methods',
+      'identity',
+    ]);
     for (const g of lost) expect(g.permission).toBe('read:org');
     expect(run.logs).toEqual(baseline.logs);
   });

@@ -40,12 +40,12 @@ describe('paging through Octokit', () => {
     const off = (list: IdentityFact[]) => list.filter((i) => i.mfaRegistered === false).map((i) => i.subject);
     expect(off(members)).toEqual(truth.members.filter((m) => m.twoFactor === 'disabled').map((m) => String(m.id)));
     expect(off(guests)).toEqual(truth.collaborators.filter((m) => m.twoFactor === 'disabled').map((m) => String(m.id)));
-    // owners 1 + 2FA filter 1 + members 3, collaborators' 2FA filter 1 + collaborators 2.
-    expect(memberRequests(s)).toBe(5);
-    expect(s.sim.accounting.total({ endpoint: 'GET /orgs/{org}/outside_collaborators' })).toBe(3);
-    expect(run.progress.at(-1)?.pages).toBe(8);
+    // owners 1 + two 2FA filters 2 + members 3, collaborators' two 2FA filters 2 + collaborators 2.
+    expect(memberRequests(s)).toBe(6);
+    expect(s.sim.accounting.total({ endpoint: 'GET /orgs/{org}/outside_collaborators' })).toBe(4);
+    expect(run.progress.at(-1)?.pages).toBe(10);
     const pagesSeen = run.progress.filter((p) => p.phase === 'members').map((p) => p.pages);
-    expect(pagesSeen).toEqual([2, 3, 4, 5]);
+    expect(pagesSeen).toEqual([3, 4, 5, 6]);
   });
 
   it('streams members page by page: the first identity arrives before the second page is asked for', async () => {
@@ -55,8 +55,8 @@ describe('paging through Octokit', () => {
     let next = await it.next();
     while (!next.done && next.value.type !== 'identity') next = await it.next();
     expect(next.value).toMatchObject({ type: 'identity', name: 'bigorg-owner-1' });
-    // owners, the 2FA filter and the first page of members: nothing more is fetched ahead of the consumer.
-    expect(memberRequests(s)).toBe(3);
+    // owners, the two 2FA filters and the first page of members: nothing more is fetched ahead of the consumer.
+    expect(memberRequests(s)).toBe(4);
     await it.return?.(undefined);
   });
 });

@@ -68,12 +68,12 @@ describe('healthy (Enterprise Cloud, 2FA required, audit log streamed)', () => {
     // Every call went through Octokit to the documented endpoints, one page each for an org this size.
     expect(requests(s)).toEqual({
       'GET /orgs/{org}': 1,
-      'GET /orgs/{org}/members': 3,
-      'GET /orgs/{org}/outside_collaborators': 2,
+      'GET /orgs/{org}/members': 4,
+      'GET /orgs/{org}/outside_collaborators': 3,
       'GET /orgs/{org}/audit-log': 2,
       'GET /enterprises/{enterprise}/audit-log/streams': 1,
     });
-    expect(run.progress.at(-1)).toMatchObject({ pages: 5, throttleWaits: 0 });
+    expect(run.progress.at(-1)).toMatchObject({ pages: 7, throttleWaits: 0 });
   });
 
   it('without the enterprise named, says the streams are unknown and why', async () => {
@@ -130,7 +130,7 @@ describe('github-non-owner (the token is a plain member’s)', () => {
     expect(owners).toEqual(truth.members.filter((m) => m.owner).map((m) => m.login));
     expect(gapLines(run)).toEqual([
       'permission_missing setting.github.two_factor_requirement,identity.mfaEnforced',
-      'permission_missing identity.mfaRegistered',
+      'permission_missing identity.mfaRegistered,setting.github.insecure_2fa_accounts,identity.methods',
       NOT_OFFERED,
       `permission_missing ${AUDIT_GAP}`,
     ]);

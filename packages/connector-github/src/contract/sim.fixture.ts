@@ -5,13 +5,13 @@ import {
   type GithubSimulator,
   type GithubSimulatorOptions,
   githubAuditLog,
+  githubConnectionSecret,
   githubOrg,
-  githubToken,
   startGithubSimulator,
   toArray,
 } from '@evident/simulators/github';
 import { expect } from 'vitest';
-import { type GithubConfig, githubConfig } from '../config.ts';
+import { type GithubConfig, type GithubSecret, githubConfig, githubSecret } from '../config.ts';
 import { createGithubConnector, type GithubConnectorOptions } from '../connector.ts';
 
 export const NOW = new Date('2026-11-01T12:00:00Z');
@@ -48,12 +48,13 @@ export async function simulate(
   const world = githubWorldOf(sc);
   const sim: GithubSimulator = await startGithubSimulator(sc, opts.sim);
   if (opts.faults) sim.faults.set(sc.tenants[0]!.name, opts.faults);
-  const context = (config: Partial<GithubConfig> = {}, token = githubToken(world)) => {
+  /** A context for the connection the scenario describes; `token` replaces its secret (a string: a classic token). */
+  const context = (config: Partial<GithubConfig> = {}, token?: string | GithubSecret) => {
     const progress: Progress[] = [];
     const ctx = createContext({
       connection: `conn-${world.org}`,
-      config: githubConfig.parse({ org: world.org, endpoints: { api: sim.url }, ...config }),
-      secret: { token },
+      config: githubConfig.parse({ org: world.connectionOrg ?? world.org, endpoints: { api: sim.url }, ...config }),
+      secret: githubSecret.parse(typeof token === 'string' ? { token } : (token ?? githubConnectionSecret(world, sim))),
       progress: (p: Progress) => {
         progress.push(p);
         opts.onProgress?.(p);
@@ -72,7 +73,7 @@ export async function collectAll(
   s: Simulation,
   config: Partial<GithubConfig> = {},
   options: GithubConnectorOptions = FAST,
-  token?: string,
+  token?: string | GithubSecret,
 ): Promise<Run> {
   const { ctx, progress } = s.context(config, token);
   const facts: Fact[] = [];

@@ -1,4 +1,4 @@
-import type { SettingFact } from '@evident/core';
+import type { FailingSubject, IdentityFact, SettingFact } from '@evident/core';
 import { z } from 'zod';
 import { connectionOutcome, type Finding } from '../connection-outcome.ts';
 import { defineControl } from '../control.ts';
@@ -6,6 +6,10 @@ import { common } from '../params.ts';
 import { LatestSettings, SETTING } from '../settings.ts';
 
 const params = z.object(common).strict();
+
+/** GitHub: how many accounts its owner-only `2fa_insecure` filter lists (SMS as second factor); null when unread. */
+const GITHUB_INSECURE = 'github.insecure_2fa_accounts';
+const SMS = 'sms';
 
 function judge(setting: SettingFact | undefined): Finding {
   if (typeof setting?.value !== 'string') {
@@ -25,21 +29,45 @@ function judge(setting: SettingFact | undefined): Finding {
   };
 }
 
+function judgeGithub(setting: SettingFact, sms: FailingSubject[]): Finding {
+  const count = setting.value;
+  if (typeof count !== 'number') {
+    return {
+      grade: 'unknown',
+      reason: 'which GitHub accounts use SMS as their second factor could not be read (an owner-only filter)',
+    };
+  }
+  if (count === 0 && sms.length === 0) {
+    return { grade: 'compliant', reason: 'GitHub lists no member or outside collaborator with SMS as a second factor' };
+  }
+  const n = Math.max(count, sms.length);
+  const names = sms.map((f) => f.name ?? f.subject).sort();
+  const listed = names.length > 0 ? `: ${names.join(', ')}` : '';
+  return {
+    grade: 'failing',
+    reason: `${n === 1 ? '1 GitHub account uses' : `${n} GitHub accounts use`} SMS as a second factor${listed}`,
+    failing: sms,
+  };
+}
+
 export const mfa09 = defineControl<z.infer<typeof params>>({
   id: 'MFA-09',
   title: 'Phishable MFA methods (SMS, voice, email codes) disabled',
   requirement:
     'The tenant must not allow SMS, voice-call or email one-time passcodes as authentication methods (the setting ' +
-    '`entra.weak_methods` lists the enabled ones and must be empty). Evaluated per connection that reports the ' +
-    'setting; others are not applicable.',
+    '`entra.weak_methods` lists the enabled ones and must be empty). On GitHub, where an org cannot switch SMS ' +
+    'off, no member or outside collaborator may have SMS as a second factor (the owner-only `2fa_insecure` filter, ' +
+    'reported as `github.insecure_2fa_accounts`, must list none; unknown when it could not be read). Evaluated ' +
+    'per connection that reports either setting; others are not applicable.',
   rationale:
     'SMS and voice codes can be intercepted through SIM swaps and relayed by phishing kits; while they are allowed, ' +
     'an attacker can choose the weakest method any user registered.',
   remediation:
     'In the authentication methods policy, disable SMS, Voice call and Email OTP once users have moved to the ' +
-    'Authenticator app, passkeys or FIDO2 keys.',
+    'Authenticator app, passkeys or FIDO2 keys. On GitHub, ask each listed account to replace SMS with an ' +
+    'authenticator app, passkey or security key, and require secure 2FA methods in the org settings.',
   params,
-  needs: ['setting.entra.weak_methods'],
+  needs: ['setting.entra.weak_methods', `setting.${GITHUB_INSECURE}`],
   mappings: [
     {
       framework: 'scuba-entra',
@@ -50,12 +78,28 @@ export const mfa09 = defineControl<z.infer<typeof params>>({
     { framework: 'iso-27001', ref: 'A.8.5', note: 'Secure authentication.' },
   ],
   rule: {
-    accepts: ['setting'],
+    accepts: ['setting', 'identity'],
     reducer(ctx) {
-      const settings = new LatestSettings([SETTING.weakMethods]);
+      const settings = new LatestSettings([SETTING.weakMethods, GITHUB_INSECURE]);
+      const sms = new Map<string, FailingSubject>();
+      const why = 'uses SMS as a second factor (GitHub lists it under 2fa_insecure)';
+      const listed = (f: IdentityFact) =>
+        f.provider === 'github' &&
+        f.methods.includes(SMS) &&
+        !!sms.set(f.subject, {
+          connection: ctx.connection,
+          subject: f.subject,
+          name: f.name,
+          why,
+        });
       return {
-        add: (f) => f.type === 'setting' && settings.add(f),
-        finish: () => connectionOutcome(ctx, 'phishable MFA methods', judge(settings.get(SETTING.weakMethods))),
+        add: (f) => (f.type === 'setting' ? settings.add(f) : f.type === 'identity' && listed(f)),
+        finish: () => {
+          const entra = settings.get(SETTING.weakMethods);
+          const github = settings.get(GITHUB_INSECURE);
+          const finding = entra || !github ? judge(entra) : judgeGithub(github, [...sms.values()]);
+          return connectionOutcome(ctx, 'phishable MFA methods', finding);
+        },
       };
     },
   },

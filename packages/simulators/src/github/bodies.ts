@@ -49,7 +49,7 @@ export function privateUser(user: GithubUser, createdAt: string, api: string) {
     owned_private_repos: 0,
     disk_usage: 0,
     collaborators: 0,
-    two_factor_authentication: user.twoFactor === 'enabled',
+    two_factor_authentication: user.twoFactor !== 'disabled',
   };
 }
 
@@ -96,7 +96,8 @@ export function organizationFull(org: GithubOrgView, api: string, asOwner: boole
   if (!asOwner) return publicPart;
   return {
     ...publicPart,
-    two_factor_requirement_enabled: w.twoFactorRequired,
+    // An Enterprise Managed Users org leaves 2FA to the IdP: the requirement cannot be switched on.
+    two_factor_requirement_enabled: w.managedUsers ? false : w.twoFactorRequired,
     total_private_repos: repos,
     owned_private_repos: repos,
     private_gists: 0,

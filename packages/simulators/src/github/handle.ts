@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Accounting } from '../accounting.ts';
 import type { FaultPlan } from '../faults.ts';
+import { accessTokenBody, type GithubApp, type InstallationTokens, verifyAppJwt } from './app.ts';
 import type { PrimaryRateLimit, RateState, SecondaryRateLimit } from './rate-limits.ts';
 import { DOCS, githubError, notFound, type Reply, SECONDARY_MESSAGE } from './reply.ts';
 import { GITHUB_PERMISSIONS, matchRoute } from './routes.ts';
@@ -18,9 +19,13 @@ export interface GithubState {
   clock: () => number;
   closing: AbortSignal;
   api: () => string;
+  app: GithubApp;
+  installations: InstallationTokens;
 }
 
-const SCOPES = { owner: 'admin:enterprise, admin:org, read:audit_log, repo', member: 'read:org, repo' };
+const ACCESS_TOKENS = /^\/app\/installations\/(\d+)\/access_tokens$/;
+const SSO_MESSAGE =
+  'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.';
 
 function rateHeaders(rate: RateState): Record<string, string> {
   return {
@@ -43,9 +48,11 @@ export function githubHandler(state: GithubState) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = `C0DE:${(++sequence).toString(16).toUpperCase().padStart(6, '0')}`;
     const url = new URL(req.url ?? '/', state.api());
+    const installation = req.method === 'POST' ? ACCESS_TOKENS.exec(url.pathname) : null;
+    if (installation) return issueToken(state, req, res, Number(installation[1]), requestId);
     const matched = matchRoute(req.method, url.pathname);
     const [route, param] = [matched?.route, matched?.param ?? ''];
-    const caller = tenants.caller(req.headers.authorization);
+    const caller = tenants.caller(req.headers.authorization, clock());
     const target =
       route?.scope === 'org'
         ? tenants.org(param)
@@ -66,7 +73,7 @@ export function githubHandler(state: GithubState) {
         'content-type': 'application/json; charset=utf-8',
         'x-github-api-version-selected': '2022-11-28',
         'x-github-request-id': requestId,
-        ...(caller ? { 'x-oauth-scopes': caller.owner ? SCOPES.owner : SCOPES.member } : {}),
+        ...(caller?.classic ? { 'x-oauth-scopes': caller.classic.scopes.join(', ') } : {}),
         ...rateHeaders(rate()),
         ...(truncate ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
         ...reply.headers,
@@ -111,6 +118,11 @@ export function githubHandler(state: GithubState) {
       anonymous.take(address, clock());
       return send(githubError(401, req.headers.authorization ? 'Bad credentials' : 'Requires authentication'));
     }
+    const sso = caller.classic && !caller.classic.ssoAuthorized && caller.tenant.org.world.samlSso;
+    if (sso && route?.scope !== 'token' && target === caller.tenant) {
+      const link = `https://github.com/orgs/${target.org.login}/sso?authorization_request=${requestId.replace(':', '')}`;
+      return send({ ...githubError(403, SSO_MESSAGE, DOCS.sso), headers: { 'x-github-sso': `required; url=${link}` } });
+    }
     if (!route || target !== caller.tenant || (route.ownerOnly && !caller.owner)) return send(notFound());
     if (counted && !primary.take(caller.token, clock())) {
       const retryAfterSeconds = Math.max(0, rate().reset - Math.floor(clock() / 1000));
@@ -126,17 +138,51 @@ export function githubHandler(state: GithubState) {
       return send(githubError(403, message, DOCS.primary));
     }
     const revoked = decision?.revokedPermission;
-    const admin = caller.owner && revoked !== GITHUB_PERMISSIONS.administration;
+    const lacks = (permission: string) => {
+      if (permission === revoked) return true;
+      if (caller.app) return caller.app.permissions[permission.replace(/:read$/, '')] === undefined;
+      return permission === GITHUB_PERMISSIONS.administration && !caller.classic?.scopes.includes('admin:org');
+    };
+    const admin = caller.owner && !lacks(GITHUB_PERMISSIONS.administration);
     const ctx = {
       url,
       api: state.api(),
       org: target.org,
       owner: caller.owner,
       admin,
-      revoked,
+      lacks,
+      scopes: caller.classic?.scopes,
       audit: target.audit,
       rate: rate(),
     };
     send(route.handle(ctx), decision?.outcome === 'truncate');
   };
+}
+
+/**
+ * `POST /app/installations/{id}/access_tokens`: the App's JWT checked against its key and the simulator's clock,
+ * then an hour-long installation token carrying the installation's permissions.
+ */
+function issueToken(state: GithubState, req: IncomingMessage, res: ServerResponse, id: number, requestId: string) {
+  const endpoint = 'POST /app/installations/{installation_id}/access_tokens';
+  const now = state.clock();
+  const tenant = state.tenants.installation(id);
+  const refused = verifyAppJwt(req.headers.authorization, state.app, now);
+  const reply: Reply =
+    refused ??
+    (tenant
+      ? {
+          status: 201,
+          body: accessTokenBody(state.installations.issue(tenant.org.login, tenant.org.world.appPermissions, now)),
+        }
+      : notFound(DOCS.installation));
+  state.accounting.request('github', tenant?.name ?? '(unknown)', endpoint, reply.status < 300);
+  const body = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-github-request-id': requestId,
+    date: new Date(now).toUTCString(),
+    'content-length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
 }

@@ -2,12 +2,18 @@ export { type AuditEvent, type AuditLogView, githubAuditLog } from './audit-even
 export { type LazyList, slice, toArray } from './lazy-list.ts';
 export type { GithubRateLimitOptions } from './rate-limits.ts';
 export { GITHUB_PERMISSIONS } from './routes.ts';
-export { type GithubSimulator, type GithubSimulatorOptions, startGithubSimulator } from './server.ts';
+export {
+  type GithubSimulator,
+  type GithubSimulatorOptions,
+  githubConnectionSecret,
+  startGithubSimulator,
+} from './server.ts';
 export { GithubScenarioError } from './tenants.ts';
 export {
   type GithubOrgView,
   type GithubUser,
   githubOrg,
+  githubScopes,
   githubToken,
   githubTokens,
   MEMBER_FILTERS,

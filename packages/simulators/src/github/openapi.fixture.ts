@@ -14,6 +14,8 @@ const SCHEMAS = {
   auditLog: 'ghec__GET_orgs_org_audit-log__200.deref.json',
   enterpriseAuditLog: 'ghec__GET_enterprises_enterprise_audit-log__200.deref.json',
   streams: 'ghec__GET_enterprises_enterprise_audit-log_streams__200.deref.json',
+  accessToken: 'api.github.com__POST_app_installations_installation_id_access_tokens__201.deref.json',
+  error: 'api.github.com__basic-error.deref.json',
 } as const;
 export type SchemaName = keyof typeof SCHEMAS;
 

@@ -17,6 +17,8 @@ export const DOCS = {
   streams:
     'https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/audit-log#list-audit-log-stream-configurations-for-an-enterprise',
   primary: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+  sso: 'https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/',
+  installation: 'https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app',
   secondary:
     'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
 } as const;

@@ -23,9 +23,12 @@ export interface RouteContext {
   org: GithubOrgView;
   /** The token is an org owner's. */
   owner: boolean;
-  /** The token is an owner's and `administration:read` is not revoked: private fields and 2FA filters are visible. */
+  /** The token is an owner's (with admin:org) or an App's with administration, not revoked: private fields show. */
   admin: boolean;
-  revoked: string | undefined;
+  /** The App permission (or its classic-scope equivalent) is missing or revoked. */
+  lacks(permission: string): boolean;
+  /** The scopes of a classic token; undefined for an App installation token. */
+  scopes: readonly string[] | undefined;
   audit: () => AuditLogView;
   rate: RateState;
 }
@@ -65,7 +68,7 @@ const auditQuery = z.object({
 
 function userList(ctx: RouteContext, collaborators: boolean): Reply {
   const docs = collaborators ? DOCS.collaborators : DOCS.members;
-  if (ctx.revoked === GITHUB_PERMISSIONS.members) return notFound(docs);
+  if (ctx.lacks(GITHUB_PERMISSIONS.members)) return notFound(docs);
   const q = membersQuery.safeParse(Object.fromEntries(ctx.url.searchParams));
   if (!q.success) return invalid(q.error.issues, docs);
   if (q.data.filter !== 'all' && !ctx.admin) return onlyOwners(docs);
@@ -97,8 +100,13 @@ function auditLog(ctx: RouteContext): Reply {
   }
 }
 
-const auditPermission = (permission: string, handle: (ctx: RouteContext) => Reply) => (ctx: RouteContext) =>
-  ctx.revoked === permission ? notAccessible() : handle(ctx);
+/** A classic token reads the audit log with read:audit_log; an App with the permission named. */
+const auditPermission = (permission: string, handle: (ctx: RouteContext) => Reply) => (ctx: RouteContext) => {
+  if (ctx.scopes && !ctx.scopes.includes('read:audit_log') && permission === GITHUB_PERMISSIONS.administration) {
+    return githubError(403, 'Resource not accessible by personal access token', DOCS.auditLog);
+  }
+  return ctx.lacks(permission) ? notAccessible() : handle(ctx);
+};
 
 export const ROUTES: Route[] = [
   {

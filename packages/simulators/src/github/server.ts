@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
-import { type Scenario, type ScenarioInput, scenario as scenarioSchema } from '../scenario/schema.ts';
+import { type GithubWorld, type Scenario, type ScenarioInput, scenario as scenarioSchema } from '../scenario/schema.ts';
+import { createGithubApp, InstallationTokens, installationId } from './app.ts';
 import { githubHandler } from './handle.ts';
 import {
   type GithubRateLimitOptions,
@@ -10,6 +11,7 @@ import {
   SecondaryRateLimit,
 } from './rate-limits.ts';
 import { GithubTenants } from './tenants.ts';
+import { githubToken } from './world.ts';
 
 export interface GithubSimulatorOptions {
   /** Loopback only; 127.0.0.1 unless told otherwise. */
@@ -27,7 +29,16 @@ export interface GithubSimulator {
   url: string;
   faults: FaultPlan;
   accounting: Accounting;
+  /** The GitHub App installed on every org of the scenario: its id, private key and installation per org. */
+  app: { id: number; privateKey: string; installationId(org: string): number; tokensIssued(): number };
   close(): Promise<void>;
+}
+
+/** The secret a connection to `world`'s org uses: the App's installation credentials, or a classic token. */
+export function githubConnectionSecret(world: GithubWorld, sim: Pick<GithubSimulator, 'app'>): Record<string, unknown> {
+  if (world.credential === 'classic') return { token: githubToken(world) };
+  const { id, privateKey, installationId } = sim.app;
+  return { kind: 'app', appId: id, privateKey, installationId: installationId(world.org) };
 }
 
 /** Serves a scenario's GitHub orgs over plain HTTP the way api.github.com answers Octokit. */
@@ -43,8 +54,12 @@ export async function startGithubSimulator(
   const closing = new AbortController();
   const accounting = opts.accounting ?? new Accounting();
   let api = '';
+  const app = createGithubApp(sc.seed);
+  const installations = new InstallationTokens();
   const handle = githubHandler({
-    tenants: new GithubTenants(sc, sc.now ? Date.parse(sc.now) : clock()),
+    app,
+    installations,
+    tenants: new GithubTenants(sc, sc.now ? Date.parse(sc.now) : clock(), installations),
     faults,
     accounting,
     primary: new PrimaryRateLimit(limits.limit, limits.windowSeconds * 1000),
@@ -69,6 +84,12 @@ export async function startGithubSimulator(
     url: api,
     faults,
     accounting,
+    app: {
+      id: app.id,
+      privateKey: app.privateKey,
+      installationId: (org) => installationId({ org }, sc.seed),
+      tokensIssued: () => installations.count,
+    },
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort();

@@ -29,6 +29,8 @@ describe('githubOrg', () => {
     membersWithout2fa: fc.integer({ min: 0, max: 60 }),
     outsideCollaborators: fc.integer({ min: 0, max: 40 }),
     collaboratorsWithout2fa: fc.integer({ min: 0, max: 10 }),
+    membersWithInsecure2fa: fc.integer({ min: 0, max: 40 }),
+    collaboratorsWithInsecure2fa: fc.integer({ min: 0, max: 10 }),
   });
 
   it('keeps every filtered list consistent with the members themselves', () => {
@@ -42,15 +44,29 @@ describe('githubOrg', () => {
         expect(toArray(org.listMembers('2fa_disabled', 'admin'))).toEqual(gaps.filter((u) => u.owner));
         expect(toArray(org.listMembers('2fa_disabled', 'member'))).toEqual(gaps.filter((u) => !u.owner));
         expect(toArray(org.listMembers('all', 'admin'))).toEqual(all.filter((u) => u.owner));
-        expect(toArray(org.listMembers('2fa_insecure', 'all'))).toEqual([]);
+        const sms = all.filter((u) => u.twoFactor === 'insecure');
+        expect(sms).toHaveLength(Math.min(w.membersWithInsecure2fa, all.length - gaps.length));
+        expect(toArray(org.listMembers('2fa_insecure', 'all'))).toEqual(sms);
+        expect(toArray(org.listMembers('2fa_insecure', 'admin'))).toEqual(sms.filter((u) => u.owner));
+        expect(toArray(org.listMembers('2fa_insecure', 'member'))).toEqual(sms.filter((u) => !u.owner));
         expect(new Set(all.map((u) => u.login)).size).toBe(all.length);
         const collaborators = toArray(org.collaborators);
         expect(toArray(org.listCollaborators('2fa_disabled'))).toEqual(
           collaborators.filter((u) => u.twoFactor === 'disabled'),
         );
+        expect(toArray(org.listCollaborators('2fa_insecure'))).toEqual(
+          collaborators.filter((u) => u.twoFactor === 'insecure'),
+        );
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('gives an Enterprise Managed Users org suffixed logins, all listed without GitHub 2FA', () => {
+    const org = githubOrg(githubWorld.parse({ org: 'acme', members: 5, managedUsers: { shortcode: 'acme' } }), 1);
+    const all = toArray(org.members);
+    expect(all.every((u) => u.login.endsWith('_acme'))).toBe(true);
+    expect(toArray(org.listMembers('2fa_disabled', 'all'))).toEqual(all);
   });
 
   it('is a pure function of the world and the seed', () => {
@@ -71,7 +87,10 @@ describe('githubOrg', () => {
     expect(githubTokens(w)).toEqual({ owner: 'ghp_my-org_owner', member: 'ghp_my-org_member' });
     expect(githubToken(w)).toBe('ghp_my-org_owner');
     expect(githubToken({ ...w, tokenIsOwner: false })).toBe('ghp_my-org_member');
-    expect(parseGithubToken('ghp_my-org_member')).toEqual({ org: 'my-org', owner: false });
+    expect(parseGithubToken('ghp_my-org_member')).toEqual({ org: 'my-org', owner: false, ssoAuthorized: true });
+    expect(githubToken({ ...w, tokenState: 'sso_unauthorized' })).toBe('ghp_my-org_owner_nosso');
+    expect(parseGithubToken('ghp_my-org_owner_nosso')).toEqual({ org: 'my-org', owner: true, ssoAuthorized: false });
+    expect(parseGithubToken(githubToken({ ...w, tokenState: 'revoked' }))).toBeUndefined();
     expect(parseGithubToken('gho_other')).toBeUndefined();
   });
 });

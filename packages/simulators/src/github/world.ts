@@ -1,6 +1,6 @@
 import { below } from '../rng.ts';
 import type { GithubWorld } from '../scenario/schema.ts';
-import { type LazyList, lazyList, spread } from './lazy-list.ts';
+import { type LazyList, lazyList, type Spread, spread } from './lazy-list.ts';
 
 export const MEMBER_FILTERS = ['all', '2fa_disabled', '2fa_insecure'] as const;
 export const MEMBER_ROLES = ['all', 'admin', 'member'] as const;
@@ -14,8 +14,8 @@ export interface GithubUser {
   id: number;
   kind: 'member' | 'collaborator';
   owner: boolean;
-  /** The world has no count of insecure (SMS) 2FA, so every enrolled user counts as secure. */
-  twoFactor: 'enabled' | 'disabled';
+  /** `insecure`: enrolled with SMS as a second factor (what `filter=2fa_insecure` lists). */
+  twoFactor: 'enabled' | 'disabled' | 'insecure';
 }
 
 export interface GithubOrgView {
@@ -41,15 +41,47 @@ export function githubTokens(world: Pick<GithubWorld, 'org'>): { owner: string; 
   return { owner: `ghp_${world.org}_owner`, member: `ghp_${world.org}_member` };
 }
 
-/** The token the scenario's connector should use: an owner's when `tokenIsOwner`, else a plain member's. */
-export function githubToken(world: Pick<GithubWorld, 'org' | 'tokenIsOwner'>): string {
+/**
+ * The classic token the scenario's connector should use: an owner's when `tokenIsOwner`, else a plain member's; one
+ * GitHub does not know when revoked, one not authorized for SAML SSO when so.
+ */
+export function githubToken(world: Pick<GithubWorld, 'org' | 'tokenIsOwner'> & Partial<GithubWorld>): string {
   const tokens = githubTokens(world);
-  return world.tokenIsOwner ? tokens.owner : tokens.member;
+  const token = world.tokenIsOwner ? tokens.owner : tokens.member;
+  if (world.tokenState === 'revoked') return `${token}_revoked`;
+  return world.tokenState === 'sso_unauthorized' ? `${token}_nosso` : token;
 }
 
-export function parseGithubToken(token: string): { org: string; owner: boolean } | undefined {
-  const m = /^ghp_(.+)_(owner|member)$/.exec(token);
-  return m ? { org: m[1]!, owner: m[2] === 'owner' } : undefined;
+export function parseGithubToken(token: string): { org: string; owner: boolean; ssoAuthorized: boolean } | undefined {
+  const m = /^ghp_(.+?)_(owner|member)(_nosso)?$/.exec(token);
+  return m ? { org: m[1]!, owner: m[2] === 'owner', ssoAuthorized: m[3] === undefined } : undefined;
+}
+
+/** The scopes of the scenario's classic tokens, as `X-OAuth-Scopes` lists them. */
+export function githubScopes(world: GithubWorld, owner: boolean): string[] {
+  if (world.tokenScopes) return world.tokenScopes;
+  return owner ? ['admin:enterprise', 'admin:org', 'read:audit_log', 'repo'] : ['read:org', 'repo'];
+}
+
+/** Positions of `inner` counted among the positions `outer` leaves out: SMS users among the enrolled ones. */
+function among(n: number, outer: Spread, wanted: number): Spread {
+  const inner = spread(n - outer.k, wanted);
+  const rank = (r: number) => r - outer.countBelow(r);
+  const position = (j: number) => {
+    let [lo, hi] = [0, n - 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rank(mid + 1) > j) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  return {
+    k: inner.k,
+    has: (r) => !outer.has(r) && inner.has(rank(r)),
+    nth: (j) => position(inner.nth(j)),
+    countBelow: (r) => inner.countBelow(rank(r)),
+  };
 }
 
 export function githubNodeId(kind: 'Organization' | 'User', id: number): string {
@@ -62,16 +94,22 @@ export function githubOrg(world: GithubWorld, seed: number): GithubOrgView {
   const id = 1_000_000 + below(9_000_000, seed, 'github', org, 'id');
   const userBase = 20_000_000 + below(2_000, seed, 'github', org, 'users') * 1_000_000;
   const owners = Math.min(world.owners, world.members);
-  const memberGaps = spread(world.members, world.membersWithout2fa);
+  // Managed users authenticate at the IdP and have no GitHub 2FA: the filter lists all of them.
+  const memberGaps = spread(world.members, world.managedUsers ? world.members : world.membersWithout2fa);
   const collaboratorGaps = spread(world.outsideCollaborators, world.collaboratorsWithout2fa);
+  const memberSms = among(world.members, memberGaps, world.membersWithInsecure2fa);
+  const collaboratorSms = among(world.outsideCollaborators, collaboratorGaps, world.collaboratorsWithInsecure2fa);
+  const suffix = world.managedUsers ? `_${world.managedUsers.shortcode}` : '';
+  const twoFactor = (gaps: Spread, sms: Spread, i: number) =>
+    gaps.has(i) ? 'disabled' : sms.has(i) ? 'insecure' : 'enabled';
 
   const member = (i: number): GithubUser => ({
     index: i,
-    login: i < owners ? `${org}-owner-${i + 1}` : `${org}-dev-${i + 1 - owners}`,
+    login: (i < owners ? `${org}-owner-${i + 1}` : `${org}-dev-${i + 1 - owners}`) + suffix,
     id: userBase + i,
     kind: 'member',
     owner: i < owners,
-    twoFactor: memberGaps.has(i) ? 'disabled' : 'enabled',
+    twoFactor: twoFactor(memberGaps, memberSms, i),
   });
   const collaborator = (i: number): GithubUser => ({
     index: i,
@@ -79,33 +117,32 @@ export function githubOrg(world: GithubWorld, seed: number): GithubOrgView {
     id: userBase + 500_000 + i,
     kind: 'collaborator',
     owner: false,
-    twoFactor: collaboratorGaps.has(i) ? 'disabled' : 'enabled',
+    twoFactor: twoFactor(collaboratorGaps, collaboratorSms, i),
   });
-  const none = lazyList<GithubUser>(0, member);
   const tokenUser = (asOwner: boolean): GithubUser => {
     if (asOwner && owners > 0) return member(0);
     if (!asOwner && world.members > owners) return member(owners);
-    const login = asOwner ? `${org}-owner-1` : `${org}-reader`;
+    const login = (asOwner ? `${org}-owner-1` : `${org}-reader`) + suffix;
     return { index: -1, login, id: userBase + 499_999, kind: 'member', owner: asOwner, twoFactor: 'enabled' };
   };
 
   const listMembers = (filter: MemberFilter, role: MemberRole): LazyList<GithubUser> => {
-    if (filter === '2fa_insecure') return none;
     if (filter === 'all') {
       if (role === 'admin') return lazyList(owners, member);
       if (role === 'member') return lazyList(world.members - owners, (j) => member(owners + j));
       return lazyList(world.members, member);
     }
-    const ownerGaps = memberGaps.countBelow(owners);
-    const gap = (j: number) => member(memberGaps.nth(j));
+    const chosen = filter === '2fa_disabled' ? memberGaps : memberSms;
+    const ownerGaps = chosen.countBelow(owners);
+    const gap = (j: number) => member(chosen.nth(j));
     if (role === 'admin') return lazyList(ownerGaps, gap);
-    if (role === 'member') return lazyList(memberGaps.k - ownerGaps, (j) => gap(ownerGaps + j));
-    return lazyList(memberGaps.k, gap);
+    if (role === 'member') return lazyList(chosen.k - ownerGaps, (j) => gap(ownerGaps + j));
+    return lazyList(chosen.k, gap);
   };
   const listCollaborators = (filter: MemberFilter): LazyList<GithubUser> => {
     if (filter === 'all') return lazyList(world.outsideCollaborators, collaborator);
-    if (filter === '2fa_disabled') return lazyList(collaboratorGaps.k, (j) => collaborator(collaboratorGaps.nth(j)));
-    return none;
+    const chosen = filter === '2fa_disabled' ? collaboratorGaps : collaboratorSms;
+    return lazyList(chosen.k, (j) => collaborator(chosen.nth(j)));
   };
 
   const createdDay = 14_000 + below(4_000, seed, 'github', org, 'created');

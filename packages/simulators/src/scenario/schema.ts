@@ -100,6 +100,26 @@ export const githubWorld = z.object({
   tokenIsOwner: z.boolean().default(true),
   /** Enterprise Cloud only: an audit-log stream exists. */
   auditLogStreaming: z.boolean().default(false),
+  /** Members (with 2FA) whose second factor is SMS: what `filter=2fa_insecure` lists. */
+  membersWithInsecure2fa: z.number().int().nonnegative().default(0),
+  collaboratorsWithInsecure2fa: z.number().int().nonnegative().default(0),
+  /** The org enforces SAML SSO: a classic token must be authorized for it (`tokenState: 'sso_unauthorized'`). */
+  samlSso: z.boolean().default(false),
+  /** How the connector authenticates: a classic token, or a GitHub App installed on the org. */
+  credential: z.enum(['classic', 'app']).default('classic'),
+  /** The classic token's state: usable, revoked (401), or not authorized for the org's SAML SSO (403). */
+  tokenState: z.enum(['valid', 'revoked', 'sso_unauthorized']).default('valid'),
+  /** The classic token's scopes (`X-OAuth-Scopes`); by default an owner's full set or a member's read:org. */
+  tokenScopes: z.array(z.string()).optional(),
+  /** The App installation's permissions, e.g. `{ members: 'read', administration: 'read' }`. */
+  appPermissions: z.record(z.string(), z.enum(['read', 'write'])).default({ members: 'read', administration: 'read' }),
+  /** The org login the connection names when it differs from the org's (a misspelling: every call is a 404). */
+  connectionOrg: z.string().min(1).optional(),
+  /**
+   * An Enterprise Managed Users org: logins end in `_<shortcode>`, members sign in through the enterprise's IdP, so
+   * GitHub lists every member under `2fa_disabled` and the org cannot require 2FA.
+   */
+  managedUsers: z.object({ shortcode: z.string().regex(/^[a-z0-9]+$/) }).optional(),
 });
 
 export const gcpBucket = z.object({
