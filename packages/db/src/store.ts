@@ -11,6 +11,7 @@ import { organizationsRepo } from './repos/organizations.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
+import { signingKeysRepo } from './repos/signing-keys.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -27,6 +28,7 @@ function repositories(ctx: RepoContext) {
     ...resultQueriesRepo(ctx),
     ...exceptionsRepo(ctx),
     ...auditRepo(ctx),
+    ...signingKeysRepo(ctx),
   };
 }
 
