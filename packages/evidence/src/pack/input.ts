@@ -1,0 +1,25 @@
+import type { ControlResult, Fact } from '@evident/core';
+import type { AssessmentRun, StoredException } from '@evident/db';
+
+/** How the pack presents the MSP that issues it. */
+export interface Brand {
+  name: string;
+  /** A CSS colour for headings and the status bar, e.g. `#0b5fff`. */
+  accent?: string;
+}
+
+/** Everything a pack is made from. `facts` is read once, as a stream: it may hold hundreds of thousands. */
+export interface PackInput {
+  organization: { id: string; name: string };
+  tenant: { id: string; name: string };
+  brand: Brand;
+  period: { from: string | null; to: string };
+  generatedAt: string;
+  /** Oldest first; each with every control result it holds. */
+  assessments: { run: AssessmentRun; results: ControlResult[] }[];
+  /** Each connection's latest collection: what `facts` streams. */
+  collections: { id: string; connectionId: string; finishedAt: string }[];
+  facts: () => AsyncIterable<Fact>;
+  exceptions: StoredException[];
+  auditChain: { head: string | null; events: number; valid: boolean };
+}

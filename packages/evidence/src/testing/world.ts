@@ -1,0 +1,86 @@
+import { startEvaluation } from '@evident/controls';
+import type { ConnectionId, FactInput, OrganizationId, RunId, TenantId } from '@evident/core';
+import { fact } from '@evident/core';
+import type { Store } from '@evident/db';
+import { seed } from '@evident/db/testing';
+
+const OBSERVED = '2026-11-30T23:00:00.000Z';
+
+/** A person in an Entra tenant: every third has no MFA, every tenth is privileged. */
+export function identityFact(connection: string, i: number): FactInput {
+  const mfa = i % 3 !== 0;
+  return {
+    type: 'identity',
+    connection,
+    provider: 'entra',
+    source: 'GET /users',
+    observedAt: OBSERVED,
+    subject: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    name: `user${i}@contoso.example`,
+    kind: i % 50 === 0 ? 'service' : 'human',
+    enabled: true,
+    privileged: i % 10 === 0,
+    mfaRegistered: mfa,
+    phishingResistantRegistered: 'unknown',
+    mfaEnforced: mfa,
+    enforcementSource: mfa ? 'policy' : 'none',
+    enforcementReason: mfa ? 'enforced_policy' : 'not_registered',
+    enforcementDetail: mfa ? 'Require MFA for all users, "CA001"' : undefined,
+  };
+}
+
+export function logSourceFact(connection: string, category: 'admin_audit' | 'sign_in'): FactInput {
+  return {
+    type: 'logSource',
+    connection,
+    provider: 'entra',
+    source: 'GET /auditLogs/directoryAudits',
+    observedAt: OBSERVED,
+    subject: `entra:${category}`,
+    scope: 'contoso.example',
+    category,
+    important: true,
+    enabled: true,
+    nativeRetentionDays: 30,
+    destinations: [
+      { kind: 'log_analytics', name: 'law-contoso', boundary: 'separate', retentionDays: 365, locked: false },
+    ],
+  };
+}
+
+export function* tenantFacts(connection: string, identities: number): Generator<FactInput> {
+  yield logSourceFact(connection, 'admin_audit');
+  yield logSourceFact(connection, 'sign_in');
+  for (let i = 0; i < identities; i++) yield identityFact(connection, i);
+}
+
+export interface PackWorld {
+  org: OrganizationId;
+  tenant: TenantId;
+  connection: ConnectionId;
+  run: RunId;
+}
+
+/** An organization whose tenant has one finished assessment of `identities` people, an exception and an audit event. */
+export async function packWorld(
+  store: Store,
+  identities = 25,
+  now = new Date('2026-12-01T00:00:00.000Z'),
+): Promise<PackWorld> {
+  const s = await seed(store);
+  await store.writeCollection(s.org, s.run, s.connection, tenantFacts(s.connection, identities));
+  const exception = {
+    controlId: 'MFA-01',
+    subject: 'user3@contoso.example',
+    reason: 'break-glass account, hardware key in the safe',
+    approver: 'ciso@contoso.example',
+    expiresAt: '2099-01-01T00:00:00.000Z',
+  };
+  await store.createException(s.org, s.tenant, exception);
+  const evaluation = startEvaluation({ now, exceptions: [exception] });
+  for (const f of tenantFacts(s.connection, identities)) evaluation.add(fact.parse(f));
+  await store.writeResults(s.org, s.run, evaluation.finish());
+  await store.finishRun(s.org, s.run, { status: 'succeeded' });
+  await store.appendAudit(s.org, { actor: 'usr_system', action: 'tenant.create', target: s.tenant });
+  return s;
+}
