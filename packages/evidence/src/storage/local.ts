@@ -46,12 +46,13 @@ export function localStorage(root: string): PackStorage {
       return out.sort((a, b) => a.modifiedAt.getTime() - b.modifiedAt.getTime() || a.key.localeCompare(b.key));
     },
     async get(key) {
+      const file = path(key);
       try {
-        await stat(path(key));
+        await stat(file);
       } catch {
         throw new ObjectNotFoundError(key);
       }
-      return createReadStream(path(key));
+      return createReadStream(file);
     },
     async delete(key) {
       await rm(path(key), { force: true });

@@ -1,8 +1,9 @@
 import { startEvaluation } from '@evident/controls';
-import type { ConnectionId, FactInput, OrganizationId, RunId, TenantId } from '@evident/core';
+import type { ConnectionId, Fact, FactInput, OrganizationId, RunId, TenantId } from '@evident/core';
 import { fact } from '@evident/core';
-import type { Store } from '@evident/db';
+import { assessmentRun, type Store } from '@evident/db';
 import { seed } from '@evident/db/testing';
+import type { PackInput } from '../pack/input.ts';
 
 const OBSERVED = '2026-11-30T23:00:00.000Z';
 
@@ -83,4 +84,35 @@ export async function packWorld(
   await store.finishRun(s.org, s.run, { status: 'succeeded' });
   await store.appendAudit(s.org, { actor: 'usr_system', action: 'tenant.create', target: s.tenant });
   return s;
+}
+
+/** A pack's input without a database: one assessment of `identities` people, facts generated on demand. */
+export function memoryPackInput(identities: number, now = new Date('2026-12-01T00:00:00.000Z')): PackInput {
+  const connection = 'con_01m8t3g6y8ced297srcq4578ky';
+  const evaluation = startEvaluation({ now });
+  for (const f of tenantFacts(connection, Math.min(identities, 1000))) evaluation.add(fact.parse(f));
+  const run = assessmentRun.parse({
+    id: 'run_01m8t3g6y8ced297srcq4578ky',
+    organizationId: 'org_01m8t3g6y8ced297srcq4578ky',
+    tenantId: 'ten_01m8t3g6y8ced297srcq4578ky',
+    trigger: 'schedule',
+    status: 'succeeded',
+    startedAt: now.toISOString(),
+    finishedAt: now.toISOString(),
+    error: null,
+  });
+  return {
+    organization: { id: run.organizationId, name: 'Northwind MSP' },
+    tenant: { id: run.tenantId, name: 'Contoso' },
+    brand: { name: 'Northwind MSP' },
+    period: { from: null, to: now.toISOString() },
+    generatedAt: now.toISOString(),
+    assessments: [{ run, results: evaluation.finish() }],
+    collections: [{ id: 'col_01m8t3g6y8ced297srcq4578ky', connectionId: connection, finishedAt: now.toISOString() }],
+    async *facts() {
+      for (const f of tenantFacts(connection, identities)) yield f as Fact;
+    },
+    exceptions: [],
+    auditChain: { head: 'a'.repeat(64), events: 1, valid: true },
+  };
 }

@@ -89,6 +89,8 @@ async function checkSignature(
 /** Checks a read pack; all problems are listed, not just the first. */
 export async function checkPack(reading: PackReading, options: VerifyOptions = {}): Promise<VerifyReport> {
   if (reading.error) return { ok: false, problems: [`the pack is not a readable zip: ${reading.error}`], notes: [] };
+  if (reading.entries.length === 0)
+    return { ok: false, problems: ['the pack holds no file: it is not a zip archive'], notes: [] };
   const problems: string[] = [];
   const notes: string[] = [];
   const m = parseJson(reading.envelope.get(MANIFEST), (v) => manifest.parse(v));
