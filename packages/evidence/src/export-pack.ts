@@ -2,26 +2,34 @@ import type { OrganizationId } from '@evident/core';
 import type { Store } from '@evident/db';
 import { activeSigningKey, publishedKeys } from './keys.ts';
 import { channel } from './pack/channel.ts';
-import { loadPackInput, type PackRequest } from './pack/from-store.ts';
-import { type WrittenPack, writePack } from './pack/write-pack.ts';
+import { loadPackInput, type PackRequest, packRequest } from './pack/from-store.ts';
+import { type PackSink, type WrittenPack, writePack } from './pack/write-pack.ts';
 import { type PackStorage, packKey, type StoredObject } from './storage/storage.ts';
 
 export interface ExportedPack extends WrittenPack {
   stored: StoredObject;
 }
 
-/** Makes one tenant's pack from the store, signs it with the organization's active key and streams it into storage. */
+/** Makes one tenant's pack from the store, signed with the organization's active key, into `sink`. */
+export async function streamPack(
+  store: Store,
+  request: PackRequest,
+  sink: PackSink,
+  now: Date = new Date(),
+): Promise<WrittenPack> {
+  const input = await loadPackInput(store, request, now);
+  const org = input.organization.id as OrganizationId;
+  return writePack(input, await activeSigningKey(store, org), await publishedKeys(store, org), sink);
+}
+
+/** `streamPack` into storage, under `org/tenant/evidence-<time>.zip`. */
 export async function exportPack(
   deps: { store: Store; storage: PackStorage },
   request: PackRequest,
   now: Date = new Date(),
 ): Promise<ExportedPack> {
-  const input = await loadPackInput(deps.store, request, now);
-  const org = input.organization.id as OrganizationId;
-  const key = await activeSigningKey(deps.store, org);
-  const keys = await publishedKeys(deps.store, org);
   const pipe = channel();
-  const writing = writePack(input, key, keys, pipe).then(
+  const writing = streamPack(deps.store, request, pipe, now).then(
     (written) => {
       pipe.close();
       return written;
@@ -31,9 +39,8 @@ export async function exportPack(
       throw error;
     },
   );
-  const [written, stored] = await Promise.all([
-    writing,
-    deps.storage.put(packKey(org, input.tenant.id, input.generatedAt), pipe.chunks()),
-  ]);
+  const { organizationId, tenantId } = packRequest.parse(request);
+  const key = packKey(organizationId, tenantId, now.toISOString());
+  const [written, stored] = await Promise.all([writing, deps.storage.put(key, pipe.chunks())]);
   return { ...written, stored };
 }

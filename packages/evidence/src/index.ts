@@ -1,5 +1,5 @@
 export { type ExportJobDeps, type ExportJobOutcome, exportJobHandler } from './export-job.ts';
-export { type ExportedPack, exportPack } from './export-pack.ts';
+export { type ExportedPack, exportPack, streamPack } from './export-pack.ts';
 export { activeSigningKey, publishedKeys, rotateSigningKey } from './keys.ts';
 export { loadPackInput, type PackRequest, packRequest } from './pack/from-store.ts';
 export type { Brand, PackInput } from './pack/input.ts';
