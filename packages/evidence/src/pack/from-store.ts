@@ -1,7 +1,7 @@
 import { idSchema, type OrganizationId, type TenantId } from '@evident/core';
 import type { AssessmentRun, Store } from '@evident/db';
 import { z } from 'zod';
-import type { Brand, PackInput } from './input.ts';
+import type { Assessment, Brand, PackInput } from './input.ts';
 
 /** A point in time (`to` alone: the latest assessment by then) or a period (`from`–`to`: every assessment in it). */
 export const packRequest = z
@@ -30,11 +30,14 @@ export async function loadPackInput(store: Store, request: PackRequest, now: Dat
     const started = Date.parse(run.startedAt);
     return started <= to.getTime() && (!r.from || started >= r.from.getTime());
   });
-  const assessments: PackInput['assessments'] = [];
-  for (const run of runs as AssessmentRun[]) {
-    const results = await store.runResults(org, run.id);
-    if (results.length > 0) assessments.unshift({ run, results });
-    if (!r.from && assessments.length > 0) break;
+  async function assessments(): Promise<Assessment[]> {
+    const found: Assessment[] = [];
+    for (const run of runs as AssessmentRun[]) {
+      const results = await store.runResults(org, run.id);
+      if (results.length > 0) found.unshift({ run, results });
+      if (!r.from && found.length > 0) break;
+    }
+    return found;
   }
   const collections = await store.latestCollections(org, tenantId);
   const chain = await store.verifyAuditChain(org);

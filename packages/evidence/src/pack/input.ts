@@ -1,6 +1,11 @@
 import type { ControlResult, Fact } from '@evident/core';
 import type { AssessmentRun, StoredException } from '@evident/db';
 
+export interface Assessment {
+  run: AssessmentRun;
+  results: ControlResult[];
+}
+
 /** How the pack presents the MSP that issues it. */
 export interface Brand {
   name: string;
@@ -15,8 +20,11 @@ export interface PackInput {
   brand: Brand;
   period: { from: string | null; to: string };
   generatedAt: string;
-  /** Oldest first; each with every control result it holds. */
-  assessments: { run: AssessmentRun; results: ControlResult[] }[];
+  /**
+   * Oldest first, each with every control result it holds. Loaded when needed and let go once the files built from
+   * them are written: failing-subject lists grow with the tenant.
+   */
+  assessments: () => Promise<Assessment[]>;
   /** Each connection's latest collection: what `facts` streams. */
   collections: { id: string; connectionId: string; finishedAt: string }[];
   facts: () => AsyncIterable<Fact>;

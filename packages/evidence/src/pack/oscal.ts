@@ -1,6 +1,6 @@
 import type { ControlResult } from '@evident/core';
 import { controlInfo } from './catalog-info.ts';
-import type { PackInput } from './input.ts';
+import type { Assessment, PackInput } from './input.ts';
 
 /** Namespace of the properties the pack adds to OSCAL's own (framework mappings, Evident's status, coverage). */
 export const OSCAL_NS = 'urn:evident:oscal';
@@ -49,7 +49,7 @@ function finding(r: ControlResult, observed: Json[]): Json {
   };
 }
 
-function result(run: PackInput['assessments'][number]['run'], results: ControlResult[]): Json {
+function result(run: Assessment['run'], results: ControlResult[]): Json {
   const observed = results.map(observations);
   return {
     uuid: uuid(),
@@ -67,8 +67,8 @@ function result(run: PackInput['assessments'][number]['run'], results: ControlRe
 }
 
 /** NIST OSCAL 1.1.3 assessment results: one result per assessment, one finding per control. */
-export function oscalAssessmentResults(input: PackInput): Json {
-  const withResults = input.assessments.filter((a) => a.results.length > 0);
+export function oscalAssessmentResults(input: PackInput, assessments: readonly Assessment[]): Json {
+  const withResults = assessments.filter((a) => a.results.length > 0);
   const results =
     withResults.length > 0
       ? withResults.map((a) => result(a.run, a.results))

@@ -2,7 +2,7 @@ import { exceptionIsActive, type Fact } from '@evident/core';
 import type { StoredException } from '@evident/db';
 import { controlInfo, mappingLabel } from './catalog-info.ts';
 import { csvLine } from './csv.ts';
-import type { PackInput } from './input.ts';
+import type { Assessment } from './input.ts';
 
 type Identity = Extract<Fact, { type: 'identity' }>;
 type LogSource = Extract<Fact, { type: 'logSource' }>;
@@ -22,8 +22,8 @@ export const CONTROLS_HEADER = csvLine([
   'frameworks',
 ]);
 
-export function* controlLines(input: PackInput): Generator<string> {
-  for (const { run, results } of input.assessments)
+export function* controlLines(assessments: readonly Assessment[]): Generator<string> {
+  for (const { run, results } of assessments)
     for (const r of results) {
       const info = controlInfo(r.controlId);
       yield csvLine([

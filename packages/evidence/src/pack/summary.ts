@@ -1,6 +1,6 @@
 import { CONTROL_STATUSES, type ControlResult, type ControlStatus } from '@evident/core';
 import { controlInfo, mappingLabel } from './catalog-info.ts';
-import type { PackInput } from './input.ts';
+import type { Assessment, PackInput } from './input.ts';
 
 /** At most this many failing subjects per control in the reports; every one of them is in results.json. */
 export const SUBJECTS_SHOWN = 20;
@@ -33,8 +33,8 @@ function counts(results: readonly ControlResult[]): Record<ControlStatus, number
 }
 
 /** What both reports say: the latest assessment of the period in full, and the status counts of each one. */
-export function summarise(input: PackInput): ReportSummary {
-  const latest = input.assessments.at(-1);
+export function summarise(input: PackInput, assessments: readonly Assessment[]): ReportSummary {
+  const latest = assessments.at(-1);
   const results = latest?.results ?? [];
   return {
     title: `Evidence pack: ${input.tenant.name}`,
@@ -55,7 +55,7 @@ export function summarise(input: PackInput): ReportSummary {
         excepted: r.excepted.length,
       };
     }),
-    assessments: input.assessments.map((a) => ({
+    assessments: assessments.map((a) => ({
       runId: a.run.id,
       startedAt: a.run.startedAt,
       counts: counts(a.results),

@@ -11,7 +11,7 @@ import {
   SIGNATURE,
 } from '../verify/manifest.ts';
 import { catalogInfo } from './catalog-info.ts';
-import type { PackInput } from './input.ts';
+import type { Assessment, PackInput } from './input.ts';
 import { OSCAL_FILE, oscalAssessmentResults } from './oscal.ts';
 import { reportHtml } from './report-html.ts';
 import { reportPdf } from './report-pdf.ts';
@@ -90,13 +90,23 @@ export async function writePack(input: PackInput, key: SigningKey, keys: Jwks, s
     if (hashed) files.push({ path, sha256: hash.digest('hex'), size });
   }
 
+  /** Everything that needs the full results, in one scope: they can be collected before the facts stream. */
+  async function fromResults() {
+    const assessments = await input.assessments();
+    await add('results.json', resultsJson(input, assessments));
+    await add('controls.csv', [CONTROLS_HEADER, ...controlLines(assessments)]);
+    return {
+      summary: summarise(input, assessments),
+      oscal: JSON.stringify(oscalAssessmentResults(input, assessments), null, 2),
+      runIds: assessments.map((a) => a.run.id),
+    };
+  }
+
   const at = new Date(input.generatedAt);
-  const summary = summarise(input);
+  const { summary, oscal, runIds } = await fromResults();
   const logSources: string[] = [];
   const excepted = exceptionLookup(input.exceptions, at);
 
-  await add('results.json', resultsJson(input));
-  await add('controls.csv', [CONTROLS_HEADER, ...controlLines(input)]);
   await add(
     'identities.csv',
     (async function* () {
@@ -111,7 +121,7 @@ export async function writePack(input: PackInput, key: SigningKey, keys: Jwks, s
   await add('exceptions.csv', [EXCEPTIONS_HEADER, ...input.exceptions.map((e) => exceptionLine(e, at))]);
   await add('report.html', [reportHtml(input, summary)]);
   await add('report.pdf', [await reportPdf(input, summary)]);
-  await add(OSCAL_FILE, [JSON.stringify(oscalAssessmentResults(input), null, 2)]);
+  await add(OSCAL_FILE, [oscal]);
 
   const manifest: Manifest = {
     format: PACK_FORMAT,
@@ -122,7 +132,7 @@ export async function writePack(input: PackInput, key: SigningKey, keys: Jwks, s
     generator: GENERATOR,
     catalog: catalogInfo(),
     auditChain: input.auditChain,
-    assessments: input.assessments.map((a) => a.run.id),
+    assessments: runIds,
     collections: input.collections,
     files,
   };
@@ -136,11 +146,11 @@ export async function writePack(input: PackInput, key: SigningKey, keys: Jwks, s
 }
 
 /** One assessment at a time, so that only the results already in memory are ever held. */
-function* resultsJson(input: PackInput): Generator<string> {
+function* resultsJson(input: PackInput, assessments: readonly Assessment[]): Generator<string> {
   const head = { organization: input.organization, tenant: input.tenant, period: input.period };
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "assessments": [`;
   let first = true;
-  for (const a of input.assessments) {
+  for (const a of assessments) {
     yield `${first ? '\n' : ',\n'}${JSON.stringify({ run: a.run, results: a.results })}`;
     first = false;
   }

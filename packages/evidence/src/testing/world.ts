@@ -91,6 +91,7 @@ export function memoryPackInput(identities: number, now = new Date('2026-12-01T0
   const connection = 'con_01m8t3g6y8ced297srcq4578ky';
   const evaluation = startEvaluation({ now });
   for (const f of tenantFacts(connection, Math.min(identities, 1000))) evaluation.add(fact.parse(f));
+  const results = evaluation.finish();
   const run = assessmentRun.parse({
     id: 'run_01m8t3g6y8ced297srcq4578ky',
     organizationId: 'org_01m8t3g6y8ced297srcq4578ky',
@@ -107,7 +108,7 @@ export function memoryPackInput(identities: number, now = new Date('2026-12-01T0
     brand: { name: 'Northwind MSP' },
     period: { from: null, to: now.toISOString() },
     generatedAt: now.toISOString(),
-    assessments: [{ run, results: evaluation.finish() }],
+    assessments: async () => [{ run, results }],
     collections: [{ id: 'col_01m8t3g6y8ced297srcq4578ky', connectionId: connection, finishedAt: now.toISOString() }],
     async *facts() {
       for (const f of tenantFacts(connection, identities)) yield f as Fact;
