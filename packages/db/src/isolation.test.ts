@@ -133,6 +133,8 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   writeResults: refused((b, a) => store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z')])),
   runResults: clean((b, a) => store.runResults(b.org, a.run)),
   latestResults: clean((b, a) => store.latestResults(b.org, a.tenant)),
+  runResultHeads: clean((b, a) => store.runResultHeads(b.org, a.run)),
+  resultSubjects: clean((b, a) => store.resultSubjects(b.org, a.run, 'MFA-01', 'failing')),
   resultHistory: clean((b, a) => store.resultHistory(b.org, a.tenant, 'MFA-01')),
   listDrift: clean((b, a) => store.listDrift(b.org, a.tenant)),
   createException: refused((b, a) =>

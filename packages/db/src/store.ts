@@ -9,6 +9,7 @@ import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { organizationsRepo } from './repos/organizations.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
+import { resultSubjectsRepo } from './repos/result-subjects.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
 import { signingKeysRepo } from './repos/signing-keys.ts';
@@ -26,6 +27,7 @@ function repositories(ctx: RepoContext) {
     ...factsRepo(ctx),
     ...resultsRepo(ctx),
     ...resultQueriesRepo(ctx),
+    ...resultSubjectsRepo(ctx),
     ...exceptionsRepo(ctx),
     ...auditRepo(ctx),
     ...signingKeysRepo(ctx),

@@ -1,7 +1,8 @@
-import { idSchema, type OrganizationId, type TenantId } from '@evident/core';
+import { idSchema, type OrganizationId, type RunId, type TenantId } from '@evident/core';
 import type { AssessmentRun, Store } from '@evident/db';
 import { z } from 'zod';
 import type { Assessment, Brand, PackInput } from './input.ts';
+import { SUBJECTS_SHOWN } from './summary.ts';
 
 /** A point in time (`to` alone: the latest assessment by then) or a period (`from`–`to`: every assessment in it). */
 export const packRequest = z
@@ -33,8 +34,12 @@ export async function loadPackInput(store: Store, request: PackRequest, now: Dat
   async function assessments(): Promise<Assessment[]> {
     const found: Assessment[] = [];
     for (const run of runs as AssessmentRun[]) {
-      const results = await store.runResults(org, run.id);
-      if (results.length > 0) found.unshift({ run, results });
+      const heads = await store.runResultHeads(org, run.id, { keep: SUBJECTS_SHOWN });
+      if (heads.length === 0) continue;
+      const totals = Object.fromEntries(
+        heads.map((h) => [h.result.controlId, { failing: h.failingCount, excepted: h.exceptedCount }]),
+      );
+      found.unshift({ run, results: heads.map((h) => h.result), totals });
       if (!r.from && found.length > 0) break;
     }
     return found;
@@ -52,6 +57,7 @@ export async function loadPackInput(store: Store, request: PackRequest, now: Dat
     async *facts() {
       for (const c of collections) yield* store.collectionFacts(org, c.id);
     },
+    subjects: (runId, controlId, list) => store.resultSubjects(org, runId as RunId, controlId, list),
     exceptions: await store.listExceptions(org, tenantId),
     auditChain: { head: chain.valid ? (chain.head ?? null) : null, events: chain.events, valid: chain.valid },
   };

@@ -1,9 +1,11 @@
 import type { ControlResult, Fact } from '@evident/core';
 import type { AssessmentRun, StoredException } from '@evident/db';
 
+/** A run's results with their failing and excepted lists cut short; `totals` says how long each list is. */
 export interface Assessment {
   run: AssessmentRun;
   results: ControlResult[];
+  totals: Record<string, { failing: number; excepted: number }>;
 }
 
 /** How the pack presents the MSP that issues it. */
@@ -25,6 +27,8 @@ export interface PackInput {
    * them are written: failing-subject lists grow with the tenant.
    */
   assessments: () => Promise<Assessment[]>;
+  /** A result's whole failing or excepted list, streamed: it grows with the tenant. */
+  subjects: (runId: string, controlId: string, list: 'failing' | 'excepted') => AsyncIterable<unknown>;
   /** Each connection's latest collection: what `facts` streams. */
   collections: { id: string; connectionId: string; finishedAt: string }[];
   facts: () => AsyncIterable<Fact>;

@@ -23,7 +23,7 @@ export const CONTROLS_HEADER = csvLine([
 ]);
 
 export function* controlLines(assessments: readonly Assessment[]): Generator<string> {
-  for (const { run, results } of assessments)
+  for (const { run, results, totals } of assessments)
     for (const r of results) {
       const info = controlInfo(r.controlId);
       yield csvLine([
@@ -34,8 +34,8 @@ export function* controlLines(assessments: readonly Assessment[]): Generator<str
         r.status,
         r.coverage.numerator,
         r.coverage.denominator,
-        r.failing.length,
-        r.excepted.length,
+        totals[r.controlId]?.failing ?? r.failing.length,
+        totals[r.controlId]?.excepted ?? r.excepted.length,
         r.factsAsOf,
         r.reason,
         info.mappings.map(mappingLabel).join('; '),

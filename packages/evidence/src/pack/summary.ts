@@ -36,6 +36,7 @@ function counts(results: readonly ControlResult[]): Record<ControlStatus, number
 export function summarise(input: PackInput, assessments: readonly Assessment[]): ReportSummary {
   const latest = assessments.at(-1);
   const results = latest?.results ?? [];
+  const total = (id: string) => latest?.totals[id] ?? { failing: 0, excepted: 0 };
   return {
     title: `Evidence pack: ${input.tenant.name}`,
     period: input.period.from ? `${input.period.from} to ${input.period.to}` : `as of ${input.period.to}`,
@@ -51,8 +52,8 @@ export function summarise(input: PackInput, assessments: readonly Assessment[]):
         reason: r.reason,
         frameworks: info.mappings.map(mappingLabel).join(', '),
         failing: r.failing.slice(0, SUBJECTS_SHOWN).map((f) => `${f.name ?? f.subject}: ${f.why}`),
-        moreFailing: Math.max(0, r.failing.length - SUBJECTS_SHOWN),
-        excepted: r.excepted.length,
+        moreFailing: Math.max(0, total(r.controlId).failing - Math.min(r.failing.length, SUBJECTS_SHOWN)),
+        excepted: total(r.controlId).excepted,
       };
     }),
     assessments: assessments.map((a) => ({

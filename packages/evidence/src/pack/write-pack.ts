@@ -145,14 +145,27 @@ export async function writePack(input: PackInput, key: SigningKey, keys: Jwks, s
   return { manifest, manifestSha256: createHash('sha256').update(manifestBytes).digest('hex') };
 }
 
-/** One assessment at a time, so that only the results already in memory are ever held. */
-function* resultsJson(input: PackInput, assessments: readonly Assessment[]): Generator<string> {
+/** Result by result, each subject list streamed from the store: a list is never held whole. */
+async function* resultsJson(input: PackInput, assessments: readonly Assessment[]): AsyncGenerator<string> {
   const head = { organization: input.organization, tenant: input.tenant, period: input.period };
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "assessments": [`;
-  let first = true;
-  for (const a of assessments) {
-    yield `${first ? '\n' : ',\n'}${JSON.stringify({ run: a.run, results: a.results })}`;
-    first = false;
+  for (const [i, a] of assessments.entries()) {
+    yield `${i === 0 ? '\n' : ',\n'}{"run":${JSON.stringify(a.run)},"results":[`;
+    for (const [j, r] of a.results.entries()) {
+      const { failing: _f, excepted: _e, ...rest } = r;
+      yield `${j === 0 ? '' : ','}${JSON.stringify(rest).slice(0, -1)}`;
+      for (const list of ['failing', 'excepted'] as const) {
+        yield `,"${list}":[`;
+        let first = true;
+        for await (const s of input.subjects(a.run.id, r.controlId, list)) {
+          yield `${first ? '' : ','}${JSON.stringify(s)}`;
+          first = false;
+        }
+        yield ']';
+      }
+      yield '}';
+    }
+    yield ']}';
   }
   yield '\n  ]\n}\n';
 }

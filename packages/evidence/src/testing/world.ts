@@ -92,6 +92,9 @@ export function memoryPackInput(identities: number, now = new Date('2026-12-01T0
   const evaluation = startEvaluation({ now });
   for (const f of tenantFacts(connection, Math.min(identities, 1000))) evaluation.add(fact.parse(f));
   const results = evaluation.finish();
+  const totals = Object.fromEntries(
+    results.map((r) => [r.controlId, { failing: r.failing.length, excepted: r.excepted.length }]),
+  );
   const run = assessmentRun.parse({
     id: 'run_01m8t3g6y8ced297srcq4578ky',
     organizationId: 'org_01m8t3g6y8ced297srcq4578ky',
@@ -108,7 +111,10 @@ export function memoryPackInput(identities: number, now = new Date('2026-12-01T0
     brand: { name: 'Northwind MSP' },
     period: { from: null, to: now.toISOString() },
     generatedAt: now.toISOString(),
-    assessments: async () => [{ run, results }],
+    assessments: async () => [{ run, results, totals }],
+    async *subjects(_runId, controlId, list) {
+      yield* results.find((r) => r.controlId === controlId)?.[list] ?? [];
+    },
     collections: [{ id: 'col_01m8t3g6y8ced297srcq4578ky', connectionId: connection, finishedAt: now.toISOString() }],
     async *facts() {
       for (const f of tenantFacts(connection, identities)) yield f as Fact;
