@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from './retention.ts';
 import { localStorage } from './storage/local.ts';
+import { s3Storage } from './storage/s3.ts';
 import { ObjectNotFoundError, type PackStorage } from './storage/storage.ts';
+import { s3Loopback } from './testing/s3-loopback.ts';
 
 async function* bytes(...parts: string[]) {
   for (const p of parts) yield new TextEncoder().encode(p);
@@ -75,5 +77,40 @@ describe('packs on disk', () => {
     const all = await applyRetention(s, 'org_r/ten_r/', { maxAgeDays: 1, keepLast: 1 }, now);
     expect(all.map((o) => o.key)).toEqual(['org_r/ten_r/evidence-2.zip']);
     expect((await s.list('org_r/ten_r/')).map((o) => o.key)).toEqual(['org_r/ten_r/evidence-3.zip']);
+  });
+});
+
+describe('packs in an S3-compatible bucket (loopback)', () => {
+  let s3: Awaited<ReturnType<typeof s3Loopback>>;
+  const open = () =>
+    s3Storage({
+      bucket: 'evidence',
+      prefix: 'packs/',
+      client: {
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      },
+    });
+  beforeAll(async () => {
+    s3 = await s3Loopback('evidence');
+  });
+  afterAll(() => s3.close());
+
+  storageContract('S3', open);
+
+  it('sends a large pack in parts and reads it back whole', async () => {
+    const big = Buffer.alloc(9 * 1024 * 1024 + 123, 7);
+    async function* chunks() {
+      for (let at = 0; at < big.length; at += 1 << 20) yield big.subarray(at, at + (1 << 20));
+    }
+    const stored = await open().put('org_m/ten_m/evidence-1.zip', chunks());
+    expect(stored.size).toBe(big.length);
+    expect(s3.requests.filter((r) => r === 'PUT part')).toHaveLength(2);
+    expect(s3.objects.get('packs/org_m/ten_m/evidence-1.zip')?.data.equals(big)).toBe(true);
+    const back: Uint8Array[] = [];
+    for await (const c of await open().get('org_m/ten_m/evidence-1.zip')) back.push(c);
+    expect(Buffer.concat(back).equals(big)).toBe(true);
   });
 });
