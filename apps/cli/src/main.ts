@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   simulate: () => import('./commands/simulate.ts'),
   migrate: () => import('./commands/migrate.ts'),
   up: () => import('./commands/up.ts'),
+  export: () => import('./commands/export.ts'),
+  verify: () => import('./commands/verify.ts'),
 };
 
 async function usage(): Promise<string> {

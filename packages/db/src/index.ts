@@ -16,7 +16,9 @@ export type { WriteCollectionOptions, WriteCollectionResult } from './repos/coll
 export type { CreateConnectionInput } from './repos/connections.ts';
 export type { CreateExceptionInput } from './repos/exceptions.ts';
 export type { FactSource } from './repos/fact-batches.ts';
+export type { ResultHead } from './repos/result-subjects.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
+export type { AddSigningKeyInput, PublicSigningKey } from './repos/signing-keys.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';

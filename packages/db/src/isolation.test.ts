@@ -58,7 +58,9 @@ async function world(store: Store, name: string): Promise<World> {
     expiresAt: '2099-01-01T00:00:00.000Z',
   });
   await store.appendAudit(s.org, { actor: user.id, action: 'tenant.create', target: s.tenant });
-  const ids = [s.org, s.tenant, s.connection, s.run, next.id, user.id, collection.id, exception.id];
+  const kid = `kid-${name}-${newId('org').slice(4)}`;
+  await store.addSigningKey(s.org, { kid, publicJwk: { kty: 'OKP', x: kid }, privateJwk: { d: `${name}-signing` } });
+  const ids = [s.org, s.tenant, s.connection, s.run, next.id, user.id, collection.id, exception.id, kid];
   return { ...s, user: user.id, email, collection: collection.id, exception: exception.id, ids };
 }
 
@@ -84,6 +86,8 @@ async function everything(store: Store, a: World) {
     drift: await store.listDrift(a.org, a.tenant),
     exceptions: await store.listExceptions(a.org, a.tenant),
     audit: await store.listAudit(a.org),
+    signingKeys: await store.listSigningKeys(a.org),
+    activeSigningKey: await store.activeSigningKey(a.org),
   };
 }
 
@@ -129,6 +133,8 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   writeResults: refused((b, a) => store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z')])),
   runResults: clean((b, a) => store.runResults(b.org, a.run)),
   latestResults: clean((b, a) => store.latestResults(b.org, a.tenant)),
+  runResultHeads: clean((b, a) => store.runResultHeads(b.org, a.run)),
+  resultSubjects: clean((b, a) => store.resultSubjects(b.org, a.run, 'MFA-01', 'failing')),
   resultHistory: clean((b, a) => store.resultHistory(b.org, a.tenant, 'MFA-01')),
   listDrift: clean((b, a) => store.listDrift(b.org, a.tenant)),
   createException: refused((b, a) =>
@@ -146,6 +152,11 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   appendAudit: clean((b) => store.appendAudit(b.org, { actor: 'mallory', action: 'tenant.read' })),
   listAudit: clean((b) => store.listAudit(b.org)),
   verifyAuditChain: clean((b) => store.verifyAuditChain(b.org)),
+  addSigningKey: clean((b) =>
+    store.addSigningKey(b.org, { kid: `kid-mallory-${newId('org').slice(4)}`, publicJwk: {}, privateJwk: {} }),
+  ),
+  activeSigningKey: clean((b) => store.activeSigningKey(b.org)),
+  listSigningKeys: clean((b) => store.listSigningKeys(b.org)),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {
@@ -185,7 +196,7 @@ describeBothDrivers('isolation between organizations', (t) => {
         expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
         const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
         expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
-        expect(text, name).not.toMatch(/alpha-(secret|hash|totp)/);
+        expect(text, name).not.toMatch(/alpha-(secret|hash|totp|signing)/);
       }
     }
     expect(await everything(store, a)).toEqual(before);

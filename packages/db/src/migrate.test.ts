@@ -17,6 +17,7 @@ const TABLES = [
   'exceptions',
   'facts',
   'organizations',
+  'signing_keys',
   'staff_users',
   'tenants',
 ];

@@ -4,8 +4,10 @@ import type { Database, Db } from './client.ts';
 import { createKeyring, type Keyring, type Sealed, type SecretKey, seal, unseal } from './crypto.ts';
 import { translateError } from './errors.ts';
 import { secretContext } from './repos/connections.ts';
+import { signingKeyContext } from './repos/signing-keys.ts';
 import { totpContext } from './repos/users.ts';
 import { staffUsers } from './schema/organizations.ts';
+import { signingKeys } from './schema/signing-keys.ts';
 import { connections } from './schema/tenants.ts';
 
 const PAGE = 500;
@@ -13,6 +15,7 @@ const PAGE = 500;
 export interface RotationReport {
   connections: number;
   users: number;
+  signingKeys: number;
 }
 
 /** Pages through rows by id; each page is re-sealed and committed on its own. */
@@ -115,5 +118,51 @@ async function rotate(
     },
   );
 
-  return { connections: connectionsRotated, users: usersRotated };
+  const position = sql<string>`${signingKeys.organizationId} || '/' || ${signingKeys.kid}`;
+  const signingKeysRotated = await rotateAll(
+    db,
+    async (after) =>
+      (
+        await db
+          .select()
+          .from(signingKeys)
+          .where(
+            and(
+              org ? eq(signingKeys.organizationId, org) : undefined,
+              ne(signingKeys.privateKeyKeyId, newKey.id),
+              sql`${position} > ${after}`,
+            ),
+          )
+          .orderBy(asc(position))
+          .limit(PAGE)
+      ).map((r) => ({ ...r, id: `${r.organizationId}/${r.kid}` })),
+    async (tx, r) => {
+      const sealed = {
+        ciphertext: r.privateKeyCiphertext,
+        iv: r.privateKeyIv,
+        tag: r.privateKeyTag,
+        keyId: r.privateKeyKeyId,
+      };
+      const next = reseal(keyring, sealed, signingKeyContext(r.organizationId, r.kid));
+      const done = await tx
+        .update(signingKeys)
+        .set({
+          privateKeyCiphertext: next.ciphertext,
+          privateKeyIv: next.iv,
+          privateKeyTag: next.tag,
+          privateKeyKeyId: next.keyId,
+        })
+        .where(
+          and(
+            eq(signingKeys.organizationId, r.organizationId),
+            eq(signingKeys.kid, r.kid),
+            eq(signingKeys.privateKeyKeyId, r.privateKeyKeyId),
+          ),
+        )
+        .returning({ kid: signingKeys.kid });
+      return done.length > 0;
+    },
+  );
+
+  return { connections: connectionsRotated, users: usersRotated, signingKeys: signingKeysRotated };
 }

@@ -9,8 +9,10 @@ import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { organizationsRepo } from './repos/organizations.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
+import { resultSubjectsRepo } from './repos/result-subjects.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
+import { signingKeysRepo } from './repos/signing-keys.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -25,8 +27,10 @@ function repositories(ctx: RepoContext) {
     ...factsRepo(ctx),
     ...resultsRepo(ctx),
     ...resultQueriesRepo(ctx),
+    ...resultSubjectsRepo(ctx),
     ...exceptionsRepo(ctx),
     ...auditRepo(ctx),
+    ...signingKeysRepo(ctx),
   };
 }
 

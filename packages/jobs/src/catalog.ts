@@ -34,6 +34,13 @@ export const JOBS = {
     attempts: 5,
     backoffMs: 10_000,
   },
+  /** Export one tenant's evidence pack: on demand, or from its export schedule (cron with a time zone). */
+  export: {
+    queue: 'export',
+    payload: z.strictObject({ organizationId: idSchema('org'), tenantId: idSchema('ten') }),
+    attempts: 3,
+    backoffMs: 60_000,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -57,4 +64,5 @@ export const jobId = {
   assess: (p: Pick<Payload<'assess'>, 'tenantId' | 'runId'>) => `assess.${p.tenantId}.${p.runId}`,
   collect: (p: Pick<Payload<'collect'>, 'connectionId' | 'runId'>) => `collect.${p.connectionId}.${p.runId}`,
   schedule: (tenantId: string) => `assess-schedule.${tenantId}`,
+  exportSchedule: (tenantId: string) => `export-schedule.${tenantId}`,
 };

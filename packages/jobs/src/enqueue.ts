@@ -108,3 +108,41 @@ export async function removeTenantSchedule(jobs: JobsConnection, tenantId: strin
     await queue.close();
   }
 }
+
+/** Creates or replaces a tenant's evidence-pack schedule, e.g. `0 6 1 * *` in `Europe/London`: monthly on the 1st. */
+export async function upsertExportSchedule(
+  jobs: JobsConnection,
+  target: Payload<'export'>,
+  cron: { pattern: string; tz: string },
+): Promise<string> {
+  const queue = new Queue(JOBS.export.queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    const id = jobId.exportSchedule(target.tenantId);
+    const existing = await queue.getJobScheduler(id);
+    if (existing?.pattern === cron.pattern && existing?.tz === cron.tz) return id;
+    const data = JOBS.export.payload.parse(target);
+    await queue.upsertJobScheduler(
+      id,
+      { pattern: cron.pattern, tz: cron.tz },
+      { name: 'export', data, opts: options('export') },
+    );
+    return id;
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function removeExportSchedule(jobs: JobsConnection, tenantId: string): Promise<boolean> {
+  const queue = new Queue(JOBS.export.queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    return await queue.removeJobScheduler(jobId.exportSchedule(tenantId));
+  } finally {
+    await queue.close();
+  }
+}

@@ -3,7 +3,9 @@ export {
   DEFAULT_INTERVAL_MS,
   enqueueAssessment,
   type JobsConnection,
+  removeExportSchedule,
   removeTenantSchedule,
   type Schedule,
+  upsertExportSchedule,
   upsertTenantSchedule,
 } from './enqueue.ts';

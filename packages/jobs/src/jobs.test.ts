@@ -4,7 +4,13 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, jobId, parsePayload } from './catalog.ts';
-import { enqueueAssessment, removeTenantSchedule, upsertTenantSchedule } from './enqueue.ts';
+import {
+  enqueueAssessment,
+  removeExportSchedule,
+  removeTenantSchedule,
+  upsertExportSchedule,
+  upsertTenantSchedule,
+} from './enqueue.ts';
 
 const REDIS = { host: '127.0.0.1', port: 6379 };
 
@@ -120,6 +126,36 @@ describe('enqueueing on real Redis', () => {
     await upsertTenantSchedule({ connection, prefix }, target);
     expect(await removeTenantSchedule({ connection, prefix }, target.tenantId)).toBe(true);
     expect((await queue.getJobSchedulers()).filter((s) => s.key === jobId.schedule(target.tenantId))).toEqual([]);
+    await queue.close();
+  });
+
+  it("fires a tenant's export schedule on its cron, in its time zone, with ids only", async () => {
+    const target = { organizationId: newId('org'), tenantId: newId('ten') };
+    expect(() => parsePayload('export', { ...target, webhookSecret: 'x' })).toThrow(/webhookSecret/);
+    const jobs = { connection, prefix };
+    const fired = new Promise<unknown>((resolve) => {
+      const w = new Worker(
+        JOBS.export.queue,
+        async (job) => {
+          resolve(parsePayload('export', job.data));
+          await w.close(true).catch(() => undefined);
+        },
+        { connection: worker, prefix },
+      );
+    });
+    await upsertExportSchedule(jobs, target, { pattern: '* * * * * *', tz: 'Europe/London' });
+    expect(await fired).toEqual(target);
+    const queue = new Queue(JOBS.export.queue, { connection, prefix });
+    const schedulers = (await queue.getJobSchedulers()).filter((s) => s.key === jobId.exportSchedule(target.tenantId));
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ pattern: '* * * * * *', tz: 'Europe/London' });
+    await upsertExportSchedule(jobs, target, { pattern: '0 6 1 * *', tz: 'Europe/London' });
+    expect(
+      (await queue.getJobSchedulers())
+        .filter((s) => s.key === jobId.exportSchedule(target.tenantId))
+        .map((s) => s.pattern),
+    ).toEqual(['0 6 1 * *']);
+    expect(await removeExportSchedule(jobs, target.tenantId)).toBe(true);
     await queue.close();
   });
 });

@@ -4,4 +4,5 @@ export * from './facts.ts';
 export * from './organizations.ts';
 export * from './results.ts';
 export * from './runs.ts';
+export * from './signing-keys.ts';
 export * from './tenants.ts';
