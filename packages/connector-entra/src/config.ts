@@ -11,6 +11,12 @@ export const entraConfig = z.object({
     .array(z.string().min(1))
     .default([])
     .describe('Emergency-access accounts by UPN or object id; they are judged by MFA-08, not MFA-01.'),
+  mfaCustomControls: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Conditional-access custom controls (by id, e.g. a Duo control) that demand a second factor; others count for nothing.',
+    ),
   separateSubscriptions: z
     .array(z.string().min(1))
     .optional()

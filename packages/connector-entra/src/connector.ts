@@ -67,6 +67,7 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
       groupsOf: new Map(),
       groupsRead: false,
       rolesOf: undefined,
+      eligibleOf: new Map(),
     },
     stamp: { connection: ctx.connection, provider: 'entra', observedAt: ctx.now().toISOString() },
   };

@@ -10,7 +10,7 @@ import {
   roleDisplayName,
 } from '@evident/simulators/graph';
 import type { EntraConfig } from './config.ts';
-import { PRIVILEGED_ROLES } from './roles.ts';
+import { PRIVILEGED_ROLES, SECURITY_DEFAULTS_ADMIN_ROLES } from './roles.ts';
 
 /** What the world implies about MFA for one user, per preset, from its policies' shapes. */
 interface Enforcement {
@@ -41,7 +41,14 @@ export const ENFORCEMENT: Partial<Record<PresetName, Enforcement>> = {
     reason: (u) => (u.isMfaRegistered ? 'registered_not_enforced' : 'not_registered'),
     phishingResistant: () => false,
   },
-  'security-defaults': { reason: () => 'enforced_security_defaults', phishingResistant: () => false },
+  // Security defaults challenge the documented administrator roles on every sign-in, others only when necessary.
+  'security-defaults': {
+    reason: (u) =>
+      u.roleTemplateIds.some((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r))
+        ? 'enforced_security_defaults'
+        : 'security_defaults_risk_based',
+    phishingResistant: () => false,
+  },
   // Free, no defaults, no conditional access, and the registration report needs P1.
   'free-no-defaults': { reason: () => 'unknown', phishingResistant: () => false },
   // "All staff" reaches its members through two levels of nesting, minus the exemptions group (kiosks nested in
@@ -76,15 +83,21 @@ export function expectedIdentity(
     kind: u.breakGlass ? 'break_glass' : u.userType === 'Guest' ? 'guest' : 'human',
     enabled: true,
     external: u.userType === 'Guest',
+    ...(u.userType === 'Guest' ? { guestType: 'b2bCollaborationGuest' as const } : {}),
     mspPrincipal: config.mspDomains ? config.mspDomains.includes(home) : 'unknown',
     privileged: held.length > 0,
     roles: held.map(roleDisplayName).sort(),
+    eligible: false,
     mfaRegistered: licensed ? u.isMfaRegistered : 'unknown',
     methods: licensed ? u.methodsRegistered : [],
     phishingResistantRegistered: licensed ? u.isPasswordlessCapable : 'unknown',
     mfaEnforced: enforced,
     enforcementSource:
-      reason === 'enforced_policy' ? 'policy' : reason === 'enforced_security_defaults' ? 'security_defaults' : 'none',
+      reason === 'enforced_policy'
+        ? 'policy'
+        : reason === 'enforced_security_defaults' || reason === 'security_defaults_risk_based'
+          ? 'security_defaults'
+          : 'none',
     enforcementReason: reason,
     phishingResistantEnforced: rule.phishingResistant(u),
     lastSignIn: 'unknown',

@@ -1,7 +1,8 @@
 import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
 import type { Fact, IdentityFact, Tri } from '@evident/core';
 import type { EntraConfig, EntraSecret } from '../config.ts';
-import { resolveEnforcement } from '../enforcement/resolve.ts';
+import type { GuestType } from '../enforcement/reach.ts';
+import { type PerUserMfa, resolveEnforcement } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
 import { PHISHING_RESISTANT_METHODS, PRIVILEGED_ROLES, roleName } from '../roles.ts';
 import type { Run, TenantState } from './state.ts';
@@ -11,10 +12,13 @@ type Session = CollectionSession<EntraConfig, EntraSecret>;
 const REGISTRATION = '/reports/authenticationMethods/userRegistrationDetails';
 const EMPTY = new Set<string>();
 
+export const customControls = (run: Pick<Run, 'ctx'>) => new Set(run.ctx.config.mfaCustomControls);
+
 export interface Person {
   id: string;
   upn: string;
-  guest: boolean;
+  /** `null` for a member of the tenant. */
+  guestType: GuestType | 'unknown' | null;
   /** From the registration report; `undefined` where the report could not be read. */
   isAdmin?: boolean;
   mfaRegistered: Tri;
@@ -31,6 +35,18 @@ export function homeDomain(upn: string): string {
   return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/**
+ * The kind of guest or external user an account is, from its user type and whether it signs in elsewhere (a B2B
+ * account's UPN carries `#EXT#`). A type Graph does not document, or none, cannot be told apart.
+ */
+export function guestTypeOf(userType: string | undefined, upn: string): Person['guestType'] {
+  const type = userType?.toLowerCase();
+  const invited = upn.includes('#EXT#');
+  if (type === 'member') return invited ? 'b2bCollaborationMember' : null;
+  if (type === 'guest') return invited ? 'b2bCollaborationGuest' : 'internalGuest';
+  return 'unknown';
+}
+
 /** The policies, once whom they reach can be told: the groups and roles they name were read. */
 function decidable(state: TenantState): TenantState['policies'] {
   const { policies } = state;
@@ -43,22 +59,31 @@ function decidable(state: TenantState): TenantState['policies'] {
   return policies;
 }
 
-export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'stamp'>, source: string): IdentityFact {
+export function toIdentity(
+  person: Person,
+  run: Pick<Run, 'ctx' | 'state' | 'stamp'>,
+  source: string,
+  perUser?: PerUserMfa,
+): IdentityFact {
   const { config } = run.ctx;
   const { state } = run;
-  const roles = state.rolesOf?.get(person.id) ?? EMPTY;
+  const active = state.rolesOf?.get(person.id) ?? EMPTY;
+  const eligibleRoles = state.eligibleOf.get(person.id) ?? EMPTY;
+  const roles = new Set([...active, ...eligibleRoles]);
   const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
   const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
+  const guest = person.guestType !== null;
   const breakGlass = config.breakGlass.some((b) => b.toLowerCase() === person.upn.toLowerCase() || b === person.id);
   const enforcement = resolveEnforcement(
     {
       id: person.id,
-      guest: person.guest,
+      guestType: person.guestType,
       groups: state.groupsOf.get(person.id) ?? EMPTY,
       roles,
       mfaRegistered: person.mfaRegistered,
     },
-    { securityDefaults: state.securityDefaults, policies: decidable(state) },
+    { securityDefaults: state.securityDefaults, policies: decidable(state), mfaCustomControls: customControls(run) },
+    perUser,
   );
   const mspDomains = config.mspDomains?.map((d) => d.toLowerCase());
   return {
@@ -67,12 +92,14 @@ export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'sta
     source,
     subject: person.id,
     name: person.upn,
-    kind: breakGlass ? 'break_glass' : person.guest ? 'guest' : 'human',
+    kind: breakGlass ? 'break_glass' : guest ? 'guest' : 'human',
     enabled: true,
-    external: person.guest,
+    external: guest,
+    ...(guest ? { guestType: person.guestType ?? 'unknown' } : {}),
     mspPrincipal: mspDomains ? mspDomains.includes(homeDomain(person.upn)) : 'unknown',
     privileged,
     roles: privilegedRoles.map(roleName).sort(),
+    eligible: privilegedRoles.some((r) => !active.has(r)),
     mfaRegistered: person.mfaRegistered,
     methods: person.methods,
     phishingResistantRegistered:
@@ -127,7 +154,7 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
         const person: Person = {
           id: r.id,
           upn: r.userPrincipalName,
-          guest: r.userType?.toLowerCase() === 'guest',
+          guestType: guestTypeOf(r.userType, r.userPrincipalName),
           mfaRegistered: r.isMfaRegistered ?? 'unknown',
           methods: r.methodsRegistered ?? [],
           ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
@@ -151,7 +178,7 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
       const person: Person = {
         id: u.id,
         upn: u.userPrincipalName,
-        guest: u.userType?.toLowerCase() === 'guest',
+        guestType: guestTypeOf(u.userType, u.userPrincipalName),
         mfaRegistered: 'unknown',
         methods: [],
       };
