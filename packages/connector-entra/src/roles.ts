@@ -56,12 +56,35 @@ export function roleName(templateId: string): string {
   return PRIVILEGED_ROLES[templateId] ?? OTHER_ROLES[templateId] ?? templateId;
 }
 
-/** Methods that resist phishing: FIDO2 keys, passkeys, Windows Hello for Business, certificate-based MFA. */
-export const PHISHING_RESISTANT_METHODS = new Set([
+/**
+ * Methods that resist phishing, lower-cased, in every spelling `methodsRegistered` uses: FIDO2 keys (`fido2`,
+ * `fido2SecurityKey`), the `passKey…` family, Windows Hello for Business, platform keys, certificate-based MFA.
+ */
+const PHISHING_RESISTANT = new Set([
   'fido2',
-  'windowsHelloForBusiness',
-  'passKeyDeviceBound',
-  'passKeyDeviceBoundAuthenticator',
-  'passKeyDeviceBoundWindowsHello',
-  'x509CertificateMultiFactor',
+  'fido2securitykey',
+  'windowshelloforbusiness',
+  'macossecureenclavekey',
+  'x509certificatemultifactor',
 ]);
+
+export function isPhishingResistantMethod(method: string): boolean {
+  const m = method.toLowerCase();
+  return PHISHING_RESISTANT.has(m) || m.startsWith('passkey');
+}
+
+/** Methods that prove a second factor by themselves or beside a password; security questions and e-mail do not. */
+const SECOND_FACTOR = new Set([
+  'mobilephone',
+  'alternatemobilephone',
+  'officephone',
+  'microsoftauthenticatorpush',
+  'microsoftauthenticatorpasswordless',
+  'softwareonetimepasscode',
+  'hardwareonetimepasscode',
+  'temporaryaccesspass',
+]);
+
+export function isMfaMethod(method: string): boolean {
+  return isPhishingResistantMethod(method) || SECOND_FACTOR.has(method.toLowerCase());
+}

@@ -4,7 +4,7 @@ import type { EntraConfig, EntraSecret } from '../config.ts';
 import type { GuestType } from '../enforcement/reach.ts';
 import { type PerUserMfa, resolveEnforcement } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
-import { PHISHING_RESISTANT_METHODS, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import { isMfaMethod, isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
 import type { Run, TenantState } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
@@ -103,7 +103,7 @@ export function toIdentity(
     mfaRegistered: person.mfaRegistered,
     methods: person.methods,
     phishingResistantRegistered:
-      person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some((m) => PHISHING_RESISTANT_METHODS.has(m)),
+      person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some(isPhishingResistantMethod),
     mfaEnforced: enforcement.mfaEnforced,
     enforcementSource: enforcement.source,
     enforcementReason: enforcement.reason,
@@ -155,7 +155,8 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
           id: r.id,
           upn: r.userPrincipalName,
           guestType: guestTypeOf(r.userType, r.userPrincipalName),
-          mfaRegistered: r.isMfaRegistered ?? 'unknown',
+          // The report's flag can lag its methods: a registered key or authenticator is registration.
+          mfaRegistered: (r.methodsRegistered ?? []).some(isMfaMethod) || (r.isMfaRegistered ?? 'unknown'),
           methods: r.methodsRegistered ?? [],
           ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
         };

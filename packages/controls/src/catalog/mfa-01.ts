@@ -53,13 +53,16 @@ export const mfa01 = defineControl<z.infer<typeof params>>({
         one: 'human user',
         many: 'human users',
         ok: 'forced through MFA',
+        weak: 'challenged by security defaults only when Entra judges it necessary',
         none: 'no enabled human user is in scope',
       });
       return {
         add(f) {
           if (f.type !== 'identity') return false;
           if (signsInInteractively(f) && f.kind === 'human' && !isExternal(f) && f.mspPrincipal !== true) {
-            tally.add(f.subject, f.name, enforcementGrade(f.mfaEnforced), enforcementWhy(f));
+            const grade =
+              f.enforcementReason === 'security_defaults_risk_based' ? 'weak' : enforcementGrade(f.mfaEnforced);
+            tally.add(f.subject, f.name, grade, enforcementWhy(f));
           }
           return true;
         },
