@@ -12,6 +12,11 @@ import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
 import { listOrganization, listSubscribedSkus } from './endpoints/organization.ts';
 import { getAuthenticationMethodsPolicy, getSecurityDefaults } from './endpoints/policies.ts';
 import { listRegistrationDetails } from './endpoints/registration-details.ts';
+import {
+  getAuthenticationRequirements,
+  listGroupEligibilityInstances,
+  listRoleEligibilityInstances,
+} from './endpoints/pim.ts';
 import { listRoleAssignments } from './endpoints/role-assignments.ts';
 import { listUsers } from './endpoints/users.ts';
 
@@ -21,6 +26,9 @@ const ENDPOINTS: readonly Endpoint[] = [
   getGroup,
   listTransitiveMembers,
   listRoleAssignments,
+  listRoleEligibilityInstances,
+  listGroupEligibilityInstances,
+  getAuthenticationRequirements,
   listConditionalAccessPolicies,
   getConditionalAccessPolicy,
   getSecurityDefaults,
