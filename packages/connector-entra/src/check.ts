@@ -6,12 +6,12 @@ import {
   type ConnectorError,
 } from '@evident/connector-kit';
 import { createClients } from './client.ts';
+import { GROUP_ELIGIBILITY, ROLE_ELIGIBILITY } from './collect/eligibility.ts';
 import { DIAGNOSTICS } from './collect/exports.ts';
 import { licenceOf } from './collect/tenant.ts';
 import type { EntraConfig, EntraSecret } from './config.ts';
 import { classifyGraphError } from './errors.ts';
 import { getOne } from './graph-pages.ts';
-import { GROUP_ELIGIBILITY, ROLE_ELIGIBILITY } from './collect/eligibility.ts';
 import { DIAGNOSTICS_ROLE, GOVERNANCE_LICENCE, GROUP_ELIGIBILITY_PERMISSION, P1_LICENCE } from './permissions.ts';
 import type { EntraTuning } from './tuning.ts';
 
@@ -94,10 +94,12 @@ export async function checkEntra(
   };
   const items: CheckItem[] = [];
   // PIM is optional: a tenant without it is still fully collectable, with eligibility named as unseen.
-  const result = () => ({
-    ok: items.every((i) => i.status === 'granted' || i.name === GOVERNANCE_LICENCE),
-    items,
-  });
+  const result = () => {
+    const pim = items.find((i) => i.name === GOVERNANCE_LICENCE)?.status === 'granted';
+    const optional = (i: CheckItem) =>
+      i.name === GOVERNANCE_LICENCE || (!pim && i.name === GROUP_ELIGIBILITY_PERMISSION && i.status === 'unknown');
+    return { ok: items.every((i) => i.status === 'granted' || optional(i)), items };
+  };
   /** Records one outcome; false once the tenant refused to sign in, when nothing further can be learned. */
   const record = (name: string, kind: CheckItem['kind'], outcome: Outcome, granted: string) => {
     const signIn = !outcome.ok && outcome.error.code === 'auth_failed';
@@ -113,7 +115,9 @@ export async function checkEntra(
     if (!record('Organization.Read.All', 'permission', skus, 'read /subscribedSkus')) return result();
     items.push(licenceItem(skus));
     const query = { $top: '1' };
-    const eligibility = await attempt(() => getOne(session, clients.graph, ROLE_ELIGIBILITY, 'RoleManagement.Read.Directory', query));
+    const eligibility = await attempt(() =>
+      getOne(session, clients.graph, ROLE_ELIGIBILITY, 'RoleManagement.Read.Directory', query),
+    );
     items.push(governanceItem(eligibility));
     for (const probe of PROBES) {
       let outcome = await attempt(() => getOne(session, clients.graph, probe.path, probe.name, probe.query));

@@ -87,6 +87,7 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
       rolesOf: undefined,
       eligibleOf: new Map(),
       roleGroups: new Map(),
+      pimRead: false,
     },
     stamp: { connection: ctx.connection, provider: 'entra', observedAt: ctx.now().toISOString() },
   };

@@ -40,6 +40,7 @@ export async function eligibleRoleHolders(run: Run, session: Session): Promise<v
     }
   }
   for (const [user, held] of found) for (const r of held) add(run.state.eligibleOf, user, r);
+  run.state.pimRead = true;
 }
 
 interface GroupInstance {
@@ -50,6 +51,8 @@ interface GroupInstance {
 
 /** Eligible members of the role-assignable groups (PIM for Groups): they hold the group's roles once activated. */
 export async function eligibleGroupMembers(run: Run, session: Session): Promise<void> {
+  // Without PIM (its gap already says so) group eligibility is closed for the same reason.
+  if (!run.state.pimRead) return;
   await Promise.all(
     [...run.state.roleGroups].map(async ([group, roles]) => {
       for await (const page of pages<GroupInstance, EntraConfig, EntraSecret>(

@@ -5,6 +5,7 @@ import type { GuestType } from '../enforcement/reach.ts';
 import { type PerUserMfa, resolveEnforcement } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
 import { isMfaMethod, isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import { PER_USER_PATH, perUserStates } from './per-user.ts';
 import type { Run, TenantState } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
@@ -133,11 +134,39 @@ interface User {
 const REGISTRATION_COVERS = ['identity.mfaRegistered', 'identity.methods', 'identity.phishingResistantRegistered'];
 
 /**
- * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
- * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
+ * The identities of one page, with legacy per-user MFA read only for the accounts no policy already enforces. A
+ * per-user read that fails leaves those accounts as the policies judged them, and says so once.
  */
+async function* judged(
+  run: Run,
+  session: Session,
+  people: Person[],
+  source: string,
+  perUserRefused: { said: boolean },
+): AsyncGenerator<Fact> {
+  const first = people.map((p) => toIdentity(p, run, source));
+  const open = first.filter((f) => f.mfaEnforced !== true && f.kind !== 'break_glass').map((f) => f.subject);
+  let states = new Map<string, PerUserMfa>();
+  if (open.length > 0 && !perUserRefused.said) {
+    try {
+      states = await perUserStates(run, session, open);
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.code === 'auth_failed' || error.code === 'throttled') throw error;
+      perUserRefused.said = true;
+      yield session.gap({ source: `POST /beta/$batch: GET ${PER_USER_PATH}`, covers: ['identity.perUserMfa'] }, error);
+    }
+  }
+  for (const [k, person] of people.entries()) {
+    const state = states.get(person.id);
+    // Only a per-user state that changes the verdict (enforced, or enabled) joins the evidence.
+    const matters = state === 'enforced' || state === 'enabled';
+    yield !matters ? first[k]! : toIdentity(person, run, `${source}, GET beta ${PER_USER_PATH}`, state);
+  }
+}
+
 export async function* identities(run: Run, session: Session): AsyncGenerator<Fact> {
   let read = 0;
+  const perUserRefused = { said: false };
   try {
     for await (const page of pages<Registration, EntraConfig, EntraSecret>(
       session,
@@ -150,7 +179,7 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
       },
     )) {
       read++;
-      for (const r of page) {
+      const people = page.map((r): Person => {
         const person: Person = {
           id: r.id,
           upn: r.userPrincipalName,
@@ -160,8 +189,9 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
           methods: r.methodsRegistered ?? [],
           ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
         };
-        yield toIdentity(person, run, `GET ${REGISTRATION}`);
-      }
+        return person;
+      });
+      yield* judged(run, session, people, `GET ${REGISTRATION}`, perUserRefused);
     }
     return;
   } catch (error) {
@@ -174,16 +204,17 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
     $select: 'id,userPrincipalName,userType,accountEnabled',
     $top: '999',
   })) {
-    for (const u of page) {
-      if (u.accountEnabled === false) continue;
-      const person: Person = {
-        id: u.id,
-        upn: u.userPrincipalName,
-        guestType: guestTypeOf(u.userType, u.userPrincipalName),
-        mfaRegistered: 'unknown',
-        methods: [],
-      };
-      yield toIdentity(person, run, 'GET /users');
-    }
+    const people = page
+      .filter((u) => u.accountEnabled !== false)
+      .map(
+        (u): Person => ({
+          id: u.id,
+          upn: u.userPrincipalName,
+          guestType: guestTypeOf(u.userType, u.userPrincipalName),
+          mfaRegistered: 'unknown',
+          methods: [],
+        }),
+      );
+    yield* judged(run, session, people, 'GET /users', perUserRefused);
   }
 }

@@ -21,6 +21,8 @@ export interface TenantState {
   rolesOf: Map<string, Set<string>> | undefined;
   /** user id → role template ids they are only eligible for (PIM); empty when eligibility could not be read. */
   eligibleOf: Map<string, Set<string>>;
+  /** Whether PIM's role eligibility could be read. */
+  pimRead: boolean;
   /** role-assignable group id → role template ids it holds, active or eligible. */
   roleGroups: Map<string, Set<string>>;
 }

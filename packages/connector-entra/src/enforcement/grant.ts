@@ -126,7 +126,7 @@ export function grantOf(policy: CaPolicy, mfaCustomControls: ReadonlySet<string>
   return {
     mfa: mfa.length > 0,
     phishingResistant: mfa.length > 0 && options.every((o) => o.phishingResistant),
-    alternatives: options.filter((o) => !o.mfa).map((o) => o.label),
+    alternatives: mfa.length > 0 ? options.filter((o) => !o.mfa).map((o) => o.label) : [],
     shortfalls,
   };
 }

@@ -66,7 +66,15 @@ export const listGroupEligibilityInstances: Endpoint = {
     const m = GROUP_FILTER.exec(query.filter ?? '');
     if (!m) throw errors.badRequest("A filter on groupId or principalId is required, e.g. groupId eq '{id}'.");
     // The world keeps role-assignable groups' members active; none is eligible through PIM for Groups.
-    return page(url, origin, 'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances', 0, DIRECTORY_PAGES, query, () => ({}));
+    return page(
+      url,
+      origin,
+      'identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+      0,
+      DIRECTORY_PAGES,
+      query,
+      () => ({}),
+    );
   },
 };
 

@@ -99,10 +99,7 @@ type Conditions = ConditionalAccessPolicy['conditions'];
 
 interface Scope {
   include: Partial<
-    Pick<
-      Conditions['users'],
-      'includeUsers' | 'includeGroups' | 'includeRoles' | 'includeGuestsOrExternalUsers'
-    >
+    Pick<Conditions['users'], 'includeUsers' | 'includeGroups' | 'includeRoles' | 'includeGuestsOrExternalUsers'>
   >;
   /** How the break-glass accounts are excluded: through their group, one by one, or not at all. */
   breakGlass: 'group' | 'users' | 'none';
@@ -205,7 +202,11 @@ function presetSpecs(preset: CaPreset, group: (key: string) => string | undefine
       ];
     case 'weak_custom_strength':
       return [
-        { name: 'Require the MFA (any method) strength', scope: { include: allUsers, breakGlass: 'group' }, grant: 'weakStrength' },
+        {
+          name: 'Require the MFA (any method) strength',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: 'weakStrength',
+        },
       ];
     case 'custom_control_mfa':
       return [{ name: 'Require Duo MFA', scope: { include: allUsers, breakGlass: 'group' }, grant: 'customControl' }];
