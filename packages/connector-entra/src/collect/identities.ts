@@ -164,7 +164,60 @@ async function* judged(
   }
 }
 
+export const SERVICE_PROVIDER_SUBJECT = 'service-provider-users';
+
+/**
+ * The MSP's technicians reaching the tenant through GDAP: no account exists here, so one identity stands for them,
+ * judged by the policies that reach service-provider users. Their roles come from the partner relationship.
+ */
+export function serviceProviderIdentity(run: Pick<Run, 'ctx' | 'state' | 'stamp'>): IdentityFact {
+  const principal = {
+    id: SERVICE_PROVIDER_SUBJECT,
+    guestType: 'serviceProvider' as const,
+    groups: EMPTY,
+    roles: EMPTY,
+    rolesUnknown: true,
+    mfaRegistered: 'unknown' as const,
+  };
+  const { state } = run;
+  const tenant = {
+    securityDefaults: state.securityDefaults,
+    policies: decidable(state),
+    mfaCustomControls: customControls(run),
+  };
+  const enforcement = resolveEnforcement(principal, tenant);
+  return {
+    type: 'identity',
+    ...run.stamp,
+    source: 'GET /identity/conditionalAccess/policies (service-provider users)',
+    subject: SERVICE_PROVIDER_SUBJECT,
+    name: 'MSP technicians through GDAP (service-provider users)',
+    kind: 'guest',
+    enabled: true,
+    external: true,
+    guestType: 'serviceProvider',
+    mspPrincipal: true,
+    privileged: true,
+    roles: [],
+    eligible: false,
+    mfaRegistered: 'unknown',
+    methods: [],
+    phishingResistantRegistered: 'unknown',
+    mfaEnforced: enforcement.mfaEnforced,
+    enforcementSource: enforcement.source,
+    enforcementReason: enforcement.reason,
+    enforcementDetail: enforcement.detail,
+    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    lastSignIn: 'unknown',
+  };
+}
+
+/**
+ * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
+ * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
+ */
 export async function* identities(run: Run, session: Session): AsyncGenerator<Fact> {
+  if (run.ctx.config.serviceProviderAccess) yield serviceProviderIdentity(run);
   let read = 0;
   const perUserRefused = { said: false };
   try {

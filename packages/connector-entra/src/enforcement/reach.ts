@@ -22,6 +22,8 @@ export interface Principal {
   groups: ReadonlySet<string>;
   /** Directory role template ids the user holds, active or eligible, directly or through a role-assignable group. */
   roles: ReadonlySet<string>;
+  /** The roles are not known here (a GDAP technician holds them through the partner relationship). */
+  rolesUnknown?: boolean;
   mfaRegistered: Tri;
 }
 
@@ -72,13 +74,15 @@ export function reach(policy: CaPolicy, p: Principal): { reach: Reach; why?: str
   const u = policy.conditions.users;
   if (!u) return { reach: 'outside' };
   const external = p.guestType !== null;
-  const listed = (users: readonly string[], groups: readonly string[], roles: readonly string[]): Match => ({
-    value:
+  const listed = (users: readonly string[], groups: readonly string[], roles: readonly string[]): Match => {
+    const named =
       users.includes(p.id) ||
       (external && users.includes('GuestsOrExternalUsers')) ||
       groups.some((g) => p.groups.has(g)) ||
-      roles.some((r) => p.roles.has(r)),
-  });
+      roles.some((r) => p.roles.has(r));
+    if (named || !p.rolesUnknown || roles.length === 0) return { value: named };
+    return { value: 'unknown', why: 'the policy names directory roles and the roles this account holds are unknown' };
+  };
   const include = or(
     { value: u.includeUsers.includes('All') },
     or(listed(u.includeUsers, u.includeGroups, u.includeRoles), guestMatch(u.includeGuestsOrExternalUsers, p)),
