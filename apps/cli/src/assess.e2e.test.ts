@@ -44,7 +44,7 @@ const EXPECTED: Record<string, { preset: string; statuses: Record<string, Contro
   'contoso-msp': { preset: 'msp-internal', statuses: { 'MFA-02': 'pass', 'MFA-03': 'pass', 'LOG-04': 'pass' } },
   adatum: {
     preset: 'security-defaults',
-    statuses: { 'MFA-01': 'pass', 'MFA-07': 'pass', 'LOG-03': 'fail', 'LOG-04': 'fail' },
+    statuses: { 'MFA-01': 'fail', 'MFA-07': 'pass', 'LOG-03': 'fail', 'LOG-04': 'fail' },
     gaps: /licence_required/,
   },
   litware: {
@@ -58,6 +58,10 @@ const EXPECTED: Record<string, { preset: string; statuses: Record<string, Contro
     gaps: /permission_missing/,
   },
   proseware: { preset: 'ca-edge-cases', statuses: { 'MFA-01': 'partial', 'MFA-02': 'pass', 'MFA-08': 'fail' } },
+  wideworld: {
+    preset: 'privileged-scope',
+    statuses: { 'MFA-01': 'fail', 'MFA-02': 'pass', 'MFA-03': 'fail', 'MFA-05': 'fail', 'MFA-07': 'partial' },
+  },
 };
 
 interface Assessment {

@@ -201,10 +201,10 @@ export const PRESETS = {
     name: 'privileged-scope',
     tenants: [
       {
-        name: 'tailspin',
+        name: 'wideworld',
         entra: {
-          tenantId: 'tailspin',
-          domain: 'tailspin.example',
+          tenantId: 'wideworld',
+          domain: 'wideworld.example',
           licence: 'p2',
           users: 40,
           guests: 4,
