@@ -69,8 +69,8 @@ export const identityFact = z.object({
   mspPrincipal: tri.default('unknown'),
   privileged: tri,
   roles: z.array(z.string()).default([]),
-  /** Some privileged role is held only as eligible (PIM): the account can activate it at will. */
-  eligible: z.boolean().default(false),
+  /** Some privileged role is held only as eligible (PIM): the account can activate it at will. Absent: no. */
+  eligible: z.boolean().optional(),
   mfaRegistered: tri,
   methods: z.array(z.string()).default([]),
   phishingResistantRegistered: tri,
