@@ -54,7 +54,7 @@ const EXPECTED: Record<string, { preset: string; statuses: Record<string, Contro
   'contoso-msp': { preset: 'msp-internal', statuses: { 'MFA-02': 'pass', 'MFA-03': 'pass', 'LOG-04': 'pass' } },
   adatum: {
     preset: 'security-defaults',
-    statuses: { 'MFA-01': 'pass', 'MFA-07': 'pass', 'LOG-03': 'fail', 'LOG-04': 'fail' },
+    statuses: { 'MFA-01': 'fail', 'MFA-07': 'pass', 'LOG-03': 'fail', 'LOG-04': 'fail' },
     gaps: /licence_required/,
   },
   litware: {
@@ -92,6 +92,10 @@ const EXPECTED: Record<string, { preset: string; statuses: Record<string, Contro
     preset: 'github-app-emu',
     statuses: { 'MFA-01': 'unknown', 'MFA-07': 'unknown', 'MFA-09': 'unknown', 'LOG-01': 'pass' },
     gaps: /not_supported/,
+  },
+  wideworld: {
+    preset: 'privileged-scope',
+    statuses: { 'MFA-01': 'fail', 'MFA-02': 'pass', 'MFA-03': 'fail', 'MFA-05': 'fail', 'MFA-07': 'partial' },
   },
 };
 

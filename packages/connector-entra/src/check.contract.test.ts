@@ -2,7 +2,7 @@ import { PRESETS, type PresetName } from '@evident/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntraConnector } from './connector.ts';
 import { contextFor, FAST, scenarioOf, startWorld, type World } from './contract.fixture.ts';
-import { DIAGNOSTICS_ROLE, P1_LICENCE } from './permissions.ts';
+import { DIAGNOSTICS_ROLE, GOVERNANCE_LICENCE, GROUP_ELIGIBILITY_PERMISSION, P1_LICENCE } from './permissions.ts';
 
 const ENTRA = (Object.keys(PRESETS) as PresetName[]).filter((n) => scenarioOf(n).tenants.some((t) => t.entra));
 const check = (w: World, config = {}) => createEntraConnector(FAST).check(contextFor(w, { config }));
@@ -11,6 +11,7 @@ const check = (w: World, config = {}) => createEntraConnector(FAST).check(contex
 const ITEMS = [
   'Organization.Read.All',
   P1_LICENCE,
+  GOVERNANCE_LICENCE,
   'AuditLog.Read.All',
   'Policy.Read.All',
   'Policy.Read.AuthenticationMethod',
@@ -18,6 +19,7 @@ const ITEMS = [
   'GroupMember.Read.All',
   'User.Read.All',
   'Directory.Read.All',
+  GROUP_ELIGIBILITY_PERMISSION,
   DIAGNOSTICS_ROLE,
 ];
 
@@ -28,15 +30,17 @@ describe.each(ENTRA)('%s', (name) => {
   });
   afterAll(() => w?.close());
 
-  it('every grant the simulated app holds is granted; Free tenants lack P1', async () => {
+  it('every grant the simulated app holds is granted; Free tenants lack P1, and only P2 has PIM', async () => {
     const result = await check(w);
     expect(result.items.map((i) => i.name)).toEqual(ITEMS);
     const free = w.dir.world.licence === 'free';
+    const pim = w.dir.world.licence === 'p2';
     const status = Object.fromEntries(result.items.map((i) => [i.name, i.status]));
     expect(status).toEqual({
       ...Object.fromEntries(ITEMS.map((n) => [n, 'granted'])),
       // On Free the sign-in log, the only read that needs Directory.Read.All, is closed by the licence.
       ...(free ? { [P1_LICENCE]: 'missing', 'Directory.Read.All': 'unknown' } : {}),
+      ...(pim ? {} : { [GOVERNANCE_LICENCE]: 'missing', [GROUP_ELIGIBILITY_PERMISSION]: 'unknown' }),
     });
     expect(result.ok).toBe(!free);
     const licence = result.items.find((i) => i.name === P1_LICENCE)!;

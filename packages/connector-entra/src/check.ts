@@ -6,12 +6,13 @@ import {
   type ConnectorError,
 } from '@evident/connector-kit';
 import { createClients } from './client.ts';
+import { GROUP_ELIGIBILITY, ROLE_ELIGIBILITY } from './collect/eligibility.ts';
 import { DIAGNOSTICS } from './collect/exports.ts';
 import { licenceOf } from './collect/tenant.ts';
 import type { EntraConfig, EntraSecret } from './config.ts';
 import { classifyGraphError } from './errors.ts';
 import { getOne } from './graph-pages.ts';
-import { DIAGNOSTICS_ROLE, P1_LICENCE } from './permissions.ts';
+import { DIAGNOSTICS_ROLE, GOVERNANCE_LICENCE, GROUP_ELIGIBILITY_PERMISSION, P1_LICENCE } from './permissions.ts';
 import type { EntraTuning } from './tuning.ts';
 
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -43,6 +44,12 @@ const PROBES: {
   },
   { name: 'User.Read.All', path: '/users', query: { $select: 'id', $top: '1' } },
   { name: 'Directory.Read.All', path: '/auditLogs/signIns', query: { $top: '1' }, alongside: 'AuditLog.Read.All' },
+  {
+    name: GROUP_ELIGIBILITY_PERMISSION,
+    path: GROUP_ELIGIBILITY,
+    query: { $filter: `groupId eq '${NO_GROUP}'` },
+    alongside: GOVERNANCE_LICENCE,
+  },
 ];
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: ConnectorError };
@@ -51,6 +58,16 @@ function item(name: string, kind: CheckItem['kind'], outcome: Outcome, granted: 
   if (outcome.ok) return { name, kind, status: 'granted', message: granted };
   const status = outcome.error.code === 'permission_missing' ? 'missing' : 'unknown';
   return { name, kind, status, message: outcome.error.message };
+}
+
+/** PIM answers only with P2 or Governance; without it eligible admins stay unseen, which a collection names. */
+function governanceItem(eligibility: Outcome): CheckItem {
+  const licence = { name: GOVERNANCE_LICENCE, kind: 'licence' } as const;
+  if (eligibility.ok) return { ...licence, status: 'granted', message: `read ${ROLE_ELIGIBILITY}` };
+  if (eligibility.error.code === 'licence_required') {
+    return { ...licence, status: 'missing', message: 'PIM eligibility cannot be read: eligible admins stay unseen' };
+  }
+  return { ...licence, status: 'unknown', message: eligibility.error.message };
 }
 
 function licenceItem(skus: Outcome): CheckItem {
@@ -76,7 +93,13 @@ export async function checkEntra(
     }
   };
   const items: CheckItem[] = [];
-  const result = () => ({ ok: items.every((i) => i.status === 'granted'), items });
+  // PIM is optional: a tenant without it is still fully collectable, with eligibility named as unseen.
+  const result = () => {
+    const pim = items.find((i) => i.name === GOVERNANCE_LICENCE)?.status === 'granted';
+    const optional = (i: CheckItem) =>
+      i.name === GOVERNANCE_LICENCE || (!pim && i.name === GROUP_ELIGIBILITY_PERMISSION && i.status === 'unknown');
+    return { ok: items.every((i) => i.status === 'granted' || optional(i)), items };
+  };
   /** Records one outcome; false once the tenant refused to sign in, when nothing further can be learned. */
   const record = (name: string, kind: CheckItem['kind'], outcome: Outcome, granted: string) => {
     const signIn = !outcome.ok && outcome.error.code === 'auth_failed';
@@ -91,6 +114,11 @@ export async function checkEntra(
     const skus = await attempt(() => getOne(session, clients.graph, '/subscribedSkus', 'Organization.Read.All'));
     if (!record('Organization.Read.All', 'permission', skus, 'read /subscribedSkus')) return result();
     items.push(licenceItem(skus));
+    const query = { $top: '1' };
+    const eligibility = await attempt(() =>
+      getOne(session, clients.graph, ROLE_ELIGIBILITY, 'RoleManagement.Read.Directory', query),
+    );
+    items.push(governanceItem(eligibility));
     for (const probe of PROBES) {
       let outcome = await attempt(() => getOne(session, clients.graph, probe.path, probe.name, probe.query));
       if (probe.absentIsGranted && !outcome.ok && outcome.error.code === 'not_supported')

@@ -11,6 +11,18 @@ export const entraConfig = z.object({
     .array(z.string().min(1))
     .default([])
     .describe('Emergency-access accounts by UPN or object id; they are judged by MFA-08, not MFA-01.'),
+  serviceProviderAccess: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The MSP reaches this tenant through GDAP: its technicians sign in as service-provider users, who have no account here; MFA-03 judges the policies that reach them.',
+    ),
+  mfaCustomControls: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Conditional-access custom controls (by id, e.g. a Duo control) that demand a second factor; others count for nothing.',
+    ),
   separateSubscriptions: z
     .array(z.string().min(1))
     .optional()

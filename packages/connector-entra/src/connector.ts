@@ -2,6 +2,12 @@ import { CollectionSession, type Connector, type ConnectorContext } from '@evide
 import type { Fact } from '@evident/core';
 import { checkEntra } from './check.ts';
 import { createClients } from './client.ts';
+import {
+  eligibleGroupMembers,
+  eligibleRoleHolders,
+  GROUP_ELIGIBILITY,
+  ROLE_ELIGIBILITY,
+} from './collect/eligibility.ts';
 import { identities } from './collect/identities.ts';
 import { logs } from './collect/logs.ts';
 import { policyGroups, roleHolders } from './collect/membership.ts';
@@ -42,6 +48,18 @@ const SECTIONS = [
     covers: ['identity.privileged', 'identity.roles'],
     run: roleHolders,
   },
+  {
+    phase: 'eligible roles',
+    source: `GET ${ROLE_ELIGIBILITY}`,
+    covers: ['identity.eligible'],
+    run: eligibleRoleHolders,
+  },
+  {
+    phase: 'eligible group members',
+    source: `GET ${GROUP_ELIGIBILITY}`,
+    covers: ['identity.eligible'],
+    run: eligibleGroupMembers,
+  },
   { phase: 'policies', source: POLICIES_SOURCE, covers: ['authPolicy'], run: policyFacts },
   {
     phase: 'identities',
@@ -67,6 +85,9 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
       groupsOf: new Map(),
       groupsRead: false,
       rolesOf: undefined,
+      eligibleOf: new Map(),
+      roleGroups: new Map(),
+      pimRead: false,
     },
     stamp: { connection: ctx.connection, provider: 'entra', observedAt: ctx.now().toISOString() },
   };

@@ -1,5 +1,5 @@
 import { ConnectorError } from '@evident/connector-kit';
-import { P1_LICENCE as P1 } from './permissions.ts';
+import { GOVERNANCE_LICENCE, P1_LICENCE as P1 } from './permissions.ts';
 
 interface GraphLike {
   statusCode?: number;
@@ -49,6 +49,15 @@ export function classifyGraphError(error: unknown, permission?: string): Connect
       'licence_required',
       `This data needs ${P1}: ${message}`,
       { licence: P1 },
+      { cause: error },
+    );
+  }
+  // PIM's answer where the tenant lacks P2 or Governance.
+  if (code === 'AadPremiumLicenseRequired') {
+    return new ConnectorError(
+      'licence_required',
+      `This data needs ${GOVERNANCE_LICENCE}: ${message}`,
+      { licence: GOVERNANCE_LICENCE },
       { cause: error },
     );
   }

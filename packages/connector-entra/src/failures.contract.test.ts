@@ -59,12 +59,13 @@ function expectIntact(
 
 describe('an access token refused mid-run', () => {
   // Requests: licences and the organization, security defaults, methods, policies, a group, 17 role reads and a
-  // role group, the report, then diagnostic settings, a subscription, a workspace and the two log probes.
+  // role group, PIM's role and group eligibility, the report, then diagnostic settings, a subscription, four
+  // workspace tables and the two log probes.
   it.each([
     ['authentication methods', 3, 'GET /policies/authenticationMethodsPolicy'],
     ['privileged roles', 12, 'GET /roleManagement/directory/roleAssignments'],
-    ['the diagnostic settings (Resource Manager)', 25, 'GET /auditLogs, diagnostic settings'],
-    ['the audit-log probe', 28, 'GET /auditLogs, diagnostic settings'],
+    ['the diagnostic settings (Resource Manager)', 27, 'GET /auditLogs, diagnostic settings'],
+    ['the audit-log probe', 33, 'GET /auditLogs, diagnostic settings'],
   ])('in %s: auth_failed for the rest, no further call, and nothing untrue', async (_, after, source) => {
     w.graph.faults.set(w.tenant, { tokenExpiresAfter: later(after) });
     const before = calls(w);
@@ -121,6 +122,8 @@ describe('a permission revoked mid-run', () => {
     expect(run.gaps.map((g) => [g.code, g.permission, g.covers])).toEqual([
       ['permission_missing', 'Policy.Read.All', ['setting.entra.security_defaults']],
       ['permission_missing', 'Policy.Read.All', ['authPolicy', 'setting.entra.conditional_access']],
+      // Per-user MFA is read where no policy is known to enforce; it needs the same grant.
+      ['permission_missing', 'Policy.Read.All', ['identity.perUserMfa']],
     ]);
     const enforcement = {
       mfaEnforced: 'unknown',

@@ -1,7 +1,10 @@
 import type { PermissionSpec } from '@evident/connector-kit';
 
 export const P1_LICENCE = 'Microsoft Entra ID P1 or P2';
-export const DIAGNOSTICS_ROLE = 'Reader on the diagnostic settings (microsoft.aadiam)';
+export const GOVERNANCE_LICENCE = 'Microsoft Entra ID P2 or Microsoft Entra ID Governance';
+export const GROUP_ELIGIBILITY_PERMISSION = 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
+/** Entra's diagnostic settings live at the tenant-root scope `/providers/Microsoft.aadiam`, not in a subscription. */
+export const DIAGNOSTICS_ROLE = 'Monitoring Reader (or Reader) on the scope /providers/Microsoft.aadiam';
 
 export const ENTRA_PERMISSIONS: PermissionSpec[] = [
   { name: 'AuditLog.Read.All', kind: 'permission', why: 'MFA registration report, audit and sign-in log probes' },
@@ -12,6 +15,12 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
     why: 'which weak methods (SMS, voice, e-mail) are allowed',
   },
   { name: 'RoleManagement.Read.Directory', kind: 'permission', why: 'who holds privileged directory roles' },
+  {
+    name: GROUP_ELIGIBILITY_PERMISSION,
+    kind: 'permission',
+    why: 'eligible members of role-assignable groups (PIM for Groups)',
+    optional: true,
+  },
   { name: 'GroupMember.Read.All', kind: 'permission', why: 'members of groups that policies include or exclude' },
   { name: 'Organization.Read.All', kind: 'permission', why: 'the licence tier, which sets log retention' },
   {
@@ -27,6 +36,7 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
     optional: true,
   },
   { name: P1_LICENCE, kind: 'licence', why: 'registration report, conditional access, 30-day logs', optional: true },
+  { name: GOVERNANCE_LICENCE, kind: 'licence', why: 'who is eligible for privileged roles (PIM)', optional: true },
   {
     name: DIAGNOSTICS_ROLE,
     kind: 'role',

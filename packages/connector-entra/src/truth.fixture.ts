@@ -3,6 +3,7 @@ import type { PresetName } from '@evident/simulators';
 import {
   ADMIN_ROLE_TEMPLATE_IDS,
   type ConditionalAccessPolicy,
+  type DiagnosticDestination,
   type DirectoryUser,
   diagnosticDestinations,
   type EntraDirectory,
@@ -10,7 +11,7 @@ import {
   roleDisplayName,
 } from '@evident/simulators/graph';
 import type { EntraConfig } from './config.ts';
-import { PRIVILEGED_ROLES } from './roles.ts';
+import { PRIVILEGED_ROLES, SECURITY_DEFAULTS_ADMIN_ROLES } from './roles.ts';
 
 /** What the world implies about MFA for one user, per preset, from its policies' shapes. */
 interface Enforcement {
@@ -18,7 +19,9 @@ interface Enforcement {
   phishingResistant(u: DirectoryUser): boolean;
 }
 
-const isAdmin = (u: DirectoryUser) => u.roleTemplateIds.some((r) => ADMIN_ROLE_TEMPLATE_IDS.includes(r));
+/** Holds a role the "administrators" policy targets, active or eligible: role policies reach eligible holders too. */
+const isAdmin = (u: DirectoryUser) =>
+  [...u.roleTemplateIds, ...u.eligibleRoleTemplateIds].some((r) => ADMIN_ROLE_TEMPLATE_IDS.includes(r));
 
 export function inGroup(d: EntraDirectory, key: string, u: DirectoryUser): boolean {
   const group = d.groups.find((g) => g.key === key);
@@ -41,9 +44,26 @@ export const ENFORCEMENT: Partial<Record<PresetName, Enforcement>> = {
     reason: (u) => (u.isMfaRegistered ? 'registered_not_enforced' : 'not_registered'),
     phishingResistant: () => false,
   },
-  'security-defaults': { reason: () => 'enforced_security_defaults', phishingResistant: () => false },
+  // Security defaults challenge the documented administrator roles on every sign-in, others only when necessary.
+  'security-defaults': {
+    reason: (u) =>
+      u.roleTemplateIds.some((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r))
+        ? 'enforced_security_defaults'
+        : 'security_defaults_risk_based',
+    phishingResistant: () => false,
+  },
   // Free, no defaults, no conditional access, and the registration report needs P1.
   'free-no-defaults': { reason: () => 'unknown', phishingResistant: () => false },
+  // Admins (eligible ones too) meet the role policy; everyone else only narrowed, single-factor or undeclared
+  // custom-control grants, so legacy per-user MFA is all that enforces for some.
+  'privileged-scope': {
+    reason(u) {
+      if (u.breakGlass) return 'excluded';
+      if (isAdmin(u)) return 'enforced_policy';
+      return u.perUserMfaState === 'enforced' ? 'enforced_per_user' : 'conditional';
+    },
+    phishingResistant: () => false,
+  },
   // "All staff" reaches its members through two levels of nesting, minus the exemptions group (kiosks nested in
   // it); admins have their own policy; everyone else meets only the OR-grant and the trusted-location policies.
   'ca-edge-cases': {
@@ -65,7 +85,7 @@ export function expectedIdentity(
   rule: Enforcement,
 ): Omit<IdentityFact, 'connection' | 'provider' | 'observedAt' | 'source' | 'enforcementDetail'> {
   const licensed = d.world.licence !== 'free';
-  const held = u.roleTemplateIds.filter((r) => r in PRIVILEGED_ROLES);
+  const held = [...u.roleTemplateIds, ...u.eligibleRoleTemplateIds].filter((r) => r in PRIVILEGED_ROLES);
   const home = u.mail.slice(u.mail.lastIndexOf('@') + 1);
   const reason = rule.reason(u, d);
   const enforced = reason.startsWith('enforced_');
@@ -76,15 +96,23 @@ export function expectedIdentity(
     kind: u.breakGlass ? 'break_glass' : u.userType === 'Guest' ? 'guest' : 'human',
     enabled: true,
     external: u.userType === 'Guest',
+    ...(u.userType === 'Guest' ? { guestType: 'b2bCollaborationGuest' as const } : {}),
     mspPrincipal: config.mspDomains ? config.mspDomains.includes(home) : 'unknown',
     privileged: held.length > 0,
     roles: held.map(roleDisplayName).sort(),
+    eligible: u.eligibleRoleTemplateIds.some((r) => r in PRIVILEGED_ROLES && !u.roleTemplateIds.includes(r)),
     mfaRegistered: licensed ? u.isMfaRegistered : 'unknown',
     methods: licensed ? u.methodsRegistered : [],
     phishingResistantRegistered: licensed ? u.isPasswordlessCapable : 'unknown',
     mfaEnforced: enforced,
     enforcementSource:
-      reason === 'enforced_policy' ? 'policy' : reason === 'enforced_security_defaults' ? 'security_defaults' : 'none',
+      reason === 'enforced_policy'
+        ? 'policy'
+        : reason === 'enforced_per_user'
+          ? 'per_user'
+          : reason === 'enforced_security_defaults' || reason === 'security_defaults_risk_based'
+            ? 'security_defaults'
+            : 'none',
     enforcementReason: reason,
     phishingResistantEnforced: rule.phishingResistant(u),
     lastSignIn: 'unknown',
@@ -116,7 +144,10 @@ export function expectedPolicy(p: ConditionalAccessPolicy, d: EntraDirectory): P
     state: ({ enabled: 'on', enabledForReportingButNotEnforced: 'report_only', disabled: 'off' } as const)[p.state],
     allUsers: u.includeUsers.includes('All'),
     allApps: p.conditions.applications.includeApplications.includes('All'),
-    includesGuests: u.includeUsers.includes('All') || u.includeUsers.includes('GuestsOrExternalUsers'),
+    includesGuests:
+      u.includeUsers.includes('All') ||
+      u.includeUsers.includes('GuestsOrExternalUsers') ||
+      u.includeGuestsOrExternalUsers !== null,
     excluded: excludedIds(p, d),
     grant: g.builtInControls.includes('block')
       ? 'block'
@@ -124,9 +155,31 @@ export function expectedPolicy(p: ConditionalAccessPolicy, d: EntraDirectory): P
         ? 'auth_strength_phishing_resistant'
         : g.builtInControls.includes('mfa')
           ? 'mfa'
-          : 'other',
+          : // A single-factor strength and an undeclared custom control are no MFA grant.
+            'other',
     clientAppTypes: p.conditions.clientAppTypes,
   };
+}
+
+const TABLES: Record<string, string> = {
+  AuditLogs: 'AuditLogs',
+  SignInLogs: 'SigninLogs',
+  NonInteractiveUserSignInLogs: 'AADNonInteractiveUserSignInLogs',
+  ServicePrincipalSignInLogs: 'AADServicePrincipalSignInLogs',
+};
+
+/**
+ * What a destination keeps a category for: a workspace table's total retention (its own, else the setting's,
+ * within 4–4,383 days); a storage account's lifecycle rule where it matches the category's container.
+ */
+function retentionOf(setting: DiagnosticDestination['setting'], entraName: string): number | 'unknown' {
+  if (setting.destination === 'log_analytics') {
+    const days = setting.tableRetentionDays?.[TABLES[entraName]!] ?? setting.retentionDays;
+    return Math.min(4383, Math.max(4, days));
+  }
+  if (setting.destination === 'storage' && ['AuditLogs', 'SignInLogs'].includes(entraName))
+    return setting.retentionDays;
+  return 'unknown';
 }
 
 const KINDS = { log_analytics: 'log_analytics', storage: 'storage', event_hub: 'event_hub' } as const;
@@ -155,11 +208,7 @@ export function expectedLogs(d: EntraDirectory, seed: number): Partial<LogSource
           kind: KINDS[x.setting.destination],
           name: x.resourceId,
           boundary: x.setting.separateBoundary ? 'separate' : 'same_admin_domain',
-          // A workspace's own retention is its default, which Log Analytics keeps within 30–730 days.
-          retentionDays:
-            x.setting.destination === 'log_analytics'
-              ? Math.min(730, Math.max(30, x.setting.retentionDays))
-              : 'unknown',
+          retentionDays: retentionOf(x.setting, entraName),
           locked: x.setting.destination === 'log_analytics' ? false : 'unknown',
         }),
       ),

@@ -52,9 +52,16 @@ export class CollectionSession<C, S> {
    * credentials, calls still queued behind the limiter fail at once instead of being refused one by one.
    */
   async call<T>(fn: () => Promise<T>, options: Omit<RetryOptions, 'signal' | 'classify' | 'onWait'> = {}): Promise<T> {
-    const guarded = () => {
+    // The refusal is recorded before the limiter frees the slot, so no queued call starts in between.
+    const guarded = async () => {
       if (this.authFailure) throw this.authFailure;
-      return fn();
+      try {
+        return await fn();
+      } catch (raw) {
+        const error = this.classify(raw);
+        if (error.code === 'auth_failed') this.authFailure ??= error;
+        throw raw;
+      }
     };
     try {
       return await withRetry(() => this.ctx.limiter.schedule(guarded, this.ctx.signal), {

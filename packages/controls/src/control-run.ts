@@ -47,6 +47,11 @@ export class ControlRun {
   gap(f: GapFact): void {
     const { rule, needs } = this.control;
     if (!isFactRule(rule)) return;
+    // A rule that accepts gaps reads the ones its needs do not cover (evidence it can do without, but names).
+    if (rule.accepts.includes('gap')) {
+      const run = this.run(rule, f.connection);
+      if (run.reducer.add(f)) run.use(f);
+    }
     if (!f.covers.some((cover) => needs.some((need) => gapCovers(cover, need)))) return;
     this.run(rule, f.connection).gap(f);
   }

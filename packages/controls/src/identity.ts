@@ -17,6 +17,7 @@ const REASON_WORDS: Record<IdentityFact['enforcementReason'], string> = {
   enforced_org_requirement: 'MFA required by the organization',
   enforced_federated: 'MFA enforced by the federated identity provider',
   conditional: 'MFA required only under some conditions',
+  security_defaults_risk_based: 'MFA challenged by security defaults only when Entra judges it necessary',
   excluded: 'excluded from every policy that enforces MFA',
   registered_not_enforced: 'MFA registered but no enabled policy enforces it',
   not_registered: 'no MFA method registered and none enforced',

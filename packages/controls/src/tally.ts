@@ -1,5 +1,5 @@
-import type { ControlStatus, ExceptedSubject, FailingSubject } from '@evident/core';
-import type { Outcome, ReducerContext } from './control.ts';
+import type { ControlStatus, ExceptedSubject, Fact, FailingSubject } from '@evident/core';
+import type { FactRule, Outcome, ReducerContext } from './control.ts';
 import { exceptedSubject, withExpiry } from './exceptions.ts';
 import type { CommonParams } from './params.ts';
 import { be, count, percent } from './words.ts';
@@ -126,4 +126,42 @@ export class Tally {
     if (x > 0) parts.push(`${x} excepted`);
     return parts.length > 0 ? `${main}; ${parts.join(', ')}` : main;
   }
+}
+
+/** What one subject-counting control is, as data: its fact type, words, scope, grade and how counts become a status. */
+export interface TallySpec<F extends Fact, P extends CommonParams> {
+  type: F['type'];
+  words: TallyWords | ((params: P) => TallyWords);
+  /** Whether a fact of the type bears on the control at all (counts as evidence); every one when absent. */
+  relevant?: (f: F) => boolean;
+  /** The name a subject is shown by; the fact's `name` when absent. */
+  name?: (f: F) => string | undefined;
+  /** The subject's grade and why, or `undefined` when the fact is out of scope (still evidence). */
+  grade: (f: F, params: P) => [Grade, string] | undefined;
+  mode: Mode;
+  /** The compliant share at which `band` turns partial. */
+  band?: (params: P) => number;
+}
+
+/** The reducer most controls share, from their spec: each relevant fact in scope is graded and tallied. */
+export function tallyRule<F extends Fact, P extends CommonParams>(spec: TallySpec<F, P>): FactRule<P> {
+  return {
+    accepts: [spec.type],
+    reducer(ctx) {
+      const words = typeof spec.words === 'function' ? spec.words(ctx.params) : spec.words;
+      const tally = new Tally(ctx, words);
+      return {
+        add(fact) {
+          if (fact.type !== spec.type) return false;
+          const f = fact as F;
+          if (spec.relevant && !spec.relevant(f)) return false;
+          const graded = spec.grade(f, ctx.params);
+          const name = spec.name ? spec.name(f) : (f as { name?: string }).name;
+          if (graded) tally.add((f as { subject: string }).subject, name, ...graded);
+          return true;
+        },
+        finish: () => tally.outcome(spec.mode, spec.band?.(ctx.params)),
+      };
+    },
+  };
 }

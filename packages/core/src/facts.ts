@@ -35,9 +35,22 @@ export const ENFORCEMENT_REASONS = [
   'enforced_org_requirement',
   'enforced_federated',
   'conditional',
+  /** Security defaults are on, but challenge this (non-administrator) account only when Entra judges it necessary. */
+  'security_defaults_risk_based',
   'excluded',
   'registered_not_enforced',
   'not_registered',
+  'unknown',
+] as const;
+
+/** Graph's kinds of guest and external user (`conditionalAccessGuestOrExternalUserTypes`), or `unknown`. */
+export const GUEST_TYPES = [
+  'internalGuest',
+  'b2bCollaborationGuest',
+  'b2bCollaborationMember',
+  'b2bDirectConnectUser',
+  'otherExternalUser',
+  'serviceProvider',
   'unknown',
 ] as const;
 
@@ -51,9 +64,13 @@ export const identityFact = z.object({
   kind: z.enum(IDENTITY_KINDS),
   enabled: z.boolean(),
   external: z.boolean().default(false),
+  /** For an external account, which kind of guest or external user it is. */
+  guestType: z.enum(GUEST_TYPES).optional(),
   mspPrincipal: tri.default('unknown'),
   privileged: tri,
   roles: z.array(z.string()).default([]),
+  /** Some privileged role is held only as eligible (PIM): the account can activate it at will. Absent: no. */
+  eligible: z.boolean().optional(),
   mfaRegistered: tri,
   methods: z.array(z.string()).default([]),
   phishingResistantRegistered: tri,

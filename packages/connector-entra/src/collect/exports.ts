@@ -77,32 +77,112 @@ async function boundaryOf(
   return own.includes(home) ? 'same_admin_domain' : 'separate';
 }
 
+/** The Log Analytics table each category lands in. */
+export const TABLES: Record<string, string> = {
+  AuditLogs: 'AuditLogs',
+  SignInLogs: 'SigninLogs',
+  NonInteractiveUserSignInLogs: 'AADNonInteractiveUserSignInLogs',
+  ServicePrincipalSignInLogs: 'AADServicePrincipalSignInLogs',
+};
+
+const WORKSPACE_READER = 'Reader on the Log Analytics workspace';
+const STORAGE_READER = 'Reader on the storage account';
+
+/** How long a table keeps rows: its total retention (analytics plus long-term), which overrides the workspace's. */
+async function tableRetention(
+  run: Run,
+  session: Session,
+  workspaceId: string,
+  category: string,
+): Promise<number | 'unknown'> {
+  const table = TABLES[category];
+  if (!table) return 'unknown';
+  const path = `${workspaceId}/tables/${table}?api-version=2022-10-01`;
+  try {
+    const found = await armGet<{ properties?: { totalRetentionInDays?: number; retentionInDays?: number } }>(
+      run,
+      session,
+      path,
+      WORKSPACE_READER,
+    );
+    const days = found.properties?.totalRetentionInDays ?? found.properties?.retentionInDays;
+    return typeof days === 'number' ? days : 'unknown';
+  } catch (error) {
+    // A table or policy that is absent or not readable leaves the retention unknown; other failures are failures.
+    if (error instanceof ConnectorError && ['not_supported', 'permission_missing'].includes(error.code))
+      return 'unknown';
+    throw error;
+  }
+}
+
+interface LifecycleRule {
+  enabled?: boolean;
+  type?: string;
+  definition?: {
+    actions?: {
+      baseBlob?: { delete?: { daysAfterModificationGreaterThan?: number; daysAfterCreationGreaterThan?: number } };
+    };
+    filters?: { prefixMatch?: string[] };
+  };
+}
+
+/**
+ * How long a storage account keeps a category's blobs (`insights-logs-<category>`): the shortest enabled delete
+ * rule that matches them. With no such rule nothing expires them, but nothing protects them either: unknown.
+ */
+async function lifecycleRetention(
+  run: Run,
+  session: Session,
+  accountId: string,
+  category: string,
+): Promise<number | 'unknown'> {
+  const path = `${accountId}/managementPolicies/default?api-version=2023-05-01`;
+  let rules: LifecycleRule[];
+  try {
+    const found = await armGet<{ properties?: { policy?: { rules?: LifecycleRule[] } } }>(
+      run,
+      session,
+      path,
+      STORAGE_READER,
+    );
+    rules = found.properties?.policy?.rules ?? [];
+  } catch (error) {
+    // A table or policy that is absent or not readable leaves the retention unknown; other failures are failures.
+    if (error instanceof ConnectorError && ['not_supported', 'permission_missing'].includes(error.code))
+      return 'unknown';
+    throw error;
+  }
+  const container = `insights-logs-${category.toLowerCase()}`;
+  const days = rules
+    .filter((r) => r.enabled !== false && (r.type ?? 'Lifecycle') === 'Lifecycle')
+    .filter((r) => {
+      const prefixes = r.definition?.filters?.prefixMatch ?? [];
+      return prefixes.length === 0 || prefixes.some((p) => container.startsWith(p.toLowerCase()));
+    })
+    .map((r) => {
+      const del = r.definition?.actions?.baseBlob?.delete;
+      return del?.daysAfterModificationGreaterThan ?? del?.daysAfterCreationGreaterThan;
+    })
+    .filter((d): d is number => typeof d === 'number');
+  return days.length > 0 ? Math.min(...days) : 'unknown';
+}
+
+/** A setting's destinations for one category, with the retention each keeps that category for. */
 async function destinationsOf(
   run: Run,
   session: Session,
   setting: DiagnosticSetting,
+  category: string,
   homes: Map<string, string | null>,
 ): Promise<LogDestination[]> {
   const p = setting.properties ?? {};
-  const bounds = new Map<string, LogDestination['boundary']>();
-  for (const id of [p.workspaceId, p.storageAccountId, p.eventHubAuthorizationRuleId]) {
-    if (id) bounds.set(id, await boundaryOf(run, session, id, homes));
-  }
-  const boundary = (id: string) => bounds.get(id) ?? 'unknown';
   const out: LogDestination[] = [];
   if (p.workspaceId) {
-    const workspace = await armGet<{ properties?: { retentionInDays?: number } }>(
-      run,
-      session,
-      `${p.workspaceId}?api-version=2023-09-01`,
-      'Reader on the Log Analytics workspace',
-    );
-    const days = workspace.properties?.retentionInDays;
     out.push({
       kind: 'log_analytics',
       name: p.workspaceId,
-      boundary: boundary(p.workspaceId),
-      retentionDays: typeof days === 'number' ? days : 'unknown',
+      boundary: await boundaryOf(run, session, p.workspaceId, homes),
+      retentionDays: await tableRetention(run, session, p.workspaceId, category),
       locked: false,
     });
   }
@@ -110,14 +190,15 @@ async function destinationsOf(
     out.push({
       kind: 'storage',
       name: p.storageAccountId,
-      boundary: boundary(p.storageAccountId),
-      retentionDays: 'unknown',
+      boundary: await boundaryOf(run, session, p.storageAccountId, homes),
+      retentionDays: await lifecycleRetention(run, session, p.storageAccountId, category),
       locked: 'unknown',
     });
   }
   if (p.eventHubAuthorizationRuleId) {
     const id = p.eventHubAuthorizationRuleId;
-    out.push({ kind: 'event_hub', name: id, boundary: boundary(id), retentionDays: 'unknown', locked: 'unknown' });
+    const boundary = await boundaryOf(run, session, id, homes);
+    out.push({ kind: 'event_hub', name: id, boundary, retentionDays: 'unknown', locked: 'unknown' });
   }
   return out;
 }
@@ -128,10 +209,10 @@ export async function exportsOf(run: Run, session: Session): Promise<Map<LogCate
   const settings = await armGet<{ value?: DiagnosticSetting[] }>(run, session, DIAGNOSTICS, DIAGNOSTICS_ROLE);
   const homes = new Map<string, string | null>();
   for (const setting of settings.value ?? []) {
-    const dests = await destinationsOf(run, session, setting, homes);
     for (const log of setting.properties?.logs ?? []) {
       const category = log.category ? CATEGORIES[log.category] : undefined;
       if (!category || log.enabled === false) continue;
+      const dests = await destinationsOf(run, session, setting, log.category!, homes);
       destinations.set(category, [...(destinations.get(category) ?? []), ...dests]);
     }
   }

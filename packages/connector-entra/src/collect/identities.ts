@@ -1,9 +1,11 @@
 import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
 import type { Fact, IdentityFact, Tri } from '@evident/core';
 import type { EntraConfig, EntraSecret } from '../config.ts';
-import { resolveEnforcement } from '../enforcement/resolve.ts';
+import type { GuestType } from '../enforcement/reach.ts';
+import { type PerUserMfa, resolveEnforcement } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
-import { PHISHING_RESISTANT_METHODS, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import { isMfaMethod, isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import { PER_USER_PATH, perUserStates } from './per-user.ts';
 import type { Run, TenantState } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
@@ -11,10 +13,13 @@ type Session = CollectionSession<EntraConfig, EntraSecret>;
 const REGISTRATION = '/reports/authenticationMethods/userRegistrationDetails';
 const EMPTY = new Set<string>();
 
+export const customControls = (run: Pick<Run, 'ctx'>) => new Set(run.ctx.config.mfaCustomControls);
+
 export interface Person {
   id: string;
   upn: string;
-  guest: boolean;
+  /** `null` for a member of the tenant. */
+  guestType: GuestType | 'unknown' | null;
   /** From the registration report; `undefined` where the report could not be read. */
   isAdmin?: boolean;
   mfaRegistered: Tri;
@@ -31,6 +36,18 @@ export function homeDomain(upn: string): string {
   return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/**
+ * The kind of guest or external user an account is, from its user type and whether it signs in elsewhere (a B2B
+ * account's UPN carries `#EXT#`). A type Graph does not document, or none, cannot be told apart.
+ */
+export function guestTypeOf(userType: string | undefined, upn: string): Person['guestType'] {
+  const type = userType?.toLowerCase();
+  const invited = upn.includes('#EXT#');
+  if (type === 'member') return invited ? 'b2bCollaborationMember' : null;
+  if (type === 'guest') return invited ? 'b2bCollaborationGuest' : 'internalGuest';
+  return 'unknown';
+}
+
 /** The policies, once whom they reach can be told: the groups and roles they name were read. */
 function decidable(state: TenantState): TenantState['policies'] {
   const { policies } = state;
@@ -43,22 +60,31 @@ function decidable(state: TenantState): TenantState['policies'] {
   return policies;
 }
 
-export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'stamp'>, source: string): IdentityFact {
+export function toIdentity(
+  person: Person,
+  run: Pick<Run, 'ctx' | 'state' | 'stamp'>,
+  source: string,
+  perUser?: PerUserMfa,
+): IdentityFact {
   const { config } = run.ctx;
   const { state } = run;
-  const roles = state.rolesOf?.get(person.id) ?? EMPTY;
+  const active = state.rolesOf?.get(person.id) ?? EMPTY;
+  const eligibleRoles = state.eligibleOf.get(person.id) ?? EMPTY;
+  const roles = new Set([...active, ...eligibleRoles]);
   const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
   const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
+  const guest = person.guestType !== null;
   const breakGlass = config.breakGlass.some((b) => b.toLowerCase() === person.upn.toLowerCase() || b === person.id);
   const enforcement = resolveEnforcement(
     {
       id: person.id,
-      guest: person.guest,
+      guestType: person.guestType,
       groups: state.groupsOf.get(person.id) ?? EMPTY,
       roles,
       mfaRegistered: person.mfaRegistered,
     },
-    { securityDefaults: state.securityDefaults, policies: decidable(state) },
+    { securityDefaults: state.securityDefaults, policies: decidable(state), mfaCustomControls: customControls(run) },
+    perUser,
   );
   const mspDomains = config.mspDomains?.map((d) => d.toLowerCase());
   return {
@@ -67,16 +93,18 @@ export function toIdentity(person: Person, run: Pick<Run, 'ctx' | 'state' | 'sta
     source,
     subject: person.id,
     name: person.upn,
-    kind: breakGlass ? 'break_glass' : person.guest ? 'guest' : 'human',
+    kind: breakGlass ? 'break_glass' : guest ? 'guest' : 'human',
     enabled: true,
-    external: person.guest,
+    external: guest,
+    ...(guest ? { guestType: person.guestType ?? 'unknown' } : {}),
     mspPrincipal: mspDomains ? mspDomains.includes(homeDomain(person.upn)) : 'unknown',
     privileged,
     roles: privilegedRoles.map(roleName).sort(),
+    eligible: privilegedRoles.some((r) => !active.has(r)),
     mfaRegistered: person.mfaRegistered,
     methods: person.methods,
     phishingResistantRegistered:
-      person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some((m) => PHISHING_RESISTANT_METHODS.has(m)),
+      person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some(isPhishingResistantMethod),
     mfaEnforced: enforcement.mfaEnforced,
     enforcementSource: enforcement.source,
     enforcementReason: enforcement.reason,
@@ -106,11 +134,92 @@ interface User {
 const REGISTRATION_COVERS = ['identity.mfaRegistered', 'identity.methods', 'identity.phishingResistantRegistered'];
 
 /**
+ * The identities of one page, with legacy per-user MFA read only for the accounts no policy already enforces. A
+ * per-user read that fails leaves those accounts as the policies judged them, and says so once.
+ */
+async function* judged(
+  run: Run,
+  session: Session,
+  people: Person[],
+  source: string,
+  perUserRefused: { said: boolean },
+): AsyncGenerator<Fact> {
+  const first = people.map((p) => toIdentity(p, run, source));
+  const open = first.filter((f) => f.mfaEnforced !== true && f.kind !== 'break_glass').map((f) => f.subject);
+  let states = new Map<string, PerUserMfa>();
+  if (open.length > 0 && !perUserRefused.said) {
+    try {
+      states = await perUserStates(run, session, open);
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.code === 'auth_failed' || error.code === 'throttled') throw error;
+      perUserRefused.said = true;
+      yield session.gap({ source: `POST /beta/$batch: GET ${PER_USER_PATH}`, covers: ['identity.perUserMfa'] }, error);
+    }
+  }
+  for (const [k, person] of people.entries()) {
+    const state = states.get(person.id);
+    // Only a per-user state that changes the verdict (enforced, or enabled) joins the evidence.
+    const matters = state === 'enforced' || state === 'enabled';
+    yield !matters ? first[k]! : toIdentity(person, run, `${source}, GET beta ${PER_USER_PATH}`, state);
+  }
+}
+
+export const SERVICE_PROVIDER_SUBJECT = 'service-provider-users';
+
+/**
+ * The MSP's technicians reaching the tenant through GDAP: no account exists here, so one identity stands for them,
+ * judged by the policies that reach service-provider users. Their roles come from the partner relationship.
+ */
+export function serviceProviderIdentity(run: Pick<Run, 'ctx' | 'state' | 'stamp'>): IdentityFact {
+  const principal = {
+    id: SERVICE_PROVIDER_SUBJECT,
+    guestType: 'serviceProvider' as const,
+    groups: EMPTY,
+    roles: EMPTY,
+    rolesUnknown: true,
+    mfaRegistered: 'unknown' as const,
+  };
+  const { state } = run;
+  const tenant = {
+    securityDefaults: state.securityDefaults,
+    policies: decidable(state),
+    mfaCustomControls: customControls(run),
+  };
+  const enforcement = resolveEnforcement(principal, tenant);
+  return {
+    type: 'identity',
+    ...run.stamp,
+    source: 'GET /identity/conditionalAccess/policies (service-provider users)',
+    subject: SERVICE_PROVIDER_SUBJECT,
+    name: 'MSP technicians through GDAP (service-provider users)',
+    kind: 'guest',
+    enabled: true,
+    external: true,
+    guestType: 'serviceProvider',
+    mspPrincipal: true,
+    privileged: true,
+    roles: [],
+    eligible: false,
+    mfaRegistered: 'unknown',
+    methods: [],
+    phishingResistantRegistered: 'unknown',
+    mfaEnforced: enforcement.mfaEnforced,
+    enforcementSource: enforcement.source,
+    enforcementReason: enforcement.reason,
+    enforcementDetail: enforcement.detail,
+    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    lastSignIn: 'unknown',
+  };
+}
+
+/**
  * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
  * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
  */
 export async function* identities(run: Run, session: Session): AsyncGenerator<Fact> {
+  if (run.ctx.config.serviceProviderAccess) yield serviceProviderIdentity(run);
   let read = 0;
+  const perUserRefused = { said: false };
   try {
     for await (const page of pages<Registration, EntraConfig, EntraSecret>(
       session,
@@ -123,17 +232,19 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
       },
     )) {
       read++;
-      for (const r of page) {
+      const people = page.map((r): Person => {
         const person: Person = {
           id: r.id,
           upn: r.userPrincipalName,
-          guest: r.userType?.toLowerCase() === 'guest',
-          mfaRegistered: r.isMfaRegistered ?? 'unknown',
+          guestType: guestTypeOf(r.userType, r.userPrincipalName),
+          // The report's flag can lag its methods: a registered key or authenticator is registration.
+          mfaRegistered: (r.methodsRegistered ?? []).some(isMfaMethod) || (r.isMfaRegistered ?? 'unknown'),
           methods: r.methodsRegistered ?? [],
           ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
         };
-        yield toIdentity(person, run, `GET ${REGISTRATION}`);
-      }
+        return person;
+      });
+      yield* judged(run, session, people, `GET ${REGISTRATION}`, perUserRefused);
     }
     return;
   } catch (error) {
@@ -146,16 +257,17 @@ export async function* identities(run: Run, session: Session): AsyncGenerator<Fa
     $select: 'id,userPrincipalName,userType,accountEnabled',
     $top: '999',
   })) {
-    for (const u of page) {
-      if (u.accountEnabled === false) continue;
-      const person: Person = {
-        id: u.id,
-        upn: u.userPrincipalName,
-        guest: u.userType?.toLowerCase() === 'guest',
-        mfaRegistered: 'unknown',
-        methods: [],
-      };
-      yield toIdentity(person, run, 'GET /users');
-    }
+    const people = page
+      .filter((u) => u.accountEnabled !== false)
+      .map(
+        (u): Person => ({
+          id: u.id,
+          upn: u.userPrincipalName,
+          guestType: guestTypeOf(u.userType, u.userPrincipalName),
+          mfaRegistered: 'unknown',
+          methods: [],
+        }),
+      );
+    yield* judged(run, session, people, 'GET /users', perUserRefused);
   }
 }

@@ -6,7 +6,7 @@ import type { Run } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
 
-function add(map: Map<string, Set<string>>, user: string, value: string) {
+export function add(map: Map<string, Set<string>>, user: string, value: string) {
   let set = map.get(user);
   if (!set) {
     set = new Set();
@@ -15,12 +15,12 @@ function add(map: Map<string, Set<string>>, user: string, value: string) {
   set.add(value);
 }
 
-interface Member {
+export interface Member {
   '@odata.type'?: string;
   id: string;
 }
 
-async function* usersIn(run: Run, session: Session, groupId: string): AsyncGenerator<string> {
+export async function* usersIn(run: Run, session: Session, groupId: string): AsyncGenerator<string> {
   try {
     for await (const page of pages<Member, EntraConfig, EntraSecret>(
       session,
@@ -59,13 +59,22 @@ interface Assignment {
   principal?: Member;
 }
 
-/** Holders of the privileged roles and of any role a policy names, through role-assignable groups too. */
-export async function roleHolders(run: Run, session: Session): Promise<void> {
+/** Roles to read holders of: the privileged ones and any a policy names. */
+export function rolesOfInterest(run: Run): Set<string> {
   const roles = new Set(Object.keys(PRIVILEGED_ROLES));
   for (const p of run.state.policies ?? []) {
     const u = p.conditions.users;
     for (const r of [...(u?.includeRoles ?? []), ...(u?.excludeRoles ?? [])]) roles.add(r);
   }
+  return roles;
+}
+
+/**
+ * Holders of the privileged roles and of any role a policy names, through role-assignable groups too, at any
+ * scope (an administrative unit's administrators are privileged as well).
+ */
+export async function roleHolders(run: Run, session: Session): Promise<void> {
+  const roles = rolesOfInterest(run);
   const rolesOf = new Map<string, Set<string>>();
   const holders = async (role: string) => {
     for await (const page of pages<Assignment, EntraConfig, EntraSecret>(
@@ -78,6 +87,7 @@ export async function roleHolders(run: Run, session: Session): Promise<void> {
       for (const a of page) {
         const type = a.principal?.['@odata.type'];
         if (type === '#microsoft.graph.group') {
+          add(run.state.roleGroups, a.principalId, role);
           for await (const user of usersIn(run, session, a.principalId)) add(rolesOf, user, role);
         } else if (!type || type === '#microsoft.graph.user') add(rolesOf, a.principalId, role);
       }

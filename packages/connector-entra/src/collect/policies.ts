@@ -1,8 +1,9 @@
 import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
 import type { AuthPolicyFact, Fact } from '@evident/core';
 import type { EntraConfig, EntraSecret } from '../config.ts';
-import { type CaPolicy, caPolicy, isPhishingResistantStrength } from '../enforcement/policy.ts';
-import { grantOf, narrowing } from '../enforcement/resolve.ts';
+import { narrowing } from '../enforcement/conditions.ts';
+import { grantOf, isPhishingResistantStrength, strengthShortfall } from '../enforcement/grant.ts';
+import { type CaPolicy, caPolicy } from '../enforcement/policy.ts';
 import { pages } from '../graph-pages.ts';
 import type { Run, TenantState } from './state.ts';
 
@@ -10,15 +11,19 @@ type Session = CollectionSession<EntraConfig, EntraSecret>;
 
 export const POLICIES_SOURCE = 'GET /identity/conditionalAccess/policies';
 
-function grant(policy: CaPolicy): AuthPolicyFact['grant'] {
+function grant(policy: CaPolicy, custom: ReadonlySet<string>): AuthPolicyFact['grant'] {
   const g = policy.grantControls;
   if (!g) return 'none';
   if (g.builtInControls.includes('block')) return 'block';
-  if (g.authenticationStrength) {
-    return isPhishingResistantStrength(g.authenticationStrength) ? 'auth_strength_phishing_resistant' : 'auth_strength';
+  const s = g.authenticationStrength;
+  // A strength that allows a single factor is no MFA grant, whatever it is called.
+  if (s && strengthShortfall(s) === undefined) {
+    return isPhishingResistantStrength(s) ? 'auth_strength_phishing_resistant' : 'auth_strength';
   }
   if (g.builtInControls.includes('mfa')) return 'mfa';
-  return g.builtInControls.length > 0 || g.termsOfUse.length > 0 ? 'other' : 'none';
+  if (grantOf(policy, custom).mfa) return 'mfa';
+  const any = g.builtInControls.length + g.termsOfUse.length + g.customAuthenticationFactors.length > 0 || s != null;
+  return any ? 'other' : 'none';
 }
 
 const STATE = { enabled: 'on', enabledForReportingButNotEnforced: 'report_only' } as Record<
@@ -54,9 +59,10 @@ export function excludedPrincipals(policy: CaPolicy, state: Pick<TenantState, 'g
   return [...out].sort();
 }
 
-export function toAuthPolicy(policy: CaPolicy, run: Pick<Run, 'stamp' | 'state'>): AuthPolicyFact {
+export function toAuthPolicy(policy: CaPolicy, run: Pick<Run, 'stamp' | 'state' | 'ctx'>): AuthPolicyFact {
   const users = policy.conditions.users;
-  const alternatives = grantOf(policy).alternatives;
+  const custom = new Set(run.ctx.config.mfaCustomControls);
+  const alternatives = grantOf(policy, custom).alternatives;
   return {
     type: 'authPolicy',
     ...run.stamp,
@@ -70,7 +76,7 @@ export function toAuthPolicy(policy: CaPolicy, run: Pick<Run, 'stamp' | 'state'>
       (users?.includeUsers.some((u) => u === 'All' || u === 'GuestsOrExternalUsers') ?? false) ||
       users?.includeGuestsOrExternalUsers != null,
     excluded: excludedPrincipals(policy, run.state),
-    grant: grant(policy),
+    grant: grant(policy, custom),
     conditions: [
       ...narrowing(policy, { clientApps: false }),
       ...(alternatives.length > 0 ? [`or ${alternatives.join(' or ')}`] : []),

@@ -19,6 +19,12 @@ export interface TenantState {
   groupsRead: boolean;
   /** user id → role template ids held, directly or through a group. `undefined` when roles could not be read. */
   rolesOf: Map<string, Set<string>> | undefined;
+  /** user id → role template ids they are only eligible for (PIM); empty when eligibility could not be read. */
+  eligibleOf: Map<string, Set<string>>;
+  /** Whether PIM's role eligibility could be read. */
+  pimRead: boolean;
+  /** role-assignable group id → role template ids it holds, active or eligible. */
+  roleGroups: Map<string, Set<string>>;
 }
 
 export interface Run {

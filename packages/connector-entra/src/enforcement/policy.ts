@@ -5,42 +5,78 @@ const ids = z
   .nullish()
   .transform((v) => v ?? []);
 
-/** The parts of a Graph `conditionalAccessPolicy` that decide who must use MFA. Unknown fields are ignored. */
+/** A `conditionalAccessFilter`: a device, application or service-principal rule. */
+const filter = z.looseObject({ mode: z.string().nullish(), rule: z.string().nullish() }).nullish();
+
+/** `includeGuestsOrExternalUsers`: guest types (a flags string) and the tenants they come from. */
+export const guestsOrExternal = z
+  .looseObject({
+    guestOrExternalUserTypes: z.string().nullish(),
+    externalTenants: z
+      .looseObject({
+        '@odata.type': z.string().optional(),
+        membershipKind: z.string().nullish(),
+        members: ids,
+      })
+      .nullish(),
+  })
+  .nullish();
+export type GuestsOrExternal = NonNullable<z.infer<typeof guestsOrExternal>>;
+
+/**
+ * A Graph `conditionalAccessPolicy`. Objects keep properties they do not declare, so the resolver can refuse to
+ * read a policy as covering everyone when it carries a condition it does not understand.
+ */
 export const caPolicy = z.object({
   id: z.string(),
   displayName: z.string().default(''),
   state: z.enum(['enabled', 'disabled', 'enabledForReportingButNotEnforced']).or(z.string()),
-  conditions: z.object({
+  conditions: z.looseObject({
     users: z
-      .object({
+      .looseObject({
         includeUsers: ids,
         excludeUsers: ids,
         includeGroups: ids,
         excludeGroups: ids,
         includeRoles: ids,
         excludeRoles: ids,
-        includeGuestsOrExternalUsers: z.unknown().nullish(),
-        excludeGuestsOrExternalUsers: z.unknown().nullish(),
+        includeGuestsOrExternalUsers: guestsOrExternal,
+        excludeGuestsOrExternalUsers: guestsOrExternal,
       })
       .nullish(),
-    applications: z.object({ includeApplications: ids, excludeApplications: ids, includeUserActions: ids }).nullish(),
+    applications: z
+      .looseObject({
+        includeApplications: ids,
+        excludeApplications: ids,
+        includeUserActions: ids,
+        includeAuthenticationContextClassReferences: ids,
+        applicationFilter: filter,
+      })
+      .nullish(),
+    authenticationFlows: z.looseObject({ transferMethods: z.string().nullish() }).nullish(),
+    clientApplications: z
+      .looseObject({ includeServicePrincipals: ids, excludeServicePrincipals: ids, servicePrincipalFilter: filter })
+      .nullish(),
     clientAppTypes: ids,
-    locations: z.object({ includeLocations: ids, excludeLocations: ids }).nullish(),
-    platforms: z.object({ includePlatforms: ids, excludePlatforms: ids }).nullish(),
+    devices: z.looseObject({ deviceFilter: filter }).nullish(),
+    insiderRiskLevels: z.string().nullish(),
+    locations: z.looseObject({ includeLocations: ids, excludeLocations: ids }).nullish(),
+    platforms: z.looseObject({ includePlatforms: ids, excludePlatforms: ids }).nullish(),
+    servicePrincipalRiskLevels: ids,
     signInRiskLevels: ids,
     userRiskLevels: ids,
-    devices: z.object({ deviceFilter: z.unknown().nullish() }).passthrough().nullish(),
   }),
   grantControls: z
-    .object({
+    .looseObject({
       operator: z.string().nullish(),
       builtInControls: ids,
       customAuthenticationFactors: ids,
       termsOfUse: ids,
       authenticationStrength: z
-        .object({
+        .looseObject({
           id: z.string(),
           displayName: z.string().nullish(),
+          requirementsSatisfied: z.string().nullish(),
           allowedCombinations: ids,
         })
         .nullish(),
@@ -48,20 +84,7 @@ export const caPolicy = z.object({
     .nullish(),
 });
 export type CaPolicy = z.infer<typeof caPolicy>;
-
-/** Built-in authentication strength ids; `…0004` is Microsoft's "Phishing-resistant MFA". */
-export const PHISHING_RESISTANT_STRENGTH = '00000000-0000-0000-0000-000000000004';
-const PHISHING_RESISTANT_COMBINATIONS = new Set(['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor']);
-
-export function isPhishingResistantStrength(
-  strength: NonNullable<NonNullable<CaPolicy['grantControls']>['authenticationStrength']>,
-) {
-  if (strength.id === PHISHING_RESISTANT_STRENGTH) return true;
-  return (
-    strength.allowedCombinations.length > 0 &&
-    strength.allowedCombinations.every((c) => PHISHING_RESISTANT_COMBINATIONS.has(c))
-  );
-}
+export type Strength = NonNullable<NonNullable<CaPolicy['grantControls']>['authenticationStrength']>;
 
 /** Client app types a modern sign-in uses; a policy limited to fewer leaves those sign-ins unchallenged. */
 export const MODERN_CLIENTS = ['browser', 'mobileAppsAndDesktopClients'] as const;

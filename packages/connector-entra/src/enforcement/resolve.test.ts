@@ -1,6 +1,7 @@
 import type { EnforcementReason, Tri } from '@evident/core';
 import { describe, expect, it } from 'vitest';
-import { type CaPolicy, caPolicy, PHISHING_RESISTANT_STRENGTH } from './policy.ts';
+import { PHISHING_RESISTANT_STRENGTH } from './grant.ts';
+import { type CaPolicy, caPolicy } from './policy.ts';
 import { type Principal, resolveEnforcement } from './resolve.ts';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
@@ -53,11 +54,11 @@ function policy(
 }
 
 function user(
-  over: Partial<Omit<Principal, 'groups' | 'roles'>> & { groups?: string[]; roles?: string[] } = {},
+  over: Partial<Omit<Principal, 'groups' | 'roles'>> & { groups?: string[]; roles?: string[]; guest?: boolean } = {},
 ): Principal {
   return {
     id: over.id ?? 'u1',
-    guest: over.guest ?? false,
+    guestType: over.guestType ?? (over.guest ? 'b2bCollaborationGuest' : null),
     groups: new Set(over.groups ?? []),
     roles: new Set(over.roles ?? []),
     mfaRegistered: over.mfaRegistered ?? (true as Tri),
@@ -318,8 +319,8 @@ const cases: Case[] = [
     phishingResistant: true,
   },
   {
-    name: 'security defaults on, even with CA present',
-    principal: user({ mfaRegistered: false }),
+    name: 'security defaults on, even with CA present, for an administrator',
+    principal: user({ mfaRegistered: false, roles: [GA] }),
     policies: [policy('Trap', { state: 'enabledForReportingButNotEnforced' })],
     securityDefaults: true,
     reason: 'enforced_security_defaults',

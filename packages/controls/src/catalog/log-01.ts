@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineControl } from '../control.ts';
 import { logName } from '../log-source.ts';
 import { common } from '../params.ts';
-import { type Grade, Tally } from '../tally.ts';
+import { type Grade, tallyRule } from '../tally.ts';
 
 const params = z.object(common).strict();
 
@@ -35,24 +35,18 @@ export const log01 = defineControl<z.infer<typeof params>>({
     { framework: 'iso-27001', ref: 'A.8.15', note: 'Logging.' },
     { framework: 'aa22-131a', ref: 'Area 2', note: 'Enable or improve monitoring and logging.' },
   ],
-  rule: {
-    accepts: ['logSource'],
-    reducer(ctx) {
-      const tally = new Tally(ctx, {
-        one: 'admin audit log',
-        many: 'admin audit logs',
-        ok: 'on',
-        bad: 'off',
-        none: 'no admin audit log is reported',
-      });
-      return {
-        add(f) {
-          if (f.type !== 'logSource' || f.category !== 'admin_audit') return false;
-          tally.add(f.subject, logName(f), ...grade(f));
-          return true;
-        },
-        finish: () => tally.outcome('some'),
-      };
+  rule: tallyRule<LogSourceFact, z.infer<typeof params>>({
+    type: 'logSource',
+    words: {
+      one: 'admin audit log',
+      many: 'admin audit logs',
+      ok: 'on',
+      bad: 'off',
+      none: 'no admin audit log is reported',
     },
-  },
+    relevant: (f) => f.category === 'admin_audit',
+    name: logName,
+    grade,
+    mode: 'some',
+  }),
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineControl } from '../control.ts';
 import { IMPORTANT_LOG_NEEDS, isCoreLog, logName, retentionWords } from '../log-source.ts';
 import { common } from '../params.ts';
-import { type Grade, Tally } from '../tally.ts';
+import { type Grade, tallyRule } from '../tally.ts';
 
 const params = z
   .object({
@@ -48,31 +48,19 @@ export const log03 = defineControl<z.infer<typeof params>>({
     { framework: 'iso-27001', ref: 'A.8.15', note: 'Logging (no period set).' },
     { framework: 'aa22-131a', ref: 'Area 2', note: "The advisory's own floor is six months (LOG-04)." },
   ],
-  rule: {
-    accepts: ['logSource'],
-    reducer(ctx) {
-      const tally = new Tally(ctx, {
-        one: 'important log',
-        many: 'important logs',
-        ok: `kept at least ${ctx.params.minRetentionDays} days`,
-        weak: 'a secondary log kept too briefly',
-        bad: 'an admin or sign-in log kept too briefly',
-        none: 'no important log is reported',
-      });
-      return {
-        add(f) {
-          if (f.type !== 'logSource') return false;
-          if (f.important) {
-            tally.add(
-              f.subject,
-              logName(f),
-              ...retentionGrade(f, ctx.params.minRetentionDays, isCoreLog(f) ? 'failing' : 'weak'),
-            );
-          }
-          return true;
-        },
-        finish: () => tally.outcome('strict'),
-      };
-    },
-  },
+  rule: tallyRule<LogSourceFact, z.infer<typeof params>>({
+    type: 'logSource',
+    words: (p) => ({
+      one: 'important log',
+      many: 'important logs',
+      ok: `kept at least ${p.minRetentionDays} days`,
+      weak: 'a secondary log kept too briefly',
+      bad: 'an admin or sign-in log kept too briefly',
+      none: 'no important log is reported',
+    }),
+    name: logName,
+    grade: (f, p) =>
+      f.important ? retentionGrade(f, p.minRetentionDays, isCoreLog(f) ? 'failing' : 'weak') : undefined,
+    mode: 'strict',
+  }),
 });

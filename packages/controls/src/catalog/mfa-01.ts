@@ -1,8 +1,9 @@
+import type { IdentityFact } from '@evident/core';
 import { z } from 'zod';
 import { defineControl } from '../control.ts';
 import { enforcementGrade, enforcementWhy, isExternal, signsInInteractively } from '../identity.ts';
 import { band, common } from '../params.ts';
-import { Tally } from '../tally.ts';
+import { tallyRule } from '../tally.ts';
 
 const params = z.object({ ...common, ...band }).strict();
 
@@ -46,25 +47,21 @@ export const mfa01 = defineControl<z.infer<typeof params>>({
     { framework: 'essential-eight', ref: 'ISM-1504', note: 'ML1: MFA for users of online services.' },
     { framework: 'scuba-entra', ref: 'MS.AAD.3.2v2', note: 'MFA SHALL be enforced for all users.' },
   ],
-  rule: {
-    accepts: ['identity'],
-    reducer(ctx) {
-      const tally = new Tally(ctx, {
-        one: 'human user',
-        many: 'human users',
-        ok: 'forced through MFA',
-        none: 'no enabled human user is in scope',
-      });
-      return {
-        add(f) {
-          if (f.type !== 'identity') return false;
-          if (signsInInteractively(f) && f.kind === 'human' && !isExternal(f) && f.mspPrincipal !== true) {
-            tally.add(f.subject, f.name, enforcementGrade(f.mfaEnforced), enforcementWhy(f));
-          }
-          return true;
-        },
-        finish: () => tally.outcome('band', ctx.params.partialBand),
-      };
+  rule: tallyRule<IdentityFact, z.infer<typeof params>>({
+    type: 'identity',
+    words: {
+      one: 'human user',
+      many: 'human users',
+      ok: 'forced through MFA',
+      weak: 'challenged by security defaults only when Entra judges it necessary',
+      none: 'no enabled human user is in scope',
     },
-  },
+    grade(f) {
+      if (!signsInInteractively(f) || f.kind !== 'human' || isExternal(f) || f.mspPrincipal === true) return undefined;
+      const grade = f.enforcementReason === 'security_defaults_risk_based' ? 'weak' : enforcementGrade(f.mfaEnforced);
+      return [grade, enforcementWhy(f)];
+    },
+    mode: 'band',
+    band: (p) => p.partialBand,
+  }),
 });

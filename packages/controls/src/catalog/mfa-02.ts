@@ -1,34 +1,50 @@
-import type { IdentityFact } from '@evident/core';
+import { type GapFact, gapCovers, type IdentityFact } from '@evident/core';
 import { z } from 'zod';
-import { defineControl } from '../control.ts';
+import { defineControl, type Outcome } from '../control.ts';
 import { enforcementWhy, signsInInteractively } from '../identity.ts';
 import { common } from '../params.ts';
 import { type Grade, Tally } from '../tally.ts';
 
 const params = z.object(common).strict();
 
+/** As MFA-01 judges a user: only enforcement counts; registration only words why an account falls short. */
 function grade(f: IdentityFact): [Grade, string] {
   if (f.privileged === 'unknown') return ['unknown', 'whether the account is privileged could not be determined'];
+  const held = f.eligible ? ' (holds a privileged role as eligible, through PIM)' : '';
   if (f.mfaEnforced === true) {
     return f.enforcementSource === 'per_user'
-      ? ['weak', 'MFA enforced only by a per-user setting, not by a tenant-wide policy']
+      ? ['weak', `MFA enforced only by a per-user setting, not by a tenant-wide policy${held}`]
       : ['compliant', ''];
   }
-  if (f.mfaEnforced === 'unknown') return ['unknown', enforcementWhy(f)];
-  if (f.mfaRegistered === true) return ['weak', enforcementWhy(f)];
-  if (f.mfaRegistered === false) return ['failing', `no MFA enforced and no method registered (${enforcementWhy(f)})`];
-  return ['unknown', `MFA not enforced and whether a method is registered could not be determined`];
+  if (f.mfaEnforced === 'unknown') return ['unknown', enforcementWhy(f) + held];
+  const registration =
+    f.mfaRegistered === true
+      ? 'a method is registered, but nothing forces its use'
+      : f.mfaRegistered === false
+        ? 'no method registered either'
+        : 'whether a method is registered is unknown';
+  return ['failing', `${enforcementWhy(f)}; ${registration}${held}`];
+}
+
+/** Eligible role holders that could not be read: a licence gap leaves the verdict, anything else blocks a pass. */
+function withUnseen(outcome: Outcome, unseen: GapFact[]): Outcome {
+  if (unseen.length === 0) return outcome;
+  const words = unseen.map((g) => g.message).join('; ');
+  const reason = `${outcome.reason}; eligible (PIM) role holders could not be read: ${words}`;
+  const licenceOnly = unseen.every((g) => g.code === 'licence_required');
+  if (licenceOnly || outcome.status !== 'pass') return { ...outcome, reason };
+  return { ...outcome, status: 'unknown', reason };
 }
 
 export const mfa02 = defineControl<z.infer<typeof params>>({
   id: 'MFA-02',
   title: 'MFA enforced for all privileged accounts',
   requirement:
-    'Every enabled account holding an admin or privileged role (active or eligible) must be forced through MFA by a ' +
-    'tenant- or org-wide mechanism. Privileged guests and MSP accounts are included; break-glass accounts are ' +
-    'governed by MFA-08. Pass: all enforced. Partial: the rest rely on a registered method or a per-user setting. ' +
-    'Fail: any privileged account with neither enforcement nor a registered method. An account whose privilege is ' +
-    'unknown counts as undetermined.',
+    'Every enabled account holding an admin or privileged role (active or eligible through PIM) must be forced ' +
+    'through MFA by a tenant- or org-wide mechanism. Privileged guests and MSP accounts are included; break-glass ' +
+    'accounts are governed by MFA-08. Pass: all enforced. Partial: the rest rely on a per-user setting. Fail: any ' +
+    'privileged account nothing forces through MFA, as in MFA-01 (a registered method does not count). An account ' +
+    'whose privilege is unknown counts as undetermined; eligible holders that could not be read are named.',
   rationale:
     'Privileged accounts are what attackers want: one admin without MFA undoes every other control. CIS 6.5 asks ' +
     'for MFA on all administrative access, including accounts a third party manages.',
@@ -40,7 +56,6 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
     'identity',
     'identity.privileged',
     'identity.mfaEnforced',
-    'identity.mfaRegistered',
     'authPolicy',
     'setting.entra.security_defaults',
     'setting.github.two_factor_requirement',
@@ -54,25 +69,31 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
     { framework: 'iso-27001', ref: 'A.8.5', note: 'Secure authentication.' },
   ],
   rule: {
-    accepts: ['identity'],
+    accepts: ['identity', 'gap'],
     reducer(ctx) {
+      const unseen: GapFact[] = [];
       const tally = new Tally(ctx, {
         one: 'privileged account',
         many: 'privileged accounts',
         ok: 'forced through MFA',
-        weak: 'relying on a registered method or a per-user setting',
-        bad: 'without any MFA',
+        weak: 'relying on a per-user setting',
+        bad: 'not forced through MFA',
         none: 'no enabled privileged account is in scope',
       });
       return {
         add(f) {
+          if (f.type === 'gap') {
+            if (!f.covers.some((c) => gapCovers(c, 'identity.eligible'))) return false;
+            unseen.push(f);
+            return true;
+          }
           if (f.type !== 'identity') return false;
           if (signsInInteractively(f) && f.kind !== 'break_glass' && f.privileged !== false) {
             tally.add(f.subject, f.name, ...grade(f));
           }
           return true;
         },
-        finish: () => tally.outcome('strict'),
+        finish: () => withUnseen(tally.outcome('strict'), unseen),
       };
     },
   },

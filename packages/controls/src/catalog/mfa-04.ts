@@ -1,8 +1,9 @@
+import type { IdentityFact } from '@evident/core';
 import { z } from 'zod';
 import { defineControl } from '../control.ts';
 import { enforcementGrade, enforcementWhy, isExternal, signsInInteractively } from '../identity.ts';
 import { band, common } from '../params.ts';
-import { Tally } from '../tally.ts';
+import { tallyRule } from '../tally.ts';
 
 const params = z.object({ ...common, ...band }).strict();
 
@@ -35,25 +36,21 @@ export const mfa04 = defineControl<z.infer<typeof params>>({
     { framework: 'scuba-entra', ref: 'MS.AAD.3.2v2', note: 'All users, guests included.' },
     { framework: 'iso-27001', ref: 'A.8.5', note: 'Secure authentication.' },
   ],
-  rule: {
-    accepts: ['identity'],
-    reducer(ctx) {
-      const tally = new Tally(ctx, {
-        one: 'external account',
-        many: 'external accounts',
-        ok: 'forced through MFA',
-        none: 'no enabled guest or external account is in scope',
-      });
-      return {
-        add(f) {
-          if (f.type !== 'identity') return false;
-          if (signsInInteractively(f) && f.kind !== 'break_glass' && isExternal(f) && f.mspPrincipal !== true) {
-            tally.add(f.subject, f.name, enforcementGrade(f.mfaEnforced), enforcementWhy(f));
-          }
-          return true;
-        },
-        finish: () => tally.outcome('band', ctx.params.partialBand),
-      };
+  rule: tallyRule<IdentityFact, z.infer<typeof params>>({
+    type: 'identity',
+    words: {
+      one: 'external account',
+      many: 'external accounts',
+      ok: 'forced through MFA',
+      none: 'no enabled guest or external account is in scope',
     },
-  },
+    grade(f) {
+      if (!signsInInteractively(f) || f.kind === 'break_glass' || !isExternal(f) || f.mspPrincipal === true) {
+        return undefined;
+      }
+      return [enforcementGrade(f.mfaEnforced), enforcementWhy(f)];
+    },
+    mode: 'band',
+    band: (p) => p.partialBand,
+  }),
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineControl } from '../control.ts';
 import { signsInInteractively } from '../identity.ts';
 import { common } from '../params.ts';
-import { type Grade, Tally } from '../tally.ts';
+import { type Grade, tallyRule } from '../tally.ts';
 
 const params = z.object(common).strict();
 
@@ -52,27 +52,18 @@ export const mfa05 = defineControl<z.infer<typeof params>>({
     { framework: 'cis-v8', ref: '6.5', note: 'Strengthens MFA on administrative access.' },
     { framework: 'iso-27001', ref: 'A.8.5', note: 'Secure authentication.' },
   ],
-  rule: {
-    accepts: ['identity'],
-    reducer(ctx) {
-      const tally = new Tally(ctx, {
-        one: 'privileged account',
-        many: 'privileged accounts',
-        ok: 'forced to use phishing-resistant MFA',
-        weak: 'registered for it but not forced',
-        bad: 'without a phishing-resistant method',
-        none: 'no enabled privileged account is in scope',
-      });
-      return {
-        add(f) {
-          if (f.type !== 'identity') return false;
-          if (signsInInteractively(f) && f.kind !== 'break_glass' && f.privileged !== false) {
-            tally.add(f.subject, f.name, ...grade(f));
-          }
-          return true;
-        },
-        finish: () => tally.outcome('strict'),
-      };
+  rule: tallyRule<IdentityFact, z.infer<typeof params>>({
+    type: 'identity',
+    words: {
+      one: 'privileged account',
+      many: 'privileged accounts',
+      ok: 'forced to use phishing-resistant MFA',
+      weak: 'registered for it but not forced',
+      bad: 'without a phishing-resistant method',
+      none: 'no enabled privileged account is in scope',
     },
-  },
+    grade: (f) =>
+      signsInInteractively(f) && f.kind !== 'break_glass' && f.privileged !== false ? grade(f) : undefined,
+    mode: 'strict',
+  }),
 });

@@ -1,6 +1,6 @@
 import type { Fact } from '@evident/core';
 import { describe, it } from 'vitest';
-import { admin, breakGlass, ENTRA, exception, GITHUB, identity, on, unenforced } from '../testing/builders.ts';
+import { admin, breakGlass, ENTRA, exception, GITHUB, gap, identity, on, unenforced } from '../testing/builders.ts';
 import { type Case, check } from '../testing/check.ts';
 
 const many = (n: number, make: (s: string) => Fact, prefix = 'u') =>
@@ -10,6 +10,15 @@ const unknownMfa = (s: string) =>
 
 const CASES: Record<string, Case[]> = {
   'MFA-01': [
+    {
+      name: 'security defaults challenge users only when necessary: no plain pass, and the reason says so',
+      facts: [
+        admin('a', { enforcementSource: 'security_defaults', enforcementReason: 'enforced_security_defaults' }),
+        unenforced('u', { enforcementSource: 'security_defaults', enforcementReason: 'security_defaults_risk_based' }),
+      ],
+      status: 'fail',
+      reason: /1 is challenged by security defaults only when Entra judges it necessary/,
+    },
     {
       name: 'partial at the 90% band',
       facts: [...many(9, identity), unenforced('z')],
@@ -107,11 +116,68 @@ const CASES: Record<string, Case[]> = {
   ],
   'MFA-02': [
     {
-      name: 'partial when the rest is only registered',
+      name: 'fail when the rest is only registered, exactly as MFA-01 judges it',
       facts: [admin('a'), unenforced('b', { privileged: true })],
-      status: 'partial',
+      status: 'fail',
       failing: ['b'],
-      why: /registered but no enabled policy/,
+      why: /a method is registered, but nothing forces its use/,
+    },
+    {
+      name: 'a registration report gap does not unsettle enforcement already established',
+      facts: [
+        admin('a', { mfaRegistered: 'unknown' }),
+        admin('b', {
+          mfaRegistered: 'unknown',
+          enforcementSource: 'security_defaults',
+          enforcementReason: 'enforced_security_defaults',
+        }),
+        gap(['identity.mfaRegistered', 'identity.methods', 'identity.phishingResistantRegistered'], {
+          code: 'licence_required',
+        }),
+      ],
+      status: 'pass',
+    },
+    {
+      name: 'without the registration report an unenforced admin still fails, and says registration is unknown',
+      facts: [
+        admin('a'),
+        unenforced('b', { privileged: true, mfaRegistered: 'unknown', enforcementReason: 'unknown' }),
+        gap(['identity.mfaRegistered'], { code: 'licence_required' }),
+      ],
+      status: 'fail',
+      why: /registered is unknown/,
+    },
+    {
+      name: 'security defaults do not cover a privileged role outside their documented list',
+      facts: [
+        admin('a', { enforcementSource: 'security_defaults', enforcementReason: 'enforced_security_defaults' }),
+        unenforced('intune', {
+          privileged: true,
+          enforcementSource: 'security_defaults',
+          enforcementReason: 'security_defaults_risk_based',
+        }),
+      ],
+      status: 'fail',
+      failing: ['intune'],
+      why: /only when Entra judges it necessary/,
+    },
+    {
+      name: 'eligible holders are privileged and named as such',
+      facts: [admin('a'), unenforced('e', { privileged: true, eligible: true })],
+      status: 'fail',
+      why: /eligible, through PIM/,
+    },
+    {
+      name: 'eligibility unreadable for want of a licence: the verdict stands and the reason says what was not seen',
+      facts: [admin('a'), gap(['identity.eligible'], { code: 'licence_required', message: 'PIM needs Entra ID P2' })],
+      status: 'pass',
+      reason: /eligible \(PIM\) role holders could not be read: PIM needs Entra ID P2/,
+    },
+    {
+      name: 'eligibility unreadable for another reason: no pass',
+      facts: [admin('a'), gap(['identity.eligible'], { code: 'permission_missing', message: 'refused' })],
+      status: 'unknown',
+      reason: /eligible \(PIM\) role holders could not be read: refused/,
     },
     {
       name: 'partial when enforcement is per-user only',
@@ -126,7 +192,7 @@ const CASES: Record<string, Case[]> = {
         unenforced('b', { privileged: true, mfaRegistered: false, enforcementReason: 'not_registered' }),
       ],
       status: 'fail',
-      reason: /1 is without any MFA/,
+      reason: /1 is not forced through MFA/,
     },
     {
       name: 'privilege unknown counts as undetermined',

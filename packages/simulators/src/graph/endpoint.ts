@@ -25,8 +25,8 @@ export interface Endpoint {
   permissions?: Requirement | ((q: ODataQuery) => Requirement);
   /** The Azure RBAC action needed (ARM endpoints). */
   armAction?: string;
-  /** Needs an Entra ID P1 or P2 licence. */
-  premium?: boolean | ((q: ODataQuery) => boolean);
+  /** Needs an Entra ID P1 or P2 licence; `governance`: P2 (or Governance), as PIM does. */
+  premium?: boolean | 'governance' | ((q: ODataQuery) => boolean);
   handle(ctx: RequestContext): object;
 }
 

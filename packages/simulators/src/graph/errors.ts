@@ -39,6 +39,12 @@ export const errors = {
     new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   premiumLicence: () =>
     new GraphHttpError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', PREMIUM_LICENCE_MESSAGE),
+  governanceLicence: () =>
+    new GraphHttpError(
+      403,
+      'AadPremiumLicenseRequired',
+      'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+    ),
   tooManyRequests: (headers: Record<string, string>) =>
     new GraphHttpError(429, 'TooManyRequests', 'Too many requests.', headers),
   serviceUnavailable: () =>

@@ -11,6 +11,7 @@ export const GRANTED_PERMISSIONS = [
   'Policy.Read.AuthenticationMethod',
   'RoleManagement.Read.Directory',
   'Organization.Read.All',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
 ] as const;
 
 /** Every inner list needs one of its permissions; all inner lists must be met. */
@@ -25,6 +26,7 @@ export const needs = {
   group: [['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']],
   roleAssignments: [['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All']],
   policy: [['Policy.Read.All']],
+  groupEligibility: [['PrivilegedEligibilitySchedule.Read.AzureADGroup', 'PrivilegedAccess.Read.AzureADGroup']],
   conditionalAccess: [['Policy.Read.All', 'Policy.Read.ConditionalAccess']],
   authenticationMethodsPolicy: [['Policy.Read.AuthenticationMethod', 'Policy.Read.All']],
   organization: [['Organization.Read.All', 'Directory.Read.All']],

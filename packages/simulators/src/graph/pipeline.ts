@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { unit } from '../rng.ts';
 import type { IssuedToken } from './auth.ts';
 import { handleIdentityPlatform } from './auth-routes.ts';
+import { BATCH, batchEndpoint, runBatch } from './batch.ts';
 import type { Endpoint } from './endpoint.ts';
 import { type ApiKind, armErrors, errorBody, errors, GraphHttpError } from './errors.ts';
 import { baseHeaders, bearer, header, type ResponseIds, sendJson } from './http.ts';
@@ -19,7 +20,8 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
   const api: ApiKind = /^\/(providers|subscriptions)(\/|$)/i.test(url.pathname) ? 'arm' : 'graph';
   const ids: ResponseIds = { requestId: randomUUID(), clientRequestId: header(req, 'client-request-id') };
   const match = state.router.match(url.pathname);
-  const endpointName = match.kind === 'found' ? match.endpoint.path : '(unknown)';
+  const batch = BATCH.test(url.pathname);
+  const endpointName = batch ? batchEndpoint.path : match.kind === 'found' ? match.endpoint.path : '(unknown)';
   let tenantName = UNAUTHENTICATED;
   const fail = (e: GraphHttpError) => {
     state.accounting.request('graph', tenantName, endpointName, false);
@@ -30,10 +32,10 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
     const tenant = authenticate(state, req, api, (name) => {
       tenantName = name;
     });
-    if (match.kind === 'unknown')
+    if (match.kind === 'unknown' && !batch)
       throw api === 'arm' ? armErrors.notFound(url.pathname) : errors.noSegment(match.segment);
-    if (req.method !== 'GET') throw errors.methodNotAllowed();
-    const endpoint = match.endpoint;
+    if (req.method !== (batch ? 'POST' : 'GET')) throw errors.methodNotAllowed();
+    const endpoint = match.kind === 'found' && !batch ? match.endpoint : batchEndpoint;
     const decision = state.faults.decide(tenant.name);
     if (decision.delayMs > 0) await sleep(decision.delayMs, state.closing);
     switch (decision.outcome) {
@@ -57,10 +59,19 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
       }
     }
     if (api === 'arm' && !url.searchParams.has('api-version')) throw armErrors.missingApiVersion();
+    if (batch) {
+      const body = await runBatch(state, tenant, req, url, origin, {
+        admit: (e, q) => admit(state, tenant, e, q),
+        authorize: (e, q, u) => authorize(e, q, decision.revokedPermission, tenant, u),
+      });
+      state.accounting.request('graph', tenant.name, endpoint.path, true);
+      return sendJson(res, 200, body, baseHeaders(api, ids), decision.outcome === 'truncate');
+    }
     const query = parseQuery(url.searchParams);
     const extra = admit(state, tenant, endpoint, query);
     authorize(endpoint, query, decision.revokedPermission, tenant, url);
-    const body = endpoint.handle({ tenant, url, origin, params: match.params, query });
+    const params = match.kind === 'found' ? match.params : {};
+    const body = endpoint.handle({ tenant, url, origin, params, query });
     state.accounting.request('graph', tenant.name, endpoint.path, decision.outcome !== 'truncate');
     sendJson(res, 200, body, { ...baseHeaders(api, ids), ...extra }, decision.outcome === 'truncate');
   } catch (e) {
@@ -139,6 +150,7 @@ function authorize(
   const needs = typeof endpoint.permissions === 'function' ? endpoint.permissions(query) : endpoint.permissions;
   if (needs && !satisfies(needs, heldPermissions(revoked))) throw errors.insufficientPrivileges();
   const premium = typeof endpoint.premium === 'function' ? endpoint.premium(query) : endpoint.premium;
+  if (premium === 'governance' && tenant.world.licence !== 'p2') throw errors.governanceLicence();
   if (premium && tenant.world.licence === 'free') throw errors.premiumLicence();
 }
 

@@ -10,6 +10,11 @@ import { listDirectoryAudits, listSignIns } from './endpoints/audit-logs.ts';
 import { getConditionalAccessPolicy, listConditionalAccessPolicies } from './endpoints/conditional-access.ts';
 import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
 import { listOrganization, listSubscribedSkus } from './endpoints/organization.ts';
+import {
+  getAuthenticationRequirements,
+  listGroupEligibilityInstances,
+  listRoleEligibilityInstances,
+} from './endpoints/pim.ts';
 import { getAuthenticationMethodsPolicy, getSecurityDefaults } from './endpoints/policies.ts';
 import { listRegistrationDetails } from './endpoints/registration-details.ts';
 import { listRoleAssignments } from './endpoints/role-assignments.ts';
@@ -21,6 +26,9 @@ const ENDPOINTS: readonly Endpoint[] = [
   getGroup,
   listTransitiveMembers,
   listRoleAssignments,
+  listRoleEligibilityInstances,
+  listGroupEligibilityInstances,
+  getAuthenticationRequirements,
   listConditionalAccessPolicies,
   getConditionalAccessPolicy,
   getSecurityDefaults,

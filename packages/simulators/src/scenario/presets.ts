@@ -327,6 +327,49 @@ export const PRESETS = {
       },
     ],
   },
+  /**
+   * Privileged scope and the conditions that narrow a policy: admins (active and PIM-eligible) under a role policy;
+   * everyone else only under narrowed, single-factor or custom-control grants, some on legacy per-user MFA; a
+   * sign-in table kept for less than its workspace and an audit export whose storage lifecycle sets its retention.
+   */
+  'privileged-scope': {
+    name: 'privileged-scope',
+    tenants: [
+      {
+        name: 'wideworld',
+        entra: {
+          tenantId: 'wideworld',
+          domain: 'wideworld.example',
+          licence: 'p2',
+          users: 40,
+          guests: 4,
+          mspGuests: 2,
+          admins: { globalAdministrator: 2, securityAdministrator: 1 },
+          eligibleAdmins: { globalAdministrator: 1, privilegedRoleAdministrator: 1 },
+          perUserMfa: { enforced: 3, enabled: 2 },
+          conditionalAccess: [
+            'admins_only',
+            'device_code_only',
+            'insider_risk',
+            'service_providers_mfa',
+            'weak_custom_strength',
+            'custom_control_mfa',
+            'workload_identities',
+            'legacy_auth_blocked',
+          ],
+          diagnosticSettings: [
+            {
+              name: 'to-soc-workspace',
+              categories: ['AuditLogs', 'SignInLogs', 'NonInteractiveUserSignInLogs'],
+              retentionDays: 365,
+              tableRetentionDays: { SigninLogs: 90 },
+            },
+            { name: 'audit-archive', categories: ['AuditLogs'], destination: 'storage', retentionDays: 400 },
+          ],
+        },
+      },
+    ],
+  },
 } satisfies Record<string, ScenarioInput>;
 
 export type PresetName = keyof typeof PRESETS;

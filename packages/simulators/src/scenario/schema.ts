@@ -11,6 +11,12 @@ export const CA_PRESETS = [
   'legacy_auth_blocked',
   'phishing_resistant_admins',
   'nested_groups',
+  'device_code_only',
+  'insider_risk',
+  'service_providers_mfa',
+  'weak_custom_strength',
+  'custom_control_mfa',
+  'workload_identities',
 ] as const;
 
 export const ENTRA_METHODS = [
@@ -42,6 +48,8 @@ export const entraDiagnosticSetting = z.object({
   destination: z.enum(['log_analytics', 'storage', 'event_hub']).default('log_analytics'),
   /** Retention of the Log Analytics workspace (or storage lifecycle) that receives them. */
   retentionDays: z.number().int().positive().default(365),
+  /** Log Analytics only: per-table total retention (`SigninLogs`: 90) that overrides the workspace default. */
+  tableRetentionDays: z.record(z.string(), z.number().int().positive()).optional(),
   /** Whether the destination sits in a subscription the tenant's own admins do not control. */
   separateBoundary: z.boolean().default(true),
 });
@@ -84,6 +92,14 @@ export const entraWorld = z.object({
   }),
   /** Share of users who signed in within the last 30 days. */
   recentSignInShare: share.default(0.9),
+  /** PIM: holders eligible (not active) for each role, taken from the last enabled members. Needs P2. */
+  eligibleAdmins: z.partialRecord(z.enum(ENTRA_ROLES), z.number().int().nonnegative()).default({}),
+  /** Legacy per-user MFA states of the first regular members (after the admins). */
+  perUserMfa: z
+    .object({ enforced: z.number().int().nonnegative().default(0), enabled: z.number().int().nonnegative().default(0) })
+    .default({ enforced: 0, enabled: 0 }),
+  /** Custom controls (`customAuthenticationFactors`) the `custom_control_mfa` preset grants with. */
+  customControl: z.string().default('duo-mfa'),
 });
 
 export const githubWorld = z.object({

@@ -59,8 +59,9 @@ export const getWorkspace: Endpoint = {
 };
 
 /**
- * One table of the workspace. The Entra tables carry the setting's retention exactly: analytics retention up to
- * 730 days, the rest as long-term retention in `totalRetentionInDays` (up to 4,383).
+ * One table of the workspace. The Entra tables carry the setting's retention, or the table's own where the world
+ * sets one: analytics retention up to 730 days, the rest as long-term retention in `totalRetentionInDays` (up to
+ * 4,383), which is what the table keeps whatever the workspace default says.
  */
 export const getWorkspaceTable: Endpoint = {
   api: 'arm',
@@ -71,7 +72,8 @@ export const getWorkspaceTable: Endpoint = {
     const d = find(ctx, 'log_analytics', ctx.params.workspace);
     const name = Object.keys(TABLES).find((t) => t.toLowerCase() === (ctx.params.table ?? '').toLowerCase());
     if (!name) throw armErrors.notFound(ctx.url.pathname);
-    const days = d.setting.retentionDays;
+    const own = d.setting.tableRetentionDays?.[name];
+    const days = own ?? d.setting.retentionDays;
     const retention = clamp(days, 4, 730);
     const total = clamp(days, retention, 4383);
     return {

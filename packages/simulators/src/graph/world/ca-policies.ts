@@ -9,9 +9,15 @@ export interface AuthenticationStrength {
   modifiedDateTime: string;
   displayName: string;
   description: string;
-  policyType: 'builtIn';
-  requirementsSatisfied: 'mfa';
+  policyType: 'builtIn' | 'custom';
+  requirementsSatisfied: 'mfa' | 'none';
   allowedCombinations: string[];
+}
+
+/** `conditionalAccessGuestsOrExternalUsers`: guest kinds (a flags string) from all or listed tenants. */
+export interface GuestsOrExternalUsers {
+  guestOrExternalUserTypes: string;
+  externalTenants: { '@odata.type': string; membershipKind: 'all' } | null;
 }
 
 /** A `microsoft.graph.conditionalAccessPolicy` as the list endpoint returns it. */
@@ -28,11 +34,15 @@ export interface ConditionalAccessPolicy {
     signInRiskLevels: string[];
     clientAppTypes: string[];
     servicePrincipalRiskLevels: string[];
-    insiderRiskLevels: null;
+    insiderRiskLevels: string | null;
     platforms: null;
     devices: null;
-    clientApplications: null;
-    authenticationFlows: null;
+    clientApplications: {
+      includeServicePrincipals: string[];
+      excludeServicePrincipals: string[];
+      servicePrincipalFilter: null;
+    } | null;
+    authenticationFlows: { transferMethods: string } | null;
     locations: { includeLocations: string[]; excludeLocations: string[] } | null;
     applications: {
       includeApplications: string[];
@@ -48,7 +58,7 @@ export interface ConditionalAccessPolicy {
       excludeGroups: string[];
       includeRoles: string[];
       excludeRoles: string[];
-      includeGuestsOrExternalUsers: null;
+      includeGuestsOrExternalUsers: GuestsOrExternalUsers | null;
       excludeGuestsOrExternalUsers: null;
     };
   };
@@ -73,12 +83,26 @@ export const PHISHING_RESISTANT_STRENGTH: AuthenticationStrength = {
   allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'],
 };
 
+/** A custom strength that lets a user in with an SMS code alone: named MFA, single-factor in fact. */
+export const WEAK_CUSTOM_STRENGTH: AuthenticationStrength = {
+  id: '7d1c3b6e-5a1f-4e1b-9a55-3f0c2d0c9e11',
+  createdDateTime: '2025-03-01T08:00:00Z',
+  modifiedDateTime: '2025-03-01T08:00:00Z',
+  displayName: 'MFA (any method)',
+  description: 'Authenticator push after a password, or an SMS sign-in code',
+  policyType: 'custom',
+  requirementsSatisfied: 'mfa',
+  allowedCombinations: ['password,microsoftAuthenticatorPush', 'sms'],
+};
+
+type Conditions = ConditionalAccessPolicy['conditions'];
+
 interface Scope {
   include: Partial<
-    Pick<ConditionalAccessPolicy['conditions']['users'], 'includeUsers' | 'includeGroups' | 'includeRoles'>
+    Pick<Conditions['users'], 'includeUsers' | 'includeGroups' | 'includeRoles' | 'includeGuestsOrExternalUsers'>
   >;
-  /** How the break-glass accounts are excluded: through their group, or one by one. */
-  breakGlass: 'group' | 'users';
+  /** How the break-glass accounts are excluded: through their group, one by one, or not at all. */
+  breakGlass: 'group' | 'users' | 'none';
   excludeGroups?: string[];
 }
 
@@ -87,9 +111,10 @@ interface Spec {
   state?: ConditionalAccessPolicy['state'];
   scope: Scope;
   clientAppTypes?: string[];
-  grant: string[] | 'phishingResistant';
+  grant: string[] | 'phishingResistant' | 'weakStrength' | 'customControl';
   operator?: 'AND' | 'OR';
-  locations?: ConditionalAccessPolicy['conditions']['locations'];
+  locations?: Conditions['locations'];
+  narrow?: Partial<Pick<Conditions, 'authenticationFlows' | 'insiderRiskLevels' | 'clientApplications'>>;
 }
 
 const allUsers = { includeUsers: ['All'] };
@@ -136,6 +161,68 @@ function presetSpecs(preset: CaPreset, group: (key: string) => string | undefine
           name: 'Require phishing-resistant MFA for administrators',
           scope: { include: admins, breakGlass: 'group' },
           grant: 'phishingResistant',
+        },
+      ];
+    case 'device_code_only':
+      return [
+        {
+          name: 'Require MFA for device-code sign-ins',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: ['mfa'],
+          narrow: { authenticationFlows: { transferMethods: 'deviceCodeFlow' } },
+        },
+      ];
+    case 'insider_risk':
+      return [
+        {
+          name: 'Require MFA on elevated insider risk',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: ['mfa'],
+          narrow: { insiderRiskLevels: 'elevated' },
+        },
+      ];
+    case 'service_providers_mfa':
+      return [
+        {
+          name: 'Require MFA for service-provider users',
+          scope: {
+            include: {
+              includeGuestsOrExternalUsers: {
+                guestOrExternalUserTypes: 'serviceProvider',
+                externalTenants: {
+                  '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants',
+                  membershipKind: 'all',
+                },
+              },
+            },
+            breakGlass: 'group',
+          },
+          grant: ['mfa'],
+        },
+      ];
+    case 'weak_custom_strength':
+      return [
+        {
+          name: 'Require the MFA (any method) strength',
+          scope: { include: allUsers, breakGlass: 'group' },
+          grant: 'weakStrength',
+        },
+      ];
+    case 'custom_control_mfa':
+      return [{ name: 'Require Duo MFA', scope: { include: allUsers, breakGlass: 'group' }, grant: 'customControl' }];
+    case 'workload_identities':
+      return [
+        {
+          name: 'Block workload identities outside the tenant',
+          scope: { include: { includeUsers: ['None'] }, breakGlass: 'none' },
+          grant: ['block'],
+          narrow: {
+            clientApplications: {
+              includeServicePrincipals: ['ServicePrincipalsInMyTenant'],
+              excludeServicePrincipals: [],
+              servicePrincipalFilter: null,
+            },
+          },
         },
       ];
     case 'nested_groups': {
@@ -198,11 +285,11 @@ export function buildCaPolicies(
           signInRiskLevels: [],
           clientAppTypes: spec.clientAppTypes ?? ['all'],
           servicePrincipalRiskLevels: [],
-          insiderRiskLevels: null,
+          insiderRiskLevels: spec.narrow?.insiderRiskLevels ?? null,
           platforms: null,
           devices: null,
-          clientApplications: null,
-          authenticationFlows: null,
+          clientApplications: spec.narrow?.clientApplications ?? null,
+          authenticationFlows: spec.narrow?.authenticationFlows ?? null,
           locations: spec.locations ?? null,
           applications: {
             includeApplications: ['All'],
@@ -218,16 +305,21 @@ export function buildCaPolicies(
             excludeGroups,
             includeRoles: spec.scope.include.includeRoles ?? [],
             excludeRoles: [],
-            includeGuestsOrExternalUsers: null,
+            includeGuestsOrExternalUsers: spec.scope.include.includeGuestsOrExternalUsers ?? null,
             excludeGuestsOrExternalUsers: null,
           },
         },
         grantControls: {
           operator: spec.operator ?? 'OR',
-          builtInControls: spec.grant === 'phishingResistant' ? [] : spec.grant,
-          customAuthenticationFactors: [],
+          builtInControls: typeof spec.grant === 'string' ? [] : spec.grant,
+          customAuthenticationFactors: spec.grant === 'customControl' ? [world.customControl] : [],
           termsOfUse: [],
-          authenticationStrength: spec.grant === 'phishingResistant' ? PHISHING_RESISTANT_STRENGTH : null,
+          authenticationStrength:
+            spec.grant === 'phishingResistant'
+              ? PHISHING_RESISTANT_STRENGTH
+              : spec.grant === 'weakStrength'
+                ? WEAK_CUSTOM_STRENGTH
+                : null,
         },
       } satisfies ConditionalAccessPolicy;
     }),

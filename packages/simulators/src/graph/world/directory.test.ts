@@ -190,9 +190,10 @@ describe('conditional-access presets', () => {
     const d = build([...CA_PRESETS]);
     const bgGroup = d.groups.find((g) => g.key === 'breakGlass')!.id;
     const bgUsers = [d.user(0).id, d.user(1).id];
-    expect(d.conditionalAccessPolicies).toHaveLength(9);
+    expect(d.conditionalAccessPolicies).toHaveLength(15);
     for (const p of d.conditionalAccessPolicies) {
       const u = p.conditions.users;
+      if (u.includeUsers.includes('None')) continue;
       expect(u.excludeGroups.includes(bgGroup) || bgUsers.every((id) => u.excludeUsers.includes(id))).toBe(true);
     }
   });
@@ -282,5 +283,30 @@ describe('audit logs', () => {
       expect(e.status.errorCode === 53003).toBe(isLegacy && !breakGlass);
       expect(e.conditionalAccessStatus).toBe(isLegacy && !breakGlass ? 'failure' : 'notApplied');
     }
+  });
+});
+
+describe('the shapes that narrow a policy or name who it reaches', () => {
+  const only = (preset: (typeof CA_PRESETS)[number]) =>
+    entraDirectory(world({ users: 20, conditionalAccess: [preset] }), 2, NOW).conditionalAccessPolicies[0]!;
+
+  it('authentication flows, insider risk and workload identities', () => {
+    expect(only('device_code_only').conditions.authenticationFlows).toEqual({ transferMethods: 'deviceCodeFlow' });
+    expect(only('insider_risk').conditions.insiderRiskLevels).toBe('elevated');
+    const workload = only('workload_identities');
+    expect(workload.conditions.users.includeUsers).toEqual(['None']);
+    expect(workload.conditions.clientApplications?.includeServicePrincipals).toEqual(['ServicePrincipalsInMyTenant']);
+  });
+
+  it('service-provider users by guest type, a single-factor custom strength and a custom control', () => {
+    expect(only('service_providers_mfa').conditions.users.includeGuestsOrExternalUsers).toMatchObject({
+      guestOrExternalUserTypes: 'serviceProvider',
+      externalTenants: { membershipKind: 'all' },
+    });
+    expect(only('weak_custom_strength').grantControls.authenticationStrength).toMatchObject({
+      policyType: 'custom',
+      allowedCombinations: expect.arrayContaining(['sms']),
+    });
+    expect(only('custom_control_mfa').grantControls.customAuthenticationFactors).toEqual(['duo-mfa']);
   });
 });

@@ -28,6 +28,10 @@ export interface Layout {
   members: number;
   guestStart: number;
   total: number;
+  /** PIM-eligible role holders: `[eligibleStart, members)`, one block per role in `ENTRA_ROLES` order. */
+  eligibleBlocks: RoleBlock[];
+  /** Per-user MFA: enforced for `[firstRegular, +enforced)`, enabled for the next `enabled`. */
+  perUser: { enforced: number; enabled: number };
 }
 
 export function layout(world: EntraWorld): Layout {
@@ -46,7 +50,22 @@ export function layout(world: EntraWorld): Layout {
   if (world.mspGuests > world.guests)
     throw new EntraWorldError(`${world.tenantId}: ${world.mspGuests} MSP guests do not fit in ${world.guests} guests`);
   const guestStart = world.users + world.disabledUsers;
+  const eligibleBlocks: RoleBlock[] = [];
+  let end = world.users;
+  for (const role of ENTRA_ROLES) {
+    const count = world.eligibleAdmins[role] ?? 0;
+    if (count === 0) continue;
+    end -= count;
+    eligibleBlocks.push({ role, start: end, count });
+  }
+  const perUser = world.perUserMfa;
+  if (next + perUser.enforced + perUser.enabled > end)
+    throw new EntraWorldError(
+      `${world.tenantId}: eligible administrators and per-user MFA accounts do not fit among the regular members`,
+    );
   return {
+    eligibleBlocks,
+    perUser,
     breakGlass: world.breakGlass,
     roleBlocks,
     firstRegular: next,
@@ -66,4 +85,14 @@ export function category(l: Layout, i: number): UserCategory {
 
 export function roleBlockOf(l: Layout, i: number): RoleBlock | undefined {
   return l.roleBlocks.find((b) => i >= b.start && i < b.start + b.count);
+}
+
+export function eligibleBlockOf(l: Layout, i: number): RoleBlock | undefined {
+  return l.eligibleBlocks.find((b) => i >= b.start && i < b.start + b.count);
+}
+
+export function perUserMfaState(l: Layout, i: number): 'enforced' | 'enabled' | 'disabled' {
+  const k = i - l.firstRegular;
+  if (k < 0 || i >= l.members) return 'disabled';
+  return k < l.perUser.enforced ? 'enforced' : k < l.perUser.enforced + l.perUser.enabled ? 'enabled' : 'disabled';
 }

@@ -1,7 +1,7 @@
 import { guid, unit } from '../../rng.ts';
 import type { EntraWorld } from '../../scenario/schema.ts';
 import type { DirectoryGroup } from './groups.ts';
-import { category, type Layout, roleBlockOf, type UserCategory } from './layout.ts';
+import { category, eligibleBlockOf, type Layout, perUserMfaState, roleBlockOf, type UserCategory } from './layout.ts';
 import { type EntraMethod, type Registration, registration } from './methods.ts';
 import { partnerDomain, personName } from './names.ts';
 import { type EntraRole, ROLE_TEMPLATE_IDS } from './roles.ts';
@@ -22,6 +22,10 @@ export interface DirectoryUser extends Registration {
   breakGlass: boolean;
   roles: EntraRole[];
   roleTemplateIds: string[];
+  /** Roles the user may activate through PIM (eligible, not active). */
+  eligibleRoleTemplateIds: string[];
+  /** Legacy per-user MFA (`strongAuthenticationRequirements.perUserMfaState`). */
+  perUserMfaState: 'enforced' | 'enabled' | 'disabled';
   /** How the role is held: directly, or as a member of a role-assignable group. */
   roleAssignedVia: 'direct' | 'group' | null;
   isAdmin: boolean;
@@ -48,6 +52,7 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
   const r = (what: string) => unit(seed, tenant, 'user', i, what);
   const cat = category(l, i);
   const block = roleBlockOf(l, i);
+  const eligible = cat === 'member' ? eligibleBlockOf(l, i) : undefined;
   const roles: EntraRole[] = cat === 'breakGlass' ? ['globalAdministrator'] : block ? [block.role] : [];
   const name =
     cat === 'breakGlass'
@@ -85,6 +90,8 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
     breakGlass: cat === 'breakGlass',
     roles,
     roleTemplateIds: roles.map((role) => ROLE_TEMPLATE_IDS[role]),
+    eligibleRoleTemplateIds: eligible ? [ROLE_TEMPLATE_IDS[eligible.role]] : [],
+    perUserMfaState: perUserMfaState(l, i),
     roleAssignedVia: roles.length === 0 ? null : block && i > block.start ? 'group' : 'direct',
     isAdmin: roles.length > 0,
     methodsRegistered: reg.methodsRegistered,

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APPLICATION_PROPERTIES, CONDITION_CLASSES } from './conditions.ts';
+import { GRANT_PROPERTIES } from './grant.ts';
+import { USER_PROPERTIES } from './reach.ts';
+
+/** Microsoft's published Graph v1.0 CSDL (the selected types), from the repository's shared references. */
+const CSDL = resolve(
+  import.meta.dirname,
+  '../../../../../shared/reference/schemas/msgraph/msgraph-v1.0-selected-types.csdl.xml',
+);
+
+function propertiesOf(xml: string, type: string): string[] {
+  const block = new RegExp(`<ComplexType Name="${type}"[^>]*>([\\s\\S]*?)</ComplexType>`).exec(xml);
+  if (!block) throw new Error(`the CSDL does not define ${type}`);
+  return [...block[1]!.matchAll(/<(?:Navigation)?Property Name="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+const CLASSIFIED: Record<string, readonly string[]> = {
+  conditionalAccessConditionSet: Object.keys(CONDITION_CLASSES),
+  conditionalAccessUsers: USER_PROPERTIES,
+  conditionalAccessApplications: APPLICATION_PROPERTIES,
+  conditionalAccessGrantControls: GRANT_PROPERTIES,
+};
+
+describe('every property Graph defines is classified by the resolver', () => {
+  const xml = readFileSync(CSDL, 'utf8');
+  it.each(Object.entries(CLASSIFIED))('%s', (type, classified) => {
+    const properties = propertiesOf(xml, type);
+    expect(properties.length).toBeGreaterThan(0);
+    expect(properties.filter((p) => !classified.includes(p))).toEqual([]);
+  });
+});

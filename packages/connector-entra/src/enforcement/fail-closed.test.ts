@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { APPLICATION_PROPERTIES, CONDITION_CLASSES } from './conditions.ts';
+import { GRANT_PROPERTIES } from './grant.ts';
+import { caPolicy } from './policy.ts';
+import { GUEST_TYPES, type Principal, USER_PROPERTIES } from './reach.ts';
+import { resolveEnforcement } from './resolve.ts';
+
+/** The raw Graph shape of a policy that enforces MFA on everyone; each case spoils one part of it. */
+function enforcing() {
+  return {
+    id: 'p',
+    displayName: 'Require MFA',
+    state: 'enabled',
+    conditions: {
+      users: { includeUsers: ['All'], excludeUsers: [] } as Record<string, unknown>,
+      applications: { includeApplications: ['All'], excludeApplications: [] } as Record<string, unknown>,
+      clientAppTypes: ['all'],
+      devices: {} as Record<string, unknown>,
+      locations: { includeLocations: ['All'], excludeLocations: [] } as Record<string, unknown>,
+    } as Record<string, unknown>,
+    grantControls: { operator: 'OR', builtInControls: ['mfa'] } as Record<string, unknown>,
+  };
+}
+
+const member: Principal = { id: 'u1', guestType: null, groups: new Set(), roles: new Set(), mfaRegistered: true };
+const name = fc.stringMatching(/^[a-z][A-Za-z0-9]{0,14}$/);
+const value = fc.oneof(
+  fc.string({ minLength: 1 }),
+  fc.array(fc.string(), { minLength: 1 }),
+  fc.dictionary(name, fc.string(), { minKeys: 1 }),
+  fc.integer(),
+  fc.constant(true),
+);
+const unknownKey = (known: readonly string[]) => name.filter((k) => !known.includes(k));
+
+interface Spoiled {
+  raw: ReturnType<typeof enforcing>;
+  principal: Principal;
+  /** Words the verdict must carry, naming what was not understood. */
+  names?: string;
+}
+
+const spoilers: fc.Arbitrary<Spoiled>[] = [
+  fc.tuple(unknownKey(Object.keys(CONDITION_CLASSES)), value).map(([k, v]) => {
+    const raw = enforcing();
+    raw.conditions[k] = v;
+    return { raw, principal: member, names: k };
+  }),
+  ...(
+    [
+      ['users', USER_PROPERTIES],
+      ['applications', APPLICATION_PROPERTIES],
+      ['devices', ['deviceFilter']],
+      ['locations', ['includeLocations', 'excludeLocations']],
+    ] as const
+  ).map(([part, known]) =>
+    fc.tuple(unknownKey(known), value).map(([k, v]) => {
+      const raw = enforcing();
+      (raw.conditions[part] as Record<string, unknown>)[k] = v;
+      return { raw, principal: member, names: `${part}.${k}` };
+    }),
+  ),
+  fc.tuple(unknownKey(GRANT_PROPERTIES), value).map(([k, v]) => {
+    const raw = enforcing();
+    raw.grantControls[k] = v;
+    return { raw, principal: member, names: k };
+  }),
+  fc.tuple(unknownKey(['mfa', 'block']), fc.constantFrom('OR', 'or', undefined)).map(([control, operator]) => {
+    const raw = enforcing();
+    raw.grantControls = { operator, builtInControls: ['mfa', control] };
+    return { raw, principal: member, names: control };
+  }),
+  fc
+    .string()
+    .filter((op) => op.toUpperCase() !== 'AND' && op.toUpperCase() !== 'OR')
+    .map((operator) => {
+      const raw = enforcing();
+      raw.grantControls = { operator, builtInControls: ['mfa', 'compliantDevice'] };
+      return { raw, principal: member };
+    }),
+  fc
+    .record({
+      combinations: fc.array(
+        fc.constantFrom('password', 'sms', 'email', 'voice', 'qrCodePin', 'federatedSingleFactor'),
+        {
+          minLength: 1,
+        },
+      ),
+      satisfied: fc.option(fc.string(), { nil: undefined }),
+    })
+    .map(({ combinations, satisfied }) => {
+      const raw = enforcing();
+      raw.grantControls = {
+        operator: 'OR',
+        authenticationStrength: { id: 'custom', allowedCombinations: combinations, requirementsSatisfied: satisfied },
+      };
+      return { raw, principal: member };
+    }),
+  fc.tuple(fc.subarray([...GUEST_TYPES], { minLength: 1 }), fc.boolean()).map(([types, exclude]) => {
+    const raw = enforcing();
+    const cond = { guestOrExternalUserTypes: types.join(',') };
+    raw.conditions.users = exclude
+      ? { includeUsers: ['All'], excludeGuestsOrExternalUsers: cond }
+      : { includeUsers: [], includeGuestsOrExternalUsers: cond };
+    return { raw, principal: { ...member, guestType: 'unknown' as const } };
+  }),
+  fc.tuple(name, fc.constantFrom('transferMethods', 'insiderRiskLevels')).map(([flag, where]) => {
+    const raw = enforcing();
+    if (where === 'transferMethods') raw.conditions.authenticationFlows = { transferMethods: flag };
+    else raw.conditions.insiderRiskLevels = flag;
+    return { raw, principal: member };
+  }),
+];
+
+describe('fail closed', () => {
+  it('the unspoiled policy enforces (so the property below can fail)', () => {
+    const got = resolveEnforcement(member, { securityDefaults: false, policies: [caPolicy.parse(enforcing())] });
+    expect(got.mfaEnforced).toBe(true);
+  });
+
+  it('an unclassified property or unknown value never yields enforced, and names what it could not read', () => {
+    fc.assert(
+      fc.property(fc.oneof(...spoilers), fc.constantFrom(true, false, 'unknown' as const), (s, registered) => {
+        const principal = { ...s.principal, mfaRegistered: registered };
+        const got = resolveEnforcement(principal, { securityDefaults: false, policies: [caPolicy.parse(s.raw)] });
+        expect(got.mfaEnforced).not.toBe(true);
+        expect(got.reason).not.toMatch(/^enforced_/);
+        if (s.names) expect(got.detail).toContain(s.names);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import type { Tri } from '@evident/core';
+import type { CaPolicy, GuestsOrExternal } from './policy.ts';
+
+/** Graph's `conditionalAccessGuestOrExternalUserTypes`: the kinds of guest and external user a policy can name. */
+export const GUEST_TYPES = [
+  'internalGuest',
+  'b2bCollaborationGuest',
+  'b2bCollaborationMember',
+  'b2bDirectConnectUser',
+  'otherExternalUser',
+  'serviceProvider',
+] as const;
+export type GuestType = (typeof GUEST_TYPES)[number];
+
+export interface Principal {
+  id: string;
+  /** `null` for a member of the tenant; `unknown` for a guest or external user whose kind cannot be told. */
+  guestType: GuestType | 'unknown' | null;
+  /** The tenant an external user comes from, when known. */
+  homeTenant?: string;
+  /** Every group the user belongs to, directly or through nesting (only groups some policy names are needed). */
+  groups: ReadonlySet<string>;
+  /** Directory role template ids the user holds, active or eligible, directly or through a role-assignable group. */
+  roles: ReadonlySet<string>;
+  /** The roles are not known here (a GDAP technician holds them through the partner relationship). */
+  rolesUnknown?: boolean;
+  mfaRegistered: Tri;
+}
+
+export const USER_PROPERTIES = [
+  'includeUsers',
+  'excludeUsers',
+  'includeGroups',
+  'excludeGroups',
+  'includeRoles',
+  'excludeRoles',
+  'includeGuestsOrExternalUsers',
+  'excludeGuestsOrExternalUsers',
+] as const;
+
+export type Reach = 'included' | 'excluded' | 'outside' | 'unknown';
+
+interface Match {
+  value: Tri;
+  why?: string;
+}
+
+const or = (a: Match, b: Match): Match =>
+  a.value === true || b.value === true ? { value: true } : a.value === 'unknown' ? a : b;
+
+/** Whether a guests-or-external-users condition names this principal: its type, then its home tenant. */
+export function guestMatch(cond: GuestsOrExternal | null | undefined, p: Principal): Match {
+  if (!cond || p.guestType === null) return { value: false };
+  const types = (cond.guestOrExternalUserTypes ?? '').split(',').map((t) => t.trim());
+  if (p.guestType === 'unknown') {
+    return { value: 'unknown', why: 'the kind of guest or external user this account is could not be told' };
+  }
+  if (!types.includes(p.guestType)) return { value: false };
+  const tenants = cond.externalTenants;
+  const kind = tenants?.membershipKind ?? (tenants?.['@odata.type']?.endsWith('AllExternalTenants') ? 'all' : null);
+  if (!tenants || kind === 'all') return { value: true };
+  if (kind === 'enumerated' && p.homeTenant) return { value: tenants.members.includes(p.homeTenant) };
+  return {
+    value: 'unknown',
+    why:
+      kind === 'enumerated'
+        ? `the policy names external tenants (${tenants.members.join(', ')}) and this account's home tenant is unknown`
+        : `the policy's external tenants ('${kind ?? 'unstated'}') are not understood`,
+  };
+}
+
+/** Whether a policy's user conditions reach the principal. Exclusions win over inclusions; doubt is `unknown`. */
+export function reach(policy: CaPolicy, p: Principal): { reach: Reach; why?: string } {
+  const u = policy.conditions.users;
+  if (!u) return { reach: 'outside' };
+  const external = p.guestType !== null;
+  const listed = (users: readonly string[], groups: readonly string[], roles: readonly string[]): Match => {
+    const named =
+      users.includes(p.id) ||
+      (external && users.includes('GuestsOrExternalUsers')) ||
+      groups.some((g) => p.groups.has(g)) ||
+      roles.some((r) => p.roles.has(r));
+    if (named || !p.rolesUnknown || roles.length === 0) return { value: named };
+    return { value: 'unknown', why: 'the policy names directory roles and the roles this account holds are unknown' };
+  };
+  const include = or(
+    { value: u.includeUsers.includes('All') },
+    or(listed(u.includeUsers, u.includeGroups, u.includeRoles), guestMatch(u.includeGuestsOrExternalUsers, p)),
+  );
+  const exclude = or(
+    listed(u.excludeUsers, u.excludeGroups, u.excludeRoles),
+    guestMatch(u.excludeGuestsOrExternalUsers, p),
+  );
+  if (include.value === false || (include.value === 'unknown' && exclude.value === true)) return { reach: 'outside' };
+  if (exclude.value === true) return { reach: 'excluded' };
+  if (include.value === true && exclude.value === false) return { reach: 'included' };
+  return { reach: 'unknown', why: include.value === 'unknown' ? include.why : exclude.why };
+}
