@@ -2,7 +2,7 @@ import { type CheckResult, createContext, createLimiter, type Progress } from '@
 import { startEvaluation } from '@evident/controls';
 import type { ControlResult, GapFact } from '@evident/core';
 import type { AssessConfig, ResolvedConnection } from './config.ts';
-import { connectorFor } from './connectors.ts';
+import { connectorFor } from '@evident/pipeline/connectors';
 
 export interface AssessOptions {
   now?: () => Date;
