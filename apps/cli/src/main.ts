@@ -9,13 +9,14 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   check: () => import('./commands/check.ts'),
   simulate: () => import('./commands/simulate.ts'),
   migrate: () => import('./commands/migrate.ts'),
+  'rotate-secrets': () => import('./commands/rotate-secrets.ts'),
   up: () => import('./commands/up.ts'),
 };
 
 async function usage(): Promise<string> {
   const lines = ['Usage: evident <command> [options]', '', 'Commands:'];
   for (const [name, load] of Object.entries(COMMANDS))
-    lines.push(`  ${name.padEnd(10)} ${(await load()).command.summary}`);
+    lines.push(`  ${name.padEnd(15)} ${(await load()).command.summary}`);
   lines.push('', 'Run `evident <command> --help` for the options of a command; add --debug for stack traces.', '');
   return lines.join('\n');
 }

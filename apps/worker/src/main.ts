@@ -13,7 +13,10 @@ try {
     onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
   });
   const store = createStore(database, {
-    secrets: { current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY } },
+    secrets: {
+      current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY },
+      previous: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
+    },
   });
   const worker = await startWorker({
     store,

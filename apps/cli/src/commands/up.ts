@@ -54,6 +54,7 @@ export const command: Command = {
       const store = createStore(database, {
         secrets: {
           current: await loadSecretKey(dataDir, { key: env.EVIDENT_SECRET_KEY, id: env.EVIDENT_SECRET_KEY_ID }),
+          previous: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
         },
       });
 
