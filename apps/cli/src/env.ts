@@ -1,3 +1,4 @@
+import { secretKeyList } from '@evident/db';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -5,6 +6,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   EVIDENT_SECRET_KEY: z.string().min(1).optional(),
   EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
+  /** Earlier keys, `id:key,id:key`, that still open secrets until `evident rotate-secrets` re-seals them. */
+  EVIDENT_SECRET_KEYS_PREVIOUS: secretKeyList.optional(),
   EVIDENT_DATA_DIR: z.string().min(1).default('.evident'),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
 });

@@ -1,3 +1,4 @@
+import { secretKeyList } from '@evident/db';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -9,6 +10,8 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
+  /** Earlier keys, `id:key,id:key`: secrets sealed with them still open until `evident rotate-secrets` re-seals. */
+  EVIDENT_SECRET_KEYS_PREVIOUS: secretKeyList.optional(),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
   /** Assessments evaluated at once by this process. */
   WORKER_ASSESS_CONCURRENCY: positiveInt.default(2),

@@ -1,8 +1,7 @@
 import { createDatabase, createStore } from '@evident/db';
+import { createLogger, startWorker } from '@evident/pipeline';
 import { readEnv } from './env.ts';
-import { createLogger } from './logger.ts';
 import { createShutdown } from './shutdown.ts';
-import { startWorker } from './start-worker.ts';
 
 const env = readEnv();
 const logger = createLogger({ level: env.LOG_LEVEL });
@@ -14,7 +13,10 @@ try {
     onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
   });
   const store = createStore(database, {
-    secrets: { current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY } },
+    secrets: {
+      current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY },
+      previous: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
+    },
   });
   const worker = await startWorker({
     store,

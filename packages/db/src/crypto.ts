@@ -16,6 +16,18 @@ export const secretKey = z.object({
 });
 export type SecretKey = z.infer<typeof secretKey>;
 
+/** Keys written `id:key,id:key`, as an environment variable holds earlier keys; each is validated, none is echoed. */
+export const secretKeyList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => ({ id: pair.slice(0, Math.max(0, pair.indexOf(':'))), key: pair.slice(pair.indexOf(':') + 1) })),
+  )
+  .pipe(z.array(secretKey));
+
 export const keyringInput = z
   .object({ current: secretKey, previous: z.array(secretKey).default([]) })
   .refine((k) => new Set([k.current.id, ...k.previous.map((p) => p.id)]).size === 1 + k.previous.length, {

@@ -7,6 +7,7 @@ export {
   SecretDecryptionError,
   type SecretKey,
   secretKey,
+  secretKeyList,
 } from './crypto.ts';
 export * from './domain.ts';
 export { DatabaseError } from './errors.ts';

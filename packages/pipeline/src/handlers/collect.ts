@@ -1,9 +1,11 @@
 import { createContext, createLimiter, type Logger as KitLogger } from '@evident/connector-kit';
+import { SecretDecryptionError } from '@evident/db';
 import type { Payload } from '@evident/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobRuntime, WorkerDeps } from '../deps.ts';
 import { watchFacts } from '../verdict.ts';
+import { undecryptable } from './undecryptable.ts';
 
 export type CollectOutcome =
   | { outcome: 'skipped'; reason: string }
@@ -34,7 +36,11 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
 
   const connector = deps.connectors[connection.kind];
   const config = connector.config.safeParse(connection.config);
-  const secret = connector.secret.safeParse(await store.readSecret(org, p.connectionId));
+  const stored = await store.readSecret(org, p.connectionId).catch((error: unknown) => {
+    if (!(error instanceof SecretDecryptionError)) throw error;
+    return undecryptable(deps, p, connection.kind, error);
+  });
+  const secret = connector.secret.safeParse(stored);
   if (!config.success || !secret.success) {
     const bad = [
       ...(config.success ? [] : [`config (${issuePaths(config.error.issues)})`]),
