@@ -7,6 +7,8 @@ const schema = z.object({
   EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
   EVIDENT_DATA_DIR: z.string().min(1).default('.evident'),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
+  EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,3 +1,4 @@
+import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore } from '@evident/db';
 import { readEnv } from './env.ts';
 import { createLogger } from './logger.ts';
@@ -22,6 +23,7 @@ try {
     prefix: env.EVIDENT_QUEUE_PREFIX,
     logger,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    egress: egressPolicy(env.EVIDENT_ALLOWED_ENDPOINTS),
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,
       collect: env.WORKER_COLLECT_CONCURRENCY,
