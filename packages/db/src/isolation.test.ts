@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Repositories, Store } from './store.ts';
 import { gap, identity } from './testing/sample-facts.ts';
-import { describeBothDrivers, type Seeded, seed } from './testing/test-databases.ts';
+import { describeBothDrivers, type Seeded } from './testing/test-databases.ts';
 
 interface World extends Seeded {
   user: UserId;
@@ -21,11 +21,11 @@ interface World extends Seeded {
   ids: string[];
 }
 
-const result = (controlId: string, status: ControlResult['status'], at: string): ControlResult => ({
+const result = (controlId: string, status: ControlResult['status'], at: string, marker: string): ControlResult => ({
   controlId,
   status,
   coverage: { numerator: 1, denominator: 2 },
-  reason: 'r',
+  reason: `${marker} reason`,
   failing: [],
   excepted: [],
   evidence: [],
@@ -33,33 +33,58 @@ const result = (controlId: string, status: ControlResult['status'], at: string):
   evaluatedAt: at,
 });
 
-/** An organization with a row in every table. */
+/**
+ * An organization with a row in every table, every row carrying `name` (a marker no other organization uses) in
+ * its text, so a leak shows in any output whatever its shape: names, configs, facts, reasons, audit data.
+ */
 async function world(store: Store, name: string): Promise<World> {
-  const s = await seed(store, { token: `${name}-secret` });
+  const org = newId('org');
+  await store.createOrganization(org, { name: `${name} MSP` });
+  const tenant = (await store.createTenant(org, { name: `${name} tenant`, kind: 'customer' })).id;
+  const connection = (
+    await store.createConnection(org, {
+      tenantId: tenant,
+      kind: 'github',
+      name: `${name}-gh`,
+      config: { org: name },
+      secret: { token: `${name}-secret` },
+    })
+  ).id;
+  const run = (await store.createRun(org, { tenantId: tenant, trigger: 'manual' })).id;
   const email = `owner@${name}.example`;
-  const user = await store.createUser(s.org, { email, role: 'owner', passwordHash: `${name}-hash` });
-  await store.setTotpSecret(s.org, user.id, `${name}-totp`);
-  const { collection } = await store.writeCollection(s.org, s.run, s.connection, [
-    identity(s.connection, 1),
-    gap(s.connection),
-  ]);
-  await store.writeResults(s.org, s.run, [result('MFA-01', 'pass', '2026-11-20T10:00:00.000Z')]);
-  const next = await store.createRun(s.org, {
-    tenantId: s.tenant,
+  const user = await store.createUser(org, { email, role: 'owner', passwordHash: `${name}-hash` });
+  await store.setTotpSecret(org, user.id, `${name}-totp`);
+  const marked = { ...identity(connection, 1), name: `${name}@contoso.example` };
+  const markedGap = { ...gap(connection), message: `${name} cannot read the audit log` };
+  const { collection } = await store.writeCollection(org, run, connection, [marked, markedGap]);
+  await store.writeResults(org, run, [result('MFA-01', 'pass', '2026-11-20T10:00:00.000Z', name)]);
+  const next = await store.createRun(org, {
+    tenantId: tenant,
     trigger: 'schedule',
     startedAt: new Date(Date.now() + 1000),
   });
-  await store.writeResults(s.org, next.id, [result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z')]);
-  const exception = await store.createException(s.org, s.tenant, {
+  await store.writeResults(org, next.id, [result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z', name)]);
+  const exception = await store.createException(org, tenant, {
     controlId: 'MFA-01',
-    subject: 'u1',
-    reason: 'break glass',
+    subject: `${name}-u1`,
+    reason: `${name} break glass`,
     approver: email,
     expiresAt: '2099-01-01T00:00:00.000Z',
   });
-  await store.appendAudit(s.org, { actor: user.id, action: 'tenant.create', target: s.tenant });
-  const ids = [s.org, s.tenant, s.connection, s.run, next.id, user.id, collection.id, exception.id];
-  return { ...s, user: user.id, email, collection: collection.id, exception: exception.id, ids };
+  await store.appendAudit(org, { actor: user.id, action: 'tenant.create', target: tenant, data: { name } });
+  await store.raiseAuditAlert(org, { brokenAt: 1, problem: `${name} drill` });
+  const ids = [org, tenant, connection, run, next.id, user.id, collection.id, exception.id];
+  return {
+    org,
+    tenant,
+    connection,
+    run,
+    user: user.id,
+    email,
+    collection: collection.id,
+    exception: exception.id,
+    ids,
+  };
 }
 
 /** Everything organization A can read about itself, secrets included. */
@@ -84,8 +109,12 @@ async function everything(store: Store, a: World) {
     drift: await store.listDrift(a.org, a.tenant),
     exceptions: await store.listExceptions(a.org, a.tenant),
     audit: await store.listAudit(a.org),
+    alerts: await store.listAuditAlerts(a.org),
   };
 }
+
+/** In every row of organization A; never in anything B is given. */
+const MARKER = 'mkalphaqx';
 
 type Case = { expect: 'refused' | 'clean'; run: (b: World, a: World) => unknown };
 const refused = (run: Case['run']): Case => ({ expect: 'refused', run });
@@ -126,7 +155,9 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   collectionFacts: clean((b, a) => store.collectionFacts(b.org, a.collection)),
   latestCollections: clean((b, a) => store.latestCollections(b.org, a.tenant)),
   latestFacts: clean((b, a) => store.latestFacts(b.org, a.tenant)),
-  writeResults: refused((b, a) => store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z')])),
+  writeResults: refused((b, a) =>
+    store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z', 'bravo')]),
+  ),
   runResults: clean((b, a) => store.runResults(b.org, a.run)),
   latestResults: clean((b, a) => store.latestResults(b.org, a.tenant)),
   resultHistory: clean((b, a) => store.resultHistory(b.org, a.tenant, 'MFA-01')),
@@ -144,6 +175,8 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   activeExceptions: clean((b, a) => store.activeExceptions(b.org, a.tenant)),
   expireException: refused((b, a) => store.expireException(b.org, a.exception)),
   appendAudit: clean((b) => store.appendAudit(b.org, { actor: 'mallory', action: 'tenant.read' })),
+  raiseAuditAlert: clean((b) => store.raiseAuditAlert(b.org, { brokenAt: 1, problem: 'bravo' })),
+  listAuditAlerts: clean((b) => store.listAuditAlerts(b.org)),
   listAudit: clean((b) => store.listAudit(b.org)),
   verifyAuditChain: clean((b) => store.verifyAuditChain(b.org)),
 });
@@ -164,8 +197,9 @@ async function settle(value: unknown): Promise<{ error: unknown } | { value: unk
 describeBothDrivers('isolation between organizations', (t) => {
   it('holds for every repository function: refused, or nothing of the other organization', async () => {
     const { store } = t();
-    const a = await world(store, 'alpha');
+    const a = await world(store, MARKER);
     const b = await world(store, 'bravo');
+    expect(JSON.stringify(await everything(store, a)).split(MARKER).length).toBeGreaterThan(15);
     const before = await everything(store, a);
     const table = cases(store);
     const exposed = (text: string) => a.ids.filter((id) => text.includes(id));
@@ -185,7 +219,7 @@ describeBothDrivers('isolation between organizations', (t) => {
         expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
         const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
         expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
-        expect(text, name).not.toMatch(/alpha-(secret|hash|totp)/);
+        expect(text.toLowerCase(), `${name} returned something of the other organization`).not.toContain(MARKER);
       }
     }
     expect(await everything(store, a)).toEqual(before);

@@ -41,7 +41,7 @@ describe('schema', () => {
   });
 
   it('gives every table but organizations an organization_id that references organizations', () => {
-    expect(tables.length).toBe(11);
+    expect(tables.length).toBe(12);
     for (const table of tables) {
       const config = getTableConfig(table);
       if (config.name === 'organizations') continue;
