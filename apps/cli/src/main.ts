@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   check: () => import('./commands/check.ts'),
   simulate: () => import('./commands/simulate.ts'),
   migrate: () => import('./commands/migrate.ts'),
+  audit: () => import('./commands/audit.ts'),
   up: () => import('./commands/up.ts'),
 };
 

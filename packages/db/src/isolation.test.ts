@@ -51,7 +51,8 @@ async function world(store: Store, name: string): Promise<World> {
     })
   ).id;
   const run = (await store.createRun(org, { tenantId: tenant, trigger: 'manual' })).id;
-  const email = `owner@${name}.example`;
+  // Not marked: B echoes it back when it creates its own user with A's address.
+  const email = `owner@${name.slice(0, 4)}-mail.example`;
   const user = await store.createUser(org, { email, role: 'owner', passwordHash: `${name}-hash` });
   await store.setTotpSecret(org, user.id, `${name}-totp`);
   const marked = { ...identity(connection, 1), name: `${name}@contoso.example` };
@@ -199,7 +200,7 @@ describeBothDrivers('isolation between organizations', (t) => {
     const { store } = t();
     const a = await world(store, MARKER);
     const b = await world(store, 'bravo');
-    expect(JSON.stringify(await everything(store, a)).split(MARKER).length).toBeGreaterThan(15);
+    expect(JSON.stringify(await everything(store, a)).split(MARKER).length).toBeGreaterThan(12);
     const before = await everything(store, a);
     const table = cases(store);
     const exposed = (text: string) => a.ids.filter((id) => text.includes(id));

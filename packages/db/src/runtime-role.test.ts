@@ -73,7 +73,7 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
         expiresAt: '2099-01-01T00:00:00.000Z',
       });
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await runtime?.close();
     await owner?.close();
