@@ -22,6 +22,12 @@ const schema = z.object({
   WORKER_LOCK_DURATION_MS: positiveInt.default(60_000),
   /** How long a shutdown waits for in-flight jobs before releasing them. */
   WORKER_SHUTDOWN_DEADLINE_MS: positiveInt.default(25_000),
+  /** Database connections this process keeps at most. */
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  /** How long a query waits for a free connection before failing. */
+  DATABASE_ACQUIRE_TIMEOUT_MS: positiveInt.default(10_000),
+  /** The server ends a session idle inside a transaction this long. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

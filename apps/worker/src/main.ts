@@ -12,6 +12,9 @@ const shutdown = createShutdown(logger);
 try {
   const database = await createDatabase({
     url: env.DATABASE_URL,
+    maxConnections: env.DATABASE_POOL_SIZE,
+    acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
   });
   const store = createStore(database, {
