@@ -8,10 +8,18 @@ import {
   type UserId,
 } from '@evident/core';
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories, Store } from './store.ts';
 import { gap, identity } from './testing/sample-facts.ts';
-import { describeBothDrivers, type Seeded } from './testing/test-databases.ts';
+import {
+  DRIVERS,
+  describeBothDrivers,
+  openRuntimeDatabase,
+  openTestDatabase,
+  type RuntimeDatabase,
+  type Seeded,
+  type TestDatabase,
+} from './testing/test-databases.ts';
 
 interface World extends Seeded {
   user: UserId;
@@ -195,36 +203,39 @@ async function settle(value: unknown): Promise<{ error: unknown } | { value: unk
   }
 }
 
+/** B, holding A's ids, is refused by every function or gets nothing of A's; A's data is unchanged after. */
+async function checkEveryFunction(store: Store): Promise<void> {
+  const a = await world(store, MARKER);
+  const b = await world(store, 'bravo');
+  expect(JSON.stringify(await everything(store, a)).split(MARKER).length).toBeGreaterThan(12);
+  const before = await everything(store, a);
+  const table = cases(store);
+  const exposed = (text: string) => a.ids.filter((id) => text.includes(id));
+  const { transaction: _, ...functions } = store;
+  expect(Object.keys(table).sort()).toEqual(Object.keys(functions).sort());
+
+  for (const [name, c] of Object.entries(table)) {
+    const outcome = await settle(c.run(b, a));
+    if (c.expect === 'refused') {
+      expect('error' in outcome, `${name} should be refused`).toBe(true);
+      const error = (outcome as { error: Error }).error;
+      expect(error instanceof NotFoundError || (error as ConflictError).code === 'conflict', `${name}: ${error}`).toBe(
+        true,
+      );
+    } else {
+      expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
+      const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
+      expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
+      expect(text.toLowerCase(), `${name} returned something of the other organization`).not.toContain(MARKER);
+    }
+  }
+  expect(await everything(store, a)).toEqual(before);
+  expect(await store.verifyAuditChain(a.org)).toMatchObject({ valid: true, events: 1 });
+}
+
 describeBothDrivers('isolation between organizations', (t) => {
   it('holds for every repository function: refused, or nothing of the other organization', async () => {
-    const { store } = t();
-    const a = await world(store, MARKER);
-    const b = await world(store, 'bravo');
-    expect(JSON.stringify(await everything(store, a)).split(MARKER).length).toBeGreaterThan(12);
-    const before = await everything(store, a);
-    const table = cases(store);
-    const exposed = (text: string) => a.ids.filter((id) => text.includes(id));
-    const { transaction: _, ...functions } = store;
-    expect(Object.keys(table).sort()).toEqual(Object.keys(functions).sort());
-
-    for (const [name, c] of Object.entries(table)) {
-      const outcome = await settle(c.run(b, a));
-      if (c.expect === 'refused') {
-        expect('error' in outcome, `${name} should be refused`).toBe(true);
-        const error = (outcome as { error: Error }).error;
-        expect(
-          error instanceof NotFoundError || (error as ConflictError).code === 'conflict',
-          `${name}: ${error}`,
-        ).toBe(true);
-      } else {
-        expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
-        const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
-        expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
-        expect(text.toLowerCase(), `${name} returned something of the other organization`).not.toContain(MARKER);
-      }
-    }
-    expect(await everything(store, a)).toEqual(before);
-    expect(await store.verifyAuditChain(a.org)).toMatchObject({ valid: true, events: 1 });
+    await checkEveryFunction(t().store);
   });
 
   it('holds inside a transaction too', async () => {
@@ -242,5 +253,22 @@ describeBothDrivers('isolation between organizations', (t) => {
       insert into assessment_runs (id, organization_id, tenant_id, trigger, started_at)
       values (${newId('run')}, ${b.org}, ${a.tenant}, 'manual', now())`);
     await expect(attempt).rejects.toSatisfy((e: Error) => /assessment_runs_tenant_fk/.test(String(e.cause)));
+  });
+});
+
+describe.each(DRIVERS)('isolation through the runtime role, row security on [%s]', (driver) => {
+  let owner: TestDatabase | undefined;
+  let runtime: RuntimeDatabase | undefined;
+  beforeAll(async () => {
+    owner = await openTestDatabase(driver);
+    runtime = await openRuntimeDatabase(owner);
+  }, 120_000);
+  afterAll(async () => {
+    await runtime?.close();
+    await owner?.close();
+  });
+
+  it('holds for every repository function', async () => {
+    await checkEveryFunction(runtime!.store);
   });
 });
