@@ -11,6 +11,8 @@ import { collect } from './lib/assess.ts';
 const input = z.object({
   /** A PostgreSQL server URL (a fresh database is made and dropped there), or absent for embedded PGlite. */
   postgres: z.string().optional(),
+  /** The simulators' EVIDENT_ALLOWED_ENDPOINTS. */
+  allowedEndpoints: z.string(),
   kind: z.enum(['entra', 'github', 'gcp-logging']),
   name: z.string(),
   config: z.record(z.string(), z.json()),
@@ -23,7 +25,7 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
-const { postgres, ...connection } = input.parse(JSON.parse(await readStdin()));
+const { postgres, allowedEndpoints, ...connection } = input.parse(JSON.parse(await readStdin()));
 const dir = await mkdtemp(join(tmpdir(), 'evident-bench-'));
 const dbName = `evident_bench_${process.pid}`;
 const admin = postgres ? await createDatabase({ url: postgres }) : undefined;
@@ -47,7 +49,7 @@ try {
   const evaluation = startEvaluation({ now: new Date() });
   let facts = 0;
   async function* evaluated(): AsyncGenerator<Fact> {
-    for await (const fact of collect(connection)) {
+    for await (const fact of collect(connection, allowedEndpoints)) {
       facts++;
       evaluation.add(fact);
       yield fact;

@@ -52,12 +52,21 @@ describe('infra files', () => {
     expect(k8sFiles.sort()).toEqual([
       'configmap.yaml',
       'migrate-job.yaml',
+      'network-policy.yaml',
       'secret.example.yaml',
       'worker-deployment.yaml',
       'worker-scaledobject.yaml',
     ]);
     const kinds = loadManifests().map((m) => (m.doc as { kind: string }).kind);
-    expect(kinds.sort()).toEqual(['ConfigMap', 'Deployment', 'Job', 'ScaledObject', 'Secret', 'TriggerAuthentication']);
+    expect(kinds.sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'Job',
+      'NetworkPolicy',
+      'ScaledObject',
+      'Secret',
+      'TriggerAuthentication',
+    ]);
   });
 
   it('the kustomization lists every manifest but the example Secret', () => {
@@ -123,6 +132,24 @@ describe('Kubernetes', () => {
     const deadline = Number(get(doc('ConfigMap'), ['data', 'WORKER_SHUTDOWN_DEADLINE_MS']));
     const grace = Number(get(doc('Deployment'), ['spec', 'template', 'spec', 'terminationGracePeriodSeconds']));
     expect(grace * 1000).toBeGreaterThan(deadline);
+  });
+
+  it('lets the workers reach public HTTPS but not the metadata service or private networks', () => {
+    const policy = doc('NetworkPolicy');
+    const labels = get(doc('Deployment'), ['spec', 'template', 'metadata', 'labels']);
+    expect(get(policy, ['spec', 'podSelector', 'matchLabels'])).toEqual(labels);
+    expect(get(policy, ['spec', 'policyTypes'])).toEqual(['Ingress', 'Egress']);
+    const rules = get(policy, ['spec', 'egress']) as { ports: { port: number }[]; to: { ipBlock?: unknown }[] }[];
+    const https = rules.find((r) => r.ports.some((p) => p.port === 443))!;
+    expect(https.to).toEqual([
+      {
+        ipBlock: {
+          cidr: '0.0.0.0/0',
+          except: expect.arrayContaining(['169.254.0.0/16', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
+        },
+      },
+    ]);
+    expect(rules.flatMap((r) => r.ports.map((p) => p.port)).sort((a, b) => a - b)).toEqual([53, 53, 443, 5432, 6379]);
   });
 
   it('scales on the wait lists of the catalog’s queues', () => {

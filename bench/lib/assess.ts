@@ -1,7 +1,7 @@
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
-import { type AnyConnector, createContext, createLimiter } from '@evident/connector-kit';
+import { type AnyConnector, createContext, createLimiter, egressPolicy } from '@evident/connector-kit';
 import type { Fact } from '@evident/core';
 import type { SimulatedConnection } from '@evident/simulators';
 
@@ -11,8 +11,11 @@ const CONNECTORS: Record<SimulatedConnection['kind'], AnyConnector> = {
   'gcp-logging': gcpLoggingConnector,
 };
 
-/** Streams one simulated connection's facts, validating its config and secret as `evident assess` does. */
-export function collect(c: SimulatedConnection): AsyncIterable<Fact> {
+/**
+ * Streams one simulated connection's facts, validating its config and secret as `evident assess` does;
+ * `allowedEndpoints` is the simulators' EVIDENT_ALLOWED_ENDPOINTS.
+ */
+export function collect(c: SimulatedConnection, allowedEndpoints: string): AsyncIterable<Fact> {
   const connector = CONNECTORS[c.kind];
   return connector.collect(
     createContext({
@@ -20,6 +23,7 @@ export function collect(c: SimulatedConnection): AsyncIterable<Fact> {
       config: connector.config.parse(c.config),
       secret: connector.secret.parse(c.secret),
       limiter: createLimiter({ concurrency: 4 }),
+      egress: egressPolicy(allowedEndpoints),
     }),
   );
 }

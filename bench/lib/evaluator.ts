@@ -22,7 +22,8 @@ export async function factLines(users: number): Promise<string[]> {
   });
   try {
     const lines: string[] = [];
-    for (const c of sims.connections('evalcorp')) for await (const f of collect(c)) lines.push(JSON.stringify(f));
+    for (const c of sims.connections('evalcorp'))
+      for await (const f of collect(c, sims.allowedEndpoints)) lines.push(JSON.stringify(f));
     return lines;
   } finally {
     await sims.close();

@@ -53,7 +53,10 @@ export async function hugeTenant(
   const sims = await startSimulators(sc, { throttleScale });
   try {
     const [connection] = sims.connections(tenant.name);
-    const out = await runChild({ ...connection, ...(postgres ? { postgres } : {}) }, deadlineMs);
+    const out = await runChild(
+      { ...connection, allowedEndpoints: sims.allowedEndpoints, ...(postgres ? { postgres } : {}) },
+      deadlineMs,
+    );
     return { ...out, users, boundMs: tenantBoundMs(sims.scenario.tenants[0]!, sims.scenario, throttleScale) };
   } finally {
     await sims.close();

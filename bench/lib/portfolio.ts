@@ -22,7 +22,7 @@ export async function sweep(size: PortfolioSize, concurrency: number, throttleSc
       const evaluation = startEvaluation({ now: new Date() });
       await Promise.all(
         sims.connections(t.name).map(async (c) => {
-          for await (const fact of collect(c)) {
+          for await (const fact of collect(c, sims.allowedEndpoints)) {
             facts++;
             evaluation.add(fact);
           }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (the Docker build context). */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export const MIGRATE = ['node', 'apps/cli/bin/evident.js', 'migrate'];
+export const MIGRATE = ['node', 'apps/cli/bin/evident.js', 'migrate', '--runtime-user', 'evident_worker'];
 
 /** Official images only, each pinned to a major version (`redis:7`, `postgres:17-bookworm`, `node:20-bookworm-slim`). */
 const OFFICIAL = /^(redis|postgres|node):(\d+)(?:\.\d+)*(?:-[a-z0-9.-]+)?$/;

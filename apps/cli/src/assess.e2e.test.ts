@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlStatus } from '@evident/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evident, evidentServing } from './testing/spawn.ts';
+import { evident, evidentServing, evidentWith } from './testing/spawn.ts';
 
 /** A GitHub org that was never read (misspelled, revoked token, SSO not authorized): nothing passes. */
 const UNREAD_ORG: Record<string, ControlStatus> = {
@@ -108,7 +108,8 @@ interface Assessment {
 describe('evident assess against evident simulate, for every preset', () => {
   let dir: string;
   let simulate: { child: ChildProcess; firstLine: string; exited: Promise<number | null> };
-  let started: { tenants: { name: string; config: string }[]; caCertPath: string | null };
+  let started: { tenants: { name: string; config: string }[]; caCertPath: string | null; allowedEndpoints: string };
+  const allowed = () => ({ EVIDENT_ALLOWED_ENDPOINTS: started.allowedEndpoints });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'evident-e2e-'));
@@ -132,7 +133,7 @@ describe('evident assess against evident simulate, for every preset', () => {
     '%s (%s)',
     async (tenant, expected) => {
       const config = started.tenants.find((t) => t.name === tenant)!.config;
-      const run = await evident('assess', '--config', config, '--format', 'json', '--quiet');
+      const run = await evidentWith(allowed(), 'assess', '--config', config, '--format', 'json', '--quiet');
       const assessment = JSON.parse(run.stdout) as Assessment;
       expect(assessment.tenant).toBe(tenant);
       expect(assessment.results).toHaveLength(19);
@@ -149,7 +150,7 @@ describe('evident assess against evident simulate, for every preset', () => {
 
   it('shows live progress on stderr and a table on stdout by default', async () => {
     const config = started.tenants.find((t) => t.name === 'northwind')!.config;
-    const run = await evident('assess', '--config', config);
+    const run = await evidentWith(allowed(), 'assess', '--config', config);
     expect(run.stderr).toMatch(/northwind-entra: .*pages, \d+ facts/);
     expect(run.stdout).toMatch(/^CONTROL\s+STATUS\s+COVERAGE\s+REASON/m);
   }, 60_000);
@@ -157,7 +158,7 @@ describe('evident assess against evident simulate, for every preset', () => {
   it('writes CSV', async () => {
     const config = started.tenants.find((t) => t.name === 'tailspin')!.config;
     const out = join(dir, 'tailspin.csv');
-    await evident('assess', '--config', config, '--format', 'csv', '--out', out, '--quiet');
+    await evidentWith(allowed(), 'assess', '--config', config, '--format', 'csv', '--out', out, '--quiet');
     const lines = (await readFile(out, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('tenant,evaluated_at,control,status,covered,in_scope,failing,excepted,reason');
     expect(lines).toHaveLength(20);
@@ -165,7 +166,7 @@ describe('evident assess against evident simulate, for every preset', () => {
 
   it('check names what a Free tenant lacks', async () => {
     const config = started.tenants.find((t) => t.name === 'litware')!.config;
-    const run = await evident('check', '--config', config, '--format', 'json');
+    const run = await evidentWith(allowed(), 'check', '--config', config, '--format', 'json');
     expect(run.code).toBe(1);
     const checks = JSON.parse(run.stdout) as { result: { items: { name: string; status: string }[] } }[];
     const missing = checks.flatMap((c) => c.result.items.filter((i) => i.status === 'missing').map((i) => i.name));

@@ -10,6 +10,10 @@ const schema = z.object({
   EVIDENT_SECRET_KEYS_PREVIOUS: secretKeyList.optional(),
   EVIDENT_DATA_DIR: z.string().min(1).default('.evident'),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
+  EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
+  /** Password of the login role `evident migrate --runtime-user` creates. */
+  EVIDENT_RUNTIME_PASSWORD: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

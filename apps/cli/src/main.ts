@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   simulate: () => import('./commands/simulate.ts'),
   migrate: () => import('./commands/migrate.ts'),
   'rotate-secrets': () => import('./commands/rotate-secrets.ts'),
+  audit: () => import('./commands/audit.ts'),
   up: () => import('./commands/up.ts'),
   export: () => import('./commands/export.ts'),
   verify: () => import('./commands/verify.ts'),

@@ -13,6 +13,8 @@ const schema = z.object({
   /** Earlier keys, `id:key,id:key`: secrets sealed with them still open until `evident rotate-secrets` re-seals. */
   EVIDENT_SECRET_KEYS_PREVIOUS: secretKeyList.optional(),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
+  EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
   /** Assessments evaluated at once by this process. */
   WORKER_ASSESS_CONCURRENCY: positiveInt.default(2),
   /** Collections run at once by this process. */
@@ -23,6 +25,12 @@ const schema = z.object({
   WORKER_LOCK_DURATION_MS: positiveInt.default(60_000),
   /** How long a shutdown waits for in-flight jobs before releasing them. */
   WORKER_SHUTDOWN_DEADLINE_MS: positiveInt.default(25_000),
+  /** Database connections this process keeps at most. */
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  /** How long a query waits for a free connection before failing. */
+  DATABASE_ACQUIRE_TIMEOUT_MS: positiveInt.default(10_000),
+  /** The server ends a session idle inside a transaction this long. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,3 +1,4 @@
+import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore } from '@evident/db';
 import { createLogger, startWorker } from '@evident/pipeline';
 import { readEnv } from './env.ts';
@@ -10,6 +11,9 @@ const shutdown = createShutdown(logger);
 try {
   const database = await createDatabase({
     url: env.DATABASE_URL,
+    maxConnections: env.DATABASE_POOL_SIZE,
+    acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
   });
   const store = createStore(database, {
@@ -24,6 +28,7 @@ try {
     prefix: env.EVIDENT_QUEUE_PREFIX,
     logger,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    egress: egressPolicy(env.EVIDENT_ALLOWED_ENDPOINTS),
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,
       collect: env.WORKER_COLLECT_CONCURRENCY,

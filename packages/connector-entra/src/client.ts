@@ -1,4 +1,5 @@
 import { ClientSecretCredential } from '@azure/identity';
+import { type EgressPolicy, egressAgent, egressDispatcher } from '@evident/connector-kit';
 import {
   Client,
   type Context,
@@ -7,7 +8,6 @@ import {
   MiddlewareFactory,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
-import { Agent } from 'undici';
 import type { EntraConfig, EntraSecret } from './config.ts';
 import type { EntraTuning } from './tuning.ts';
 
@@ -51,15 +51,18 @@ export function createClients(
   secret: EntraSecret,
   signal: AbortSignal,
   tuning: EntraTuning,
+  egress: EgressPolicy,
 ): EntraClients {
   const { endpoints } = config;
   const ca = endpoints.caCert;
-  const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
+  // Every connection, the token requests' included, is opened through the egress policy.
+  const dispatcher = egressDispatcher(egress, ca ? { ca } : {});
+  const agent = egressAgent(egress, ca ? { ca } : {});
   const customLogin = endpoints.login.replace(/\/$/, '') !== DEFAULT_LOGIN;
   const credential = new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, {
     authorityHost: endpoints.login,
     ...(customLogin ? { disableInstanceDiscovery: true } : {}),
-    ...(ca ? { tlsOptions: { ca } } : {}),
+    agent,
   });
   const graphHost = new URL(endpoints.graph).hostname;
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(
@@ -71,7 +74,7 @@ export function createClients(
     baseUrl: endpoints.graph,
     defaultVersion: 'v1.0',
     customHosts: new Set([graphHost]),
-    fetchOptions: { signal, ...(dispatcher ? { dispatcher } : {}) } as RequestInit,
+    fetchOptions: { signal, dispatcher } as RequestInit,
   });
 
   const armOrigin = new URL(endpoints.arm).origin;
@@ -80,7 +83,7 @@ export function createClients(
     const response = await fetch(`${armOrigin}${path}`, {
       headers: { authorization: `Bearer ${token.token}` },
       signal: AbortSignal.any([signal, AbortSignal.timeout(tuning.timeoutMs)]),
-      ...(dispatcher ? { dispatcher } : {}),
+      dispatcher,
     } as RequestInit);
     const text = await response.text();
     let body: unknown;
@@ -99,5 +102,12 @@ export function createClients(
     return body;
   }
 
-  return { graph: { client, tuning }, arm, close: async () => dispatcher?.close() };
+  return {
+    graph: { client, tuning },
+    arm,
+    close: async () => {
+      agent.destroy();
+      await dispatcher.close();
+    },
+  };
 }

@@ -71,7 +71,7 @@ const SECTIONS = [
 ] as const;
 
 async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
-  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning);
+  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress);
   const session = new CollectionSession(ctx, 'entra', (e) => classifyGraphError(e));
   const run: Run = {
     ctx,

@@ -1,4 +1,4 @@
-import { type ConnectorContext, createContext, type Progress } from '@evident/connector-kit';
+import { type ConnectorContext, createContext, egressPolicy, type Progress } from '@evident/connector-kit';
 import {
   type AuthPolicyFact,
   type Fact,
@@ -80,6 +80,7 @@ export function contextFor(w: World, options: CollectOptions = {}): Ctx & { upda
     connection: `${w.tenant}-entra`,
     config: { ...w.config, ...options.config },
     secret: w.secret,
+    egress: egressPolicy(new URL(w.config.endpoints.graph).host),
     now: () => new Date(NOW),
     progress: (p) => {
       updates.push(p);

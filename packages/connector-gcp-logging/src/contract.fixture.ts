@@ -1,4 +1,4 @@
-import { type ConnectorContext, createContext, type Progress } from '@evident/connector-kit';
+import { type ConnectorContext, createContext, egressPolicy, type Progress } from '@evident/connector-kit';
 import { type Fact, type GapFact, gapCovers, type LogSourceFact, type SettingFact } from '@evident/core';
 import type { GcpSimulator } from '@evident/simulators/gcp';
 import { expect } from 'vitest';
@@ -32,6 +32,7 @@ export function contextFor(
     connection: 'gcp-test',
     config: { resources, endpoints: { logging: address, resourceManager: address, insecure: true } },
     secret: {},
+    egress: egressPolicy(address),
     now: () => NOW,
     progress: (p) => updates.push(p),
     ...init,

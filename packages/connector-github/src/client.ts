@@ -1,4 +1,4 @@
-import type { Logger } from '@evident/connector-kit';
+import { type EgressPolicy, egressDispatcher, type Logger } from '@evident/connector-kit';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RequestError } from '@octokit/request-error';
@@ -53,15 +53,19 @@ export interface ClientOptions {
   id: string;
   signal: AbortSignal;
   logger: Logger;
+  /** Every connection is opened through it: no loopback, link-local or private address unless allowed. */
+  egress: EgressPolicy;
   tuning: ClientTuning;
   /** Told of every wait the SDK is about to do because GitHub throttled a request. */
   onWait(ms: number): void;
 }
 
-function fetchWithTimeout(ms: number): typeof fetch {
+function fetchWithTimeout(ms: number, egress: EgressPolicy): typeof fetch {
+  const dispatcher = egressDispatcher(egress);
   return (input, init) => {
     const timeout = AbortSignal.timeout(ms);
-    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetch(input, { ...init, signal, dispatcher } as RequestInit);
   };
 }
 
@@ -78,7 +82,7 @@ export function createClient(o: ClientOptions): GithubClient {
     ...(o.credential.kind === 'app' ? appAuth(o.credential) : { auth: o.credential.token }),
     userAgent: 'evident-connector-github',
     headers: { 'x-github-api-version': '2022-11-28' },
-    request: { signal: o.signal, fetch: fetchWithTimeout(tuning.requestTimeoutMs) },
+    request: { signal: o.signal, fetch: fetchWithTimeout(tuning.requestTimeoutMs, o.egress) },
     log: {
       debug: (m: string) => o.logger.debug(m),
       info: (m: string) => o.logger.debug(m),
@@ -108,6 +112,7 @@ export function clientFor(ctx: GithubContext, tuning: ClientTuning, onWait: (ms:
     id: ctx.connection,
     signal: ctx.signal,
     logger: ctx.logger,
+    egress: ctx.egress,
     tuning,
     onWait,
   });

@@ -1,5 +1,6 @@
 import type { Fact, Provider } from '@evident/core';
 import type { z } from 'zod';
+import type { EgressPolicy } from './egress/policy.ts';
 import type { RateLimiter } from './limiter.ts';
 
 export interface Logger {
@@ -41,6 +42,8 @@ export interface ConnectorContext<C, S> {
   signal: AbortSignal;
   logger: Logger;
   limiter: RateLimiter;
+  /** Where endpoint overrides may point; client construction builds its HTTP agents from it. */
+  egress: EgressPolicy;
   progress(update: Progress): void;
   now(): Date;
 }

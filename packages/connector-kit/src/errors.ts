@@ -1,4 +1,5 @@
 import type { GapCode } from '@evident/core';
+import { redactProviderText } from './redact.ts';
 
 export interface ConnectorErrorDetails {
   /** The provider permission that is missing, in the provider's own words (`AuditLog.Read.All`, `read:org`). */
@@ -15,8 +16,9 @@ export interface ConnectorErrorDetails {
 export class ConnectorError extends Error {
   readonly code: GapCode;
   readonly details: ConnectorErrorDetails;
+  /** `message` is redacted and capped: it often carries a provider's error body and ends up in gaps. */
   constructor(code: GapCode, message: string, details: ConnectorErrorDetails = {}, options?: ErrorOptions) {
-    super(message, options);
+    super(redactProviderText(message), options);
     this.name = 'ConnectorError';
     this.code = code;
     this.details = details;

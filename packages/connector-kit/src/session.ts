@@ -1,6 +1,7 @@
 import type { Fact, GapFact, Provider } from '@evident/core';
 import type { ConnectorContext, Progress } from './contract.ts';
 import { asConnectorError, type ConnectorError, remedyFor } from './errors.ts';
+import { redactProviderText } from './redact.ts';
 import { type RetryOptions, withRetry } from './retry.ts';
 
 export interface SectionSpec {
@@ -129,8 +130,8 @@ export class CollectionSession<C, S> {
       observedAt: this.ctx.now().toISOString(),
       code: error.code,
       covers: [...spec.covers],
-      message: error.message,
-      remedy: remedyFor(error),
+      message: redactProviderText(error.message),
+      remedy: redactProviderText(remedyFor(error)),
       ...(error.details.permission ? { permission: error.details.permission } : {}),
       ...(error.details.licence ? { licence: error.details.licence } : {}),
     };

@@ -30,6 +30,10 @@ const options = z.object({
   url: z.string().min(1),
   /** Pool size for a server; PGlite is one connection. */
   maxConnections: z.number().int().positive().default(10),
+  /** How long a query waits for a pooled connection before it fails (0: forever). */
+  acquireTimeoutMs: z.number().int().min(0).default(10_000),
+  /** The server ends a session left idle inside a transaction this long (0: never): a stuck caller frees its connection. */
+  idleInTransactionTimeoutMs: z.number().int().min(0).default(60_000),
   /** Called with the SQL text (never the parameters) of every statement: for metrics and tests. */
   onQuery: z.custom<(sql: string) => void>((v) => typeof v === 'function').optional(),
   /** Errors of idle pooled connections (the server restarted, the network dropped). */
@@ -65,7 +69,12 @@ export async function createDatabase(input: DatabaseOptions): Promise<Database> 
   const logger = onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
   const where = target(opts.url);
   if (where.driver === 'pg') {
-    const pool = new pg.Pool({ connectionString: where.url, max: opts.maxConnections });
+    const pool = new pg.Pool({
+      connectionString: where.url,
+      max: opts.maxConnections,
+      connectionTimeoutMillis: opts.acquireTimeoutMs,
+      idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs,
+    });
     // The pool hears errors of idle clients only; a client checked out for a transaction whose connection drops
     // between two statements would emit an error nobody hears and crash the process. Its next statement fails,
     // the caller's transaction rolls back, and the pool discards the client.

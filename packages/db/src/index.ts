@@ -1,3 +1,4 @@
+export { type AnchorCheck, anchorAuditHeads, checkAnchors, listOrganizationIds } from './audit-anchor.ts';
 export { createDatabase, type Database, type DatabaseOptions, type Db } from './client.ts';
 export {
   createKeyring,
@@ -12,7 +13,7 @@ export {
 export * from './domain.ts';
 export { DatabaseError } from './errors.ts';
 export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
-export { GENESIS_HASH } from './repos/audit.ts';
+export { type AuditAlert, GENESIS_HASH } from './repos/audit.ts';
 export type { WriteCollectionOptions, WriteCollectionResult } from './repos/collections.ts';
 export type { CreateConnectionInput } from './repos/connections.ts';
 export type { CreateExceptionInput } from './repos/exceptions.ts';
@@ -21,5 +22,6 @@ export type { ResultHead } from './repos/result-subjects.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export type { AddSigningKeyInput, PublicSigningKey } from './repos/signing-keys.ts';
+export { grantRuntimeLogin, RUNTIME_ROLE } from './roles.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';

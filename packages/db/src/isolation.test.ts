@@ -8,10 +8,18 @@ import {
   type UserId,
 } from '@evident/core';
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories, Store } from './store.ts';
 import { gap, identity } from './testing/sample-facts.ts';
-import { describeBothDrivers, type Seeded, seed } from './testing/test-databases.ts';
+import {
+  DRIVERS,
+  describeBothDrivers,
+  openRuntimeDatabase,
+  openTestDatabase,
+  type RuntimeDatabase,
+  type Seeded,
+  type TestDatabase,
+} from './testing/test-databases.ts';
 
 interface World extends Seeded {
   user: UserId;
@@ -21,11 +29,11 @@ interface World extends Seeded {
   ids: string[];
 }
 
-const result = (controlId: string, status: ControlResult['status'], at: string): ControlResult => ({
+const result = (controlId: string, status: ControlResult['status'], at: string, marker: string): ControlResult => ({
   controlId,
   status,
   coverage: { numerator: 1, denominator: 2 },
-  reason: 'r',
+  reason: `${marker} reason`,
   failing: [],
   excepted: [],
   evidence: [],
@@ -33,35 +41,61 @@ const result = (controlId: string, status: ControlResult['status'], at: string):
   evaluatedAt: at,
 });
 
-/** An organization with a row in every table. */
+/**
+ * An organization with a row in every table, every row carrying `name` (a marker no other organization uses) in
+ * its text, so a leak shows in any output whatever its shape: names, configs, facts, reasons, audit data.
+ */
 async function world(store: Store, name: string): Promise<World> {
-  const s = await seed(store, { token: `${name}-secret` });
-  const email = `owner@${name}.example`;
-  const user = await store.createUser(s.org, { email, role: 'owner', passwordHash: `${name}-hash` });
-  await store.setTotpSecret(s.org, user.id, `${name}-totp`);
-  const { collection } = await store.writeCollection(s.org, s.run, s.connection, [
-    identity(s.connection, 1),
-    gap(s.connection),
-  ]);
-  await store.writeResults(s.org, s.run, [result('MFA-01', 'pass', '2026-11-20T10:00:00.000Z')]);
-  const next = await store.createRun(s.org, {
-    tenantId: s.tenant,
+  const org = newId('org');
+  await store.createOrganization(org, { name: `${name} MSP` });
+  const tenant = (await store.createTenant(org, { name: `${name} tenant`, kind: 'customer' })).id;
+  const connection = (
+    await store.createConnection(org, {
+      tenantId: tenant,
+      kind: 'github',
+      name: `${name}-gh`,
+      config: { org: name },
+      secret: { token: `${name}-secret` },
+    })
+  ).id;
+  const run = (await store.createRun(org, { tenantId: tenant, trigger: 'manual' })).id;
+  // Not marked: B echoes it back when it creates its own user with A's address.
+  const email = `owner@${name.slice(0, 4)}-mail.example`;
+  const user = await store.createUser(org, { email, role: 'owner', passwordHash: `${name}-hash` });
+  await store.setTotpSecret(org, user.id, `${name}-totp`);
+  const marked = { ...identity(connection, 1), name: `${name}@contoso.example` };
+  const markedGap = { ...gap(connection), message: `${name} cannot read the audit log` };
+  const { collection } = await store.writeCollection(org, run, connection, [marked, markedGap]);
+  await store.writeResults(org, run, [result('MFA-01', 'pass', '2026-11-20T10:00:00.000Z', name)]);
+  const next = await store.createRun(org, {
+    tenantId: tenant,
     trigger: 'schedule',
     startedAt: new Date(Date.now() + 1000),
   });
-  await store.writeResults(s.org, next.id, [result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z')]);
-  const exception = await store.createException(s.org, s.tenant, {
+  await store.writeResults(org, next.id, [result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z', name)]);
+  const exception = await store.createException(org, tenant, {
     controlId: 'MFA-01',
-    subject: 'u1',
-    reason: 'break glass',
+    subject: `${name}-u1`,
+    reason: `${name} break glass`,
     approver: email,
     expiresAt: '2099-01-01T00:00:00.000Z',
   });
-  await store.appendAudit(s.org, { actor: user.id, action: 'tenant.create', target: s.tenant });
+  await store.appendAudit(org, { actor: user.id, action: 'tenant.create', target: tenant, data: { name } });
+  await store.raiseAuditAlert(org, { brokenAt: 1, problem: `${name} drill` });
   const kid = `kid-${name}-${newId('org').slice(4)}`;
-  await store.addSigningKey(s.org, { kid, publicJwk: { kty: 'OKP', x: kid }, privateJwk: { d: `${name}-signing` } });
-  const ids = [s.org, s.tenant, s.connection, s.run, next.id, user.id, collection.id, exception.id, kid];
-  return { ...s, user: user.id, email, collection: collection.id, exception: exception.id, ids };
+  await store.addSigningKey(org, { kid, publicJwk: { kty: 'OKP', x: kid }, privateJwk: { d: `${name}-signing` } });
+  const ids = [org, tenant, connection, run, next.id, user.id, collection.id, exception.id, kid];
+  return {
+    org,
+    tenant,
+    connection,
+    run,
+    user: user.id,
+    email,
+    collection: collection.id,
+    exception: exception.id,
+    ids,
+  };
 }
 
 /** Everything organization A can read about itself, secrets included. */
@@ -88,8 +122,12 @@ async function everything(store: Store, a: World) {
     audit: await store.listAudit(a.org),
     signingKeys: await store.listSigningKeys(a.org),
     activeSigningKey: await store.activeSigningKey(a.org),
+    alerts: await store.listAuditAlerts(a.org),
   };
 }
+
+/** In every row of organization A; never in anything B is given. */
+const MARKER = 'mkalphaqx';
 
 type Case = { expect: 'refused' | 'clean'; run: (b: World, a: World) => unknown };
 const refused = (run: Case['run']): Case => ({ expect: 'refused', run });
@@ -130,7 +168,9 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   collectionFacts: clean((b, a) => store.collectionFacts(b.org, a.collection)),
   latestCollections: clean((b, a) => store.latestCollections(b.org, a.tenant)),
   latestFacts: clean((b, a) => store.latestFacts(b.org, a.tenant)),
-  writeResults: refused((b, a) => store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z')])),
+  writeResults: refused((b, a) =>
+    store.writeResults(b.org, a.run, [result('LOG-01', 'fail', '2026-11-21T00:00:00Z', 'bravo')]),
+  ),
   runResults: clean((b, a) => store.runResults(b.org, a.run)),
   latestResults: clean((b, a) => store.latestResults(b.org, a.tenant)),
   runResultHeads: clean((b, a) => store.runResultHeads(b.org, a.run)),
@@ -150,6 +190,8 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   activeExceptions: clean((b, a) => store.activeExceptions(b.org, a.tenant)),
   expireException: refused((b, a) => store.expireException(b.org, a.exception)),
   appendAudit: clean((b) => store.appendAudit(b.org, { actor: 'mallory', action: 'tenant.read' })),
+  raiseAuditAlert: clean((b) => store.raiseAuditAlert(b.org, { brokenAt: 1, problem: 'bravo' })),
+  listAuditAlerts: clean((b) => store.listAuditAlerts(b.org)),
   listAudit: clean((b) => store.listAudit(b.org)),
   verifyAuditChain: clean((b) => store.verifyAuditChain(b.org)),
   addSigningKey: clean((b) =>
@@ -172,35 +214,39 @@ async function settle(value: unknown): Promise<{ error: unknown } | { value: unk
   }
 }
 
+/** B, holding A's ids, is refused by every function or gets nothing of A's; A's data is unchanged after. */
+async function checkEveryFunction(store: Store): Promise<void> {
+  const a = await world(store, MARKER);
+  const b = await world(store, 'bravo');
+  expect(JSON.stringify(await everything(store, a)).split(MARKER).length).toBeGreaterThan(12);
+  const before = await everything(store, a);
+  const table = cases(store);
+  const exposed = (text: string) => a.ids.filter((id) => text.includes(id));
+  const { transaction: _, ...functions } = store;
+  expect(Object.keys(table).sort()).toEqual(Object.keys(functions).sort());
+
+  for (const [name, c] of Object.entries(table)) {
+    const outcome = await settle(c.run(b, a));
+    if (c.expect === 'refused') {
+      expect('error' in outcome, `${name} should be refused`).toBe(true);
+      const error = (outcome as { error: Error }).error;
+      expect(error instanceof NotFoundError || (error as ConflictError).code === 'conflict', `${name}: ${error}`).toBe(
+        true,
+      );
+    } else {
+      expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
+      const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
+      expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
+      expect(text.toLowerCase(), `${name} returned something of the other organization`).not.toContain(MARKER);
+    }
+  }
+  expect(await everything(store, a)).toEqual(before);
+  expect(await store.verifyAuditChain(a.org)).toMatchObject({ valid: true, events: 1 });
+}
+
 describeBothDrivers('isolation between organizations', (t) => {
   it('holds for every repository function: refused, or nothing of the other organization', async () => {
-    const { store } = t();
-    const a = await world(store, 'alpha');
-    const b = await world(store, 'bravo');
-    const before = await everything(store, a);
-    const table = cases(store);
-    const exposed = (text: string) => a.ids.filter((id) => text.includes(id));
-    const { transaction: _, ...functions } = store;
-    expect(Object.keys(table).sort()).toEqual(Object.keys(functions).sort());
-
-    for (const [name, c] of Object.entries(table)) {
-      const outcome = await settle(c.run(b, a));
-      if (c.expect === 'refused') {
-        expect('error' in outcome, `${name} should be refused`).toBe(true);
-        const error = (outcome as { error: Error }).error;
-        expect(
-          error instanceof NotFoundError || (error as ConflictError).code === 'conflict',
-          `${name}: ${error}`,
-        ).toBe(true);
-      } else {
-        expect('value' in outcome, `${name} failed: ${(outcome as { error?: unknown }).error}`).toBe(true);
-        const text = JSON.stringify((outcome as { value: unknown }).value) ?? '';
-        expect(exposed(text), `${name} returned rows of the other organization`).toEqual([]);
-        expect(text, name).not.toMatch(/alpha-(secret|hash|totp|signing)/);
-      }
-    }
-    expect(await everything(store, a)).toEqual(before);
-    expect(await store.verifyAuditChain(a.org)).toMatchObject({ valid: true, events: 1 });
+    await checkEveryFunction(t().store);
   });
 
   it('holds inside a transaction too', async () => {
@@ -218,5 +264,22 @@ describeBothDrivers('isolation between organizations', (t) => {
       insert into assessment_runs (id, organization_id, tenant_id, trigger, started_at)
       values (${newId('run')}, ${b.org}, ${a.tenant}, 'manual', now())`);
     await expect(attempt).rejects.toSatisfy((e: Error) => /assessment_runs_tenant_fk/.test(String(e.cause)));
+  });
+});
+
+describe.each(DRIVERS)('isolation through the runtime role, row security on [%s]', (driver) => {
+  let owner: TestDatabase | undefined;
+  let runtime: RuntimeDatabase | undefined;
+  beforeAll(async () => {
+    owner = await openTestDatabase(driver);
+    runtime = await openRuntimeDatabase(owner);
+  }, 120_000);
+  afterAll(async () => {
+    await runtime?.close();
+    await owner?.close();
+  });
+
+  it('holds for every repository function', async () => {
+    await checkEveryFunction(runtime!.store);
   });
 });

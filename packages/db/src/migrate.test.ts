@@ -9,6 +9,7 @@ import { DRIVERS, openTestDatabase } from './testing/test-databases.ts';
 
 const TABLES = [
   'assessment_runs',
+  'audit_alerts',
   'audit_events',
   'collections',
   'connections',

@@ -41,7 +41,7 @@ describe('schema', () => {
   });
 
   it('gives every table but organizations an organization_id that references organizations', () => {
-    expect(tables.length).toBe(12);
+    expect(tables.length).toBe(13);
     for (const table of tables) {
       const config = getTableConfig(table);
       if (config.name === 'organizations') continue;

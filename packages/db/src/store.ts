@@ -1,3 +1,5 @@
+import type { OrganizationId } from '@evident/core';
+import { sql } from 'drizzle-orm';
 import type { Database, Db } from './client.ts';
 import { createKeyring, type KeyringInput } from './crypto.ts';
 import { guardErrors } from './errors.ts';
@@ -46,12 +48,50 @@ export interface StoreOptions {
   secrets: KeyringInput;
 }
 
+/** The row-level security setting (migration 0003), local to the transaction. */
+const scopeTo = (db: Db, org: OrganizationId) =>
+  db.execute(sql`select set_config('evident.organization_id', ${org}, true)`);
+
+/** Functions that scope themselves: streams page by page, and a write that reads its fact stream before it opens one. */
+const SELF_SCOPED = new Set<string>(['collectionFacts', 'latestFacts', 'writeCollection']);
+
+type AnyFn = (org: OrganizationId, ...args: unknown[]) => unknown;
+
 export function createStore(database: Database, options: StoreOptions): Store {
   const keyring = createKeyring(options.secrets);
-  const bind = (db: Db): Store =>
-    guardErrors({
-      ...repositories({ db, keyring }),
-      transaction: <T>(work: (tx: Store) => Promise<T>) => db.transaction((tx) => work(bind(tx))),
+  const context = (db: Db, inTransaction: boolean): RepoContext => ({
+    db,
+    keyring,
+    inOrg: async (org, work) => {
+      if (inTransaction) {
+        await scopeTo(db, org);
+        return work(db);
+      }
+      return db.transaction(async (tx) => {
+        await scopeTo(tx, org);
+        return work(tx);
+      });
+    },
+  });
+  const bind = (db: Db, inTransaction: boolean): Store => {
+    const ctx = context(db, inTransaction);
+    const direct = repositories(ctx) as unknown as Record<string, AnyFn>;
+    const scoped = Object.fromEntries(
+      Object.entries(direct).map(([name, fn]) => [
+        name,
+        SELF_SCOPED.has(name)
+          ? fn
+          : (org: OrganizationId, ...args: unknown[]) =>
+              ctx.inOrg(org, async (tx) => {
+                const repos = repositories(context(tx, true)) as unknown as Record<string, AnyFn>;
+                return repos[name]!(org, ...args);
+              }),
+      ]),
+    ) as unknown as Repositories;
+    return guardErrors({
+      ...scoped,
+      transaction: <T>(work: (tx: Store) => Promise<T>) => db.transaction((tx) => work(bind(tx, true))),
     });
-  return bind(database.drizzle);
+  };
+  return bind(database.drizzle, false);
 }

@@ -1,4 +1,4 @@
-import type { LimiterOptions, Progress } from '@evident/connector-kit';
+import type { EgressPolicy, LimiterOptions, Progress } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 import type { Store } from '@evident/db';
 import type { JobsConnection } from '@evident/jobs';
@@ -11,6 +11,7 @@ export interface WorkerDeps {
   jobs: JobsConnection;
   connectors: ConnectorRegistry;
   limits: Partial<Record<Provider, LimiterOptions>>;
+  egress: EgressPolicy;
   now: () => Date;
   throttle: { maxDeferrals: number; deferMs: number };
 }

@@ -1,4 +1,4 @@
-import type { LimiterOptions } from '@evident/connector-kit';
+import { type EgressPolicy, type LimiterOptions, NO_OVERRIDES } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 import type { Store } from '@evident/db';
 import { JOBS, type JobName } from '@evident/jobs';
@@ -29,6 +29,8 @@ export interface StartWorkerOptions {
   now?: () => Date;
   /** How long a collect job's lock lasts without renewal: how soon a dead worker's job is taken up elsewhere. */
   lockDurationMs?: number;
+  /** Where connections' endpoint overrides may point (EVIDENT_ALLOWED_ENDPOINTS); by default nowhere. */
+  egress?: EgressPolicy;
   /** Throttled collections are retried later this many times at most, this long apart. */
   throttle?: { maxDeferrals?: number; deferMs?: number };
 }
@@ -53,6 +55,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     jobs: { connection: producer, prefix },
     connectors: { ...DEFAULT_CONNECTORS, ...options.connectors },
     limits: options.concurrency?.connectors ?? {},
+    egress: options.egress ?? NO_OVERRIDES,
     now: options.now ?? (() => new Date()),
     throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
   };

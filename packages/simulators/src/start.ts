@@ -34,6 +34,8 @@ export interface Simulators {
   accounting: Accounting;
   /** The connections of one tenant of the scenario, pointed at these simulators. */
   connections(tenant: string): SimulatedConnection[];
+  /** `EVIDENT_ALLOWED_ENDPOINTS` for a deployment pointed at these simulators. */
+  allowedEndpoints: string;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,9 @@ export async function startSimulators(
       gcp,
       accounting,
       connections,
+      allowedEndpoints: [graph && new URL(graph.url).host, github && new URL(github.url).host, gcp?.address]
+        .filter(Boolean)
+        .join(','),
       close: async () => {
         await Promise.all(started.map((s) => s.close()));
       },

@@ -1,8 +1,9 @@
-import { type CheckResult, createContext, createLimiter, type Progress } from '@evident/connector-kit';
+import { type CheckResult, createContext, createLimiter, egressPolicy, type Progress } from '@evident/connector-kit';
 import { startEvaluation } from '@evident/controls';
 import type { ControlResult, GapFact } from '@evident/core';
 import { connectorFor } from '@evident/pipeline/connectors';
 import { isCollectionFailure } from '@evident/pipeline/verdict';
+import { settings } from '../env.ts';
 import type { AssessConfig, ResolvedConnection } from './config.ts';
 
 export interface AssessOptions {
@@ -26,6 +27,7 @@ function contextFor(c: ResolvedConnection, options: AssessOptions) {
     config: c.config,
     secret: c.secret,
     limiter: createLimiter({ concurrency: 4 }),
+    egress: egressPolicy(settings().EVIDENT_ALLOWED_ENDPOINTS),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.onProgress ? { progress: options.onProgress } : {}),

@@ -28,7 +28,7 @@ export const command: Command = {
     '                        [--throttle-scale N]',
     '',
     'Starts the simulators the scenario needs and prints one JSON line: their endpoints, the path of the Graph',
-    'simulator’s CA certificate, and for each tenant an `evident assess` config pointed at them. Runs until',
+    'simulator’s CA certificate, `allowedEndpoints` (the EVIDENT_ALLOWED_ENDPOINTS to run with), and for each tenant an `evident assess` config pointed at them. Runs until',
     'interrupted. With --listen, Graph takes PORT, GitHub PORT+1 and Cloud Logging PORT+2. --throttle-scale',
     'shrinks the providers’ real throttle windows (0.01: Graph’s 10-second reports window lasts 100 ms).',
     '',
@@ -84,6 +84,7 @@ export const command: Command = {
           github: sims.github?.url ?? null,
           gcp: sims.gcp?.address ?? null,
           caCertPath,
+          allowedEndpoints: sims.allowedEndpoints,
           tenants,
         })}\n`,
       );

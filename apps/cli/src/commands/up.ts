@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, migrate } from '@evident/db';
 import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/pipeline';
 import { startSimulators } from '@evident/simulators';
@@ -70,7 +71,8 @@ export const command: Command = {
       const jobs = { connection, prefix: env.EVIDENT_QUEUE_PREFIX };
       // The portfolio owns stdout; the workers log errors to stderr (provider gaps are reported with the results).
       const logger = createLogger({ level: 'error', destination: process.stderr });
-      const worker = await startWorker({ store, redis: redis.url, prefix: env.EVIDENT_QUEUE_PREFIX, logger });
+      const egress = egressPolicy(sims.allowedEndpoints);
+      const worker = await startWorker({ store, redis: redis.url, prefix: env.EVIDENT_QUEUE_PREFIX, logger, egress });
       stops.push(() => worker.close());
       await syncSchedules(store, jobs, demo.organizationId);
 

@@ -15,6 +15,11 @@ export function evident(...args: string[]): Promise<Run> {
   return node([BIN, ...args]);
 }
 
+/** Runs the real executable with `env` added to the environment. */
+export function evidentWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return node([BIN, ...args], env);
+}
+
 /** Runs a Node script to its end, capturing its output; `env` adds to the current environment. */
 export function node(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {

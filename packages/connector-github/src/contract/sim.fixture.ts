@@ -1,4 +1,4 @@
-import { createContext, type Progress } from '@evident/connector-kit';
+import { createContext, egressPolicy, type Progress } from '@evident/connector-kit';
 import { type Fact, fact as factSchema, type GapFact, type IdentityFact, type LogSourceFact } from '@evident/core';
 import { type FaultSpec, type GithubWorld, type Scenario, type ScenarioInput, scenario } from '@evident/simulators';
 import {
@@ -55,6 +55,7 @@ export async function simulate(
       connection: `conn-${world.org}`,
       config: githubConfig.parse({ org: world.connectionOrg ?? world.org, endpoints: { api: sim.url }, ...config }),
       secret: githubSecret.parse(typeof token === 'string' ? { token } : (token ?? githubConnectionSecret(world, sim))),
+      egress: egressPolicy(new URL(sim.url).host),
       progress: (p: Progress) => {
         progress.push(p);
         opts.onProgress?.(p);

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { OrganizationId } from '@evident/core';
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import { canonicalJson } from '../canonical-json.ts';
 import { type AuditEvent, type AuditVerification, auditEvent } from '../domain.ts';
-import { auditEvents } from '../schema/audit.ts';
+import { auditAlerts, auditEvents } from '../schema/audit.ts';
 import { organizations } from '../schema/organizations.ts';
+import { auditMac } from './audit-mac.ts';
 import { found, iso, parseInput, type RepoContext } from './boundary.ts';
 
 type Row = typeof auditEvents.$inferSelect;
@@ -35,7 +36,17 @@ export type AppendAuditInput = z.input<typeof appendInput>;
 
 const PAGE = 1_000;
 
-export function auditRepo({ db }: RepoContext) {
+export interface AuditAlert {
+  id: string;
+  organizationId: OrganizationId;
+  raisedAt: string;
+  brokenAt: number;
+  problem: string;
+}
+
+const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function auditRepo({ db, keyring }: RepoContext) {
   const page = (org: OrganizationId, after: number, limit: number) =>
     db
       .select()
@@ -65,12 +76,37 @@ export function auditRepo({ db }: RepoContext) {
         const event = { organizationId: org, seq: (last?.seq ?? 0) + 1, at: iso(at), ...values };
         const prevHash = last?.hash ?? GENESIS_HASH;
         const hash = auditHash(prevHash, event);
+        const macKeyId = keyring.currentId;
+        const mac = auditMac(keyring, macKeyId, hash);
         const [row] = await tx
           .insert(auditEvents)
-          .values({ ...event, at, prevHash, hash })
+          .values({ ...event, at, prevHash, hash, mac, macKeyId })
           .returning();
         return rowToAuditEvent(row!);
       });
+    },
+
+    /** Records a broken chain where the dashboard and `evident audit verify` show it. */
+    async raiseAuditAlert(org: OrganizationId, broken: { brokenAt: number; problem: string }): Promise<AuditAlert> {
+      const [row] = await db
+        .insert(auditAlerts)
+        .values({
+          id: `alert_${randomUUID()}`,
+          organizationId: org,
+          brokenAt: broken.brokenAt,
+          problem: broken.problem,
+        })
+        .returning();
+      return { ...row!, raisedAt: iso(row!.raisedAt) };
+    },
+
+    async listAuditAlerts(org: OrganizationId): Promise<AuditAlert[]> {
+      const rows = await db
+        .select()
+        .from(auditAlerts)
+        .where(eq(auditAlerts.organizationId, org))
+        .orderBy(desc(auditAlerts.raisedAt));
+      return rows.map((r) => ({ ...r, raisedAt: iso(r.raisedAt) }));
     },
 
     /** Events in order; `afterSeq` pages forward. */
@@ -96,6 +132,10 @@ export function auditRepo({ db }: RepoContext) {
           if (row.prevHash !== prev) return broken(`event ${seq} does not follow the hash of the event before it`);
           const event = { ...row, at: iso(row.at) };
           if (auditHash(row.prevHash, event) !== row.hash) return broken(`event ${seq} does not match its hash`);
+          if (!row.mac || !row.macKeyId) return broken(`event ${seq} carries no HMAC`);
+          const expected = auditMac(keyring, row.macKeyId, row.hash);
+          if (!expected) return broken(`event ${seq} was signed with key ${row.macKeyId}, which is not configured`);
+          if (!safeEqual(expected, row.mac)) return broken(`event ${seq} does not match its HMAC`);
           prev = row.hash;
           events = seq;
         }

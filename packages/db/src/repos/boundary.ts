@@ -1,4 +1,4 @@
-import { InvalidInputError, NotFoundError } from '@evident/core';
+import { InvalidInputError, NotFoundError, type OrganizationId } from '@evident/core';
 import type { z } from 'zod';
 import type { Db } from '../client.ts';
 import type { Keyring } from '../crypto.ts';
@@ -7,6 +7,11 @@ import type { Keyring } from '../crypto.ts';
 export interface RepoContext {
   db: Db;
   keyring: Keyring;
+  /**
+   * Runs `work` in a transaction scoped to `org` for row-level security (the store does this around every call;
+   * functions that stream use it per page instead, so no transaction stays open between pages).
+   */
+  inOrg<T>(org: OrganizationId, work: (db: Db) => Promise<T>): Promise<T>;
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {

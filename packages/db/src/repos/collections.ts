@@ -8,11 +8,13 @@ import {
 } from '@evident/core';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Db } from '../client.ts';
 import { type StoredCollection, storedCollection } from '../domain.ts';
 import { collections } from '../schema/runs.ts';
 import { found, iso, parseInput, type RepoContext } from './boundary.ts';
 import { connectionsRepo } from './connections.ts';
 import { type FactSource, writeFacts } from './fact-batches.ts';
+import { spoolFacts } from './fact-spool.ts';
 import { runsRepo } from './runs.ts';
 
 type Row = typeof collections.$inferSelect;
@@ -56,7 +58,8 @@ export function collectionsRepo(ctx: RepoContext) {
   return {
     /**
      * Stores one collection and its facts in one transaction keyed by (run, connection). The first write that
-     * commits wins; a retry gets that collection back, unchanged. Facts are streamed in in batches.
+     * commits wins; a retry gets that collection back, unchanged. The fact stream (a connector waiting on its
+     * provider) is read and validated first, spilling to a temporary file past a size; the transaction only inserts.
      */
     async writeCollection(
       org: OrganizationId,
@@ -66,59 +69,70 @@ export function collectionsRepo(ctx: RepoContext) {
       options: WriteCollectionOptions = {},
     ): Promise<WriteCollectionResult> {
       const opts = parseInput(writeOptions, options, 'collection options');
-      return db.transaction(async (tx) => {
-        const txCtx = { ...ctx, db: tx };
+      const existing = (db: Db) =>
+        db
+          .select()
+          .from(collections)
+          .where(
+            and(
+              eq(collections.organizationId, org),
+              eq(collections.runId, runId),
+              eq(collections.connectionId, connectionId),
+            ),
+          );
+      const before = await ctx.inOrg(org, async (db) => {
+        const txCtx = { ...ctx, db };
         const run = await runsRepo(txCtx).getRun(org, runId);
         const connection = await connectionsRepo(txCtx).getConnection(org, connectionId);
         if (run.tenantId !== connection.tenantId) {
           throw new InvalidInputError(`connection ${connectionId} does not belong to the tenant of run ${runId}`);
         }
-        const id = newId('col');
-        const startedAt = opts.startedAt ?? new Date();
-        const [claimed] = await tx
-          .insert(collections)
-          // Provisional until the facts are in; nobody sees it before the transaction commits.
-          .values({
-            id,
-            organizationId: org,
-            runId,
-            connectionId,
-            status: 'failed',
-            factCount: 0,
-            gapCount: 0,
-            startedAt,
-            finishedAt: startedAt,
-          })
-          .onConflictDoNothing({ target: [collections.runId, collections.connectionId] })
-          .returning({ id: collections.id });
-        if (!claimed) {
-          const [existing] = await tx
-            .select()
-            .from(collections)
-            .where(
-              and(
-                eq(collections.organizationId, org),
-                eq(collections.runId, runId),
-                eq(collections.connectionId, connectionId),
-              ),
-            );
-          return { collection: rowToCollection(existing!), created: false, batches: 0 };
-        }
-        const written = await writeFacts(tx, org, id, facts, opts.batchSize);
-        const status = opts.error ? 'failed' : written.gaps > 0 ? 'partial' : 'succeeded';
-        const [row] = await tx
-          .update(collections)
-          .set({
-            status,
-            factCount: written.facts,
-            gapCount: written.gaps,
-            finishedAt: new Date(),
-            error: opts.error ?? null,
-          })
-          .where(eq(collections.id, id))
-          .returning();
-        return { collection: rowToCollection(row!), created: true, batches: written.batches };
+        const [row] = await existing(db);
+        return row;
       });
+      if (before) return { collection: rowToCollection(before), created: false, batches: 0 };
+      const startedAt = opts.startedAt ?? new Date();
+      const spool = await spoolFacts(facts);
+      try {
+        return await ctx.inOrg(org, async (tx) => {
+          const id = newId('col');
+          const [claimed] = await tx
+            .insert(collections)
+            .values({
+              id,
+              organizationId: org,
+              runId,
+              connectionId,
+              status: 'failed',
+              factCount: 0,
+              gapCount: 0,
+              startedAt,
+              finishedAt: startedAt,
+            })
+            .onConflictDoNothing({ target: [collections.runId, collections.connectionId] })
+            .returning({ id: collections.id });
+          if (!claimed) {
+            const [row] = await existing(tx);
+            return { collection: rowToCollection(row!), created: false, batches: 0 };
+          }
+          const written = await writeFacts(tx, org, id, spool, opts.batchSize);
+          const status = opts.error ? 'failed' : written.gaps > 0 ? 'partial' : 'succeeded';
+          const [row] = await tx
+            .update(collections)
+            .set({
+              status,
+              factCount: written.facts,
+              gapCount: written.gaps,
+              finishedAt: new Date(),
+              error: opts.error ?? null,
+            })
+            .where(eq(collections.id, id))
+            .returning();
+          return { collection: rowToCollection(row!), created: true, batches: written.batches };
+        });
+      } finally {
+        await spool.discard();
+      }
     },
 
     async getCollection(org: OrganizationId, id: CollectionId): Promise<StoredCollection> {

@@ -1,7 +1,7 @@
-import { type CollectionId, type Fact, type FactInput, fact, type OrganizationId } from '@evident/core';
+import type { CollectionId, FactInput, OrganizationId } from '@evident/core';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { parseInput } from './boundary.ts';
+import type { Spool } from './fact-spool.ts';
 
 export type FactSource = AsyncIterable<FactInput> | Iterable<FactInput>;
 
@@ -19,15 +19,15 @@ async function insertBatch(db: Db, org: OrganizationId, collectionId: Collection
     from jsonb_array_elements(${`[${bodies.join(',')}]`}::jsonb) with ordinality as e(body, ord)`);
 }
 
+/** Inserts the spooled facts in batches of `batchSize` rows (or fewer, past BATCH_CHARS). */
 export async function writeFacts(
   db: Db,
   org: OrganizationId,
   collectionId: CollectionId,
-  source: FactSource,
+  spool: Spool,
   batchSize: number,
 ): Promise<{ facts: number; gaps: number; batches: number }> {
   let seq = 0;
-  let gaps = 0;
   let batches = 0;
   let bodies: string[] = [];
   let chars = 0;
@@ -37,15 +37,12 @@ export async function writeFacts(
     bodies = [];
     chars = 0;
   };
-  for await (const input of source) {
-    const parsed: Fact = parseInput(fact, input, `fact ${seq}`);
-    const body = JSON.stringify(parsed);
+  for await (const body of spool.bodies()) {
     bodies.push(body);
     chars += body.length;
     seq++;
-    if (parsed.type === 'gap') gaps++;
     if (bodies.length >= batchSize || chars >= BATCH_CHARS) await flush();
   }
   if (bodies.length > 0) await flush();
-  return { facts: seq - gaps, gaps, batches };
+  return { facts: spool.facts, gaps: spool.gaps, batches };
 }

@@ -1,6 +1,7 @@
 import type { CollectionId, Fact, OrganizationId, TenantId } from '@evident/core';
 import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Db } from '../client.ts';
 import type { StoredCollection } from '../domain.ts';
 import { facts } from '../schema/facts.ts';
 import { collections } from '../schema/runs.ts';
@@ -14,7 +15,7 @@ export type FactPageOptions = { pageSize?: number };
 /** Facts were parsed on the way in; parsing hundreds of thousands again on every assessment would cost seconds. */
 const storedFact = (body: unknown): Fact => body as Fact;
 
-export function factsRepo({ db }: RepoContext) {
+export function factsRepo({ inOrg }: RepoContext) {
   async function* collectionFacts(
     org: OrganizationId,
     collectionId: CollectionId,
@@ -23,12 +24,14 @@ export function factsRepo({ db }: RepoContext) {
     const limit = parseInput(pageSize, options.pageSize, 'page size');
     let after = -1;
     for (;;) {
-      const rows = await db
-        .select({ seq: facts.seq, body: facts.body })
-        .from(facts)
-        .where(and(eq(facts.organizationId, org), eq(facts.collectionId, collectionId), gt(facts.seq, after)))
-        .orderBy(asc(facts.seq))
-        .limit(limit);
+      const rows = await inOrg(org, (db) =>
+        db
+          .select({ seq: facts.seq, body: facts.body })
+          .from(facts)
+          .where(and(eq(facts.organizationId, org), eq(facts.collectionId, collectionId), gt(facts.seq, after)))
+          .orderBy(asc(facts.seq))
+          .limit(limit),
+      );
       for (const row of rows) yield storedFact(row.body);
       const last = rows.at(-1);
       if (!last || rows.length < limit) return;
@@ -38,6 +41,10 @@ export function factsRepo({ db }: RepoContext) {
 
   /** The newest succeeded or partial collection of each connection of the tenant that is not disabled. */
   async function latestCollections(org: OrganizationId, tenantId: TenantId): Promise<StoredCollection[]> {
+    return inOrg(org, (db) => latestIn(db, org, tenantId));
+  }
+
+  async function latestIn(db: Db, org: OrganizationId, tenantId: TenantId): Promise<StoredCollection[]> {
     const tenantConnections = db
       .select({ id: connections.id })
       .from(connections)

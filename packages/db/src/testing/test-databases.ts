@@ -9,6 +9,7 @@ import { createDatabase, type Database } from '../client.ts';
 import { generateSecretKey, type SecretKey } from '../crypto.ts';
 import { migrate } from '../migrate.ts';
 import type { CreateConnectionInput } from '../repos/connections.ts';
+import { grantRuntimeLogin, RUNTIME_ROLE } from '../roles.ts';
 import { createStore, type Store } from '../store.ts';
 
 /** The local server the suite also runs against (trust authentication, loopback only). */
@@ -110,3 +111,61 @@ export async function seed(
   const run = await store.createRun(org, { tenantId: tenant.id, trigger: 'manual' });
   return { org, tenant: tenant.id, connection: connection.id, run: run.id };
 }
+
+export interface RuntimeDatabase {
+  store: Store;
+  /** Runs SQL as the runtime role; the error of a refused statement is thrown. */
+  sql(statement: string, params?: unknown[]): Promise<unknown[]>;
+  /** Runs SQL as the owner (a superuser here). */
+  ownerSql(statement: string, params?: unknown[]): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The database of `owner` as the server and workers see it: a login role in `evident_runtime` on the server, or
+ * (PGlite, one connection) the session switched to `evident_runtime` until an owner statement runs.
+ */
+export async function openRuntimeDatabase(owner: TestDatabase): Promise<RuntimeDatabase> {
+  const secrets = { current: owner.key };
+  if (owner.database.driver === 'pglite') {
+    const client = owner.database.client;
+    await client.exec(`SET ROLE ${RUNTIME_ROLE}`);
+    const sql = async (s: string, p?: unknown[]) =>
+      p ? (await client.query(s, p)).rows : ((await client.exec(s)).at(-1)?.rows ?? []);
+    return {
+      store: createStore(owner.database, { secrets }),
+      sql,
+      ownerSql: async (s, p) => {
+        await client.exec('RESET ROLE');
+        try {
+          return await sql(s, p);
+        } finally {
+          await client.exec(`SET ROLE ${RUNTIME_ROLE}`);
+        }
+      },
+      close: () => client.exec('RESET ROLE').then(() => undefined),
+    };
+  }
+  const user = `evident_rt_${randomBytes(4).toString('hex')}`;
+  await grantRuntimeLogin(owner.database, user);
+  const url = new URL(String(owner.database.pool.options.connectionString));
+  url.username = user;
+  const database = await createDatabase({ url: url.toString(), maxConnections: 2 });
+  if (database.driver !== 'pg') throw new Error('expected a server database');
+  return {
+    store: createStore(database, { secrets }),
+    sql: async (s, p) => (await database.pool.query(s, p)).rows,
+    ownerSql: async (s, p) => {
+      const pool = owner.database.driver === 'pg' ? owner.database.pool : never();
+      return (await pool.query(s, p)).rows;
+    },
+    close: async () => {
+      await database.close();
+      await admin(`drop role if exists ${user}`);
+    },
+  };
+}
+
+const never = (): never => {
+  throw new Error('unreachable');
+};

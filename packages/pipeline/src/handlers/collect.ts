@@ -58,6 +58,7 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
     signal: rt.signal,
     logger: kitLogger(rt.logger),
     limiter: createLimiter(deps.limits[connection.kind] ?? {}),
+    egress: deps.egress,
     progress: rt.progress,
     now: deps.now,
   });

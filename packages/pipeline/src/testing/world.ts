@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEntraConnector } from '@evident/connector-entra';
 import { createGcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { createGithubConnector } from '@evident/connector-github';
+import { egressPolicy } from '@evident/connector-kit';
 import { newId, type OrganizationId, type TenantId } from '@evident/core';
 import type { Store } from '@evident/db';
 import { type Driver, openTestDatabase, type TestDatabase } from '@evident/db/testing';
@@ -106,6 +107,7 @@ export async function openWorld(
         logger,
         connectors: FAST_CONNECTORS,
         now: clock.now,
+        egress: egressPolicy(sims.allowedEndpoints),
         ...overrides,
       });
       running.push(w);

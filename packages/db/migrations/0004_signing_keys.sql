@@ -12,4 +12,5 @@ CREATE TABLE "signing_keys" (
 );
 --> statement-breakpoint
 ALTER TABLE "signing_keys" ADD CONSTRAINT "signing_keys_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "signing_keys_one_active_idx" ON "signing_keys" USING btree ("organization_id") WHERE "signing_keys"."retired_at" is null;
+CREATE UNIQUE INDEX "signing_keys_one_active_idx" ON "signing_keys" USING btree ("organization_id") WHERE "signing_keys"."retired_at" is null;--> statement-breakpoint
+SELECT "evident_isolate"('signing_keys');

@@ -1,0 +1,66 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Fact, fact } from '@evident/core';
+import { parseInput } from './boundary.ts';
+import type { FactSource } from './fact-batches.ts';
+
+/** Kept in memory up to this many characters of JSON; past it, the rest goes to a temporary file. */
+const MEMORY_CHARS = 32 * 1024 * 1024;
+
+/** A validated fact stream read to its end before any database work, so no connection waits on a provider. */
+export interface Spool {
+  facts: number;
+  gaps: number;
+  /** The facts' JSON, in order. */
+  bodies(): AsyncIterable<string>;
+  discard(): Promise<void>;
+}
+
+export async function spoolFacts(source: FactSource): Promise<Spool> {
+  const memory: string[] = [];
+  let chars = 0;
+  let seq = 0;
+  let gaps = 0;
+  let dir: string | undefined;
+  let file: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    for await (const input of source) {
+      const parsed: Fact = parseInput(fact, input, `fact ${seq}`);
+      const body = JSON.stringify(parsed);
+      seq++;
+      if (parsed.type === 'gap') gaps++;
+      if (!file && chars + body.length <= MEMORY_CHARS) {
+        memory.push(body);
+        chars += body.length;
+        continue;
+      }
+      if (!file) {
+        dir = await mkdtemp(join(tmpdir(), 'evident-facts-'));
+        file = await open(join(dir, 'facts.jsonl'), 'w', 0o600);
+      }
+      await file.write(`${body}\n`);
+    }
+    await file?.close();
+  } catch (error) {
+    await file?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const path = dir ? join(dir, 'facts.jsonl') : undefined;
+  return {
+    facts: seq - gaps,
+    gaps,
+    async *bodies() {
+      yield* memory;
+      if (!path) return;
+      // JSON.stringify escapes newlines inside strings, so one line is one fact.
+      for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) yield line;
+    },
+    discard: async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
