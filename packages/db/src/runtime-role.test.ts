@@ -58,6 +58,11 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
       await runtime.store.appendAudit(s.org, { actor: 'usr_1', action: 'tenant.create', target: s.tenant });
       await runtime.store.appendAudit(s.org, { actor: 'usr_1', action: 'connection.create', target: s.connection });
       await runtime.store.raiseAuditAlert(s.org, { brokenAt: 1, problem: 'drill' });
+      await runtime.store.addSigningKey(s.org, {
+        kid: `kid-${s.org}`,
+        publicJwk: { kty: 'OKP' },
+        privateJwk: { d: 'x' },
+      });
       await runtime.store.createUser(s.org, { email: `${s.org}@x.example`, role: 'owner' });
       await runtime.store.writeResults(s.org, s.run, [result('pass')]);
       const next = await runtime.store.createRun(s.org, {

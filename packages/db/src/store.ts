@@ -53,7 +53,7 @@ const scopeTo = (db: Db, org: OrganizationId) =>
   db.execute(sql`select set_config('evident.organization_id', ${org}, true)`);
 
 /** Functions that scope themselves: streams page by page, and a write that reads its fact stream before it opens one. */
-const SELF_SCOPED = new Set<string>(['collectionFacts', 'latestFacts', 'writeCollection']);
+const SELF_SCOPED = new Set<string>(['collectionFacts', 'latestFacts', 'resultSubjects', 'writeCollection']);
 
 type AnyFn = (org: OrganizationId, ...args: unknown[]) => unknown;
 

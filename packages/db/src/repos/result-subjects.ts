@@ -16,7 +16,7 @@ const keepInput = z.number().int().min(0).max(1000).default(20);
 const pageInput = z.number().int().min(1).max(10_000).default(5_000);
 
 /** Failing-subject lists grow with the tenant: these read them without holding a whole list at once. */
-export function resultSubjectsRepo({ db }: RepoContext) {
+export function resultSubjectsRepo({ db, inOrg }: RepoContext) {
   return {
     async runResultHeads(org: OrganizationId, runId: RunId, options: { keep?: number } = {}): Promise<ResultHead[]> {
       const keep = parseInput(keepInput, options.keep, 'keep');
@@ -55,19 +55,21 @@ export function resultSubjectsRepo({ db }: RepoContext) {
       const n = sql<number>`e.n`.mapWith(Number);
       let after = 0;
       for (;;) {
-        const rows = await db
-          .select({ value: sql<FailingSubject | ExceptedSubject>`e.value`, n })
-          .from(sql`${controlResults} cross join lateral ${element}`)
-          .where(
-            and(
-              eq(controlResults.organizationId, org),
-              eq(controlResults.runId, runId),
-              eq(controlResults.controlId, controlId),
-              gt(sql`e.n`, after),
-            ),
-          )
-          .orderBy(asc(sql`e.n`))
-          .limit(limit);
+        const rows = await inOrg(org, (tx) =>
+          tx
+            .select({ value: sql<FailingSubject | ExceptedSubject>`e.value`, n })
+            .from(sql`${controlResults} cross join lateral ${element}`)
+            .where(
+              and(
+                eq(controlResults.organizationId, org),
+                eq(controlResults.runId, runId),
+                eq(controlResults.controlId, controlId),
+                gt(sql`e.n`, after),
+              ),
+            )
+            .orderBy(asc(sql`e.n`))
+            .limit(limit),
+        );
         for (const r of rows) yield r.value;
         const last = rows.at(-1);
         if (!last || rows.length < limit) return;
