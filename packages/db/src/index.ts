@@ -20,4 +20,5 @@ export type { FactSource } from './repos/fact-batches.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
+export { staleRuns } from './stale-runs.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';

@@ -70,7 +70,13 @@ export const command: Command = {
       const jobs = { connection, prefix: env.EVIDENT_QUEUE_PREFIX };
       // The portfolio owns stdout; the workers log errors to stderr (provider gaps are reported with the results).
       const logger = createLogger({ level: 'error', destination: process.stderr });
-      const worker = await startWorker({ store, redis: redis.url, prefix: env.EVIDENT_QUEUE_PREFIX, logger });
+      const worker = await startWorker({
+        store,
+        database,
+        redis: redis.url,
+        prefix: env.EVIDENT_QUEUE_PREFIX,
+        logger,
+      });
       stops.push(() => worker.close());
       await syncSchedules(store, jobs, demo.organizationId);
 

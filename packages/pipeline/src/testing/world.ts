@@ -107,6 +107,7 @@ export async function openWorld(
         connectors: FAST_CONNECTORS,
         now: clock.now,
         ...overrides,
+        database: overrides.database ?? db.database,
       });
       running.push(w);
       return w;
