@@ -23,6 +23,10 @@ const schema = z.object({
   WORKER_CONNECTION_CONCURRENCY: positiveInt.default(4),
   /** A collect job's lock: how soon a dead worker's collection is taken up by another. */
   WORKER_LOCK_DURATION_MS: positiveInt.default(60_000),
+  /** A run still running this long after it started has its jobs enqueued again (a no-op if they are queued). */
+  WORKER_RUN_REQUEUE_AFTER_MS: positiveInt.default(300_000),
+  /** A run still running this long after it started is failed with the reason (its jobs never ran or were lost). */
+  WORKER_RUN_DEADLINE_MS: positiveInt.default(7_200_000),
   /** How long a shutdown waits for in-flight jobs before releasing them. */
   WORKER_SHUTDOWN_DEADLINE_MS: positiveInt.default(25_000),
   /** Database connections this process keeps at most. */

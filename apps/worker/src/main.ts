@@ -24,11 +24,13 @@ try {
   });
   const worker = await startWorker({
     store,
+    database,
     redis: env.REDIS_URL,
     prefix: env.EVIDENT_QUEUE_PREFIX,
     logger,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     egress: egressPolicy(env.EVIDENT_ALLOWED_ENDPOINTS),
+    reaper: { requeueAfterMs: env.WORKER_RUN_REQUEUE_AFTER_MS, failAfterMs: env.WORKER_RUN_DEADLINE_MS },
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,
       collect: env.WORKER_COLLECT_CONCURRENCY,

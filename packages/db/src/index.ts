@@ -24,4 +24,5 @@ export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export type { AddSigningKeyInput, PublicSigningKey } from './repos/signing-keys.ts';
 export { grantRuntimeLogin, RUNTIME_ROLE } from './roles.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
+export { staleRuns } from './stale-runs.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';

@@ -35,11 +35,22 @@ export async function openRun(
     return created;
   });
   if (run.status !== 'running') return run;
-  const connections = (await store.listConnections(org, { tenantId })).filter((c) => c.status !== 'disabled');
+  await enqueueRun(store, jobs, run);
+  return run;
+}
+
+/**
+ * Enqueues a running run's flow: one `collect` per enabled connection. Job ids are deterministic, so enqueuing a run
+ * whose jobs are already queued adds nothing; the reaper relies on that.
+ */
+export async function enqueueRun(store: Store, jobs: JobsConnection, run: AssessmentRun): Promise<void> {
+  const org = run.organizationId;
+  const connections = (await store.listConnections(org, { tenantId: run.tenantId })).filter(
+    (c) => c.status !== 'disabled',
+  );
   await enqueueAssessment(
     jobs,
-    { organizationId: org, tenantId, runId: run.id, trigger },
+    { organizationId: org, tenantId: run.tenantId, runId: run.id, trigger: run.trigger },
     connections.map((c) => c.id),
   );
-  return run;
 }

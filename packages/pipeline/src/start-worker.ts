@@ -1,6 +1,6 @@
 import { type EgressPolicy, type LimiterOptions, NO_OVERRIDES } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
-import type { Store } from '@evident/db';
+import type { Database, Store } from '@evident/db';
 import { JOBS, type JobName } from '@evident/jobs';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,11 +9,14 @@ import { type ConnectorRegistry, DEFAULT_CONNECTORS } from './connectors.ts';
 import type { WorkerDeps } from './deps.ts';
 import { createLogger } from './logger.ts';
 import { processJob } from './process-job.ts';
+import { type ReaperOptions, startReaper } from './reaper.ts';
 
 export type RedisRole = 'worker' | 'producer';
 
 export interface StartWorkerOptions {
   store: Store;
+  /** The store's database: the reaper looks for stale runs across organizations. */
+  database: Database;
   /** A URL, or a factory: worker connections need `maxRetriesPerRequest: null`, producers should fail fast. */
   redis: string | ((role: RedisRole) => Redis);
   /** Queue key prefix (default `evident`). */
@@ -33,6 +36,8 @@ export interface StartWorkerOptions {
   egress?: EgressPolicy;
   /** Throttled collections are retried later this many times at most, this long apart. */
   throttle?: { maxDeferrals?: number; deferMs?: number };
+  /** Runs left `running` (enqueueing failed, jobs lost) are enqueued again, then failed past a deadline. */
+  reaper?: ReaperOptions;
 }
 
 export interface RunningWorker {
@@ -83,12 +88,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const reaper = startReaper(deps, options.database, logger, options.reaper);
   logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
     close(deadlineMs = 25_000) {
       closing ??= (async () => {
+        const sweep = reaper.stop();
         const timer = setTimeout(() => {
           logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
           for (const w of workers) w.cancelAllJobs('shutdown');
@@ -99,6 +106,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           clearTimeout(timer);
         }
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+        await sweep;
         logger.info('worker stopped');
       })();
       return closing;

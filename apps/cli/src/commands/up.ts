@@ -72,7 +72,14 @@ export const command: Command = {
       // The portfolio owns stdout; the workers log errors to stderr (provider gaps are reported with the results).
       const logger = createLogger({ level: 'error', destination: process.stderr });
       const egress = egressPolicy(sims.allowedEndpoints);
-      const worker = await startWorker({ store, redis: redis.url, prefix: env.EVIDENT_QUEUE_PREFIX, logger, egress });
+      const worker = await startWorker({
+        store,
+        database,
+        redis: redis.url,
+        prefix: env.EVIDENT_QUEUE_PREFIX,
+        logger,
+        egress,
+      });
       stops.push(() => worker.close());
       await syncSchedules(store, jobs, demo.organizationId);
 

@@ -109,6 +109,7 @@ export async function openWorld(
         now: clock.now,
         egress: egressPolicy(sims.allowedEndpoints),
         ...overrides,
+        database: overrides.database ?? db.database,
       });
       running.push(w);
       return w;

@@ -1,0 +1,70 @@
+import type { TenantId } from '@evident/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { assessNow, waitForRun } from './index.ts';
+import { startTcpProxy, type TcpProxy } from './testing/tcp-proxy.ts';
+import { openWorld, type World } from './testing/world.ts';
+
+const DEADLINE_MS = 3_600_000;
+let proxy: TcpProxy;
+let w: World;
+let redisUrl: string;
+beforeAll(async () => {
+  // Everything reaches Redis through the proxy, so the test can make it refuse connections.
+  proxy = await startTcpProxy(6379);
+  redisUrl = `redis://127.0.0.1:${proxy.port}`;
+  w = await openWorld(['healthy'], 'pg', { redisUrl });
+  await w.start({ reaper: { intervalMs: 200, requeueAfterMs: 1_000, failAfterMs: DEADLINE_MS } });
+});
+afterAll(async () => {
+  await proxy?.accept().catch(() => {});
+  await w?.producer.ping();
+  await w?.close();
+  await proxy?.close();
+});
+
+const tenant = (): TenantId => w.tenants.get('northwind')!;
+const auditOf = async (runId: string) =>
+  (await w.store.listAudit(w.org)).filter((e) => e.target === runId).map((e) => `${e.action} ${e.data.status ?? ''}`);
+
+/** "Scan now" while Redis refuses: the run and its audit event are written, then enqueueing fails. */
+async function strandedRun() {
+  // A producer that does not wait for Redis to come back, so enqueueing fails rather than hangs.
+  const producer = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  producer.on('error', () => {});
+  await new Promise((resolve) => producer.once('ready', resolve));
+  await proxy.refuse();
+  const before = new Set((await w.store.listRuns(w.org, tenant())).map((r) => r.id));
+  await expect(assessNow(w.store, { connection: producer, prefix: w.prefix }, w.org, tenant())).rejects.toThrow();
+  producer.disconnect();
+  const run = (await w.store.listRuns(w.org, tenant())).find((r) => !before.has(r.id))!;
+  expect(run).toMatchObject({ status: 'running' });
+  expect(await auditOf(run.id)).toEqual(['run.start ']);
+  return run;
+}
+
+it('enqueueing refused: the reaper enqueues the run again once Redis is back, and it finishes once', async () => {
+  const run = await strandedRun();
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect((await w.store.getRun(w.org, run.id)).status).toBe('running');
+
+  await proxy.accept();
+  expect(await waitForRun(w.store, w.org, run.id, { timeoutMs: 45_000 })).toMatchObject({ status: 'succeeded' });
+  const connections = await w.store.listConnections(w.org, { tenantId: tenant() });
+  const collections = await w.store.listCollections(w.org, run.id);
+  expect(collections.map((c) => c.connectionId).sort()).toEqual(connections.map((c) => c.id).sort());
+  expect(await auditOf(run.id)).toEqual(['run.start ', 'run.finish succeeded']);
+});
+
+it('past the deadline, with Redis still refusing, the run is failed with the reason, once', async () => {
+  const run = await strandedRun();
+  w.clock.advance(DEADLINE_MS + 1_000);
+  const done = await waitForRun(w.store, w.org, run.id, { timeoutMs: 20_000 });
+  expect(done).toMatchObject({ status: 'failed', error: expect.stringMatching(/did not finish within 60 min/) });
+  expect(await auditOf(run.id)).toEqual(['run.start ', 'run.finish failed']);
+  expect(await w.store.listCollections(w.org, run.id)).toEqual([]);
+});
