@@ -35,12 +35,32 @@ const schema = z.object({
   DATABASE_ACQUIRE_TIMEOUT_MS: positiveInt.default(10_000),
   /** The server ends a session idle inside a transaction this long. */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.default(60_000),
+  /** Where evidence packs are stored: a folder, unless EVIDENT_EXPORTS_S3_BUCKET names a bucket. */
+  EVIDENT_EXPORTS_DIR: z.string().min(1).default('./.evident/exports'),
+  EVIDENT_EXPORTS_S3_BUCKET: z.string().min(1).optional(),
+  /** An S3-compatible endpoint (e.g. MinIO); unset, AWS. Credentials come from the AWS SDK's usual sources. */
+  EVIDENT_EXPORTS_S3_ENDPOINT: z.string().url().optional(),
+  EVIDENT_EXPORTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Packs kept per tenant at least, and the age past which older ones are deleted (unset: kept for ever). */
+  EVIDENT_EXPORTS_KEEP_LAST: positiveInt.default(12),
+  EVIDENT_EXPORTS_MAX_AGE_DAYS: positiveInt.optional(),
+  /** Announces each new pack: POSTed with an HMAC-SHA256 of the body under the secret. */
+  EVIDENT_EXPORT_WEBHOOK_URL: z.string().url().optional(),
+  EVIDENT_EXPORT_WEBHOOK_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type WorkerEnv = z.infer<typeof schema>;
+export type WorkerEnv = z.infer<typeof refined>;
+
+const refined = schema.refine(
+  (e) => (e.EVIDENT_EXPORT_WEBHOOK_URL === undefined) === (e.EVIDENT_EXPORT_WEBHOOK_SECRET === undefined),
+  {
+    message: 'EVIDENT_EXPORT_WEBHOOK_URL and EVIDENT_EXPORT_WEBHOOK_SECRET go together',
+    path: ['EVIDENT_EXPORT_WEBHOOK_SECRET'],
+  },
+);
 
 /** The only place that reads the environment. */
 export function readEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
-  return schema.parse(source);
+  return refined.parse(source);
 }

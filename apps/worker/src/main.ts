@@ -2,6 +2,7 @@ import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore } from '@evident/db';
 import { createLogger, startWorker } from '@evident/pipeline';
 import { readEnv } from './env.ts';
+import { exportsFrom } from './exports.ts';
 import { createShutdown } from './shutdown.ts';
 
 const env = readEnv();
@@ -30,6 +31,7 @@ try {
     logger,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     egress: egressPolicy(env.EVIDENT_ALLOWED_ENDPOINTS),
+    exports: exportsFrom(env),
     reaper: { requeueAfterMs: env.WORKER_RUN_REQUEUE_AFTER_MS, failAfterMs: env.WORKER_RUN_DEADLINE_MS },
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,

@@ -1,6 +1,7 @@
 import type { EgressPolicy, LimiterOptions, Progress } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 import type { Store } from '@evident/db';
+import type { ExportJobDeps } from '@evident/evidence';
 import type { JobsConnection } from '@evident/jobs';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from './connectors.ts';
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   egress: EgressPolicy;
   now: () => Date;
   throttle: { maxDeferrals: number; deferMs: number };
+  /** Where evidence packs go, how long they stay and who hears of them; without it, export jobs are refused. */
+  exports?: Omit<ExportJobDeps, 'store'>;
 }
 
 /** What one dequeued job gives its handler. */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { JobRuntime, WorkerDeps } from './deps.ts';
 import { assess, finish } from './handlers/assess.ts';
 import { collect } from './handlers/collect.ts';
+import { exportEvidence } from './handlers/export.ts';
 import { tick } from './handlers/tick.ts';
 
 /** Every job of the catalog has a handler here, or this does not compile. */
@@ -12,6 +13,7 @@ export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
   tick: (p, meta) => tick(deps, p, meta.jobId),
   collect: (p) => collect(deps, p, rt),
   assess: (p) => assess(deps, p, rt),
+  export: (p) => exportEvidence(deps, p, rt),
 });
 
 const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
@@ -74,6 +76,8 @@ export async function processJob(
         return await h.collect(parse('collect', data), meta);
       case 'assess':
         return await h.assess(parse('assess', data), meta);
+      case 'export':
+        return await h.export(parse('export', data), meta);
     }
   } catch (error) {
     if (error instanceof DelayedError) throw error;

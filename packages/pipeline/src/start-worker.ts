@@ -38,6 +38,8 @@ export interface StartWorkerOptions {
   throttle?: { maxDeferrals?: number; deferMs?: number };
   /** Runs left `running` (enqueueing failed, jobs lost) are enqueued again, then failed past a deadline. */
   reaper?: ReaperOptions;
+  /** Evidence-pack storage, retention and webhook; with it this process also takes export jobs. */
+  exports?: WorkerDeps['exports'];
 }
 
 export interface RunningWorker {
@@ -63,6 +65,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     egress: options.egress ?? NO_OVERRIDES,
     now: options.now ?? (() => new Date()),
     throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
+    ...(options.exports ? { exports: options.exports } : {}),
   };
   const connections: Redis[] = [producer];
   const processor = (job: Job, token?: string, signal?: AbortSignal) => processJob(deps, logger, job, token, signal);
@@ -86,6 +89,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const workers = [
     start(JOBS.assess.queue, options.concurrency?.assess ?? 2),
     start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
+    ...(options.exports ? [start(JOBS.export.queue, 1)] : []),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const reaper = startReaper(deps, options.database, logger, options.reaper);
