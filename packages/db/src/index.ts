@@ -11,12 +11,18 @@ export {
 export * from './domain.ts';
 export { DatabaseError } from './errors.ts';
 export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
+export { sha256 } from './repos/access.ts';
 export { GENESIS_HASH } from './repos/audit.ts';
 export type { WriteCollectionOptions, WriteCollectionResult } from './repos/collections.ts';
 export type { CreateConnectionInput } from './repos/connections.ts';
+export { EVIDENCE_SORTS, type EvidencePage, type EvidencePageInput } from './repos/evidence.ts';
 export type { CreateExceptionInput } from './repos/exceptions.ts';
 export type { FactSource } from './repos/fact-batches.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
+export { type TenantSchedule, tenantSchedule } from './repos/tenants.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
+export { SUBJECT_KINDS } from './schema/evidence.ts';
+export { STAFF_ROLES } from './schema/organizations.ts';
+export { SHARE_SECTIONS, type ShareSection } from './schema/shares.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';

@@ -1,16 +1,19 @@
 import type { Database, Db } from './client.ts';
 import { createKeyring, type KeyringInput } from './crypto.ts';
 import { guardErrors } from './errors.ts';
+import { accessRepo } from './repos/access.ts';
 import { auditRepo } from './repos/audit.ts';
 import type { RepoContext } from './repos/boundary.ts';
 import { collectionsRepo } from './repos/collections.ts';
 import { connectionsRepo } from './repos/connections.ts';
+import { evidenceRepo } from './repos/evidence.ts';
 import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { organizationsRepo } from './repos/organizations.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
+import { sharesRepo } from './repos/shares.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -27,6 +30,9 @@ function repositories(ctx: RepoContext) {
     ...resultQueriesRepo(ctx),
     ...exceptionsRepo(ctx),
     ...auditRepo(ctx),
+    ...accessRepo(ctx),
+    ...sharesRepo(ctx),
+    ...evidenceRepo(ctx),
   };
 }
 
