@@ -18,6 +18,8 @@ export type { CreateConnectionInput } from './repos/connections.ts';
 export { EVIDENCE_SORTS, type EvidencePage, type EvidencePageInput } from './repos/evidence.ts';
 export type { CreateExceptionInput } from './repos/exceptions.ts';
 export type { FactSource } from './repos/fact-batches.ts';
+export type { ConnectionHealth } from './repos/health.ts';
+export type { PortfolioCell, TrendPoint } from './repos/portfolio.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export { type TenantSchedule, tenantSchedule } from './repos/tenants.ts';

@@ -266,6 +266,9 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   listShareAccesses: clean((b, a) => store.listShareAccesses(b.org, a.share)),
   getBranding: clean((b) => store.getBranding(b.org)),
   setBranding: clean((b) => store.setBranding(b.org, { displayName: 'B', logoUrl: null, accentColor: '#000000' })),
+  portfolioCells: clean((b) => store.portfolioCells(b.org)),
+  portfolioTrend: clean((b) => store.portfolioTrend(b.org, new Date(0))),
+  connectionHealth: clean((b, a) => store.connectionHealth(b.org, a.tenant)),
   evidencePage: clean((b, a) => store.evidencePage(b.org, a.run, 'MFA-01', { kind: 'failing' })),
 });
 

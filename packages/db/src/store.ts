@@ -9,7 +9,9 @@ import { connectionsRepo } from './repos/connections.ts';
 import { evidenceRepo } from './repos/evidence.ts';
 import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
+import { healthRepo } from './repos/health.ts';
 import { organizationsRepo } from './repos/organizations.ts';
+import { portfolioRepo } from './repos/portfolio.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
@@ -33,6 +35,8 @@ function repositories(ctx: RepoContext) {
     ...accessRepo(ctx),
     ...sharesRepo(ctx),
     ...evidenceRepo(ctx),
+    ...portfolioRepo(ctx),
+    ...healthRepo(ctx),
   };
 }
 

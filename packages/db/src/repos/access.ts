@@ -42,6 +42,8 @@ const sessionInput = z.object({
   address: z.string().max(200).nullable(),
   userAgent: z.string().max(500).nullable(),
   expiresAt: z.date(),
+  /** When it starts; the caller's clock. */
+  at: z.date().optional(),
 });
 
 const inviteInput = z.object({
@@ -83,10 +85,18 @@ export function accessRepo({ db }: RepoContext) {
         .from(staffUsers)
         .where(and(eq(staffUsers.organizationId, org), eq(staffUsers.id, v.userId as UserId)));
       found(owner, 'staff user', v.userId);
-      const now = new Date();
+      const { at, ...values } = v;
+      const now = at ?? new Date();
       const [row] = await db
         .insert(staffSessions)
-        .values({ ...v, userId: v.userId as UserId, idHash, organizationId: org, createdAt: now, lastSeenAt: now })
+        .values({
+          ...values,
+          userId: values.userId as UserId,
+          idHash,
+          organizationId: org,
+          createdAt: now,
+          lastSeenAt: now,
+        })
         .returning();
       return rowToSession(row!);
     },
