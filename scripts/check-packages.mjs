@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Workspace rules a linter cannot see: no import cycle between packages, every package has an exports map,
-// no package depends on an app, and each external dependency has one version across the repository.
+// nothing depends on an app (apps are thin hosts over packages), and each external dependency has one version
+// across the repository. Usage: node scripts/check-packages.mjs [workspace root]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = process.argv[2] ? resolve(process.argv[2]) : new URL('..', import.meta.url).pathname;
 const pkgs = new Map();
 for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(join(root, group))) {
@@ -26,7 +27,7 @@ for (const [name, { group, json }] of pkgs) {
   );
   for (const [dep, range] of Object.entries(deps)) {
     if (pkgs.has(dep)) {
-      if (group === 'packages' && pkgs.get(dep).group === 'apps') problems.push(`${name} depends on the app ${dep}`);
+      if (pkgs.get(dep).group === 'apps') problems.push(`${name} depends on the app ${dep}`);
       continue;
     }
     const seen = versions.get(dep);
@@ -52,4 +53,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`check-packages: ${p}`);
   process.exit(1);
 }
-console.log(`check-packages: ${pkgs.size} workspaces, no cycles, one version per dependency`);
+console.log(`check-packages: ${pkgs.size} workspaces, no cycles, no app dependencies, one version per dependency`);

@@ -16,7 +16,7 @@ async function usage(): Promise<string> {
   const lines = ['Usage: evident <command> [options]', '', 'Commands:'];
   for (const [name, load] of Object.entries(COMMANDS))
     lines.push(`  ${name.padEnd(10)} ${(await load()).command.summary}`);
-  lines.push('', 'Run `evident <command> --help` for the options of a command.', '');
+  lines.push('', 'Run `evident <command> --help` for the options of a command; add --debug for stack traces.', '');
   return lines.join('\n');
 }
 
@@ -24,9 +24,20 @@ function isParseArgsError(e: unknown): e is Error {
   return e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS');
 }
 
-/** Runs one command line; resolves to the exit code. Input and usage errors are reported, not thrown. */
+/** The first line of an unexpected error, so its text (which may hold a provider's response) stays short. */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const first = text.split('\n', 1)[0]!;
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}
+
+/**
+ * Runs one command line; resolves to the exit code. Input and usage errors are reported, anything else is one line
+ * and exit code 4 (the stack only with `--debug`): never thrown, never 0 or 1.
+ */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const [name, ...args] = argv;
+  const debug = argv.includes('--debug');
+  const [name, ...args] = argv.filter((a) => a !== '--debug');
   if (name === '--help' || name === '-h' || name === 'help') {
     io.out(await usage());
     return EXIT.ok;
@@ -47,6 +58,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`evident ${name}: ${e.message}\n${e.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('')}`);
       return EXIT.badInput;
     }
-    throw e;
+    io.err(`evident ${name}: unexpected error: ${oneLine(e)}\n`);
+    io.err(debug && e instanceof Error && e.stack ? `${e.stack}\n` : 'Run again with --debug for the stack trace.\n');
+    return EXIT.internal;
   }
 }

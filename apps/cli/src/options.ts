@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { InvalidInputError, isoDateTime } from '@evident/core';
 import type { z } from 'zod';
 import { UsageError } from './io.ts';
 import { describeIssues } from './issues.ts';
+import { JSON_LIMITS, parseJsonText } from './json-text.ts';
 
 /** The renderer for a `--format` value, or a usage error naming the formats there are. */
 export function pickFormat<F>(formats: Record<string, F>, name: string): F {
@@ -19,20 +20,32 @@ export function parseNow(value: string | undefined): Date {
   return new Date(value);
 }
 
-/** Reads a JSON file given on the command line and validates it with `schema`. */
+/** Reads a JSON file given on the command line (at most `JSON_LIMITS.maxFileBytes`) and validates it with `schema`. */
 export async function readJsonFile<S extends z.ZodType>(option: string, path: string, schema: S): Promise<z.infer<S>> {
+  const cannot = (e: unknown) =>
+    new UsageError(`${option}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  const handle = await open(path, 'r').catch((e: unknown) => {
+    throw cannot(e);
+  });
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${option}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    // Read one byte past the cap rather than trust the size: a pipe or a growing file has none.
+    const buffer = Buffer.alloc(JSON_LIMITS.maxFileBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length).catch((e: unknown) => {
+        throw cannot(e);
+      });
+      length += bytesRead;
+      if (bytesRead === 0 || length === buffer.length) break;
+    }
+    if (length > JSON_LIMITS.maxFileBytes)
+      throw new InvalidInputError(`${option} ${path}: larger than ${JSON_LIMITS.maxFileBytes / 1024 / 1024} MiB`);
+    text = buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InvalidInputError(`${option} ${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const json = parseJsonText(text, `${option} ${path}`);
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new InvalidInputError(`${option} ${path}: ${describeIssues(parsed.error.issues)}`);
   return parsed.data;

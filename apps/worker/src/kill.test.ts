@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { assessNow, waitForRun } from '@evident/pipeline';
+import { openWorld, REDIS_URL, type World } from '@evident/pipeline/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assessNow, waitForRun } from './api.ts';
-import { openWorld, REDIS_URL, type World } from './testing.fixture.ts';
 
 let w: World;
 let child: ChildProcess | undefined;

@@ -1,8 +1,7 @@
 import { createDatabase, createStore } from '@evident/db';
+import { createLogger, startWorker } from '@evident/pipeline';
 import { readEnv } from './env.ts';
-import { createLogger } from './logger.ts';
 import { createShutdown } from './shutdown.ts';
-import { startWorker } from './start-worker.ts';
 
 const env = readEnv();
 const logger = createLogger({ level: env.LOG_LEVEL });

@@ -1,8 +1,8 @@
 import { exception, InvalidInputError, type Issue, PROVIDERS } from '@evident/core';
+import { connectorFor } from '@evident/pipeline/connectors';
 import { z } from 'zod';
 import { environment } from '../env.ts';
 import { readJsonFile } from '../options.ts';
-import { connectorFor } from './connectors.ts';
 
 const connectionEntry = z.object({
   kind: z.enum(PROVIDERS),

@@ -1,8 +1,9 @@
 import { type CheckResult, createContext, createLimiter, type Progress } from '@evident/connector-kit';
 import { startEvaluation } from '@evident/controls';
 import type { ControlResult, GapFact } from '@evident/core';
+import { connectorFor } from '@evident/pipeline/connectors';
+import { isCollectionFailure } from '@evident/pipeline/verdict';
 import type { AssessConfig, ResolvedConnection } from './config.ts';
-import { connectorFor } from './connectors.ts';
 
 export interface AssessOptions {
   now?: () => Date;
@@ -15,6 +16,8 @@ export interface Assessment {
   evaluatedAt: string;
   results: ControlResult[];
   gaps: GapFact[];
+  /** Connections that could not be read (credentials refused, provider failing): their controls are incomplete. */
+  failedConnections: string[];
 }
 
 function contextFor(c: ResolvedConnection, options: AssessOptions) {
@@ -46,7 +49,14 @@ export async function runAssessment(config: AssessConfig, options: AssessOptions
     }),
   );
   const evaluatedAt = now();
-  return { tenant: config.tenant, evaluatedAt: evaluatedAt.toISOString(), results: evaluation.finish(), gaps };
+  const failedConnections = [...new Set(gaps.filter(isCollectionFailure).map((g) => g.connection))].sort();
+  return {
+    tenant: config.tenant,
+    evaluatedAt: evaluatedAt.toISOString(),
+    results: evaluation.finish(),
+    gaps,
+    failedConnections,
+  };
 }
 
 export async function runChecks(

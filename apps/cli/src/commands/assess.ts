@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadAssessConfig } from '../assess/config.ts';
 import { progressPrinter } from '../assess/progress.ts';
 import { runAssessment } from '../assess/run.ts';
-import { type Command, EXIT, UsageError } from '../io.ts';
+import { type Command, EXIT, UsageError, worstExit } from '../io.ts';
 import { pickFormat } from '../options.ts';
 import { renderAssessmentCsv, renderAssessmentJson, renderAssessmentTable } from '../render/assessment.ts';
 
@@ -15,7 +15,12 @@ export const command: Command = {
     'Usage: evident assess --config FILE [--format table|json|csv] [--out FILE] [--quiet]',
     '',
     'Runs the configured connectors in parallel, streams their facts into the evaluator and prints the results.',
-    'Progress goes to stderr. Exit code: 0 when no control fails or is partial, 1 otherwise, 2 for a bad config.',
+    'Progress goes to stderr. Exit codes, the worst winning (4, 2, 3, 1, 0):',
+    '  0  every connection was collected and no control fails or is partial',
+    '  1  a control fails or is partial',
+    '  2  bad input or usage (the config, a secret variable, an option)',
+    '  3  a connection could not be collected (credentials refused, provider failing); its controls are unknown',
+    '  4  an unexpected error (one line; add --debug for the stack trace)',
     '',
     'The config file is JSON:',
     '  { "tenant": "Name",',
@@ -29,6 +34,7 @@ export const command: Command = {
     '  --format FORMAT  table (default), json or csv',
     '  --out FILE       write the output there instead of stdout',
     '  --quiet          no progress on stderr',
+    '  --debug          print the stack trace of an unexpected error',
     '  -h, --help       show this help',
     '',
   ].join('\n'),
@@ -57,6 +63,11 @@ export const command: Command = {
     if (values.out) await writeFile(values.out, text);
     else io.out(text);
     const findings = assessment.results.some((r) => r.status === 'fail' || r.status === 'partial');
-    return findings ? EXIT.findings : EXIT.ok;
+    if (assessment.failedConnections.length > 0)
+      io.err(`evident assess: not collected: ${assessment.failedConnections.join(', ')} (see the gaps)\n`);
+    return worstExit(
+      findings ? EXIT.findings : EXIT.ok,
+      assessment.failedConnections.length > 0 ? EXIT.notCollected : EXIT.ok,
+    );
   },
 };

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, createStore, migrate } from '@evident/db';
+import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/pipeline';
 import { startSimulators } from '@evident/simulators';
-import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/worker';
 import { Redis } from 'ioredis';
 import { settings } from '../env.ts';
 import { type Command, EXIT } from '../io.ts';

@@ -11,3 +11,7 @@ export const DEFAULT_CONNECTORS: ConnectorRegistry = {
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
 };
+
+export function connectorFor(kind: Provider): AnyConnector {
+  return DEFAULT_CONNECTORS[kind];
+}

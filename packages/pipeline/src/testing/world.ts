@@ -8,8 +8,8 @@ import { type Driver, openTestDatabase, type TestDatabase } from '@evident/db/te
 import type { JobsConnection } from '@evident/jobs';
 import { combinePresets, type PresetName, type Simulators, startSimulators } from '@evident/simulators';
 import { Redis } from 'ioredis';
-import { createLogger } from './logger.ts';
-import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
+import { createLogger } from '../logger.ts';
+import { type RunningWorker, type StartWorkerOptions, startWorker } from '../start-worker.ts';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 

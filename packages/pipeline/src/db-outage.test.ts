@@ -3,10 +3,10 @@ import { createDatabase, createStore, type Database } from '@evident/db';
 import { JOBS, jobId } from '@evident/jobs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assessNow, waitForRun } from './api.ts';
+import { assessNow, waitForRun } from './index.ts';
 import { createLogger } from './logger.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.fixture.ts';
-import { openWorld, type World } from './testing.fixture.ts';
+import { startTcpProxy, type TcpProxy } from './testing/tcp-proxy.ts';
+import { openWorld, type World } from './testing/world.ts';
 
 let w: World;
 let proxy: TcpProxy;

@@ -3,8 +3,8 @@ import type { AssessmentRun } from '@evident/db';
 import { JOBS, removeTenantSchedule } from '@evident/jobs';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessNow, syncSchedules, waitForRun } from './api.ts';
-import { openWorld, type World } from './testing.fixture.ts';
+import { assessNow, syncSchedules, waitForRun } from './index.ts';
+import { openWorld, type World } from './testing/world.ts';
 
 let w: World;
 const firstRuns = new Map<string, AssessmentRun>();

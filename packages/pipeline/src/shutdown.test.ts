@@ -1,8 +1,8 @@
 import { JOBS, jobId } from '@evident/jobs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessNow, waitForRun } from './api.ts';
-import { openWorld, type World } from './testing.fixture.ts';
+import { assessNow, waitForRun } from './index.ts';
+import { openWorld, type World } from './testing/world.ts';
 
 let w: World;
 beforeAll(async () => {

@@ -3,10 +3,10 @@ import type { RunId, TenantId } from '@evident/core';
 import { JOBS, jobId } from '@evident/jobs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assessNow, syncSchedules, waitForRun } from './api.ts';
+import { assessNow, syncSchedules, waitForRun } from './index.ts';
 import { createLogger } from './logger.ts';
-import { type PrivateRedis, startPrivateRedis } from './redis-server.fixture.ts';
-import { openWorld, type World } from './testing.fixture.ts';
+import { type PrivateRedis, startPrivateRedis } from './testing/redis-server.ts';
+import { openWorld, type World } from './testing/world.ts';
 
 let redis: PrivateRedis;
 let w: World;

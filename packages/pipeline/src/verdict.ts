@@ -23,6 +23,9 @@ function summary(gaps: GapFact[]): string {
 /** Failures that say nothing about the tenant, only about this attempt to read it. */
 const TRANSIENT = new Set<GapCode>(['auth_failed', 'provider_error', 'throttled']);
 
+/** A gap that means the connection could not be read (credentials refused, provider failing), not the tenant's state. */
+export const isCollectionFailure = (gap: GapFact): boolean => TRANSIENT.has(gap.code);
+
 /**
  * Watches a connector's stream on its way to the store and judges it at the end. A transient failure anywhere makes
  * the collection not worth keeping: the last good one stays in use and this one's gaps say why its controls are

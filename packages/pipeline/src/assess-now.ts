@@ -1,14 +1,6 @@
 import type { OrganizationId, RunId, TenantId } from '@evident/core';
 import type { AssessmentRun, Store } from '@evident/db';
-import {
-  JOBS,
-  type JobsConnection,
-  jobId,
-  removeTenantSchedule,
-  type Schedule,
-  upsertTenantSchedule,
-} from '@evident/jobs';
-import { Queue } from 'bullmq';
+import type { JobsConnection } from '@evident/jobs';
 import { openRun } from './runs.ts';
 
 /** "Scan now": opens a manual run of the tenant and enqueues its assessment. Returns the run id. */
@@ -20,38 +12,6 @@ export async function assessNow(
 ): Promise<RunId> {
   const run = await openRun(store, jobs, { organizationId: org, tenantId: tenant, trigger: 'manual' });
   return run.id;
-}
-
-/**
- * Gives every tenant of the organization its schedule (created or replaced in place) and removes the schedules
- * of tenants that no longer exist.
- */
-export async function syncSchedules(
-  store: Store,
-  jobs: JobsConnection,
-  org: OrganizationId,
-  schedule: Schedule = {},
-): Promise<{ upserted: string[]; removed: string[] }> {
-  const tenants = await store.listTenants(org);
-  const upserted: string[] = [];
-  for (const t of tenants)
-    upserted.push(await upsertTenantSchedule(jobs, { organizationId: org, tenantId: t.id }, schedule));
-  const queue = new Queue(JOBS.assess.queue, {
-    connection: jobs.connection,
-    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
-  });
-  const removed: string[] = [];
-  try {
-    const live = new Set(tenants.map((t) => jobId.schedule(t.id)));
-    for (const s of await queue.getJobSchedulers(0, -1)) {
-      const data = s.template?.data as { organizationId?: unknown; tenantId?: unknown } | undefined;
-      if (data?.organizationId !== org || live.has(s.key) || typeof data.tenantId !== 'string') continue;
-      if (await removeTenantSchedule(jobs, data.tenantId)) removed.push(s.key);
-    }
-  } finally {
-    await queue.close();
-  }
-  return { upserted, removed };
 }
 
 export class RunTimeoutError extends Error {

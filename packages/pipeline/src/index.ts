@@ -1,0 +1,8 @@
+export { assessNow, RunTimeoutError, waitForRun } from './assess-now.ts';
+export { type ConnectorRegistry, connectorFor, DEFAULT_CONNECTORS } from './connectors.ts';
+export { createLogger, REDACTED_PATHS } from './logger.ts';
+export { processJob } from './process-job.ts';
+export { openRun, runIdFor } from './runs.ts';
+export { syncSchedules } from './schedules.ts';
+export { type RedisRole, type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
+export { isCollectionFailure, type Verdict, watchFacts } from './verdict.ts';
