@@ -4,6 +4,12 @@ import { useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
 import { Connections } from './connections.tsx';
 
+const RANK = { fail: 0, unknown: 1, partial: 2, pass: 3, not_applicable: 4 } as const;
+const worstFirst = (
+  a: { status: keyof typeof RANK; controlId: string },
+  b: { status: keyof typeof RANK; controlId: string },
+) => RANK[a.status] - RANK[b.status] || a.controlId.localeCompare(b.controlId);
+
 export function TenantView({ tenantId }: { tenantId: string }) {
   useFocusHeading(`tenant-${tenantId}`);
   const trpc = useTRPC();
@@ -88,7 +94,7 @@ function Results({ tenantId }: { tenantId: string }) {
               </tr>
             </thead>
             <tbody>
-              {results.data.results.map((r) => (
+              {[...results.data.results].sort(worstFirst).map((r) => (
                 <tr key={r.controlId}>
                   <th scope="row">
                     <Link to={{ name: 'control', tenantId, controlId: r.controlId }}>
