@@ -107,6 +107,10 @@ const SPECS: Record<string, Spec> = {
   'tenant.schedule': tenantRead((i) => ({ tenantId: i.tenant })),
   'tenant.setSchedule': tenantWrite((i) => ({ tenantId: i.tenant, schedule: { everyMs: 3_600_000 } })),
   'tenant.assessNow': tenantWrite((i) => ({ tenantId: i.tenant })),
+  'tenant.runProgress': {
+    input: (i) => ({ tenantId: i.tenant, runId: i.run }),
+    cases: { a: 'refused', b: 'refused', c: 'refused', d: QUERY, e: 'refused', f: 'refused' },
+  },
   'evidence.page': tenantRead((i) => ({ tenantId: i.tenant, runId: i.run, controlId: 'MFA-01' }), true),
   'connections.kinds': orgRead(),
   'connections.list': tenantRead((i) => ({ tenantId: i.tenant })),

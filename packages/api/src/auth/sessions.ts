@@ -40,7 +40,7 @@ export async function requireSession(ctx: Context): Promise<SessionCaller> {
 /** A new session id for the user (the old one, if any, is revoked): on sign-in, second factor and any change. */
 export async function startSession(ctx: Context, user: StaffUser, totpPassed: boolean): Promise<void> {
   const { store, sessions, now } = ctx.deps;
-  await endSession(ctx);
+  await revokeCurrent(ctx);
   const token = randomToken();
   await store.createSession(user.organizationId, sha256(token), {
     userId: user.id,
@@ -54,10 +54,14 @@ export async function startSession(ctx: Context, user: StaffUser, totpPassed: bo
   ctx.res.setSession(token, sessions.absoluteMs);
 }
 
-export async function endSession(ctx: Context): Promise<void> {
+async function revokeCurrent(ctx: Context): Promise<void> {
   const token = ctx.req.sessionToken;
   if (!token) return;
   const session = await ctx.deps.store.findSession(sha256(token));
   if (session) await ctx.deps.store.revokeSession(session.organizationId, session.idHash);
+}
+
+export async function endSession(ctx: Context): Promise<void> {
+  await revokeCurrent(ctx);
   ctx.res.setSession(null, 0);
 }

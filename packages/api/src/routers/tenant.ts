@@ -1,4 +1,4 @@
-import { evidenceRef, idSchema, isoDateTime, TENANT_KINDS } from '@evident/core';
+import { evidenceRef, idSchema, isoDateTime, NotFoundError, TENANT_KINDS } from '@evident/core';
 import { tenantSchedule } from '@evident/db';
 import { z } from 'zod';
 import { PreconditionError } from '../errors.ts';
@@ -152,5 +152,20 @@ export const tenantRouter = router({
       const runId = await assessments.assessNow(ctx.staff.organizationId, ctx.tenant.id);
       await audit(ctx, 'tenant.assess', ctx.tenant.id, { run: runId });
       return { runId };
+    }),
+
+  /** Per connection: phase, pages, facts, gaps; ends when the run is done. */
+  runProgress: tenantProcedure()
+    .input(z.object({ runId: idSchema('run') }))
+    .use(async ({ ctx, input, next }) => {
+      const run = await ctx.deps.store.getRun(ctx.staff.organizationId, input.runId);
+      if (run.tenantId !== ctx.tenant.id) throw new NotFoundError('assessment run', input.runId);
+      const assessments = ctx.deps.assessments;
+      if (!assessments) throw new PreconditionError('this server cannot follow assessments (no job queue)');
+      return next({ ctx: { assessments } });
+    })
+    .subscription(async function* ({ ctx, input, signal }) {
+      const stop = signal ?? new AbortController().signal;
+      yield* ctx.assessments.progress(ctx.staff.organizationId, input.runId, stop);
     }),
 });

@@ -6,7 +6,7 @@ import { type ApiDeps, type Context, DEFAULT_SESSIONS, type RequestInfo } from '
 import { appRouter } from '../router.ts';
 import { createCallerFactory } from '../trpc.ts';
 
-export { totpCode };
+export { hashPassword, totpCode };
 
 const createCaller = createCallerFactory(appRouter);
 
