@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
 import type { Metrics } from './metrics.ts';
+import { registerWebApp } from './web.ts';
 
 export interface ServerOptions {
   deps: ApiDeps;
@@ -126,5 +127,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   };
   await app.register(fastifyTRPCPlugin, trpc);
+  registerWebApp(app as unknown as FastifyInstance, options.deps.store);
   return app as unknown as FastifyInstance;
 }

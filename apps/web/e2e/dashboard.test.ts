@@ -1,14 +1,10 @@
-import { join } from 'node:path';
-import { testDeps } from '@evident/api/testing';
 import type { ControlResult, OrganizationId } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkA11y, launch, screenshots, signUp } from './browser.ts';
-import { startHost } from './host.ts';
+import { buildWebApp, startServerProcess } from './server.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const PASSWORD = 'correct horse battery staple';
 
 const result = (
@@ -35,22 +31,16 @@ const result = (
 
 describe('the dashboard in Chromium', () => {
   let db: TestDatabase;
-  let host: Awaited<ReturnType<typeof startHost>>;
+  let host: Awaited<ReturnType<typeof startServerProcess>>;
   let owner: Awaited<ReturnType<typeof launch>>;
   let page: Page;
   let codes: string[] = [];
   let tenantId = '';
 
   beforeAll(async () => {
-    // The test runner sets NODE_ENV=test; the build under test is the production one.
-    await build({
-      root: ROOT,
-      logLevel: 'warn',
-      mode: 'production',
-      define: { 'process.env.NODE_ENV': '"production"' },
-    });
+    buildWebApp();
     db = await openTestDatabase('pg');
-    host = await startHost(testDeps(db.store), join(ROOT, 'dist'));
+    host = await startServerProcess(db);
     owner = await launch();
     page = await owner.context.newPage();
   }, 120_000);
