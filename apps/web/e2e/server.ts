@@ -26,7 +26,10 @@ const freePort = () =>
   });
 
 /** The real server process (`apps/server`) on loopback over the test's database, as `npm run up` runs it. */
-export async function startServerProcess(db: TestDatabase): Promise<{ url: string; close(): Promise<void> }> {
+export async function startServerProcess(
+  db: TestDatabase,
+  prefix = `e2e-${process.pid}-${Date.now()}`,
+): Promise<{ url: string; close(): Promise<void> }> {
   if (db.database.driver !== 'pg') throw new Error('the server process needs a PostgreSQL test database');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -38,7 +41,7 @@ export async function startServerProcess(db: TestDatabase): Promise<{ url: strin
       DATABASE_URL: String(db.database.pool.options.connectionString),
       EVIDENT_SECRET_KEY: db.key.key,
       EVIDENT_SECRET_KEY_ID: db.key.id,
-      EVIDENT_QUEUE_PREFIX: `e2e-${port}`,
+      EVIDENT_QUEUE_PREFIX: prefix,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
       LOG_LEVEL: 'warn',
       METADATA_SERVER_DETECTION: 'none',

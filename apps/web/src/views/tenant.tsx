@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
+import { AssessNow } from './assess.tsx';
 import { Connections } from './connections.tsx';
 
 const RANK = { fail: 0, unknown: 1, partial: 2, pass: 3, not_applicable: 4 } as const;
@@ -40,27 +41,6 @@ export function TenantView({ tenantId }: { tenantId: string }) {
       <Drift tenantId={tenantId} />
       <Connections tenantId={tenantId} />
     </section>
-  );
-}
-
-function AssessNow({ tenantId }: { tenantId: string }) {
-  const trpc = useTRPC();
-  const client = useQueryClient();
-  const assess = useMutation(trpc.tenant.assessNow.mutationOptions({ onSuccess: () => client.invalidateQueries() }));
-  return (
-    <div className="assess">
-      <button
-        type="button"
-        className="primary"
-        onClick={() => assess.mutate({ tenantId: tenantId as never })}
-        disabled={assess.isPending}
-      >
-        {assess.isPending ? 'Starting…' : 'Assess now'}
-      </button>
-      <span role="status" aria-live="polite">
-        {assess.isError ? assess.error.message : assess.data ? 'Assessment started; results refresh when it ends.' : ''}
-      </span>
-    </div>
   );
 }
 
