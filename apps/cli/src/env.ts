@@ -7,6 +7,8 @@ const schema = z.object({
   EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
   EVIDENT_DATA_DIR: z.string().min(1).default('.evident'),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** The port `evident up` serves the API on. */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 });
 
 export type Env = z.infer<typeof schema>;

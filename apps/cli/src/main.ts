@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   simulate: () => import('./commands/simulate.ts'),
   migrate: () => import('./commands/migrate.ts'),
   up: () => import('./commands/up.ts'),
+  totp: () => import('./commands/totp.ts'),
 };
 
 async function usage(): Promise<string> {

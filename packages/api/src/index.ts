@@ -1,3 +1,4 @@
+export { currentTotpCode, hashPassword, newTotpSecret } from './auth/secrets.ts';
 export type {
   ApiDeps,
   ApiLogger,

@@ -19,7 +19,7 @@ export { EVIDENCE_SORTS, type EvidencePage, type EvidencePageInput } from './rep
 export type { CreateExceptionInput } from './repos/exceptions.ts';
 export type { FactSource } from './repos/fact-batches.ts';
 export type { ConnectionHealth } from './repos/health.ts';
-export type { PortfolioCell, TrendPoint } from './repos/portfolio.ts';
+export type { PortfolioCell, ResultSummary, TrendPoint } from './repos/portfolio.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export { type TenantSchedule, tenantSchedule } from './repos/tenants.ts';

@@ -266,6 +266,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   listShareAccesses: clean((b, a) => store.listShareAccesses(b.org, a.share)),
   getBranding: clean((b) => store.getBranding(b.org)),
   setBranding: clean((b) => store.setBranding(b.org, { displayName: 'B', logoUrl: null, accentColor: '#000000' })),
+  latestResultSummaries: clean((b, a) => store.latestResultSummaries(b.org, a.tenant)),
   portfolioCells: clean((b) => store.portfolioCells(b.org)),
   portfolioTrend: clean((b) => store.portfolioTrend(b.org, new Date(0))),
   connectionHealth: clean((b, a) => store.connectionHealth(b.org, a.tenant)),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, createStore, migrate } from '@evident/db';
+import { startServer } from '@evident/http';
 import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/pipeline';
 import { startSimulators } from '@evident/simulators';
 import { Redis } from 'ioredis';
@@ -8,6 +9,7 @@ import { settings } from '../env.ts';
 import { type Command, EXIT } from '../io.ts';
 import { untilStopped } from '../signals.ts';
 import { demoScenario, ensureDemo } from '../up/demo.ts';
+import { ensureDemoOwner } from '../up/demo-owner.ts';
 import { loadSecretKey } from '../up/key.ts';
 import { renderPortfolio } from '../up/portfolio.ts';
 import { type RedisHandle, startPrivateRedis, useRedis } from '../up/redis.ts';
@@ -51,11 +53,8 @@ export const command: Command = {
       stops.push(() => database.close());
       await migrate(database);
       say(`database ready (${database.driver === 'pg' ? 'PostgreSQL' : `embedded, ${resolve(dataDir, 'pgdata')}`})`);
-      const store = createStore(database, {
-        secrets: {
-          current: await loadSecretKey(dataDir, { key: env.EVIDENT_SECRET_KEY, id: env.EVIDENT_SECRET_KEY_ID }),
-        },
-      });
+      const secretKey = await loadSecretKey(dataDir, { key: env.EVIDENT_SECRET_KEY, id: env.EVIDENT_SECRET_KEY_ID });
+      const store = createStore(database, { secrets: { current: secretKey } });
 
       const sims = await startSimulators(demoScenario());
       stops.push(() => sims.close());
@@ -89,6 +88,23 @@ export const command: Command = {
       }
       io.out(renderPortfolio(rows));
       if (!values.once) {
+        const owner = await ensureDemoOwner(store, demo.organizationId, dataDir);
+        const server = await startServer(
+          {
+            port: env.PORT,
+            host: '127.0.0.1',
+            redisUrl: redis.url,
+            secretKey,
+            queuePrefix: env.EVIDENT_QUEUE_PREFIX,
+            allowSignUp: true,
+            logLevel: 'error',
+          },
+          { database, logger },
+        );
+        stops.push(() => server.close());
+        say(`server at ${server.url}`);
+        say(`sign in as ${owner.email} with password ${owner.password}`);
+        say('the second factor: `npx evident totp --demo` prints the current code');
         say('running; assessments repeat on schedule. Ctrl-C to stop.');
         await untilStopped();
         say('stopping…');

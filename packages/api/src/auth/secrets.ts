@@ -49,7 +49,8 @@ export function checkTotp(secret: string, code: string, at: Date): boolean {
   return totp(secret, 'x', 'x').validate({ token: code, timestamp: at.getTime(), window: 1 }) !== null;
 }
 
-export function totpCode(secret: string, at: Date = new Date()): string {
+/** The code an authenticator shows now: for the local demo's `evident totp --demo`, and tests. */
+export function currentTotpCode(secret: string, at: Date = new Date()): string {
   return totp(secret, 'x', 'x').generate({ timestamp: at.getTime() });
 }
 

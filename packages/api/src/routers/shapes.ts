@@ -1,6 +1,6 @@
 import { controlById } from '@evident/controls';
 import { CONTROL_STATUSES, idSchema, isoDateTime } from '@evident/core';
-import { STAFF_ROLES } from '@evident/db';
+import { type ResultSummary, STAFF_ROLES } from '@evident/db';
 import { z } from 'zod';
 
 /** Output shapes shared by several routers: what leaves the API, never a raw row. */
@@ -41,3 +41,20 @@ export const statusOut = z.enum(CONTROL_STATUSES);
 export const coverageOut = z.object({ numerator: z.number().int(), denominator: z.number().int() });
 
 export const controlTitle = (id: string) => controlById(id)?.title ?? id;
+
+/** A tenant's latest verdicts as the API shows them; `withEvidence: false` drops the evidence references. */
+export const toResults = (rows: ResultSummary[], withEvidence = true) => ({
+  runId: rows[0]?.runId ?? null,
+  results: rows.map((r) => ({
+    controlId: r.controlId,
+    title: controlTitle(r.controlId),
+    status: r.status,
+    coverage: { numerator: r.numerator, denominator: r.denominator },
+    reason: r.reason,
+    failingCount: r.failingCount,
+    exceptedCount: r.exceptedCount,
+    evidence: withEvidence ? r.evidence : [],
+    factsAsOf: r.factsAsOf,
+    evaluatedAt: r.evaluatedAt,
+  })),
+});

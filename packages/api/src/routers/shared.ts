@@ -3,7 +3,7 @@ import type { ShareSection } from '@evident/db';
 import { z } from 'zod';
 import { router, shareProcedure } from '../trpc.ts';
 import { evidencePage, evidencePageInput, evidencePageOut } from './evidence.ts';
-import { controlTitle } from './shapes.ts';
+import { toResults } from './shapes.ts';
 import { resultOut } from './tenant.ts';
 
 const need = (sections: ShareSection[], section: ShareSection) => {
@@ -30,27 +30,14 @@ export const sharedRouter = router({
         store.getTenant(org, tenantId),
         store.getBranding(org),
         store.getOrganization(org),
-        store.latestResults(org, tenantId),
+        store.latestResultSummaries(org, tenantId),
       ]);
-      const showEvidence = ctx.share.sections.includes('evidence');
       return {
         tenant: { name: tenant.name },
         branding: branding ?? { displayName: organization.name, logoUrl: null, accentColor: '#1f6feb' },
         sections: ctx.share.sections,
         expiresAt: ctx.share.expiresAt,
-        runId: latest?.run.id ?? null,
-        results: (latest?.results ?? []).map((r) => ({
-          controlId: r.controlId,
-          title: controlTitle(r.controlId),
-          status: r.status,
-          coverage: r.coverage,
-          reason: r.reason,
-          failingCount: r.failing.length,
-          exceptedCount: r.excepted.length,
-          evidence: showEvidence ? r.evidence : [],
-          factsAsOf: r.factsAsOf,
-          evaluatedAt: r.evaluatedAt,
-        })),
+        ...toResults(latest, ctx.share.sections.includes('evidence')),
       };
     }),
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PreconditionError } from '../errors.ts';
 import { audit } from '../services/audit.ts';
 import { roleProcedure, router, staffProcedure, tenantProcedure } from '../trpc.ts';
-import { controlTitle, coverageOut, OK, ok, statusOut } from './shapes.ts';
+import { coverageOut, OK, ok, statusOut, toResults } from './shapes.ts';
 
 const tenantOut = z.object({
   id: idSchema('ten'),
@@ -66,25 +66,9 @@ export const tenantRouter = router({
   /** The latest verdict of every control, with its reason; subject lists are paged by `evidence.page`. */
   results: tenantProcedure()
     .output(z.object({ runId: idSchema('run').nullable(), results: z.array(resultOut) }))
-    .query(async ({ ctx }) => {
-      const latest = await ctx.deps.store.latestResults(ctx.staff.organizationId, ctx.tenant.id);
-      if (!latest) return { runId: null, results: [] };
-      return {
-        runId: latest.run.id,
-        results: latest.results.map((r) => ({
-          controlId: r.controlId,
-          title: controlTitle(r.controlId),
-          status: r.status,
-          coverage: r.coverage,
-          reason: r.reason,
-          failingCount: r.failing.length,
-          exceptedCount: r.excepted.length,
-          evidence: r.evidence,
-          factsAsOf: r.factsAsOf,
-          evaluatedAt: r.evaluatedAt,
-        })),
-      };
-    }),
+    .query(async ({ ctx }) =>
+      toResults(await ctx.deps.store.latestResultSummaries(ctx.staff.organizationId, ctx.tenant.id)),
+    ),
 
   history: tenantProcedure()
     .input(z.object({ controlId: z.string().min(1).max(20), limit: z.number().int().min(1).max(1000).default(90) }))

@@ -1,7 +1,7 @@
 import type { AnyConnector } from '@evident/connector-kit';
 import type { OrganizationId } from '@evident/core';
 import type { StaffRole, Store } from '@evident/db';
-import { hashPassword, totpCode } from '../auth/secrets.ts';
+import { hashPassword, currentTotpCode as totpCode } from '../auth/secrets.ts';
 import { type ApiDeps, type Context, DEFAULT_SESSIONS, type RequestInfo } from '../context.ts';
 import { appRouter } from '../router.ts';
 import { createCallerFactory } from '../trpc.ts';

@@ -1,4 +1,4 @@
-import type { ControlStatus, OrganizationId, RunId, TenantId } from '@evident/core';
+import type { ControlStatus, EvidenceRef, OrganizationId, RunId, TenantId } from '@evident/core';
 import { sql } from 'drizzle-orm';
 import { type RepoContext, rowsOf } from './boundary.ts';
 
@@ -12,6 +12,20 @@ export interface PortfolioCell {
   evaluatedAt: string;
 }
 
+export interface ResultSummary {
+  runId: RunId;
+  controlId: string;
+  status: ControlStatus;
+  numerator: number;
+  denominator: number;
+  reason: string;
+  failingCount: number;
+  exceptedCount: number;
+  evidence: EvidenceRef[];
+  factsAsOf: string | null;
+  evaluatedAt: string;
+}
+
 export interface TrendPoint {
   tenantId: TenantId;
   day: string;
@@ -22,6 +36,37 @@ export interface TrendPoint {
 
 export function portfolioRepo({ db }: RepoContext) {
   return {
+    /** The tenant's latest verdicts with the sizes of their subject lists, not the lists (paged by `evidencePage`). */
+    async latestResultSummaries(org: OrganizationId, tenantId: TenantId): Promise<ResultSummary[]> {
+      const rows = rowsOf(
+        await db.execute(sql`
+          with latest as (
+            select r.id from assessment_runs r
+            where r.organization_id = ${org} and r.tenant_id = ${tenantId}
+              and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
+            order by r.started_at desc, r.id desc limit 1
+          )
+          select c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator, c.reason,
+                 jsonb_array_length(c.failing) as failing_count, jsonb_array_length(c.excepted) as excepted_count,
+                 c.evidence, c.facts_as_of, c.evaluated_at
+          from latest l join control_results c on c.organization_id = ${org} and c.run_id = l.id
+          order by c.control_id`),
+      );
+      return rows.map((r) => ({
+        runId: r.run_id as RunId,
+        controlId: String(r.control_id),
+        status: r.status as ControlStatus,
+        numerator: Number(r.coverage_numerator),
+        denominator: Number(r.coverage_denominator),
+        reason: String(r.reason),
+        failingCount: Number(r.failing_count),
+        exceptedCount: Number(r.excepted_count),
+        evidence: (typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) as EvidenceRef[],
+        factsAsOf: r.facts_as_of === null ? null : new Date(String(r.facts_as_of)).toISOString(),
+        evaluatedAt: new Date(String(r.evaluated_at)).toISOString(),
+      }));
+    },
+
     /** Each live tenant's newest run with results, its verdicts without their subject lists (those can be huge). */
     async portfolioCells(org: OrganizationId): Promise<PortfolioCell[]> {
       const rows = rowsOf(

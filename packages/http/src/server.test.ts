@@ -3,7 +3,6 @@ import { hashPassword, totpCode } from '@evident/api/testing';
 import { openWorld, type World } from '@evident/pipeline/testing';
 import { createTRPCClient, httpBatchLink, type TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnv } from './env.ts';
 import { type RunningServer, startServer } from './start.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -48,16 +47,19 @@ describe('the server over HTTP', () => {
     secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
     await world.store.setTotpSecret(world.org, user.id, secret);
     await world.store.confirmTotp(world.org, user.id);
-    const env = readEnv({
-      DATABASE_URL: 'unused://',
-      PORT: '0',
-      EVIDENT_SECRET_KEY: world.db.key.key,
-      EVIDENT_SECRET_KEY_ID: world.db.key.id,
-      EVIDENT_QUEUE_PREFIX: world.prefix,
-      AUTH_RATE_LIMIT_PER_MINUTE: '40',
-      LOG_LEVEL: 'silent',
-    });
-    server = await startServer(env, { database: world.db.database });
+    server = await startServer(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        redisUrl: 'redis://127.0.0.1:6379',
+        secretKey: world.db.key,
+        queuePrefix: world.prefix,
+        allowSignUp: true,
+        rateLimit: { perMinute: 600, authPerMinute: 40 },
+        logLevel: 'silent',
+      },
+      { database: world.db.database },
+    );
   });
 
   afterAll(async () => {

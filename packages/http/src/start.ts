@@ -6,12 +6,28 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildServer } from './app.ts';
 import { createAssessments } from './assessments.ts';
-import type { ServerEnv } from './env.ts';
 import { createMetrics } from './metrics.ts';
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** What the server needs, from the host's environment (apps/server) or from `evident up`. */
+export interface HttpSettings {
+  port: number;
+  host: string;
+  publicOrigin?: string;
+  trustProxy?: boolean;
+  redisUrl: string;
+  /** Opened when no `database` is handed over. */
+  databaseUrl?: string;
+  secretKey: { id: string; key: string };
+  queuePrefix: string;
+  allowSignUp: boolean;
+  sessions?: { idleMs: number; absoluteMs: number };
+  rateLimit?: { perMinute: number; authPerMinute: number };
+  logLevel?: string;
 }
 
 export interface StartOptions {
@@ -23,20 +39,20 @@ export interface StartOptions {
 }
 
 /** Opens what the server needs, listens, and returns how to stop it in order: HTTP first, then queues, then the store. */
-export async function startServer(env: ServerEnv, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+export async function startServer(env: HttpSettings, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: env.logLevel ?? 'info' });
   const database =
     options.database ??
     (await createDatabase({
-      url: env.DATABASE_URL,
+      url: env.databaseUrl ?? 'memory://',
       onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
     }));
   const store = createStore(database, {
-    secrets: { current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY } },
+    secrets: { current: env.secretKey },
   });
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const redis = new Redis(env.redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis unreachable'));
-  const jobs: JobsConnection = { connection: redis, prefix: env.EVIDENT_QUEUE_PREFIX };
+  const jobs: JobsConnection = { connection: redis, prefix: env.queuePrefix };
   const assessments = createAssessments(store, jobs);
   const metrics = createMetrics();
   const queues = Object.values(JOBS)
@@ -44,7 +60,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
     .filter((q, i, all) => all.indexOf(q) === i);
   const depthQueues = queues.map((name) => new Queue(name, { connection: redis, prefix: jobs.prefix }));
   const events = queues.map((name) => {
-    const e = new QueueEvents(name, { connection: { url: env.REDIS_URL }, prefix: jobs.prefix });
+    const e = new QueueEvents(name, { connection: { url: env.redisUrl }, prefix: jobs.prefix });
     e.on('error', () => {});
     for (const outcome of ['completed', 'failed'] as const)
       e.on(outcome, async ({ jobId }: { jobId: string }) => {
@@ -59,8 +75,8 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
     connectors: DEFAULT_CONNECTORS,
     assessments,
     logger,
-    allowSignUp: env.EVIDENT_ALLOW_SIGN_UP,
-    sessions: { idleMs: env.SESSION_IDLE_MS, absoluteMs: env.SESSION_ABSOLUTE_MS ?? DEFAULT_SESSIONS.absoluteMs },
+    allowSignUp: env.allowSignUp,
+    sessions: env.sessions ?? DEFAULT_SESSIONS,
     issuer: 'Evident',
     now: () => new Date(),
     ...options.deps,
@@ -69,9 +85,9 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
     deps,
     logger,
     metrics,
-    publicOrigin: env.PUBLIC_ORIGIN,
-    trustProxy: env.TRUST_PROXY,
-    rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
+    publicOrigin: env.publicOrigin,
+    trustProxy: env.trustProxy,
+    rateLimit: env.rateLimit ?? { perMinute: 600, authPerMinute: 30 },
     ready: {
       // A lookup that reaches the database and finds nothing: not found means it answered.
       database: () =>
@@ -94,7 +110,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       }
     },
   });
-  const url = await app.listen({ port: env.PORT, host: env.HOST });
+  const url = await app.listen({ port: env.port, host: env.host });
   logger.info({ url }, 'server listening');
   return {
     url,

@@ -1,3 +1,0 @@
-import { defineProject } from 'vitest/config';
-
-export default defineProject({ test: { name: 'server', hookTimeout: 60_000, testTimeout: 60_000 } });
