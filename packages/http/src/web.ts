@@ -5,7 +5,7 @@ import { type Store, sha256 } from '@evident/db';
 import type { FastifyInstance } from 'fastify';
 
 /** The built web app (`npm run build`); when absent, pages answer 503 with how to build it, and the API still runs. */
-export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
