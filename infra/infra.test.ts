@@ -24,6 +24,11 @@ function parseYaml(file: string): unknown[] {
 }
 
 const k8sFiles = readdirSync(K8S).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+/** The first document of a kind; for Deployments, the worker's (the server's is checked on its own). */
+const ofKind = (manifests: Manifest[], kind: string) =>
+  manifests.find(
+    (m) => get(m.doc, ['kind']) === kind && (kind !== 'Deployment' || m.file === 'worker-deployment.yaml'),
+  )!;
 const loadManifests = (): Manifest[] =>
   k8sFiles.flatMap((file) => parseYaml(join(K8S, file)).map((doc) => ({ file, doc })));
 interface ComposeShape {
@@ -48,12 +53,13 @@ const k8sCtx = { queues: Object.values(JOBS).map((j) => j.queue) };
 
 describe('infra files', () => {
   it('parse as YAML: compose, the kustomization and every manifest', () => {
-    expect(Object.keys(loadCompose().services).sort()).toEqual(['migrate', 'postgres', 'redis', 'worker']);
+    expect(Object.keys(loadCompose().services).sort()).toEqual(['migrate', 'postgres', 'redis', 'server', 'worker']);
     expect(k8sFiles.sort()).toEqual([
       'configmap.yaml',
       'migrate-job.yaml',
       'network-policy.yaml',
       'secret.example.yaml',
+      'server-deployment.yaml',
       'worker-deployment.yaml',
       'worker-scaledobject.yaml',
     ]);
@@ -61,10 +67,13 @@ describe('infra files', () => {
     expect(kinds.sort()).toEqual([
       'ConfigMap',
       'Deployment',
+      'Deployment',
+      'HorizontalPodAutoscaler',
       'Job',
       'NetworkPolicy',
       'ScaledObject',
       'Secret',
+      'Service',
       'TriggerAuthentication',
     ]);
   });
@@ -118,7 +127,7 @@ describe('compose', () => {
 });
 
 describe('Kubernetes', () => {
-  const doc = (kind: string) => loadManifests().find((m) => (m.doc as { kind: string }).kind === kind)!.doc;
+  const doc = (kind: string) => ofKind(loadManifests(), kind).doc;
 
   it('passes every check: refs, env against the schemas, resources, grace period, KEDA lists', () => {
     expect(checkK8s(loadManifests(), k8sCtx)).toEqual([]);
@@ -163,10 +172,12 @@ describe('Kubernetes', () => {
 });
 
 describe('the server', () => {
-  it('is left out while apps/server does not exist (the checks fail once it does and infra lacks it)', () => {
-    expect(existsSync(join(ROOT, 'apps/server'))).toBe(false);
-    expect(Object.keys(loadCompose().services)).not.toContain('server');
-    expect(k8sFiles.some((f) => read(join(K8S, f)).includes('apps/server'))).toBe(false);
+  it('runs in compose and in Kubernetes, with probes on /healthz and /readyz, a Service and autoscaling', () => {
+    expect(existsSync(join(ROOT, 'apps/server/package.json'))).toBe(true);
+    expect(loadCompose().services.server?.command).toEqual(['node', 'apps/server/bin/server.js']);
+    const server = read(join(K8S, 'server-deployment.yaml'));
+    for (const needle of ['path: /readyz', 'path: /healthz', 'kind: Service', 'kind: HorizontalPodAutoscaler'])
+      expect(server).toContain(needle);
   });
 });
 
@@ -257,7 +268,7 @@ describe('a deliberately broken file fails the checks', () => {
 
   it.each(k8sBreaks)('Kubernetes with %s', (_, kind, path, value, message) => {
     const manifests = loadManifests();
-    set(manifests.find((m) => get(m.doc, ['kind']) === kind)!.doc, path, value);
+    set(ofKind(manifests, kind).doc, path, value);
     expect(checkK8s(manifests, k8sCtx).join('\n')).toContain(message);
   });
 
@@ -271,9 +282,9 @@ describe('a deliberately broken file fails the checks', () => {
     expect(checkDockerfile(dockerfile.replace(from, to)).problems.join('\n')).toContain(message);
   });
 
-  it('a server added to compose while apps/server does not exist', () => {
+  it('compose without the server while apps/server exists', () => {
     const compose = loadCompose();
-    set(compose, ['services', 'server'], { image: 'evident:local', command: ['node', 'apps/server/bin/server.js'] });
-    expect(checkCompose(compose, composeCtx).join('\n')).toContain('runs apps/server, which does not exist');
+    set(compose, ['services', 'server'], undefined);
+    expect(checkCompose(compose, composeCtx).join('\n')).toContain('apps/server exists but nothing runs it');
   });
 });

@@ -9,6 +9,12 @@ if (!existsSync(`${root}node_modules/.package-lock.json`)) {
   const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
+// The server serves the built web app; build it once when it is missing (`npm run build` rebuilds it).
+if (!existsSync(`${root}apps/web/dist/index.html`)) {
+  console.error('evident up: building the web app…');
+  const build = spawnSync('npm', ['run', 'build', '-w', '@evident/web'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 const up = spawn(process.execPath, [`${root}apps/cli/bin/evident.js`, 'up', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });

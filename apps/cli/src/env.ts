@@ -14,6 +14,8 @@ const schema = z.object({
   EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
   /** Password of the login role `evident migrate --runtime-user` creates. */
   EVIDENT_RUNTIME_PASSWORD: z.string().min(1).optional(),
+  /** The port `evident up` serves the API on. */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   up: () => import('./commands/up.ts'),
   export: () => import('./commands/export.ts'),
   verify: () => import('./commands/verify.ts'),
+  totp: () => import('./commands/totp.ts'),
 };
 
 async function usage(): Promise<string> {

@@ -1,7 +1,9 @@
 import { CONTROL_STATUSES, collection, exception, idSchema, isoDateTime } from '@evident/core';
 import { z } from 'zod';
+import { SUBJECT_KINDS } from './schema/evidence.ts';
 import { STAFF_ROLES } from './schema/organizations.ts';
 import { RUN_STATUSES, RUN_TRIGGERS } from './schema/runs.ts';
+import { SHARE_SECTIONS } from './schema/shares.ts';
 
 /** Shapes the store returns that `@evident/core` does not define yet. */
 
@@ -12,6 +14,10 @@ export const staffUser = z.object({
   role: z.enum(STAFF_ROLES),
   hasPassword: z.boolean(),
   hasTotp: z.boolean(),
+  /** A code from the enrolled secret was proven once; until then the user must finish enrolment. */
+  totpConfirmed: z.boolean(),
+  credentialsVersion: z.number().int().positive(),
+  disabled: z.boolean(),
   createdAt: isoDateTime,
 });
 export type StaffUser = z.infer<typeof staffUser>;
@@ -81,3 +87,71 @@ export type AuditEvent = z.infer<typeof auditEvent>;
 export type AuditVerification =
   | { valid: true; events: number; head: string | null }
   | { valid: false; events: number; brokenAt: number; problem: string };
+
+export const staffSession = z.object({
+  idHash: z.string(),
+  organizationId: idSchema('org'),
+  userId: idSchema('usr'),
+  totpPassed: z.boolean(),
+  credentialsVersion: z.number().int(),
+  address: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: isoDateTime,
+  lastSeenAt: isoDateTime,
+  expiresAt: isoDateTime,
+  revokedAt: isoDateTime.nullable(),
+});
+export type StaffSession = z.infer<typeof staffSession>;
+
+export const invitation = z.object({
+  id: z.string(),
+  organizationId: idSchema('org'),
+  email: z.string(),
+  role: z.enum(STAFF_ROLES),
+  invitedBy: idSchema('usr'),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime,
+  acceptedAt: isoDateTime.nullable(),
+  revokedAt: isoDateTime.nullable(),
+});
+export type Invitation = z.infer<typeof invitation>;
+
+export const share = z.object({
+  id: idSchema('shr'),
+  organizationId: idSchema('org'),
+  tenantId: idSchema('ten'),
+  label: z.string(),
+  sections: z.array(z.enum(SHARE_SECTIONS)),
+  createdBy: idSchema('usr'),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime,
+  revokedAt: isoDateTime.nullable(),
+});
+export type Share = z.infer<typeof share>;
+
+export const shareAccess = z.object({
+  shareId: idSchema('shr'),
+  at: isoDateTime,
+  address: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  what: z.string(),
+});
+export type ShareAccess = z.infer<typeof shareAccess>;
+
+export const branding = z.object({
+  displayName: z.string(),
+  logoUrl: z.string().nullable(),
+  accentColor: z.string(),
+});
+export type Branding = z.infer<typeof branding>;
+
+export const evidenceSubject = z.object({
+  kind: z.enum(SUBJECT_KINDS),
+  connection: z.string(),
+  subject: z.string(),
+  name: z.string().nullable(),
+  detail: z.string(),
+  approver: z.string().nullable(),
+  expiresAt: isoDateTime.nullable(),
+});
+export type EvidenceSubject = z.infer<typeof evidenceSubject>;

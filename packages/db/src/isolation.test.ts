@@ -9,6 +9,7 @@ import {
 } from '@evident/core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from './repos/access.ts';
 import type { Repositories, Store } from './store.ts';
 import { gap, identity } from './testing/sample-facts.ts';
 import {
@@ -26,6 +27,10 @@ interface World extends Seeded {
   email: string;
   collection: CollectionId;
   exception: ExceptionId;
+  share: string;
+  invitation: string;
+  sessionHash: string;
+  shareHash: string;
   ids: string[];
 }
 
@@ -84,7 +89,34 @@ async function world(store: Store, name: string): Promise<World> {
   await store.raiseAuditAlert(org, { brokenAt: 1, problem: `${name} drill` });
   const kid = `kid-${name}-${newId('org').slice(4)}`;
   await store.addSigningKey(org, { kid, publicJwk: { kty: 'OKP', x: kid }, privateJwk: { d: `${name}-signing` } });
-  const ids = [org, tenant, connection, run, next.id, user.id, collection.id, exception.id, kid];
+  const sessionHash = sha256(`${org}-session`);
+  const later = new Date(Date.now() + 3_600_000);
+  await store.createSession(org, sessionHash, {
+    userId: user.id,
+    credentialsVersion: 1,
+    totpPassed: true,
+    address: '127.0.0.1',
+    userAgent: name,
+    expiresAt: later,
+  });
+  await store.replaceRecoveryCodes(org, user.id, [sha256(`${name}-code`)]);
+  const invitation = await store.createInvitation(org, sha256(`${org}-invite`), {
+    email: `new@${name}.example`,
+    role: 'analyst',
+    invitedBy: user.id,
+    expiresAt: later,
+  });
+  const shareHash = sha256(`${org}-share`);
+  const share = await store.createShare(org, shareHash, {
+    tenantId: tenant,
+    label: `${name} auditors`,
+    sections: ['status'],
+    createdBy: user.id,
+    expiresAt: later,
+  });
+  await store.recordShareAccess(org, share.id, { address: null, userAgent: name, what: 'share.view' });
+  await store.setBranding(org, { displayName: `${name} brand`, logoUrl: null, accentColor: '#123456' });
+  const ids = [org, tenant, connection, run, next.id, user.id, collection.id, exception.id, kid, share.id, invitation.id];
   return {
     org,
     tenant,
@@ -94,6 +126,10 @@ async function world(store: Store, name: string): Promise<World> {
     email,
     collection: collection.id,
     exception: exception.id,
+    share: share.id,
+    invitation: invitation.id,
+    sessionHash,
+    shareHash,
     ids,
   };
 }
@@ -123,6 +159,13 @@ async function everything(store: Store, a: World) {
     signingKeys: await store.listSigningKeys(a.org),
     activeSigningKey: await store.activeSigningKey(a.org),
     alerts: await store.listAuditAlerts(a.org),
+    sessions: await store.listSessions(a.org),
+    codes: await store.unusedRecoveryCodes(a.org, a.user),
+    invitations: await store.listInvitations(a.org),
+    shares: await store.listShares(a.org, a.tenant),
+    accesses: await store.listShareAccesses(a.org, a.share),
+    branding: await store.getBranding(a.org),
+    schedule: await store.getTenantSchedule(a.org, a.tenant),
   };
 }
 
@@ -199,6 +242,70 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   ),
   activeSigningKey: clean((b) => store.activeSigningKey(b.org)),
   listSigningKeys: clean((b) => store.listSigningKeys(b.org)),
+  renameTenant: refused((b, a) => store.renameTenant(b.org, a.tenant, 'mallory')),
+  deleteTenant: refused((b, a) => store.deleteTenant(b.org, a.tenant)),
+  getTenantSchedule: refused((b, a) => store.getTenantSchedule(b.org, a.tenant)),
+  setTenantSchedule: refused((b, a) => store.setTenantSchedule(b.org, a.tenant, { everyMs: 60_000 })),
+  confirmTotp: refused((b, a) => store.confirmTotp(b.org, a.user)),
+  setUserDisabled: refused((b, a) => store.setUserDisabled(b.org, a.user, true)),
+  // Global by design: an e-mail address, a session or share token, an invitation token are the credential.
+  staffAccountsByEmail: clean((b) => store.staffAccountsByEmail(b.email)),
+  findSession: clean((b) => store.findSession(b.sessionHash)),
+  findShareByToken: clean((b) => store.findShareByToken(b.shareHash)),
+  acceptInvitation: clean(() => store.acceptInvitation(sha256('nobody-invite'))),
+  signInLock: clean(() => store.signInLock('account:nobody@example.com')),
+  recordSignInFailure: clean(() => store.recordSignInFailure('account:nobody@example.com', () => 0)),
+  clearSignInFailures: clean(() => store.clearSignInFailures('account:nobody@example.com')),
+  createSession: refused((b, a) =>
+    store.createSession(b.org, sha256('mallory'), {
+      userId: a.user,
+      credentialsVersion: 1,
+      totpPassed: true,
+      address: null,
+      userAgent: null,
+      expiresAt: new Date(Date.now() + 60_000),
+    }),
+  ),
+  touchSession: clean((b, a) => store.touchSession(b.org, a.sessionHash)),
+  revokeSession: refused((b, a) => store.revokeSession(b.org, a.sessionHash)),
+  revokeUserSessions: clean((b, a) => store.revokeUserSessions(b.org, a.user)),
+  listSessions: clean((b, a) => store.listSessions(b.org, { userId: a.user })),
+  replaceRecoveryCodes: refused((b, a) => store.replaceRecoveryCodes(b.org, a.user, [sha256('mallory')])),
+  useRecoveryCode: clean((b, a) => store.useRecoveryCode(b.org, a.user, sha256(`${MARKER}-code`))),
+  unusedRecoveryCodes: clean((b, a) => store.unusedRecoveryCodes(b.org, a.user)),
+  createInvitation: clean((b) =>
+    store.createInvitation(b.org, sha256(`${b.org}-invite-2`), {
+      email: 'x@bravo.example',
+      role: 'viewer',
+      invitedBy: b.user,
+      expiresAt: new Date(Date.now() + 60_000),
+    }),
+  ),
+  listInvitations: clean((b) => store.listInvitations(b.org)),
+  revokeInvitation: refused((b, a) => store.revokeInvitation(b.org, a.invitation)),
+  createShare: refused((b, a) =>
+    store.createShare(b.org, sha256('mallory-share'), {
+      tenantId: a.tenant,
+      label: 'x',
+      sections: ['status'],
+      createdBy: b.user,
+      expiresAt: new Date(Date.now() + 60_000),
+    }),
+  ),
+  listShares: clean((b, a) => store.listShares(b.org, a.tenant)),
+  getShare: refused((b, a) => store.getShare(b.org, a.share)),
+  revokeShare: refused((b, a) => store.revokeShare(b.org, a.share)),
+  recordShareAccess: refused((b, a) =>
+    store.recordShareAccess(b.org, a.share, { address: null, userAgent: null, what: 'x' }),
+  ),
+  listShareAccesses: clean((b, a) => store.listShareAccesses(b.org, a.share)),
+  getBranding: clean((b) => store.getBranding(b.org)),
+  setBranding: clean((b) => store.setBranding(b.org, { displayName: 'B', logoUrl: null, accentColor: '#000000' })),
+  latestResultSummaries: clean((b, a) => store.latestResultSummaries(b.org, a.tenant)),
+  portfolioCells: clean((b) => store.portfolioCells(b.org)),
+  portfolioTrend: clean((b) => store.portfolioTrend(b.org, new Date(0))),
+  connectionHealth: clean((b, a) => store.connectionHealth(b.org, a.tenant)),
+  evidencePage: clean((b, a) => store.evidencePage(b.org, a.run, 'MFA-01', { kind: 'failing' })),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

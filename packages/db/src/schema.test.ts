@@ -41,10 +41,11 @@ describe('schema', () => {
   });
 
   it('gives every table but organizations an organization_id that references organizations', () => {
-    expect(tables.length).toBe(13);
+    expect(tables.length).toBe(21);
     for (const table of tables) {
       const config = getTableConfig(table);
-      if (config.name === 'organizations') continue;
+      // Sign-in failures are counted before anyone knows which organization a sign-in was for.
+      if (config.name === 'organizations' || config.name === 'sign_in_failures') continue;
       const column = config.columns.find((c) => c.name === 'organization_id');
       expect(column?.notNull, config.name).toBe(true);
       const refs = config.foreignKeys

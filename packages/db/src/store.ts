@@ -3,18 +3,23 @@ import { sql } from 'drizzle-orm';
 import type { Database, Db } from './client.ts';
 import { createKeyring, type KeyringInput } from './crypto.ts';
 import { guardErrors } from './errors.ts';
+import { accessRepo } from './repos/access.ts';
 import { auditRepo } from './repos/audit.ts';
 import type { RepoContext } from './repos/boundary.ts';
 import { collectionsRepo } from './repos/collections.ts';
 import { connectionsRepo } from './repos/connections.ts';
+import { evidenceRepo } from './repos/evidence.ts';
 import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
+import { healthRepo } from './repos/health.ts';
 import { organizationsRepo } from './repos/organizations.ts';
+import { portfolioRepo } from './repos/portfolio.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultSubjectsRepo } from './repos/result-subjects.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
 import { signingKeysRepo } from './repos/signing-keys.ts';
+import { sharesRepo } from './repos/shares.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -33,6 +38,11 @@ function repositories(ctx: RepoContext) {
     ...exceptionsRepo(ctx),
     ...auditRepo(ctx),
     ...signingKeysRepo(ctx),
+    ...accessRepo(ctx),
+    ...sharesRepo(ctx),
+    ...evidenceRepo(ctx),
+    ...portfolioRepo(ctx),
+    ...healthRepo(ctx),
   };
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, migrate } from '@evident/db';
+import { startServer } from '@evident/http';
 import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/pipeline';
 import { startSimulators } from '@evident/simulators';
 import { Redis } from 'ioredis';
@@ -9,6 +10,7 @@ import { settings } from '../env.ts';
 import { type Command, EXIT } from '../io.ts';
 import { untilStopped } from '../signals.ts';
 import { demoScenario, ensureDemo } from '../up/demo.ts';
+import { ensureDemoOwner } from '../up/demo-owner.ts';
 import { loadSecretKey } from '../up/key.ts';
 import { renderPortfolio } from '../up/portfolio.ts';
 import { type RedisHandle, startPrivateRedis, useRedis } from '../up/redis.ts';
@@ -52,11 +54,9 @@ export const command: Command = {
       stops.push(() => database.close());
       await migrate(database);
       say(`database ready (${database.driver === 'pg' ? 'PostgreSQL' : `embedded, ${resolve(dataDir, 'pgdata')}`})`);
+      const secretKey = await loadSecretKey(dataDir, { key: env.EVIDENT_SECRET_KEY, id: env.EVIDENT_SECRET_KEY_ID });
       const store = createStore(database, {
-        secrets: {
-          current: await loadSecretKey(dataDir, { key: env.EVIDENT_SECRET_KEY, id: env.EVIDENT_SECRET_KEY_ID }),
-          previous: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
-        },
+        secrets: { current: secretKey, previous: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [] },
       });
 
       const sims = await startSimulators(demoScenario());
@@ -99,6 +99,23 @@ export const command: Command = {
       }
       io.out(renderPortfolio(rows));
       if (!values.once) {
+        const owner = await ensureDemoOwner(store, demo.organizationId, dataDir);
+        const server = await startServer(
+          {
+            port: env.PORT,
+            host: '127.0.0.1',
+            redisUrl: redis.url,
+            secretKey,
+            queuePrefix: env.EVIDENT_QUEUE_PREFIX,
+            allowSignUp: true,
+            logLevel: 'error',
+          },
+          { database, logger },
+        );
+        stops.push(() => server.close());
+        say(`server at ${server.url}`);
+        say(`sign in as ${owner.email} with password ${owner.password}`);
+        say('the second factor: `npx evident totp --demo` prints the current code');
         say('running; assessments repeat on schedule. Ctrl-C to stop.');
         await untilStopped();
         say('stopping…');

@@ -30,3 +30,7 @@ export function found<T>(row: T | undefined, what: string, id: string): T {
 
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** Both drivers answer `execute` with `{ rows }`; the generic database type cannot say so. */
+export const rowsOf = (result: unknown): Record<string, unknown>[] =>
+  (result as { rows: Record<string, unknown>[] }).rows;

@@ -6,6 +6,7 @@ import type { AssessmentRun, DriftEvent } from '../domain.ts';
 import { controlResults, driftEvents } from '../schema/results.ts';
 import { assessmentRuns } from '../schema/runs.ts';
 import { found, parseInput, type RepoContext } from './boundary.ts';
+import { writeResultSubjects } from './evidence.ts';
 import { rowToDrift } from './result-queries.ts';
 import { rowToRun } from './runs.ts';
 
@@ -90,6 +91,7 @@ export function resultsRepo({ db }: RepoContext) {
             evaluatedAt: new Date(r.evaluatedAt),
           })),
         );
+        await writeResultSubjects(tx, org, runId);
         const previousId = await previousRun(tx, run);
         if (!previousId) return { created: true, drift: [] };
         const before = new Map(

@@ -7,7 +7,7 @@ import {
   type TenantKind,
   tenant,
 } from '@evident/core';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { tenants } from '../schema/tenants.ts';
 import { found, iso, parseInput, type RepoContext } from './boundary.ts';
@@ -25,7 +25,24 @@ export const rowToTenant = (row: Row): Tenant =>
 
 const createInput = z.object({ name: z.string().trim().min(1).max(200), kind: z.enum(TENANT_KINDS) });
 
+export const tenantSchedule = z.union([
+  z
+    .object({
+      everyMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(30 * 24 * 3_600_000),
+    })
+    .strict(),
+  z.object({ cron: z.string().trim().min(9).max(100), tz: z.string().min(1).max(64) }).strict(),
+]);
+export type TenantSchedule = z.infer<typeof tenantSchedule>;
+
 export function tenantsRepo({ db }: RepoContext) {
+  const live = (org: OrganizationId, id: TenantId) =>
+    and(eq(tenants.organizationId, org), eq(tenants.id, id), isNull(tenants.deletedAt));
+
   return {
     async createTenant(org: OrganizationId, input: { name: string; kind: TenantKind }): Promise<Tenant> {
       const values = parseInput(createInput, input, 'tenant');
@@ -37,15 +54,40 @@ export function tenantsRepo({ db }: RepoContext) {
     },
 
     async getTenant(org: OrganizationId, id: TenantId): Promise<Tenant> {
-      const [row] = await db
-        .select()
-        .from(tenants)
-        .where(and(eq(tenants.organizationId, org), eq(tenants.id, id)));
+      const [row] = await db.select().from(tenants).where(live(org, id));
       return rowToTenant(found(row, 'tenant', id));
     },
 
+    async renameTenant(org: OrganizationId, id: TenantId, name: string): Promise<Tenant> {
+      const values = parseInput(createInput.pick({ name: true }), { name }, 'tenant');
+      const [row] = await db.update(tenants).set(values).where(live(org, id)).returning();
+      return rowToTenant(found(row, 'tenant', id));
+    },
+
+    /** Soft delete: the tenant leaves every list and lookup; its runs and results stay. */
+    async deleteTenant(org: OrganizationId, id: TenantId): Promise<void> {
+      const [row] = await db.update(tenants).set({ deletedAt: new Date() }).where(live(org, id)).returning();
+      found(row, 'tenant', id);
+    },
+
+    /** The tenant's assessment schedule; null is the default interval. */
+    async getTenantSchedule(org: OrganizationId, id: TenantId): Promise<TenantSchedule | null> {
+      const [row] = await db.select({ schedule: tenants.schedule }).from(tenants).where(live(org, id));
+      return found(row, 'tenant', id).schedule;
+    },
+
+    async setTenantSchedule(org: OrganizationId, id: TenantId, schedule: TenantSchedule | null): Promise<void> {
+      const value = schedule === null ? null : parseInput(tenantSchedule, schedule, 'schedule');
+      const [row] = await db.update(tenants).set({ schedule: value }).where(live(org, id)).returning();
+      found(row, 'tenant', id);
+    },
+
     async listTenants(org: OrganizationId): Promise<Tenant[]> {
-      const rows = await db.select().from(tenants).where(eq(tenants.organizationId, org)).orderBy(asc(tenants.name));
+      const rows = await db
+        .select()
+        .from(tenants)
+        .where(and(eq(tenants.organizationId, org), isNull(tenants.deletedAt)))
+        .orderBy(asc(tenants.name));
       return rows.map(rowToTenant);
     },
   };

@@ -1,5 +1,6 @@
 import { ConflictError, newId, type OrganizationId, type UserId } from '@evident/core';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { seal, unseal } from '../crypto.ts';
 import { type StaffRole, type StaffUser, staffUser } from '../domain.ts';
@@ -7,6 +8,9 @@ import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
 import { found, iso, parseInput, type RepoContext } from './boundary.ts';
 
 type Row = typeof staffUsers.$inferSelect;
+
+/** Sessions carry the version they were minted under; any credential change ends them. */
+const bump = { credentialsVersion: sql`${staffUsers.credentialsVersion} + 1` };
 
 export const rowToStaffUser = (row: Row): StaffUser =>
   staffUser.parse({
@@ -16,6 +20,9 @@ export const rowToStaffUser = (row: Row): StaffUser =>
     role: row.role,
     hasPassword: row.passwordHash !== null,
     hasTotp: row.totpKeyId !== null,
+    totpConfirmed: row.totpConfirmedAt !== null,
+    credentialsVersion: row.credentialsVersion,
+    disabled: row.disabledAt !== null,
     createdAt: iso(row.createdAt),
   });
 
@@ -29,7 +36,11 @@ export const totpContext = (org: OrganizationId, user: UserId) => `staff user ${
 export function usersRepo({ db, keyring }: RepoContext) {
   const byId = (org: OrganizationId, user: UserId) => and(eq(staffUsers.organizationId, org), eq(staffUsers.id, user));
 
-  async function update(org: OrganizationId, user: UserId, values: Partial<Row>): Promise<StaffUser> {
+  async function update(
+    org: OrganizationId,
+    user: UserId,
+    values: PgUpdateSetSource<typeof staffUsers>,
+  ): Promise<StaffUser> {
     const [row] = await db.update(staffUsers).set(values).where(byId(org, user)).returning();
     return rowToStaffUser(found(row, 'staff user', user));
   }
@@ -72,11 +83,18 @@ export function usersRepo({ db, keyring }: RepoContext) {
     },
 
     setUserRole: (org: OrganizationId, user: UserId, role: StaffRole) =>
-      update(org, user, { role: parseInput(z.enum(STAFF_ROLES), role, 'role') }),
+      update(org, user, { role: parseInput(z.enum(STAFF_ROLES), role, 'role'), ...bump }),
 
     /** The hash is computed by the caller (argon2id); the store keeps it and hands it back only to verify. */
     setPasswordHash: (org: OrganizationId, user: UserId, hash: string) =>
-      update(org, user, { passwordHash: parseInput(z.string().min(1), hash, 'password hash') }),
+      update(org, user, { passwordHash: parseInput(z.string().min(1), hash, 'password hash'), ...bump }),
+
+    /** The user proved a code from the enrolled secret. */
+    confirmTotp: (org: OrganizationId, user: UserId) => update(org, user, { totpConfirmedAt: new Date(), ...bump }),
+
+    /** A disabled user cannot sign in and every session of theirs is refused; the row stays for the record. */
+    setUserDisabled: (org: OrganizationId, user: UserId, disabled: boolean) =>
+      update(org, user, { disabledAt: disabled ? new Date() : null, ...bump }),
 
     async readPasswordHash(org: OrganizationId, user: UserId): Promise<string | null> {
       const [row] = await db.select({ hash: staffUsers.passwordHash }).from(staffUsers).where(byId(org, user));
@@ -90,6 +108,8 @@ export function usersRepo({ db, keyring }: RepoContext) {
         totpIv: sealed.iv,
         totpTag: sealed.tag,
         totpKeyId: sealed.keyId,
+        totpConfirmedAt: null,
+        ...bump,
       });
     },
 

@@ -1,6 +1,6 @@
 import type { OrganizationId, UserId } from '@evident/core';
 import { sql } from 'drizzle-orm';
-import { check, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { at, sealedColumns } from './columns.ts';
 
 export const organizations = pgTable('organizations', {
@@ -30,10 +30,18 @@ export const staffUsers = pgTable(
     totpIv: totp.iv,
     totpTag: totp.tag,
     totpKeyId: totp.keyId,
+    /** Set once the user proved a code from the enrolled secret; until then sign-in leads to enrolment. */
+    totpConfirmedAt: at('totp_confirmed_at'),
+    /** Bumped on every password, role or second-factor change; sessions minted before it are refused. */
+    credentialsVersion: integer('credentials_version').notNull().default(1),
+    disabledAt: at('disabled_at'),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [
     unique('staff_users_organization_email_key').on(t.organizationId, t.email),
+    // (organization_id, id) is what sessions and recovery codes point at, so they cannot cross organizations.
+    unique('staff_users_organization_id_key').on(t.organizationId, t.id),
+    index('staff_users_email_idx').on(t.email),
     check(
       'staff_users_totp_sealed_whole',
       sql`num_nulls(${t.totpCiphertext}, ${t.totpIv}, ${t.totpTag}, ${t.totpKeyId}) in (0, 4)`,

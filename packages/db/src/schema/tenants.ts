@@ -21,7 +21,11 @@ export const tenants = pgTable(
       .references(() => organizations.id),
     name: text('name').notNull(),
     kind: tenantKind('kind').notNull(),
+    /** The assessment schedule: `{ everyMs }` or `{ cron, tz }`; null is the default interval. */
+    schedule: jsonb('schedule').$type<{ everyMs: number } | { cron: string; tz: string }>(),
     createdAt: at('created_at').notNull().defaultNow(),
+    /** Soft delete: the tenant leaves every list, its history stays for the audit trail. */
+    deletedAt: at('deleted_at'),
   },
   // (organization_id, id) is the target of every child's foreign key, so a row can never point across organizations.
   (t) => [unique('tenants_organization_id_key').on(t.organizationId, t.id)],

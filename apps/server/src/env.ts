@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where browsers reach the server, e.g. https://evident.example.com: the origin mutations must come from. */
+  PUBLIC_ORIGIN: z.url().optional(),
+  /** Behind a load balancer: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: flag.default(false),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z.string().min(1),
+  EVIDENT_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
+  EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** Whether anyone may create an organization by signing up. */
+  EVIDENT_ALLOW_SIGN_UP: flag.default(true),
+  SESSION_IDLE_MS: positiveInt.default(30 * 60_000),
+  SESSION_ABSOLUTE_MS: positiveInt.default(12 * 3_600_000),
+  /** Requests per minute per address, and for sign-in procedures. */
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(30),
+  SHUTDOWN_DEADLINE_MS: positiveInt.default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServerEnv = z.infer<typeof schema>;
+
+/** The only place that reads the environment. */
+export function readEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  return schema.parse(source);
+}

@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+
+export type Status = 'pass' | 'partial' | 'fail' | 'not_applicable' | 'unknown';
+
+export const STATUS_WORDS: Record<Status, string> = {
+  pass: 'Pass',
+  partial: 'Partial',
+  fail: 'Fail',
+  not_applicable: 'Not applicable',
+  unknown: 'Unknown',
+};
+
+/** A verdict in words and colour, never colour alone. */
+export function StatusBadge({ status }: { status: Status }) {
+  return <span className={`status status-${status}`}>{STATUS_WORDS[status]}</span>;
+}
+
+const numberFormat = new Intl.NumberFormat();
+export const num = (n: number) => numberFormat.format(n);
+export const pct = (n: number) => `${Math.round(n)} %`;
+
+export function Coverage({ numerator, denominator }: { numerator: number; denominator: number }) {
+  if (denominator === 0) return <span className="muted">no subjects</span>;
+  return (
+    <span>
+      {num(numerator)} of {num(denominator)}
+    </span>
+  );
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 31_536_000],
+  ['month', 2_592_000],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+export function relativeTime(iso: string, now = Date.now()) {
+  const seconds = (Date.parse(iso) - now) / 1000;
+  for (const [unit, size] of STEPS)
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  return relative.format(Math.round(seconds), 'second');
+}
+
+/** A time in words ("3 hours ago"), the exact time on hover and for assistive technology. */
+export function Time({ iso }: { iso: string | null }) {
+  if (!iso) return <span className="muted">never</span>;
+  return (
+    <time dateTime={iso} title={absolute.format(new Date(iso))}>
+      {relativeTime(iso)}
+    </time>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="state" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> Loading {what}…
+    </p>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  return (
+    <div className="state state-error" role="alert">
+      <p>
+        <strong>Could not load this.</strong> {message}
+      </p>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="state state-empty">{children}</div>;
+}
+
+/** A 30-day score line, drawn inline; its numbers are in the label. */
+export function Sparkline({ points, label }: { points: { day: string; score: number }[]; label: string }) {
+  if (points.length < 2) return <span className="muted">no trend yet</span>;
+  const w = 90;
+  const h = 24;
+  const step = w / (points.length - 1);
+  const d = points.map((p, i) => `${i ? 'L' : 'M'}${(i * step).toFixed(1)},${(h - (p.score / 100) * h).toFixed(1)}`);
+  const first = points[0]?.score ?? 0;
+  const last = points.at(-1)?.score ?? 0;
+  return (
+    <svg
+      className="sparkline"
+      width={w}
+      height={h}
+      viewBox={`0 0 ${w} ${h}`}
+      role="img"
+      aria-label={`${label}: ${pct(first)} to ${pct(last)} over ${points.length} days`}
+    >
+      <path d={d.join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" />
+    </svg>
+  );
+}

@@ -1,0 +1,73 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useEffect, useState } from 'react';
+import { useTRPC } from '../trpc.ts';
+import { num, pct } from '../ui.tsx';
+
+/** Starts an assessment and follows it live, per connection, until the new verdicts are in. */
+export function AssessNow({ tenantId }: { tenantId: string }) {
+  const trpc = useTRPC();
+  const client = useQueryClient();
+  const tid = tenantId as never;
+  const [runId, setRunId] = useState<string | null>(null);
+  const assess = useMutation(trpc.tenant.assessNow.mutationOptions({ onSuccess: (d) => setRunId(d.runId) }));
+  const connections = useQuery(trpc.connections.list.queryOptions({ tenantId: tid }));
+  const progress = useSubscription(
+    trpc.tenant.runProgress.subscriptionOptions(
+      { tenantId: tid, runId: (runId ?? '') as never },
+      {
+        enabled: runId !== null,
+      },
+    ),
+  );
+  const data = runId ? progress.data : undefined;
+  // The server ends the stream once the run is over, so a stream that ended after data also means finished.
+  const finished = data !== undefined && (data.status !== 'running' || progress.status === 'idle');
+  const running = assess.isPending || (runId !== null && !finished);
+  useEffect(() => {
+    if (finished) void client.invalidateQueries();
+  }, [finished, client]);
+  const names = new Map(connections.data?.map((c) => [c.id as string, c.name]));
+  const total = data?.connections.length ?? 0;
+  const done = data?.connections.filter((c) => c.done).length ?? 0;
+  const overall = finished ? 100 : total ? (done / total) * 100 : 0;
+  return (
+    <div className="assess">
+      <button
+        type="button"
+        className="primary"
+        onClick={() => {
+          setRunId(null);
+          assess.mutate({ tenantId: tid });
+        }}
+        disabled={running}
+      >
+        {running ? 'Assessing…' : 'Assess now'}
+      </button>
+      {assess.isError && <p role="alert">{assess.error.message}</p>}
+      {runId && (
+        <section aria-label="Assessment progress" aria-live="polite">
+          <p>
+            <progress max={100} value={overall} aria-label="Overall progress" /> {pct(overall)}
+            {finished && data.status !== 'failed' && ' — done; the verdicts below are new.'}
+            {finished && data.status === 'failed' && ' — the assessment failed; the last good verdicts stay.'}
+            {progress.error && ` — progress unavailable: ${progress.error.message}`}
+          </p>
+          <ul className="progress-list">
+            {data?.connections.map((c) => (
+              <li key={c.connectionId}>
+                <strong>{names.get(c.connectionId) ?? c.connectionId}</strong>:{' '}
+                <progress
+                  max={1}
+                  value={c.done ? 1 : undefined}
+                  aria-label={`${names.get(c.connectionId) ?? c.connectionId} progress`}
+                />{' '}
+                {c.done ? 'done' : c.phase} · {num(c.pages)} pages · {num(c.facts)} facts · {num(c.gaps)} gaps
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useFocusHeading } from '../router.tsx';
+import { useTRPC } from '../trpc.ts';
+import { Coverage, Empty, ErrorState, Loading, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
+import { AssessNow } from './assess.tsx';
+import { Connections } from './connections.tsx';
+
+const RANK = { fail: 0, unknown: 1, partial: 2, pass: 3, not_applicable: 4 } as const;
+const worstFirst = (
+  a: { status: keyof typeof RANK; controlId: string },
+  b: { status: keyof typeof RANK; controlId: string },
+) => RANK[a.status] - RANK[b.status] || a.controlId.localeCompare(b.controlId);
+
+export function TenantView({ tenantId }: { tenantId: string }) {
+  useFocusHeading(`tenant-${tenantId}`);
+  const trpc = useTRPC();
+  const tenant = useQuery(trpc.tenant.get.queryOptions({ tenantId: tenantId as never }));
+  if (tenant.isPending) return <Loading what="the tenant" />;
+  if (tenant.isError)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Tenant not available</h1>
+        <ErrorState error={tenant.error} />
+        <Link to={{ name: 'portfolio' }}>Back to the portfolio</Link>
+      </section>
+    );
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link to={{ name: 'portfolio' }}>Portfolio</Link> › {tenant.data.name}
+      </nav>
+      <div className="title-row">
+        <h1 tabIndex={-1}>{tenant.data.name}</h1>
+        <AssessNow tenantId={tenantId} />
+      </div>
+      <p className="tabs">
+        <Link to={{ name: 'shares', tenantId }}>Shares</Link> ·{' '}
+        <Link to={{ name: 'exceptions', tenantId }}>Exceptions</Link>
+      </p>
+      <Results tenantId={tenantId} />
+      <Drift tenantId={tenantId} />
+      <Connections tenantId={tenantId} />
+    </section>
+  );
+}
+
+function Results({ tenantId }: { tenantId: string }) {
+  const trpc = useTRPC();
+  const results = useQuery(trpc.tenant.results.queryOptions({ tenantId: tenantId as never }));
+  return (
+    <section aria-labelledby="controls-h">
+      <h2 id="controls-h">Controls</h2>
+      {results.isPending ? (
+        <Loading what="controls" />
+      ) : results.isError ? (
+        <ErrorState error={results.error} retry={() => results.refetch()} />
+      ) : results.data.results.length === 0 ? (
+        <Empty>
+          <p>
+            <strong>Not assessed yet.</strong> Add a connection below, then choose Assess now.
+          </p>
+        </Empty>
+      ) : (
+        <div className="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Control</th>
+                <th scope="col">Status</th>
+                <th scope="col">Coverage</th>
+                <th scope="col">Failing</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Evaluated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...results.data.results].sort(worstFirst).map((r) => (
+                <tr key={r.controlId}>
+                  <th scope="row">
+                    <Link to={{ name: 'control', tenantId, controlId: r.controlId }}>
+                      {r.controlId} {r.title}
+                    </Link>
+                  </th>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td>
+                    <Coverage {...r.coverage} />
+                  </td>
+                  <td className="num">{num(r.failingCount)}</td>
+                  <td>{r.reason}</td>
+                  <td>
+                    <Time iso={r.evaluatedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Drift({ tenantId }: { tenantId: string }) {
+  const trpc = useTRPC();
+  const drift = useQuery(trpc.tenant.drift.queryOptions({ tenantId: tenantId as never, limit: 50 }));
+  return (
+    <section aria-labelledby="drift-h">
+      <h2 id="drift-h">Drift</h2>
+      {drift.isPending ? (
+        <Loading what="drift" />
+      ) : drift.isError ? (
+        <ErrorState error={drift.error} retry={() => drift.refetch()} />
+      ) : (
+        <>
+          {drift.data.failingSince.length > 0 && (
+            <ul className="plain">
+              {drift.data.failingSince.map((f) => (
+                <li key={f.controlId}>
+                  <strong>{f.controlId}</strong> failing since <Time iso={f.since} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {drift.data.events.length === 0 ? (
+            <Empty>
+              <p>No status changes yet.</p>
+            </Empty>
+          ) : (
+            <ol className="timeline">
+              {drift.data.events.map((e) => (
+                <li key={`${e.runId}-${e.controlId}`}>
+                  <Time iso={e.at} /> — <strong>{e.controlId}</strong> went from {STATUS_WORDS[e.from]} to{' '}
+                  <StatusBadge status={e.to} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

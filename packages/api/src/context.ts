@@ -1,0 +1,69 @@
+import type { AnyConnector } from '@evident/connector-kit';
+import type { OrganizationId, RunId, TenantId } from '@evident/core';
+import type { Store } from '@evident/db';
+
+/** Where an assessment stands for one connection, as the run-progress subscription sends it. */
+export interface ConnectionProgress {
+  connectionId: string;
+  phase: string;
+  pages: number;
+  facts: number;
+  gaps: number;
+  done: boolean;
+}
+
+export interface RunProgress {
+  runId: RunId;
+  status: 'running' | 'succeeded' | 'failed';
+  connections: ConnectionProgress[];
+}
+
+/** The pipeline as the API sees it: start a tenant's assessment, follow its progress. Absent in read-only hosts. */
+export interface Assessments {
+  assessNow(org: OrganizationId, tenant: TenantId): Promise<RunId>;
+  progress(org: OrganizationId, run: RunId, signal: AbortSignal): AsyncIterable<RunProgress>;
+}
+
+/** Decides whether a connection may point where its config says; the deployment's egress policy plugs in here. */
+export type ConnectionPolicy = (kind: string, config: Record<string, unknown>) => void | Promise<void>;
+
+export interface ApiLogger {
+  info(data: Record<string, unknown>, message: string): void;
+  warn(data: Record<string, unknown>, message: string): void;
+  error(data: Record<string, unknown>, message: string): void;
+}
+
+export interface ApiDeps {
+  store: Store;
+  connectors: Record<string, AnyConnector>;
+  assessments?: Assessments;
+  connectionPolicy?: ConnectionPolicy;
+  logger: ApiLogger;
+  /** Whether anyone may create an organization by signing up (a trial); off, only invitations add staff. */
+  allowSignUp: boolean;
+  sessions: { idleMs: number; absoluteMs: number };
+  /** The TOTP issuer shown in authenticator apps. */
+  issuer: string;
+  now(): Date;
+}
+
+/** What the host knows of the request; cookies and headers are read by the host, never by procedures. */
+export interface RequestInfo {
+  address: string | null;
+  userAgent: string | null;
+  sessionToken: string | null;
+  shareToken: string | null;
+}
+
+export interface ResponseControl {
+  /** Sets (or with null clears) the session cookie; `maxAgeMs` is the absolute lifetime. */
+  setSession(token: string | null, maxAgeMs: number): void;
+}
+
+export interface Context {
+  deps: ApiDeps;
+  req: RequestInfo;
+  res: ResponseControl;
+}
+
+export const DEFAULT_SESSIONS = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };

@@ -1,0 +1,15 @@
+export { currentTotpCode, hashPassword, newTotpSecret } from './auth/secrets.ts';
+export type {
+  ApiDeps,
+  ApiLogger,
+  Assessments,
+  ConnectionPolicy,
+  ConnectionProgress,
+  Context,
+  RequestInfo,
+  ResponseControl,
+  RunProgress,
+} from './context.ts';
+export { DEFAULT_SESSIONS } from './context.ts';
+export { type AppRouter, appRouter } from './router.ts';
+export { createCallerFactory } from './trpc.ts';

@@ -1,0 +1,24 @@
+import { authRouter } from './routers/auth.ts';
+import { connectionsRouter } from './routers/connections.ts';
+import { evidenceRouter } from './routers/evidence.ts';
+import { exceptionsRouter } from './routers/exceptions.ts';
+import { organizationRouter } from './routers/organization.ts';
+import { portfolioRouter } from './routers/portfolio.ts';
+import { sharedRouter } from './routers/shared.ts';
+import { sharesRouter } from './routers/shares.ts';
+import { tenantRouter } from './routers/tenant.ts';
+import { router } from './trpc.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  portfolio: portfolioRouter,
+  tenant: tenantRouter,
+  evidence: evidenceRouter,
+  connections: connectionsRouter,
+  exceptions: exceptionsRouter,
+  shares: sharesRouter,
+  organization: organizationRouter,
+  shared: sharedRouter,
+});
+
+export type AppRouter = typeof appRouter;

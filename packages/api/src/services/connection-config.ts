@@ -1,0 +1,35 @@
+import type { AnyConnector } from '@evident/connector-kit';
+import { InvalidInputError } from '@evident/core';
+import type { ApiDeps } from '../context.ts';
+
+const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] }, prefix: string) =>
+  error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
+
+export function connectorFor(deps: ApiDeps, kind: string): AnyConnector {
+  const connector = deps.connectors[kind];
+  if (!connector) throw new InvalidInputError(`there is no connector of kind ${kind}`);
+  return connector;
+}
+
+/**
+ * The one place a connection's configuration is accepted: the connector's own schema, then the deployment's
+ * policy on where connections may point (endpoint overrides). Every create, update and check passes here.
+ */
+export async function validateConnectionConfig(
+  deps: ApiDeps,
+  kind: string,
+  config: unknown,
+): Promise<Record<string, unknown>> {
+  const parsed = connectorFor(deps, kind).config.safeParse(config);
+  if (!parsed.success)
+    throw new InvalidInputError('the connection settings are not valid', issuesOf(parsed.error, 'config'));
+  const value = parsed.data as Record<string, unknown>;
+  await deps.connectionPolicy?.(kind, value);
+  return value;
+}
+
+export function validateSecret(deps: ApiDeps, kind: string, secret: unknown): unknown {
+  const parsed = connectorFor(deps, kind).secret.safeParse(secret);
+  if (!parsed.success) throw new InvalidInputError('the credentials are not valid', issuesOf(parsed.error, 'secret'));
+  return parsed.data;
+}

@@ -1,0 +1,288 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { OrganizationId, UserId } from '@evident/core';
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Invitation, invitation, type StaffSession, staffSession } from '../domain.ts';
+import { invitations, recoveryCodes, signInFailures, staffSessions } from '../schema/access.ts';
+import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
+import { found, iso, isoOrNull, parseInput, type RepoContext } from './boundary.ts';
+
+/** Tokens and codes are 128+ random bits, so a fast hash is enough (a password needs argon2id, not these). */
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+type SessionRow = typeof staffSessions.$inferSelect;
+const rowToSession = (row: SessionRow): StaffSession =>
+  staffSession.parse({
+    idHash: row.idHash,
+    organizationId: row.organizationId,
+    userId: row.userId,
+    totpPassed: row.totpPassed,
+    credentialsVersion: row.credentialsVersion,
+    address: row.address,
+    userAgent: row.userAgent,
+    createdAt: iso(row.createdAt),
+    lastSeenAt: iso(row.lastSeenAt),
+    expiresAt: iso(row.expiresAt),
+    revokedAt: isoOrNull(row.revokedAt),
+  });
+
+const rowToInvitation = (row: typeof invitations.$inferSelect): Invitation =>
+  invitation.parse({
+    ...row,
+    createdAt: iso(row.createdAt),
+    expiresAt: iso(row.expiresAt),
+    acceptedAt: isoOrNull(row.acceptedAt),
+    revokedAt: isoOrNull(row.revokedAt),
+  });
+
+const sessionInput = z.object({
+  userId: z.string().min(1),
+  credentialsVersion: z.number().int().positive(),
+  totpPassed: z.boolean(),
+  address: z.string().max(200).nullable(),
+  userAgent: z.string().max(500).nullable(),
+  expiresAt: z.date(),
+  /** When it starts; the caller's clock. */
+  at: z.date().optional(),
+});
+
+const inviteInput = z.object({
+  email: z
+    .email()
+    .max(320)
+    .transform((e) => e.toLowerCase()),
+  role: z.enum(STAFF_ROLES),
+  invitedBy: z.string().min(1),
+  expiresAt: z.date(),
+});
+
+export function accessRepo({ db }: RepoContext) {
+  const session = (org: OrganizationId, idHash: string) =>
+    and(eq(staffSessions.organizationId, org), eq(staffSessions.idHash, idHash));
+
+  return {
+    /**
+     * The one lookup across organizations: sign-in knows an e-mail, not an organization. Returns where that
+     * address has an account, never anything more.
+     */
+    async staffAccountsByEmail(address: string): Promise<{ organizationId: OrganizationId; userId: UserId }[]> {
+      return db
+        .select({ organizationId: staffUsers.organizationId, userId: staffUsers.id })
+        .from(staffUsers)
+        .where(eq(staffUsers.email, address.toLowerCase()))
+        .orderBy(asc(staffUsers.createdAt));
+    },
+
+    /** Stores a session under the hash of its id; the id itself is only ever in the browser's cookie. */
+    async createSession(
+      org: OrganizationId,
+      idHash: string,
+      input: z.input<typeof sessionInput>,
+    ): Promise<StaffSession> {
+      const v = parseInput(sessionInput, input, 'session');
+      const [owner] = await db
+        .select({ id: staffUsers.id })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.organizationId, org), eq(staffUsers.id, v.userId as UserId)));
+      found(owner, 'staff user', v.userId);
+      const { at, ...values } = v;
+      const now = at ?? new Date();
+      const [row] = await db
+        .insert(staffSessions)
+        .values({
+          ...values,
+          userId: values.userId as UserId,
+          idHash,
+          organizationId: org,
+          createdAt: now,
+          lastSeenAt: now,
+        })
+        .returning();
+      return rowToSession(row!);
+    },
+
+    /** Finds a live session by the hash of its id: how a request becomes a caller. */
+    async findSession(idHash: string): Promise<StaffSession | null> {
+      const [row] = await db
+        .select()
+        .from(staffSessions)
+        .where(
+          and(
+            eq(staffSessions.idHash, idHash),
+            isNull(staffSessions.revokedAt),
+            gt(staffSessions.expiresAt, new Date()),
+          ),
+        );
+      return row ? rowToSession(row) : null;
+    },
+
+    async touchSession(org: OrganizationId, idHash: string, at: Date = new Date()): Promise<void> {
+      await db.update(staffSessions).set({ lastSeenAt: at }).where(session(org, idHash));
+    },
+
+    async revokeSession(org: OrganizationId, idHash: string): Promise<void> {
+      const [row] = await db
+        .update(staffSessions)
+        .set({ revokedAt: new Date() })
+        .where(and(session(org, idHash), isNull(staffSessions.revokedAt)))
+        .returning({ idHash: staffSessions.idHash });
+      found(row, 'session', idHash.slice(0, 12));
+    },
+
+    async revokeUserSessions(org: OrganizationId, userId: UserId): Promise<number> {
+      const rows = await db
+        .update(staffSessions)
+        .set({ revokedAt: new Date() })
+        .where(
+          and(eq(staffSessions.organizationId, org), eq(staffSessions.userId, userId), isNull(staffSessions.revokedAt)),
+        )
+        .returning({ idHash: staffSessions.idHash });
+      return rows.length;
+    },
+
+    async listSessions(org: OrganizationId, filter: { userId?: UserId } = {}): Promise<StaffSession[]> {
+      const rows = await db
+        .select()
+        .from(staffSessions)
+        .where(
+          and(
+            eq(staffSessions.organizationId, org),
+            filter.userId ? eq(staffSessions.userId, filter.userId) : undefined,
+            isNull(staffSessions.revokedAt),
+            gt(staffSessions.expiresAt, new Date()),
+          ),
+        )
+        .orderBy(desc(staffSessions.lastSeenAt));
+      return rows.map(rowToSession);
+    },
+
+    /** Replaces the user's recovery codes with these hashes. */
+    async replaceRecoveryCodes(org: OrganizationId, userId: UserId, hashes: string[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [owner] = await tx
+          .select({ id: staffUsers.id })
+          .from(staffUsers)
+          .where(and(eq(staffUsers.organizationId, org), eq(staffUsers.id, userId)));
+        found(owner, 'staff user', userId);
+        await tx
+          .delete(recoveryCodes)
+          .where(and(eq(recoveryCodes.organizationId, org), eq(recoveryCodes.userId, userId)));
+        if (hashes.length > 0)
+          await tx.insert(recoveryCodes).values(hashes.map((codeHash) => ({ organizationId: org, userId, codeHash })));
+      });
+    },
+
+    /** Spends one unused code; true when it existed and was unused. */
+    async useRecoveryCode(org: OrganizationId, userId: UserId, hash: string): Promise<boolean> {
+      const rows = await db
+        .update(recoveryCodes)
+        .set({ usedAt: new Date() })
+        .where(
+          and(
+            eq(recoveryCodes.organizationId, org),
+            eq(recoveryCodes.userId, userId),
+            eq(recoveryCodes.codeHash, hash),
+            isNull(recoveryCodes.usedAt),
+          ),
+        )
+        .returning({ h: recoveryCodes.codeHash });
+      return rows.length === 1;
+    },
+
+    async unusedRecoveryCodes(org: OrganizationId, userId: UserId): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(recoveryCodes)
+        .where(
+          and(eq(recoveryCodes.organizationId, org), eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)),
+        );
+      return row?.n ?? 0;
+    },
+
+    async createInvitation(
+      org: OrganizationId,
+      tokenHash: string,
+      input: z.input<typeof inviteInput>,
+    ): Promise<Invitation> {
+      const v = parseInput(inviteInput, input, 'invitation');
+      const [row] = await db
+        .insert(invitations)
+        .values({
+          ...v,
+          invitedBy: v.invitedBy as UserId,
+          id: randomBytes(12).toString('hex'),
+          organizationId: org,
+          tokenHash,
+          createdAt: new Date(),
+        })
+        .returning();
+      return rowToInvitation(row!);
+    },
+
+    async listInvitations(org: OrganizationId): Promise<Invitation[]> {
+      const rows = await db
+        .select()
+        .from(invitations)
+        .where(eq(invitations.organizationId, org))
+        .orderBy(desc(invitations.createdAt));
+      return rows.map(rowToInvitation);
+    },
+
+    async revokeInvitation(org: OrganizationId, id: string): Promise<Invitation> {
+      const [row] = await db
+        .update(invitations)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(invitations.organizationId, org), eq(invitations.id, id), isNull(invitations.acceptedAt)))
+        .returning();
+      return rowToInvitation(found(row, 'invitation', id));
+    },
+
+    /** Spends a live invitation by the hash of its token (a global lookup: the token is the credential). */
+    async acceptInvitation(tokenHash: string): Promise<Invitation | null> {
+      const [row] = await db
+        .update(invitations)
+        .set({ acceptedAt: new Date() })
+        .where(
+          and(
+            eq(invitations.tokenHash, tokenHash),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            gt(invitations.expiresAt, new Date()),
+          ),
+        )
+        .returning();
+      return row ? rowToInvitation(row) : null;
+    },
+
+    /** The lock on a sign-in key (`account:…`, `address:…`), if any. */
+    async signInLock(key: string): Promise<{ failures: number; lockedUntil: Date | null }> {
+      const [row] = await db.select().from(signInFailures).where(eq(signInFailures.key, key));
+      return { failures: row?.failures ?? 0, lockedUntil: row?.lockedUntil ?? null };
+    },
+
+    /** Counts a failure; `lockFor(failures)` says how long the key is then locked (0: not yet). */
+    async recordSignInFailure(
+      key: string,
+      lockFor: (failures: number) => number,
+    ): Promise<{ failures: number; lockedUntil: Date | null }> {
+      const now = new Date();
+      const [row] = await db
+        .insert(signInFailures)
+        .values({ key, failures: 1, lastFailureAt: now })
+        .onConflictDoUpdate({
+          target: signInFailures.key,
+          set: { failures: sql`${signInFailures.failures} + 1`, lastFailureAt: now },
+        })
+        .returning();
+      const ms = lockFor(row!.failures);
+      if (ms <= 0) return { failures: row!.failures, lockedUntil: null };
+      const lockedUntil = new Date(now.getTime() + ms);
+      await db.update(signInFailures).set({ lockedUntil }).where(eq(signInFailures.key, key));
+      return { failures: row!.failures, lockedUntil };
+    },
+
+    async clearSignInFailures(key: string): Promise<void> {
+      await db.delete(signInFailures).where(eq(signInFailures.key, key));
+    },
+  };
+}

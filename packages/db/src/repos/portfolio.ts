@@ -1,0 +1,126 @@
+import type { ControlStatus, EvidenceRef, OrganizationId, RunId, TenantId } from '@evident/core';
+import { sql } from 'drizzle-orm';
+import { type RepoContext, rowsOf } from './boundary.ts';
+
+export interface PortfolioCell {
+  tenantId: TenantId;
+  runId: RunId;
+  controlId: string;
+  status: ControlStatus;
+  numerator: number;
+  denominator: number;
+  evaluatedAt: string;
+}
+
+export interface ResultSummary {
+  runId: RunId;
+  controlId: string;
+  status: ControlStatus;
+  numerator: number;
+  denominator: number;
+  reason: string;
+  failingCount: number;
+  exceptedCount: number;
+  evidence: EvidenceRef[];
+  factsAsOf: string | null;
+  evaluatedAt: string;
+}
+
+export interface TrendPoint {
+  tenantId: TenantId;
+  day: string;
+  passing: number;
+  partial: number;
+  applicable: number;
+}
+
+export function portfolioRepo({ db }: RepoContext) {
+  return {
+    /** The tenant's latest verdicts with the sizes of their subject lists, not the lists (paged by `evidencePage`). */
+    async latestResultSummaries(org: OrganizationId, tenantId: TenantId): Promise<ResultSummary[]> {
+      const rows = rowsOf(
+        await db.execute(sql`
+          with latest as (
+            select r.id from assessment_runs r
+            where r.organization_id = ${org} and r.tenant_id = ${tenantId}
+              and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
+            order by r.started_at desc, r.id desc limit 1
+          )
+          select c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator, c.reason,
+                 jsonb_array_length(c.failing) as failing_count, jsonb_array_length(c.excepted) as excepted_count,
+                 c.evidence, c.facts_as_of, c.evaluated_at
+          from latest l join control_results c on c.organization_id = ${org} and c.run_id = l.id
+          order by c.control_id`),
+      );
+      return rows.map((r) => ({
+        runId: r.run_id as RunId,
+        controlId: String(r.control_id),
+        status: r.status as ControlStatus,
+        numerator: Number(r.coverage_numerator),
+        denominator: Number(r.coverage_denominator),
+        reason: String(r.reason),
+        failingCount: Number(r.failing_count),
+        exceptedCount: Number(r.excepted_count),
+        evidence: (typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) as EvidenceRef[],
+        factsAsOf: r.facts_as_of === null ? null : new Date(String(r.facts_as_of)).toISOString(),
+        evaluatedAt: new Date(String(r.evaluated_at)).toISOString(),
+      }));
+    },
+
+    /** Each live tenant's newest run with results, its verdicts without their subject lists (those can be huge). */
+    async portfolioCells(org: OrganizationId): Promise<PortfolioCell[]> {
+      const rows = rowsOf(
+        await db.execute(sql`
+        with latest as (
+          select distinct on (r.tenant_id) r.tenant_id, r.id
+          from assessment_runs r join tenants t on t.organization_id = r.organization_id and t.id = r.tenant_id
+          where r.organization_id = ${org} and t.deleted_at is null
+            and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
+          order by r.tenant_id, r.started_at desc, r.id desc
+        )
+        select c.tenant_id, c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator,
+               c.evaluated_at
+        from latest l join control_results c on c.organization_id = ${org} and c.run_id = l.id
+        order by c.tenant_id, c.control_id`),
+      );
+      return rows.map((r) => ({
+        tenantId: r.tenant_id as TenantId,
+        runId: r.run_id as RunId,
+        controlId: String(r.control_id),
+        status: r.status as ControlStatus,
+        numerator: Number(r.coverage_numerator),
+        denominator: Number(r.coverage_denominator),
+        evaluatedAt: new Date(String(r.evaluated_at)).toISOString(),
+      }));
+    },
+
+    /** Per tenant and day since `since`: the verdicts of the day's last run, counted. */
+    async portfolioTrend(org: OrganizationId, since: Date): Promise<TrendPoint[]> {
+      const rows = rowsOf(
+        await db.execute(sql`
+        with daily as (
+          select distinct on (r.tenant_id, date_trunc('day', r.started_at, 'UTC')) r.tenant_id, r.id,
+                 date_trunc('day', r.started_at, 'UTC') as day
+          from assessment_runs r
+          where r.organization_id = ${org} and r.started_at >= ${since.toISOString()}::timestamptz
+            and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
+          order by r.tenant_id, date_trunc('day', r.started_at, 'UTC'), r.started_at desc, r.id desc
+        )
+        select d.tenant_id, d.day,
+               count(*) filter (where c.status = 'pass')::int as passing,
+               count(*) filter (where c.status = 'partial')::int as partial,
+               count(*) filter (where c.status <> 'not_applicable')::int as applicable
+        from daily d join control_results c on c.organization_id = ${org} and c.run_id = d.id
+        group by d.tenant_id, d.day
+        order by d.tenant_id, d.day`),
+      );
+      return rows.map((r) => ({
+        tenantId: r.tenant_id as TenantId,
+        day: new Date(String(r.day)).toISOString().slice(0, 10),
+        passing: Number(r.passing),
+        partial: Number(r.partial),
+        applicable: Number(r.applicable),
+      }));
+    },
+  };
+}

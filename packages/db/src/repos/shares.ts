@@ -1,0 +1,127 @@
+import { newId, type OrganizationId, type TenantId, type UserId } from '@evident/core';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  type Branding,
+  branding as brandingShape,
+  type Share,
+  type ShareAccess,
+  share,
+  shareAccess,
+} from '../domain.ts';
+import { branding, SHARE_SECTIONS, shareAccesses, shares } from '../schema/shares.ts';
+import { found, iso, isoOrNull, parseInput, type RepoContext } from './boundary.ts';
+import { tenantsRepo } from './tenants.ts';
+
+type Row = typeof shares.$inferSelect;
+const rowToShare = (row: Row): Share =>
+  share.parse({
+    ...row,
+    createdAt: iso(row.createdAt),
+    expiresAt: iso(row.expiresAt),
+    revokedAt: isoOrNull(row.revokedAt),
+  });
+
+const createInput = z.object({
+  tenantId: z.string().min(1),
+  label: z.string().trim().min(1).max(200),
+  sections: z.array(z.enum(SHARE_SECTIONS)).min(1),
+  createdBy: z.string().min(1),
+  expiresAt: z.date(),
+});
+
+const brandingInput = z.object({
+  displayName: z.string().trim().min(1).max(200),
+  logoUrl: z.string().max(200_000).nullable(),
+  accentColor: z.string().regex(/^#[0-9a-f]{6}$/i),
+});
+
+export function sharesRepo(ctx: RepoContext) {
+  const { db } = ctx;
+  const byId = (org: OrganizationId, id: string) => and(eq(shares.organizationId, org), eq(shares.id, id));
+
+  return {
+    async createShare(org: OrganizationId, tokenHash: string, input: z.input<typeof createInput>): Promise<Share> {
+      const v = parseInput(createInput, input, 'share');
+      const tenant = await tenantsRepo(ctx).getTenant(org, v.tenantId as TenantId);
+      const [row] = await db
+        .insert(shares)
+        .values({
+          ...v,
+          id: newId('shr'),
+          organizationId: org,
+          tenantId: tenant.id,
+          createdBy: v.createdBy as UserId,
+          tokenHash,
+          createdAt: new Date(),
+        })
+        .returning();
+      return rowToShare(row!);
+    },
+
+    async listShares(org: OrganizationId, tenantId: TenantId): Promise<Share[]> {
+      const rows = await db
+        .select()
+        .from(shares)
+        .where(and(eq(shares.organizationId, org), eq(shares.tenantId, tenantId)))
+        .orderBy(desc(shares.createdAt));
+      return rows.map(rowToShare);
+    },
+
+    async getShare(org: OrganizationId, id: string): Promise<Share> {
+      const [row] = await db.select().from(shares).where(byId(org, id));
+      return rowToShare(found(row, 'share', id));
+    },
+
+    async revokeShare(org: OrganizationId, id: string): Promise<Share> {
+      const [row] = await db.update(shares).set({ revokedAt: new Date() }).where(byId(org, id)).returning();
+      return rowToShare(found(row, 'share', id));
+    },
+
+    /** A live share by the hash of its token (a global lookup: the token is the credential). */
+    async findShareByToken(tokenHash: string): Promise<Share | null> {
+      const [row] = await db
+        .select()
+        .from(shares)
+        .where(and(eq(shares.tokenHash, tokenHash), isNull(shares.revokedAt), gt(shares.expiresAt, new Date())));
+      return row ? rowToShare(row) : null;
+    },
+
+    async recordShareAccess(
+      org: OrganizationId,
+      shareId: string,
+      input: { address: string | null; userAgent: string | null; what: string },
+    ): Promise<void> {
+      const [owner] = await db.select({ id: shares.id }).from(shares).where(byId(org, shareId));
+      found(owner, 'share', shareId);
+      await db.insert(shareAccesses).values({ organizationId: org, shareId, at: new Date(), ...input });
+    },
+
+    async listShareAccesses(org: OrganizationId, shareId: string, limit = 100): Promise<ShareAccess[]> {
+      const rows = await db
+        .select()
+        .from(shareAccesses)
+        .where(and(eq(shareAccesses.organizationId, org), eq(shareAccesses.shareId, shareId)))
+        .orderBy(desc(shareAccesses.at))
+        .limit(Math.min(Math.max(limit, 1), 1000));
+      return rows.map((r) => shareAccess.parse({ ...r, at: iso(r.at) }));
+    },
+
+    /** The organization's branding, or null before it set any. */
+    async getBranding(org: OrganizationId): Promise<Branding | null> {
+      const [row] = await db.select().from(branding).where(eq(branding.organizationId, org));
+      return row ? brandingShape.parse(row) : null;
+    },
+
+    async setBranding(org: OrganizationId, input: Branding): Promise<Branding> {
+      const v = parseInput(brandingInput, input, 'branding');
+      const values = { ...v, organizationId: org, updatedAt: new Date() };
+      const [row] = await db
+        .insert(branding)
+        .values(values)
+        .onConflictDoUpdate({ target: branding.organizationId, set: values })
+        .returning();
+      return brandingShape.parse(row);
+    },
+  };
+}

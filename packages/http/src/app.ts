@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { AppRouter } from '@evident/api';
+import { type ApiDeps, appRouter, type Context } from '@evident/api';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
+import type { Metrics } from './metrics.ts';
+import { registerWebApp } from './web.ts';
+
+export interface ServerOptions {
+  deps: ApiDeps;
+  logger: Logger & FastifyBaseLogger;
+  metrics: Metrics;
+  /** The browser-facing origin; when https, cookies are Secure and `__Host-` prefixed. */
+  publicOrigin?: string;
+  trustProxy?: boolean;
+  rateLimit: { perMinute: number; authPerMinute: number; redis?: Redis };
+  /** Readiness: each check throws when its dependency cannot be reached. */
+  ready: Record<string, () => Promise<unknown>>;
+  /** Called on each scrape before the registry is read (queue depths). */
+  beforeScrape?: () => Promise<void>;
+}
+
+export const CSRF_HEADER = 'x-evident-csrf';
+export const SHARE_HEADER = 'x-evident-share';
+
+const procedures = (req: FastifyRequest) =>
+  decodeURIComponent(req.url.slice('/trpc/'.length).split('?')[0] ?? '')
+    .split(',')
+    .filter((p) => p in appRouter._def.procedures);
+
+/** The app with its pino logger typed as Fastify's base logger, which the pino instance satisfies. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const secure = options.publicOrigin?.startsWith('https://') ?? false;
+  const cookieName = sessionCookieName(secure);
+  const app = Fastify({
+    loggerInstance: options.logger,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 5000 },
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'] } },
+    hsts: secure,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: (req) =>
+      procedures(req).some((p) => p.startsWith('auth.'))
+        ? options.rateLimit.authPerMinute
+        : options.rateLimit.perMinute,
+    keyGenerator: (req) => (procedures(req).some((p) => p.startsWith('auth.')) ? `auth:${req.ip}` : req.ip),
+    timeWindow: 60_000,
+    ...(options.rateLimit.redis ? { redis: options.rateLimit.redis, nameSpace: 'evident-rate:' } : {}),
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+  });
+
+  // CSRF: every state-changing request carries the custom header (a cross-site form cannot), and comes from our origin.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/trpc') || req.method === 'GET' || req.method === 'HEAD') return;
+    const origin = req.headers.origin;
+    const allowed = options.publicOrigin ?? `${req.protocol}://${req.headers.host}`;
+    if (req.headers[CSRF_HEADER] !== '1' || (origin !== undefined && origin !== allowed)) {
+      req.log.warn({ origin }, 'refused a request without the CSRF header or from another origin');
+      return reply.code(403).send({ error: 'forbidden', message: 'cross-site request refused' });
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.url.startsWith('/trpc/')) return;
+    const outcome = reply.statusCode < 400 ? 'ok' : String(reply.statusCode);
+    const type = req.method === 'GET' ? 'query' : 'mutation';
+    for (const p of procedures(req)) options.metrics.observeProcedure(p, type, outcome, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    for (const [name, check] of Object.entries(options.ready)) {
+      checks[name] = await check().then(
+        () => 'ok',
+        (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200),
+      );
+    }
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    await options.beforeScrape?.().catch((err) => app.log.warn({ err }, 'queue depths not read'));
+    return reply
+      .header('content-type', options.metrics.registry.contentType)
+      .send(await options.metrics.registry.metrics());
+  });
+
+  const trpc: FastifyTRPCPluginOptions<AppRouter> = {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      allowBatching: true,
+      createContext: ({ req, res }): Context => ({
+        deps: options.deps,
+        req: {
+          address: req.ip,
+          userAgent: req.headers['user-agent'] ?? null,
+          sessionToken: readCookie(req.headers.cookie, cookieName),
+          shareToken: typeof req.headers[SHARE_HEADER] === 'string' ? (req.headers[SHARE_HEADER] as string) : null,
+        },
+        res: {
+          setSession: (token, maxAgeMs) => {
+            res.header('set-cookie', sessionCookie(cookieName, token, maxAgeMs, secure));
+          },
+        },
+      }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          options.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    },
+  };
+  await app.register(fastifyTRPCPlugin, trpc);
+  registerWebApp(app as unknown as FastifyInstance, options.deps.store);
+  return app as unknown as FastifyInstance;
+}

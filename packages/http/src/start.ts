@@ -1,0 +1,128 @@
+import { type ApiDeps, DEFAULT_SESSIONS } from '@evident/api';
+import { createDatabase, createStore, type Database } from '@evident/db';
+import { JOBS, type JobsConnection } from '@evident/jobs';
+import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { buildServer } from './app.ts';
+import { createAssessments } from './assessments.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** What the server needs, from the host's environment (apps/server) or from `evident up`. */
+export interface HttpSettings {
+  port: number;
+  host: string;
+  publicOrigin?: string;
+  trustProxy?: boolean;
+  redisUrl: string;
+  /** Opened when no `database` is handed over. */
+  databaseUrl?: string;
+  secretKey: { id: string; key: string };
+  queuePrefix: string;
+  allowSignUp: boolean;
+  sessions?: { idleMs: number; absoluteMs: number };
+  rateLimit?: { perMinute: number; authPerMinute: number };
+  logLevel?: string;
+}
+
+export interface StartOptions {
+  /** An open database (PGlite admits one process: `evident up` shares its own); otherwise DATABASE_URL is opened. */
+  database?: Database;
+  /** Overrides of the API's dependencies, for tests (a clock, a connection policy). */
+  deps?: Partial<ApiDeps>;
+  logger?: ReturnType<typeof createLogger>;
+}
+
+/** Opens what the server needs, listens, and returns how to stop it in order: HTTP first, then queues, then the store. */
+export async function startServer(env: HttpSettings, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: env.logLevel ?? 'info' });
+  const database =
+    options.database ??
+    (await createDatabase({
+      url: env.databaseUrl ?? 'memory://',
+      onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
+    }));
+  const store = createStore(database, {
+    secrets: { current: env.secretKey },
+  });
+  const redis = new Redis(env.redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis unreachable'));
+  const jobs: JobsConnection = { connection: redis, prefix: env.queuePrefix };
+  const assessments = createAssessments(store, jobs);
+  const metrics = createMetrics();
+  const queues = Object.values(JOBS)
+    .map((j) => j.queue)
+    .filter((q, i, all) => all.indexOf(q) === i);
+  const depthQueues = queues.map((name) => new Queue(name, { connection: redis, prefix: jobs.prefix }));
+  const events = queues.map((name) => {
+    const e = new QueueEvents(name, { connection: { url: env.redisUrl }, prefix: jobs.prefix });
+    e.on('error', () => {});
+    for (const outcome of ['completed', 'failed'] as const)
+      e.on(outcome, async ({ jobId }: { jobId: string }) => {
+        const job = await depthQueues[queues.indexOf(name)]!.getJob(jobId).catch(() => undefined);
+        if (job?.processedOn && job.finishedOn)
+          metrics.observeJob(name, outcome, (job.finishedOn - job.processedOn) / 1000);
+      });
+    return e;
+  });
+  const deps: ApiDeps = {
+    store,
+    connectors: DEFAULT_CONNECTORS,
+    assessments,
+    logger,
+    allowSignUp: env.allowSignUp,
+    sessions: env.sessions ?? DEFAULT_SESSIONS,
+    issuer: 'Evident',
+    now: () => new Date(),
+    ...options.deps,
+  };
+  const app = await buildServer({
+    deps,
+    logger,
+    metrics,
+    publicOrigin: env.publicOrigin,
+    trustProxy: env.trustProxy,
+    rateLimit: env.rateLimit ?? { perMinute: 600, authPerMinute: 30 },
+    ready: {
+      // A lookup that reaches the database and finds nothing: not found means it answered.
+      database: () =>
+        store.getOrganization('org_00000000000000000000000000' as never).catch((e: Error) => {
+          if ((e as { code?: string }).code !== 'not_found') throw e;
+        }),
+      redis: () => redis.ping(),
+    },
+    beforeScrape: async () => {
+      for (const q of depthQueues) {
+        const counts = await q.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'failed',
+          'prioritized',
+          'waiting-children',
+        );
+        for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: q.name, state }, n);
+      }
+    },
+  });
+  const url = await app.listen({ port: env.port, host: env.host });
+  logger.info({ url }, 'server listening');
+  return {
+    url,
+    async close() {
+      await app.close();
+      await Promise.allSettled([
+        assessments.close(),
+        ...depthQueues.map((q) => q.close()),
+        ...events.map((e) => e.close()),
+      ]);
+      redis.disconnect();
+      if (!options.database) await database.close();
+    },
+  };
+}
