@@ -1,9 +1,9 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { OrganizationId } from '@evident/core';
-import { asc } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from './client.ts';
-import { organizations } from './schema/organizations.ts';
+import { rowsOf } from './repos/boundary.ts';
 import type { Store } from './store.ts';
 
 const anchorLine = z.object({
@@ -14,13 +14,10 @@ const anchorLine = z.object({
 });
 type Anchor = z.infer<typeof anchorLine>;
 
-/** Every organization's id, for operator commands run as the owner (row security does not apply to it). */
+/** Every organization's id, through the owner's lookup (migration 0006), so the runtime role can anchor them all. */
 export async function listOrganizationIds(database: Database): Promise<OrganizationId[]> {
-  const rows = await database.drizzle
-    .select({ id: organizations.id })
-    .from(organizations)
-    .orderBy(asc(organizations.id));
-  return rows.map((r) => r.id);
+  const rows = rowsOf(await database.drizzle.execute(sql`select evident_organization_ids() as id`));
+  return rows.map((r) => r.id as OrganizationId);
 }
 
 /**

@@ -116,7 +116,19 @@ async function world(store: Store, name: string): Promise<World> {
   });
   await store.recordShareAccess(org, share.id, { address: null, userAgent: name, what: 'share.view' });
   await store.setBranding(org, { displayName: `${name} brand`, logoUrl: null, accentColor: '#123456' });
-  const ids = [org, tenant, connection, run, next.id, user.id, collection.id, exception.id, kid, share.id, invitation.id];
+  const ids = [
+    org,
+    tenant,
+    connection,
+    run,
+    next.id,
+    user.id,
+    collection.id,
+    exception.id,
+    kid,
+    share.id,
+    invitation.id,
+  ];
   return {
     org,
     tenant,

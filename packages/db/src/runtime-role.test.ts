@@ -1,6 +1,9 @@
 import type { ControlResult } from '@evident/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOrganizationIds } from './audit-anchor.ts';
+import { sha256 } from './repos/access.ts';
 import { auditHash } from './repos/audit.ts';
+import { staleRuns } from './stale-runs.ts';
 import { identity } from './testing/sample-facts.ts';
 import {
   DRIVERS,
@@ -39,6 +42,13 @@ const CUSTOMER_TABLES = [
   'audit_events',
   'audit_alerts',
   'signing_keys',
+  'staff_sessions',
+  'recovery_codes',
+  'invitations',
+  'shares',
+  'share_accesses',
+  'branding',
+  'result_subjects',
 ];
 
 describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
@@ -63,14 +73,41 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
         publicJwk: { kty: 'OKP' },
         privateJwk: { d: 'x' },
       });
-      await runtime.store.createUser(s.org, { email: `${s.org}@x.example`, role: 'owner' });
+      const user = await runtime.store.createUser(s.org, { email: `${s.org}@x.example`, role: 'owner' });
+      const later = new Date(Date.now() + 3_600_000);
+      await runtime.store.createSession(s.org, sha256(`${s.org}-session`), {
+        userId: user.id,
+        credentialsVersion: 1,
+        totpPassed: true,
+        address: null,
+        userAgent: null,
+        expiresAt: later,
+      });
+      await runtime.store.replaceRecoveryCodes(s.org, user.id, [sha256(`${s.org}-code`)]);
+      await runtime.store.createInvitation(s.org, sha256(`${s.org}-invite`), {
+        email: `new@${s.org}.example`,
+        role: 'viewer',
+        invitedBy: user.id,
+        expiresAt: later,
+      });
+      const share = await runtime.store.createShare(s.org, sha256(`${s.org}-share`), {
+        tenantId: s.tenant,
+        label: 'auditors',
+        sections: ['status'],
+        createdBy: user.id,
+        expiresAt: later,
+      });
+      await runtime.store.recordShareAccess(s.org, share.id, { address: null, userAgent: null, what: 'share.view' });
+      await runtime.store.setBranding(s.org, { displayName: 'B', logoUrl: null, accentColor: '#000000' });
       await runtime.store.writeResults(s.org, s.run, [result('pass')]);
       const next = await runtime.store.createRun(s.org, {
         tenantId: s.tenant,
         trigger: 'schedule',
         startedAt: new Date(Date.now() + 1000),
       });
-      await runtime.store.writeResults(s.org, next.id, [result('fail')]);
+      await runtime.store.writeResults(s.org, next.id, [
+        { ...result('fail'), failing: [{ connection: s.connection, subject: 'u1', why: 'not enforced' }] },
+      ]);
       await runtime.store.createException(s.org, s.tenant, {
         controlId: 'MFA-01',
         subject: 'u1',
@@ -106,6 +143,20 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
       const seen = await runtime.sql(`select count(*)::int as n from ${table}`);
       expect((seen[0] as { n: number }).n, `${table} without the setting`).toBe(0);
     }
+  });
+
+  it('finds what a credential or a sweep needs across organizations through the lookups, and nothing more', async () => {
+    const session = await runtime.store.findSession(sha256(`${a.org}-session`));
+    expect(session).toMatchObject({ organizationId: a.org });
+    expect(await runtime.store.staffAccountsByEmail(`${b.org}@x.example`)).toEqual([
+      { organizationId: b.org, userId: expect.any(String) },
+    ]);
+    expect(await runtime.store.findShareByToken(sha256(`${b.org}-share`))).toMatchObject({ organizationId: b.org });
+    expect(await runtime.store.findShareByToken(sha256('nobody-share'))).toBeNull();
+    expect(await runtime.store.acceptInvitation(sha256(`${a.org}-invite`))).toMatchObject({ organizationId: a.org });
+    expect(await listOrganizationIds(runtime.database)).toEqual(expect.arrayContaining([a.org, b.org]));
+    const stale = await staleRuns(runtime.database, new Date(Date.now() + 60_000));
+    expect(stale.map((r) => r.organizationId)).toEqual(expect.arrayContaining([a.org, b.org]));
   });
 
   it("sees only the organization's rows with the setting, and cannot write into another's", async () => {

@@ -18,8 +18,8 @@ import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultSubjectsRepo } from './repos/result-subjects.ts';
 import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
-import { signingKeysRepo } from './repos/signing-keys.ts';
 import { sharesRepo } from './repos/shares.ts';
+import { signingKeysRepo } from './repos/signing-keys.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -63,7 +63,21 @@ const scopeTo = (db: Db, org: OrganizationId) =>
   db.execute(sql`select set_config('evident.organization_id', ${org}, true)`);
 
 /** Functions that scope themselves: streams page by page, and a write that reads its fact stream before it opens one. */
-const SELF_SCOPED = new Set<string>(['collectionFacts', 'latestFacts', 'resultSubjects', 'writeCollection']);
+const SELF_SCOPED = new Set<string>([
+  'collectionFacts',
+  'latestFacts',
+  'resultSubjects',
+  'writeCollection',
+  // Credentials arrive before their organization is known: these find it through the owner's lookups (0006).
+  'staffAccountsByEmail',
+  'findSession',
+  'findShareByToken',
+  'acceptInvitation',
+  // Sign-in failures are counted per account or address, before any organization is known.
+  'signInLock',
+  'recordSignInFailure',
+  'clearSignInFailures',
+]);
 
 type AnyFn = (org: OrganizationId, ...args: unknown[]) => unknown;
 

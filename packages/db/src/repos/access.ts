@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { OrganizationId, UserId } from '@evident/core';
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Invitation, invitation, type StaffSession, staffSession } from '../domain.ts';
 import { invitations, recoveryCodes, signInFailures, staffSessions } from '../schema/access.ts';
 import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
-import { found, iso, isoOrNull, parseInput, type RepoContext } from './boundary.ts';
+import { found, iso, isoOrNull, organizationOf, parseInput, type RepoContext, rowsOf } from './boundary.ts';
 
 /** Tokens and codes are 128+ random bits, so a fast hash is enough (a password needs argon2id, not these). */
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -56,7 +56,7 @@ const inviteInput = z.object({
   expiresAt: z.date(),
 });
 
-export function accessRepo({ db }: RepoContext) {
+export function accessRepo({ db, inOrg }: RepoContext) {
   const session = (org: OrganizationId, idHash: string) =>
     and(eq(staffSessions.organizationId, org), eq(staffSessions.idHash, idHash));
 
@@ -66,11 +66,8 @@ export function accessRepo({ db }: RepoContext) {
      * address has an account, never anything more.
      */
     async staffAccountsByEmail(address: string): Promise<{ organizationId: OrganizationId; userId: UserId }[]> {
-      return db
-        .select({ organizationId: staffUsers.organizationId, userId: staffUsers.id })
-        .from(staffUsers)
-        .where(eq(staffUsers.email, address.toLowerCase()))
-        .orderBy(asc(staffUsers.createdAt));
+      const rows = rowsOf(await db.execute(sql`select * from evident_staff_accounts(${address.toLowerCase()})`));
+      return rows.map((r) => ({ organizationId: r.organization_id as OrganizationId, userId: r.id as UserId }));
     },
 
     /** Stores a session under the hash of its id; the id itself is only ever in the browser's cookie. */
@@ -103,16 +100,20 @@ export function accessRepo({ db }: RepoContext) {
 
     /** Finds a live session by the hash of its id: how a request becomes a caller. */
     async findSession(idHash: string): Promise<StaffSession | null> {
-      const [row] = await db
-        .select()
-        .from(staffSessions)
-        .where(
-          and(
-            eq(staffSessions.idHash, idHash),
-            isNull(staffSessions.revokedAt),
-            gt(staffSessions.expiresAt, new Date()),
+      const org = await organizationOf(db, sql`evident_session_organization(${idHash})`);
+      if (!org) return null;
+      const [row] = await inOrg(org, (tx) =>
+        tx
+          .select()
+          .from(staffSessions)
+          .where(
+            and(
+              eq(staffSessions.idHash, idHash),
+              isNull(staffSessions.revokedAt),
+              gt(staffSessions.expiresAt, new Date()),
+            ),
           ),
-        );
+      );
       return row ? rowToSession(row) : null;
     },
 
@@ -239,18 +240,22 @@ export function accessRepo({ db }: RepoContext) {
 
     /** Spends a live invitation by the hash of its token (a global lookup: the token is the credential). */
     async acceptInvitation(tokenHash: string): Promise<Invitation | null> {
-      const [row] = await db
-        .update(invitations)
-        .set({ acceptedAt: new Date() })
-        .where(
-          and(
-            eq(invitations.tokenHash, tokenHash),
-            isNull(invitations.acceptedAt),
-            isNull(invitations.revokedAt),
-            gt(invitations.expiresAt, new Date()),
-          ),
-        )
-        .returning();
+      const org = await organizationOf(db, sql`evident_invitation_organization(${tokenHash})`);
+      if (!org) return null;
+      const [row] = await inOrg(org, (tx) =>
+        tx
+          .update(invitations)
+          .set({ acceptedAt: new Date() })
+          .where(
+            and(
+              eq(invitations.tokenHash, tokenHash),
+              isNull(invitations.acceptedAt),
+              isNull(invitations.revokedAt),
+              gt(invitations.expiresAt, new Date()),
+            ),
+          )
+          .returning(),
+      );
       return row ? rowToInvitation(row) : null;
     },
 

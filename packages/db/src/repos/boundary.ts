@@ -1,4 +1,5 @@
 import { InvalidInputError, NotFoundError, type OrganizationId } from '@evident/core';
+import { type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../client.ts';
 import type { Keyring } from '../crypto.ts';
@@ -34,3 +35,12 @@ export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString()
 /** Both drivers answer `execute` with `{ rows }`; the generic database type cannot say so. */
 export const rowsOf = (result: unknown): Record<string, unknown>[] =>
   (result as { rows: Record<string, unknown>[] }).rows;
+
+/**
+ * The organization a credential belongs to, through one of the owner's lookup functions (migration 0006): the only
+ * reads that may cross organizations, and they answer with an id alone.
+ */
+export async function organizationOf(db: Db, lookup: SQL): Promise<OrganizationId | null> {
+  const [row] = rowsOf(await db.execute(sql`select ${lookup} as organization_id`));
+  return (row?.organization_id as OrganizationId | null | undefined) ?? null;
+}

@@ -1,5 +1,5 @@
 import { newId, type OrganizationId, type TenantId, type UserId } from '@evident/core';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   type Branding,
@@ -10,7 +10,7 @@ import {
   shareAccess,
 } from '../domain.ts';
 import { branding, SHARE_SECTIONS, shareAccesses, shares } from '../schema/shares.ts';
-import { found, iso, isoOrNull, parseInput, type RepoContext } from './boundary.ts';
+import { found, iso, isoOrNull, organizationOf, parseInput, type RepoContext } from './boundary.ts';
 import { tenantsRepo } from './tenants.ts';
 
 type Row = typeof shares.$inferSelect;
@@ -37,7 +37,7 @@ const brandingInput = z.object({
 });
 
 export function sharesRepo(ctx: RepoContext) {
-  const { db } = ctx;
+  const { db, inOrg } = ctx;
   const byId = (org: OrganizationId, id: string) => and(eq(shares.organizationId, org), eq(shares.id, id));
 
   return {
@@ -80,10 +80,14 @@ export function sharesRepo(ctx: RepoContext) {
 
     /** A live share by the hash of its token (a global lookup: the token is the credential). */
     async findShareByToken(tokenHash: string): Promise<Share | null> {
-      const [row] = await db
-        .select()
-        .from(shares)
-        .where(and(eq(shares.tokenHash, tokenHash), isNull(shares.revokedAt), gt(shares.expiresAt, new Date())));
+      const org = await organizationOf(db, sql`evident_share_organization(${tokenHash})`);
+      if (!org) return null;
+      const [row] = await inOrg(org, (tx) =>
+        tx
+          .select()
+          .from(shares)
+          .where(and(eq(shares.tokenHash, tokenHash), isNull(shares.revokedAt), gt(shares.expiresAt, new Date()))),
+      );
       return row ? rowToShare(row) : null;
     },
 

@@ -6,6 +6,6 @@ export * from './facts.ts';
 export * from './organizations.ts';
 export * from './results.ts';
 export * from './runs.ts';
-export * from './signing-keys.ts';
 export * from './shares.ts';
+export * from './signing-keys.ts';
 export * from './tenants.ts';

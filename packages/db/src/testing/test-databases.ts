@@ -114,6 +114,8 @@ export async function seed(
 
 export interface RuntimeDatabase {
   store: Store;
+  /** The database as the runtime role sees it, for the functions outside the store. */
+  database: Database;
   /** Runs SQL as the runtime role; the error of a refused statement is thrown. */
   sql(statement: string, params?: unknown[]): Promise<unknown[]>;
   /** Runs SQL as the owner (a superuser here). */
@@ -134,6 +136,7 @@ export async function openRuntimeDatabase(owner: TestDatabase): Promise<RuntimeD
       p ? (await client.query(s, p)).rows : ((await client.exec(s)).at(-1)?.rows ?? []);
     return {
       store: createStore(owner.database, { secrets }),
+      database: owner.database,
       sql,
       ownerSql: async (s, p) => {
         await client.exec('RESET ROLE');
@@ -154,6 +157,7 @@ export async function openRuntimeDatabase(owner: TestDatabase): Promise<RuntimeD
   if (database.driver !== 'pg') throw new Error('expected a server database');
   return {
     store: createStore(database, { secrets }),
+    database,
     sql: async (s, p) => (await database.pool.query(s, p)).rows,
     ownerSql: async (s, p) => {
       const pool = owner.database.driver === 'pg' ? owner.database.pool : never();
