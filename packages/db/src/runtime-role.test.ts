@@ -85,7 +85,7 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
       });
       await runtime.store.replaceRecoveryCodes(s.org, user.id, [sha256(`${s.org}-code`)]);
       await runtime.store.createInvitation(s.org, sha256(`${s.org}-invite`), {
-        email: `new@${s.org}.example`,
+        email: `invitee-${s.org.slice(-6).toLowerCase()}@x.example`,
         role: 'viewer',
         invitedBy: user.id,
         expiresAt: later,
