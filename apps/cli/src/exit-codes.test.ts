@@ -12,8 +12,11 @@ let sims: Simulators;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'evident-exit-'));
   sims = await startSimulators(combinePresets(['healthy', 'admins-unenforced']));
+  // The CLI reads its settings when a command runs: the simulators are the one place overrides may point to.
+  process.env.EVIDENT_ALLOWED_ENDPOINTS = sims.allowedEndpoints;
 });
 afterAll(async () => {
+  delete process.env.EVIDENT_ALLOWED_ENDPOINTS;
   await sims?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -29,6 +29,7 @@ it('a worker killed mid-collection: the job is taken up by another worker, and n
       EVIDENT_SECRET_KEY_ID: w.db.key.id,
       EVIDENT_SECRET_KEY: w.db.key.key,
       EVIDENT_QUEUE_PREFIX: w.prefix,
+      EVIDENT_ALLOWED_ENDPOINTS: w.sims.allowedEndpoints,
       WORKER_LOCK_DURATION_MS: '2000',
       LOG_LEVEL: 'info',
     },

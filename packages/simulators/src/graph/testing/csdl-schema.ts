@@ -5,7 +5,10 @@ import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 
 /** The official Graph v1.0 CSDL subset the project keeps under its shared references. */
-export const SELECTED_CSDL = '/work/shared/reference/schemas/msgraph/msgraph-v1.0-selected-types.csdl.xml';
+export const SELECTED_CSDL = new URL(
+  '../../../../../../shared/reference/schemas/msgraph/msgraph-v1.0-selected-types.csdl.xml',
+  import.meta.url,
+).pathname;
 
 const property = z.object({ Name: z.string(), Type: z.string(), Nullable: z.string().optional() });
 const structured = z.object({
