@@ -1,7 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { egressPolicy } from '@evident/connector-kit';
 import type { OrganizationId, TenantId } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
-import { createLogger, startWorker } from '@evident/pipeline';
+import { createLogger, startWorker, watchAuditChains } from '@evident/pipeline';
 import { FAST_CONNECTORS, REDIS_URL } from '@evident/pipeline/testing';
 import { type Simulators, scenario, startSimulators } from '@evident/simulators';
 import type { Page } from 'playwright-core';
@@ -144,4 +147,35 @@ describe('a new MSP onboards a tenant in Chromium', () => {
     expect(await row.getByRole('cell').first().textContent()).not.toContain('Fail');
     await checkA11y(page, 'tenant after the exception');
   }, 240_000);
+
+  test('a tampered audit chain, found by the scheduled pass, is a banner on every page and on the audit page', async () => {
+    const org = await orgId();
+    await page.goto(`${host.url}/audit`);
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByText(/^Verified: /).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await checkA11y(page, 'audit log');
+
+    if (db.database.driver !== 'pg') throw new Error('the test tampers through PostgreSQL');
+    await db.database.pool.query(
+      `begin;
+       alter table audit_events disable trigger audit_events_append_only;
+       update audit_events set actor = 'mallory' where organization_id = '${org}' and seq = 2;
+       alter table audit_events enable trigger audit_events_append_only;
+       commit;`,
+    );
+    const anchorFile = join(await mkdtemp(join(tmpdir(), 'evident-e2e-anchor-')), 'anchors.jsonl');
+    const report = await watchAuditChains(db.store, db.database, createLogger({ level: 'silent' }), { anchorFile });
+    expect(report.broken.map((b) => b.organizationId)).toContain(org);
+
+    await page.goto(`${host.url}/`);
+    const banner = page.getByRole('alert').filter({ hasText: 'The audit log failed verification.' });
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('event 2');
+    await checkA11y(page, 'portfolio with an audit alert');
+    await screenshots(page, 'audit-alert');
+    await banner.getByRole('link', { name: 'Open the audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByText(/^Broken at event 2/).waitFor();
+  }, 120_000);
 });
