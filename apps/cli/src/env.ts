@@ -12,6 +12,8 @@ const schema = z.object({
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
   /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
   EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
+  /** The append-only file `evident up` anchors audit chain heads to; by default in the data dir. */
+  EVIDENT_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   /** Password of the login role `evident migrate --runtime-user` creates. */
   EVIDENT_RUNTIME_PASSWORD: z.string().min(1).optional(),
   /** The port `evident up` serves the API on. */

@@ -17,6 +17,8 @@ const schema = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
+  /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
+  EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
   /** Whether anyone may create an organization by signing up. */
   EVIDENT_ALLOW_SIGN_UP: flag.default(true),
   SESSION_IDLE_MS: positiveInt.default(30 * 60_000),

@@ -4,6 +4,7 @@ import { Link, navigate, type Route, useRoute } from './router.tsx';
 import { ThemeToggle } from './theme.tsx';
 import { errorCode, useTRPC } from './trpc.ts';
 import { ErrorState, Loading } from './ui.tsx';
+import { AuditAlertBanner, AuditView } from './views/audit.tsx';
 import { Enrol, SecondFactor, SignIn, SignUp } from './views/auth.tsx';
 import { ControlView } from './views/control.tsx';
 import { ExceptionsView } from './views/exceptions.tsx';
@@ -55,6 +56,7 @@ function StaffApp({ route }: { route: Route }) {
   }
   return (
     <Frame nav={<StaffNav email={pending.data.email} />}>
+      <AuditAlertBanner />
       <Page route={route} />
     </Frame>
   );
@@ -72,6 +74,8 @@ function Page({ route }: { route: Route }) {
       return <SharesView tenantId={route.tenantId} />;
     case 'exceptions':
       return <ExceptionsView tenantId={route.tenantId} />;
+    case 'audit':
+      return <AuditView />;
     default:
       return (
         <section>
@@ -98,6 +102,7 @@ function StaffNav({ email }: { email: string }) {
   return (
     <nav aria-label="Main" className="nav">
       <Link to={{ name: 'portfolio' }}>Portfolio</Link>
+      <Link to={{ name: 'audit' }}>Audit log</Link>
       <span className="muted nav-user">{email}</span>
       <button type="button" className="link-button" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
         Sign out

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'signIn' }
   | { name: 'signUp' }
   | { name: 'portfolio' }
+  | { name: 'audit' }
   | { name: 'tenant'; tenantId: string }
   | { name: 'control'; tenantId: string; controlId: string }
   | { name: 'shares'; tenantId: string }
@@ -22,6 +23,8 @@ export function href(route: Route): string {
       return '/sign-up';
     case 'portfolio':
       return '/';
+    case 'audit':
+      return '/audit';
     case 'tenant':
       return `/tenants/${seg(route.tenantId)}`;
     case 'control':
@@ -43,6 +46,7 @@ export function parse(path: string): Route {
   if (parts.length === 0) return { name: 'portfolio' };
   if (a === 'sign-in' && parts.length === 1) return { name: 'signIn' };
   if (a === 'sign-up' && parts.length === 1) return { name: 'signUp' };
+  if (a === 'audit' && parts.length === 1) return { name: 'audit' };
   if (a === 's' && b && parts.length === 2) return { name: 'shared', token: b };
   if (a === 'tenants' && b) {
     if (parts.length === 2) return { name: 'tenant', tenantId: b };

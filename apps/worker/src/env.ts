@@ -35,6 +35,10 @@ const schema = z.object({
   DATABASE_ACQUIRE_TIMEOUT_MS: positiveInt.default(10_000),
   /** The server ends a session idle inside a transaction this long. */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt.default(60_000),
+  /** The append-only file each organization's audit chain head is anchored to after it verifies. */
+  EVIDENT_AUDIT_ANCHOR_FILE: z.string().min(1).default('./.evident/audit-anchors.jsonl'),
+  /** How often the audit chains are verified and anchored; a broken one raises an alert on the dashboard. */
+  WORKER_AUDIT_VERIFY_INTERVAL_MS: positiveInt.default(900_000),
   /** Where evidence packs are stored: a folder, unless EVIDENT_EXPORTS_S3_BUCKET names a bucket. */
   EVIDENT_EXPORTS_DIR: z.string().min(1).default('./.evident/exports'),
   EVIDENT_EXPORTS_S3_BUCKET: z.string().min(1).optional(),

@@ -32,6 +32,7 @@ try {
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     egress: egressPolicy(env.EVIDENT_ALLOWED_ENDPOINTS),
     exports: exportsFrom(env),
+    auditWatch: { anchorFile: env.EVIDENT_AUDIT_ANCHOR_FILE, intervalMs: env.WORKER_AUDIT_VERIFY_INTERVAL_MS },
     reaper: { requeueAfterMs: env.WORKER_RUN_REQUEUE_AFTER_MS, failAfterMs: env.WORKER_RUN_DEADLINE_MS },
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,

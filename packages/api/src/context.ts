@@ -1,4 +1,4 @@
-import type { AnyConnector } from '@evident/connector-kit';
+import type { AnyConnector, EgressPolicy } from '@evident/connector-kit';
 import type { OrganizationId, RunId, TenantId } from '@evident/core';
 import type { Store } from '@evident/db';
 
@@ -24,9 +24,6 @@ export interface Assessments {
   progress(org: OrganizationId, run: RunId, signal: AbortSignal): AsyncIterable<RunProgress>;
 }
 
-/** Decides whether a connection may point where its config says; the deployment's egress policy plugs in here. */
-export type ConnectionPolicy = (kind: string, config: Record<string, unknown>) => void | Promise<void>;
-
 export interface ApiLogger {
   info(data: Record<string, unknown>, message: string): void;
   warn(data: Record<string, unknown>, message: string): void;
@@ -37,7 +34,8 @@ export interface ApiDeps {
   store: Store;
   connectors: Record<string, AnyConnector>;
   assessments?: Assessments;
-  connectionPolicy?: ConnectionPolicy;
+  /** Where connections may point besides the providers (EVIDENT_ALLOWED_ENDPOINTS); absent, no override is accepted. */
+  egress?: EgressPolicy;
   logger: ApiLogger;
   /** Whether anyone may create an organization by signing up (a trial); off, only invitations add staff. */
   allowSignUp: boolean;

@@ -3,7 +3,6 @@ export type {
   ApiDeps,
   ApiLogger,
   Assessments,
-  ConnectionPolicy,
   ConnectionProgress,
   Context,
   RequestInfo,

@@ -1,4 +1,5 @@
 import { githubConnector } from '@evident/connector-github';
+import { egressPolicy } from '@evident/connector-kit';
 import type { ControlResult, OrganizationId, RunId, TenantId } from '@evident/core';
 import { describeBothDrivers } from '@evident/db/testing';
 import { TRPCError } from '@trpc/server';
@@ -158,6 +159,7 @@ const SPECS: Record<string, Spec> = {
   },
   'organization.audit': orgAdminRead(() => ({})),
   'organization.verifyAudit': orgAdminRead(),
+  'organization.auditAlerts': orgAdminRead(),
   'shared.view': shareRead(),
   'shared.history': shareRead(() => ({ controlId: 'MFA-01' })),
   'shared.evidence': {
@@ -240,7 +242,7 @@ async function call(who: Agent, path: string, input: unknown) {
 
 describeBothDrivers('isolation, generated from the router', (t) => {
   it('refuses every procedure to whoever may not call it, and leaks nothing to whoever may', async () => {
-    const deps = testDeps(t().store, { connectors: { github: githubConnector } });
+    const deps = testDeps(t().store, { connectors: { github: githubConnector }, egress: egressPolicy('127.0.0.1:9') });
     const a = await organization(deps, 'alphamark');
     const b = await organization(deps, 'bravomark');
     const second = await a.owner.call.tenant.create({ name: 'second tenant', kind: 'customer' });

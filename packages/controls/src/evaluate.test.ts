@@ -103,6 +103,17 @@ describe('evaluate', () => {
     expect(r.excepted.map((e) => e.exceptionId)).toEqual(['later']);
   });
 
+  it('applies an exception for every subject (`*`) to each subject of its control, and to no other control', async () => {
+    const facts = [identity('u1'), unenforced('u2'), unenforced('u3')];
+    const r = await evaluateOne('MFA-01', facts, { exceptions: [exception('MFA-01', '*')] });
+    expect(r.failing).toEqual([]);
+    // Each excepted entry names the real subject, as a named exception's would, never `*`.
+    expect(r.excepted.map((e) => e.subject).sort()).toEqual(['u1', 'u2', 'u3']);
+    expect(r.status).not.toBe('fail');
+    const other = await evaluateOne('MFA-01', facts, { exceptions: [exception('MFA-02', '*')] });
+    expect(other.failing.map((f) => f.subject)).toEqual(['u2', 'u3']);
+  });
+
   it('applies an exception naming a connection only there', async () => {
     const r = await evaluateOne('MFA-01', [unenforced('u2'), ...on(GITHUB, [unenforced('u2')])], {
       exceptions: [exception('MFA-01', 'u2', { connection: GITHUB })],

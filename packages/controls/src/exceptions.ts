@@ -8,6 +8,8 @@ export interface ExceptionMatch {
 }
 
 const key = (s: string) => s.toLowerCase();
+/** An exception's subject that stands for every subject of its control(s). */
+const ALL = '*';
 
 /** Later expiry first, then a stable order, so the same exceptions always pick the same match. */
 function order(a: Exception, b: Exception): number {
@@ -20,7 +22,7 @@ function order(a: Exception, b: Exception): number {
 
 /**
  * The exceptions that apply to one control (its own id or `*`), looked up by subject id or name, case-insensitively
- * (principal names such as UPNs are), and by connection when the exception names one.
+ * (principal names such as UPNs are), or `*` for every subject, and by connection when the exception names one.
  */
 export class ExceptionIndex {
   private readonly bySubject = new Map<string, Exception[]>();
@@ -42,6 +44,7 @@ export class ExceptionIndex {
   match(connection: string, subject: string, name?: string): ExceptionMatch {
     const candidates = [...(this.bySubject.get(key(subject)) ?? [])];
     if (name && key(name) !== key(subject)) candidates.push(...(this.bySubject.get(key(name)) ?? []));
+    if (key(subject) !== ALL) candidates.push(...(this.bySubject.get(ALL) ?? []));
     candidates.sort(order);
     const applicable = candidates.filter((e) => e.connection === undefined || e.connection === connection);
     const active = applicable.find((e) => exceptionIsActive(e, this.now));

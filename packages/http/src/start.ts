@@ -1,4 +1,5 @@
 import { type ApiDeps, DEFAULT_SESSIONS } from '@evident/api';
+import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
 import { JOBS, type JobsConnection } from '@evident/jobs';
 import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
@@ -23,6 +24,8 @@ export interface HttpSettings {
   /** Opened when no `database` is handed over. */
   databaseUrl?: string;
   secretKey: { id: string; key: string };
+  /** EVIDENT_ALLOWED_ENDPOINTS: host:port list connections may be pointed at besides the providers; unset, none. */
+  allowedEndpoints?: string;
   queuePrefix: string;
   allowSignUp: boolean;
   sessions?: { idleMs: number; absoluteMs: number };
@@ -74,6 +77,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     store,
     connectors: DEFAULT_CONNECTORS,
     assessments,
+    egress: egressPolicy(env.allowedEndpoints),
     logger,
     allowSignUp: env.allowSignUp,
     sessions: env.sessions ?? DEFAULT_SESSIONS,

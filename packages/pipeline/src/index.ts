@@ -1,4 +1,5 @@
 export { assessNow, RunTimeoutError, waitForRun } from './assess-now.ts';
+export { AUDIT_WATCH_INTERVAL_MS, type AuditWatchOptions, watchAuditChains } from './audit-watch.ts';
 export { type ConnectorRegistry, connectorFor, DEFAULT_CONNECTORS } from './connectors.ts';
 export { createLogger, REDACTED_PATHS } from './logger.ts';
 export { processJob } from './process-job.ts';

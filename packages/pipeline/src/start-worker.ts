@@ -5,6 +5,7 @@ import { JOBS, type JobName } from '@evident/jobs';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { type AuditWatchOptions, startAuditWatch } from './audit-watch.ts';
 import { type ConnectorRegistry, DEFAULT_CONNECTORS } from './connectors.ts';
 import type { WorkerDeps } from './deps.ts';
 import { createLogger } from './logger.ts';
@@ -38,6 +39,8 @@ export interface StartWorkerOptions {
   throttle?: { maxDeferrals?: number; deferMs?: number };
   /** Runs left `running` (enqueueing failed, jobs lost) are enqueued again, then failed past a deadline. */
   reaper?: ReaperOptions;
+  /** Every organization's audit chain verified and its head anchored to a file on a schedule; breaks alerted. */
+  auditWatch?: AuditWatchOptions;
   /** Evidence-pack storage, retention and webhook; with it this process also takes export jobs. */
   exports?: WorkerDeps['exports'];
 }
@@ -93,13 +96,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const reaper = startReaper(deps, options.database, logger, options.reaper);
+  const watch = options.auditWatch && startAuditWatch(options.store, options.database, logger, options.auditWatch);
   logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
     close(deadlineMs = 25_000) {
       closing ??= (async () => {
-        const sweep = reaper.stop();
+        const sweep = Promise.all([reaper.stop(), watch?.stop()]);
         const timer = setTimeout(() => {
           logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
           for (const w of workers) w.cancelAllJobs('shutdown');

@@ -79,6 +79,7 @@ export const command: Command = {
         prefix: env.EVIDENT_QUEUE_PREFIX,
         logger,
         egress,
+        auditWatch: { anchorFile: env.EVIDENT_AUDIT_ANCHOR_FILE ?? resolve(dataDir, 'audit-anchors.jsonl') },
       });
       stops.push(() => worker.close());
       await syncSchedules(store, jobs, demo.organizationId);
@@ -106,6 +107,7 @@ export const command: Command = {
             host: '127.0.0.1',
             redisUrl: redis.url,
             secretKey,
+            allowedEndpoints: sims.allowedEndpoints,
             queuePrefix: env.EVIDENT_QUEUE_PREFIX,
             allowSignUp: true,
             logLevel: 'error',

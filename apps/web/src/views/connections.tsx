@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, num, Time } from '../ui.tsx';
+import { ConnectionEditor } from './connection-editor.tsx';
 
 const HEALTH_WORDS = { ok: 'Healthy', needs_attention: 'Needs attention', disabled: 'Disabled' } as const;
 const RUN_WORDS = { succeeded: 'collected', partial: 'partly collected', failed: 'failed' } as const;
@@ -8,9 +10,20 @@ const RUN_WORDS = { succeeded: 'collected', partial: 'partly collected', failed:
 export function Connections({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const list = useQuery(trpc.connections.list.queryOptions({ tenantId: tenantId as never }));
+  // 'new', a connection id being edited, or nothing.
+  const [editing, setEditing] = useState<string | null>(null);
+  const close = () => setEditing(null);
+  const edited = list.data?.find((c) => c.id === editing);
   return (
     <section aria-labelledby="connections-h">
       <h2 id="connections-h">Connections</h2>
+      {editing === null ? (
+        <button type="button" onClick={() => setEditing('new')}>
+          Add a connection
+        </button>
+      ) : (
+        <ConnectionEditor tenantId={tenantId} existing={edited} onDone={close} key={editing} />
+      )}
       {list.isPending ? (
         <Loading what="connections" />
       ) : list.isError ? (
@@ -40,6 +53,11 @@ export function Connections({ tenantId }: { tenantId: string }) {
                   'Never collected.'
                 )}
               </p>
+              {c.status !== 'disabled' && editing === null && (
+                <button type="button" className="link-button" onClick={() => setEditing(c.id)}>
+                  Edit {c.name}
+                </button>
+              )}
               {c.gaps.length > 0 && (
                 <ul className="gaps">
                   {c.gaps.map((g) => (

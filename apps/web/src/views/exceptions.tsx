@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
+import { NewException } from './new-exception.tsx';
 
 export function ExceptionsView({ tenantId }: { tenantId: string }) {
   useFocusHeading(`exceptions-${tenantId}`);
@@ -14,6 +15,7 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
         Exceptions
       </nav>
       <h1 tabIndex={-1}>Exceptions</h1>
+      <NewException tenantId={tenantId} />
       {list.isPending ? (
         <Loading what="exceptions" />
       ) : list.isError ? (

@@ -25,11 +25,22 @@ export function Field({
   );
 }
 
+/** The refusal in words, with what the server named (`data.issues`: the field and the problem). */
 export function FormError({ error }: { error: unknown }) {
   if (!error) return null;
+  const issues = (error as { data?: { issues?: { path: string; message: string }[] } }).data?.issues ?? [];
   return (
-    <p className="form-error" role="alert">
-      {error instanceof Error ? error.message : 'That did not work.'}
-    </p>
+    <div className="form-error" role="alert">
+      <p>{error instanceof Error ? error.message : 'That did not work.'}</p>
+      {issues.length > 0 && (
+        <ul>
+          {issues.map((i) => (
+            <li key={i.path + i.message}>
+              <code>{i.path}</code>: {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, pct, Sparkline, STATUS_WORDS, type Status, StatusBadge, Time } from '../ui.tsx';
+import { NewTenant } from './new-tenant.tsx';
 
 const STATUSES = Object.keys(STATUS_WORDS) as Status[];
 const CONNECTORS = [
@@ -29,6 +30,7 @@ export function PortfolioView() {
   return (
     <section>
       <h1 tabIndex={-1}>Portfolio</h1>
+      <NewTenant />
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Framework{' '}

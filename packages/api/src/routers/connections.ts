@@ -1,9 +1,14 @@
 import { createContext } from '@evident/connector-kit';
-import { idSchema, isoDateTime, NotFoundError, PROVIDERS } from '@evident/core';
+import { InvalidInputError, idSchema, isoDateTime, NotFoundError, PROVIDERS } from '@evident/core';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { audit } from '../services/audit.ts';
-import { connectorFor, validateConnectionConfig, validateSecret } from '../services/connection-config.ts';
+import {
+  connectorFor,
+  refuseStoredSecretElsewhere,
+  validateConnectionConfig,
+  validateSecret,
+} from '../services/connection-config.ts';
 import { router, staffProcedure, tenantProcedure } from '../trpc.ts';
 import { OK, ok } from './shapes.ts';
 
@@ -64,7 +69,10 @@ async function runCheck(
 ) {
   const connector = connectorFor(ctx.deps, kindName);
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
-  const result = await connector.check(createContext({ connection: name, config, secret, signal }));
+  const egress = ctx.deps.egress;
+  const result = await connector.check(
+    createContext({ connection: name, config, secret, signal, ...(egress ? { egress } : {}) }),
+  );
   return {
     ok: result.ok,
     items: result.items.map(({ name, kind, status, message }) => ({ name, kind, status, message })),
@@ -138,10 +146,13 @@ export const connectionsRouter = router({
     .input(z.object({ kind, config: json, secret: z.unknown().optional(), connectionId: idSchema('con').optional() }))
     .output(checkOut)
     .mutation(async ({ ctx, input }) => {
-      const config = await validateConnectionConfig(ctx.deps, input.kind, input.config);
+      const config = validateConnectionConfig(ctx.deps, input.kind, input.config);
       let secret = input.secret;
       if (secret === undefined && input.connectionId) {
         const existing = await ownConnection(ctx, ctx.tenant.id, input.connectionId);
+        if (existing.kind !== input.kind)
+          throw new InvalidInputError('the stored credentials belong to a connection of another kind');
+        refuseStoredSecretElsewhere(existing.kind, existing.config, config);
         secret = await ctx.deps.store.readSecret(ctx.staff.organizationId, existing.id);
       }
       return runCheck(ctx, input.kind, 'check', config, validateSecret(ctx.deps, input.kind, secret));
@@ -151,7 +162,7 @@ export const connectionsRouter = router({
     .input(z.object({ kind, name: z.string().trim().min(1).max(200), config: json, secret: z.unknown() }))
     .output(z.object({ id: idSchema('con') }))
     .mutation(async ({ ctx, input }) => {
-      const config = await validateConnectionConfig(ctx.deps, input.kind, input.config);
+      const config = validateConnectionConfig(ctx.deps, input.kind, input.config);
       const secret = validateSecret(ctx.deps, input.kind, input.secret);
       const c = await ctx.deps.store.createConnection(ctx.staff.organizationId, {
         tenantId: ctx.tenant.id,
@@ -171,12 +182,12 @@ export const connectionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const org = ctx.staff.organizationId;
       const c = await ownConnection(ctx, ctx.tenant.id, input.connectionId);
-      if (input.config) {
-        const config = await validateConnectionConfig(ctx.deps, c.kind, input.config);
-        await ctx.deps.store.updateConnectionConfig(org, c.id, config);
-      }
-      if (input.secret !== undefined)
-        await ctx.deps.store.replaceSecret(org, c.id, validateSecret(ctx.deps, c.kind, input.secret));
+      // Everything is checked before anything is written: a refused change leaves the connection as it was.
+      const config = input.config && validateConnectionConfig(ctx.deps, c.kind, input.config);
+      const secret = input.secret === undefined ? undefined : validateSecret(ctx.deps, c.kind, input.secret);
+      if (config && secret === undefined) refuseStoredSecretElsewhere(c.kind, c.config, config);
+      if (secret !== undefined) await ctx.deps.store.replaceSecret(org, c.id, secret);
+      if (config) await ctx.deps.store.updateConnectionConfig(org, c.id, config);
       await audit(ctx, 'connection.update', c.id, {
         config: Boolean(input.config),
         secret: input.secret !== undefined,

@@ -218,4 +218,18 @@ export const organizationRouter = router({
         ? { valid: true, events: v.events, brokenAt: null, problem: null }
         : { valid: false, events: v.events, brokenAt: v.brokenAt, problem: v.problem };
     }),
+
+  /** Breaks the scheduled verification found in this organization's audit chain, newest first. */
+  auditAlerts: roleProcedure('admin')
+    .output(
+      z.array(z.object({ id: z.string(), raisedAt: isoDateTime, brokenAt: z.number().int(), problem: z.string() })),
+    )
+    .query(async ({ ctx }) =>
+      (await ctx.deps.store.listAuditAlerts(ctx.staff.organizationId)).map(({ id, raisedAt, brokenAt, problem }) => ({
+        id,
+        raisedAt,
+        brokenAt,
+        problem,
+      })),
+    ),
 });

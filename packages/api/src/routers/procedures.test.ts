@@ -1,4 +1,5 @@
 import { githubConnector } from '@evident/connector-github';
+import { egressPolicy } from '@evident/connector-kit';
 import type { ControlResult } from '@evident/core';
 import { describeBothDrivers } from '@evident/db/testing';
 import { combinePresets, startSimulators } from '@evident/simulators';
@@ -202,11 +203,12 @@ describeBothDrivers('procedures', (t) => {
   });
 
   it('connections: form schemas with descriptions; live check against the GitHub simulator; secrets write-only', async () => {
-    const { owner, worse } = await world();
+    const { owner, worse, deps } = await world();
     const kinds = await owner.call.connections.kinds();
     const github = kinds.find((k) => k.kind === 'github')!;
     expect(JSON.stringify(github.configSchema)).toContain('The organization login');
     const sims = await startSimulators(combinePresets(['healthy']), { throttleScale: 0.01 });
+    deps.egress = egressPolicy(sims.allowedEndpoints);
     try {
       const sim = sims.connections(sims.scenario.tenants[0]!.name).find((c) => c.kind === 'github')!;
       const check = await owner.call.connections.check({

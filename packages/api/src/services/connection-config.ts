@@ -1,4 +1,4 @@
-import type { AnyConnector } from '@evident/connector-kit';
+import { type AnyConnector, checkEndpoints, NO_OVERRIDES, requiresSecretAgain } from '@evident/connector-kit';
 import { InvalidInputError } from '@evident/core';
 import type { ApiDeps } from '../context.ts';
 
@@ -13,18 +13,14 @@ export function connectorFor(deps: ApiDeps, kind: string): AnyConnector {
 
 /**
  * The one place a connection's configuration is accepted: the connector's own schema, then the deployment's
- * policy on where connections may point (endpoint overrides). Every create, update and check passes here.
+ * egress policy on where connections may point (endpoint overrides). Every create, update and check passes here.
  */
-export async function validateConnectionConfig(
-  deps: ApiDeps,
-  kind: string,
-  config: unknown,
-): Promise<Record<string, unknown>> {
+export function validateConnectionConfig(deps: ApiDeps, kind: string, config: unknown): Record<string, unknown> {
   const parsed = connectorFor(deps, kind).config.safeParse(config);
   if (!parsed.success)
     throw new InvalidInputError('the connection settings are not valid', issuesOf(parsed.error, 'config'));
   const value = parsed.data as Record<string, unknown>;
-  await deps.connectionPolicy?.(kind, value);
+  checkEndpoints(deps.egress ?? NO_OVERRIDES, value.endpoints);
   return value;
 }
 
@@ -32,4 +28,15 @@ export function validateSecret(deps: ApiDeps, kind: string, secret: unknown): un
   const parsed = connectorFor(deps, kind).secret.safeParse(secret);
   if (!parsed.success) throw new InvalidInputError('the credentials are not valid', issuesOf(parsed.error, 'secret'));
   return parsed.data;
+}
+
+/** A stored credential is never sent to another endpoint or identity than the one it was given for. */
+export function refuseStoredSecretElsewhere(kind: string, before: unknown, after: unknown): void {
+  if (!requiresSecretAgain(kind, before, after)) return;
+  throw new InvalidInputError('changing where a connection points or whom it reads as needs its credentials again', [
+    {
+      path: 'secret',
+      message: 'enter the credentials again to change the endpoints, tenant, organization or resources',
+    },
+  ]);
 }
