@@ -24,6 +24,23 @@ export interface Assessments {
   progress(org: OrganizationId, run: RunId, signal: AbortSignal): AsyncIterable<RunProgress>;
 }
 
+/** One stored evidence pack of a tenant. */
+export interface StoredPack {
+  key: string;
+  name: string;
+  size: number;
+  storedAt: Date;
+}
+
+/** Evidence packs as the API sees them: stored packs, export now, the export schedule. Absent when not configured. */
+export interface EvidencePacks {
+  list(org: OrganizationId, tenant: TenantId): Promise<StoredPack[]>;
+  /** Enqueues the export job; returns its (deterministic) id. */
+  exportNow(org: OrganizationId, tenant: TenantId): Promise<string>;
+  /** Sets the tenant's export schedule, or with null removes it. */
+  schedule(org: OrganizationId, tenant: TenantId, cron: { pattern: string; tz: string } | null): Promise<void>;
+}
+
 /** Decides whether a connection may point where its config says; the deployment's egress policy plugs in here. */
 export type ConnectionPolicy = (kind: string, config: Record<string, unknown>) => void | Promise<void>;
 
@@ -37,6 +54,7 @@ export interface ApiDeps {
   store: Store;
   connectors: Record<string, AnyConnector>;
   assessments?: Assessments;
+  packs?: EvidencePacks;
   connectionPolicy?: ConnectionPolicy;
   logger: ApiLogger;
   /** Whether anyone may create an organization by signing up (a trial); off, only invitations add staff. */
