@@ -29,6 +29,7 @@ const freePort = () =>
 export async function startServerProcess(
   db: TestDatabase,
   prefix = `e2e-${process.pid}-${Date.now()}`,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   if (db.database.driver !== 'pg') throw new Error('the server process needs a PostgreSQL test database');
   const port = await freePort();
@@ -45,6 +46,7 @@ export async function startServerProcess(
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
       LOG_LEVEL: 'warn',
       METADATA_SERVER_DETECTION: 'none',
+      ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
