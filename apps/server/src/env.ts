@@ -1,3 +1,4 @@
+import { storageEnvShape } from '@evident/evidence';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -26,6 +27,8 @@ const schema = z.object({
   /** Requests per minute per address, and for sign-in procedures. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(30),
+  /** The worker's evidence-pack storage: the dashboard lists and serves packs from it. */
+  ...storageEnvShape,
   SHUTDOWN_DEADLINE_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,3 +1,4 @@
+import { storageSettingsFromEnv } from '@evident/evidence';
 import { startServer } from '@evident/http';
 import { createLogger } from '@evident/pipeline';
 import { readEnv } from './env.ts';
@@ -22,6 +23,7 @@ try {
       sessions: { idleMs: env.SESSION_IDLE_MS, absoluteMs: env.SESSION_ABSOLUTE_MS },
       rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
       logLevel: env.LOG_LEVEL,
+      exports: storageSettingsFromEnv(env),
     },
     { logger },
   );

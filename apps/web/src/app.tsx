@@ -12,11 +12,19 @@ import { PortfolioView } from './views/portfolio.tsx';
 import { SharedView } from './views/shared.tsx';
 import { SharesView } from './views/shares.tsx';
 import { TenantView } from './views/tenant.tsx';
+import { VerifyView } from './views/verify.tsx';
 
 export function App() {
   const route = useRoute();
   // The shared view stands alone: no staff session is asked for and nothing else is reachable from it.
   if (route.name === 'shared') return <SharedView token={route.token} />;
+  // An auditor verifies a pack without an account: the page needs no session and sends nothing.
+  if (route.name === 'verify')
+    return (
+      <Frame>
+        <VerifyView />
+      </Frame>
+    );
   return <StaffApp route={route} />;
 }
 

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'shares'; tenantId: string }
   | { name: 'exceptions'; tenantId: string }
   | { name: 'shared'; token: string }
+  | { name: 'verify' }
   | { name: 'notFound' };
 
 const seg = encodeURIComponent;
@@ -35,6 +36,8 @@ export function href(route: Route): string {
       return `/tenants/${seg(route.tenantId)}/exceptions`;
     case 'shared':
       return `/s/${seg(route.token)}`;
+    case 'verify':
+      return '/verify';
     case 'notFound':
       return '/not-found';
   }
@@ -47,6 +50,7 @@ export function parse(path: string): Route {
   if (a === 'sign-in' && parts.length === 1) return { name: 'signIn' };
   if (a === 'sign-up' && parts.length === 1) return { name: 'signUp' };
   if (a === 'audit' && parts.length === 1) return { name: 'audit' };
+  if (a === 'verify' && parts.length === 1) return { name: 'verify' };
   if (a === 's' && b && parts.length === 2) return { name: 'shared', token: b };
   if (a === 'tenants' && b) {
     if (parts.length === 2) return { name: 'tenant', tenantId: b };

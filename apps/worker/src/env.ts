@@ -1,4 +1,5 @@
 import { secretKeyList } from '@evident/db';
+import { storageEnvShape } from '@evident/evidence';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -39,12 +40,7 @@ const schema = z.object({
   EVIDENT_AUDIT_ANCHOR_FILE: z.string().min(1).default('./.evident/audit-anchors.jsonl'),
   /** How often the audit chains are verified and anchored; a broken one raises an alert on the dashboard. */
   WORKER_AUDIT_VERIFY_INTERVAL_MS: positiveInt.default(900_000),
-  /** Where evidence packs are stored: a folder, unless EVIDENT_EXPORTS_S3_BUCKET names a bucket. */
-  EVIDENT_EXPORTS_DIR: z.string().min(1).default('./.evident/exports'),
-  EVIDENT_EXPORTS_S3_BUCKET: z.string().min(1).optional(),
-  /** An S3-compatible endpoint (e.g. MinIO); unset, AWS. Credentials come from the AWS SDK's usual sources. */
-  EVIDENT_EXPORTS_S3_ENDPOINT: z.string().url().optional(),
-  EVIDENT_EXPORTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  ...storageEnvShape,
   /** Packs kept per tenant at least, and the age past which older ones are deleted (unset: kept for ever). */
   EVIDENT_EXPORTS_KEEP_LAST: positiveInt.default(12),
   EVIDENT_EXPORTS_MAX_AGE_DAYS: positiveInt.optional(),

@@ -24,6 +24,23 @@ export interface Assessments {
   progress(org: OrganizationId, run: RunId, signal: AbortSignal): AsyncIterable<RunProgress>;
 }
 
+/** One stored evidence pack of a tenant. */
+export interface StoredPack {
+  key: string;
+  name: string;
+  size: number;
+  storedAt: Date;
+}
+
+/** Evidence packs as the API sees them: stored packs, export now, the export schedule. Absent when not configured. */
+export interface EvidencePacks {
+  list(org: OrganizationId, tenant: TenantId): Promise<StoredPack[]>;
+  /** Enqueues the export job; returns its (deterministic) id. */
+  exportNow(org: OrganizationId, tenant: TenantId): Promise<string>;
+  /** Sets the tenant's export schedule, or with null removes it. */
+  schedule(org: OrganizationId, tenant: TenantId, cron: { pattern: string; tz: string } | null): Promise<void>;
+}
+
 export interface ApiLogger {
   info(data: Record<string, unknown>, message: string): void;
   warn(data: Record<string, unknown>, message: string): void;
@@ -36,6 +53,7 @@ export interface ApiDeps {
   assessments?: Assessments;
   /** Where connections may point besides the providers (EVIDENT_ALLOWED_ENDPOINTS); absent, no override is accepted. */
   egress?: EgressPolicy;
+  packs?: EvidencePacks;
   logger: ApiLogger;
   /** Whether anyone may create an organization by signing up (a trial); off, only invitations add staff. */
   allowSignUp: boolean;

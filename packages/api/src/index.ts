@@ -5,10 +5,13 @@ export type {
   Assessments,
   ConnectionProgress,
   Context,
+  EvidencePacks,
   RequestInfo,
   ResponseControl,
   RunProgress,
+  StoredPack,
 } from './context.ts';
 export { DEFAULT_SESSIONS } from './context.ts';
 export { type AppRouter, appRouter } from './router.ts';
+export { authorisePackDownload, type PackDownload } from './services/packs.ts';
 export { createCallerFactory } from './trpc.ts';

@@ -113,6 +113,10 @@ const SPECS: Record<string, Spec> = {
     cases: { a: 'refused', b: 'refused', c: 'refused', d: QUERY, e: 'refused', f: 'refused' },
   },
   'evidence.page': tenantRead((i) => ({ tenantId: i.tenant, runId: i.run, controlId: 'MFA-01' }), true),
+  'packs.list': tenantRead((i) => ({ tenantId: i.tenant })),
+  'packs.exportNow': tenantWrite((i) => ({ tenantId: i.tenant })),
+  'packs.setSchedule': tenantWrite((i) => ({ tenantId: i.tenant, cron: '0 6 1 * *', tz: 'UTC' })),
+  'packs.clearSchedule': tenantWrite((i) => ({ tenantId: i.tenant })),
   'connections.kinds': orgRead(),
   'connections.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'connections.check': tenantWrite(
@@ -162,6 +166,9 @@ const SPECS: Record<string, Spec> = {
   'organization.auditAlerts': orgAdminRead(),
   'shared.view': shareRead(),
   'shared.history': shareRead(() => ({ controlId: 'MFA-01' })),
+  'shared.packs': {
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
+  },
   'shared.evidence': {
     input: (i) => ({ runId: i.run, controlId: 'MFA-01' }),
     cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },

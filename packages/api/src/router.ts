@@ -3,6 +3,7 @@ import { connectionsRouter } from './routers/connections.ts';
 import { evidenceRouter } from './routers/evidence.ts';
 import { exceptionsRouter } from './routers/exceptions.ts';
 import { organizationRouter } from './routers/organization.ts';
+import { packsRouter } from './routers/packs.ts';
 import { portfolioRouter } from './routers/portfolio.ts';
 import { sharedRouter } from './routers/shared.ts';
 import { sharesRouter } from './routers/shares.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   portfolio: portfolioRouter,
   tenant: tenantRouter,
   evidence: evidenceRouter,
+  packs: packsRouter,
   connections: connectionsRouter,
   exceptions: exceptionsRouter,
   shares: sharesRouter,

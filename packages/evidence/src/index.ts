@@ -9,7 +9,15 @@ export { applyRetention, type RetentionPolicy, retentionPolicy } from './retenti
 export { generateSigningKey, type SigningKey, signDetached, toJwks } from './sign.ts';
 export { localStorage } from './storage/local.ts';
 export { type S3StorageOptions, s3Storage } from './storage/s3.ts';
+export {
+  packStorage,
+  type StorageEnv,
+  type StorageSettings,
+  storageEnvShape,
+  storageSettingsFromEnv,
+} from './storage/settings.ts';
 export { ObjectNotFoundError, type PackStorage, packKey, type StoredObject } from './storage/storage.ts';
+export { storedPacks } from './stored-packs.ts';
 export { verifyPackFile } from './verify-file.ts';
 export {
   announcePack,

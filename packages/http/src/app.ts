@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppRouter } from '@evident/api';
 import { type ApiDeps, appRouter, type Context } from '@evident/api';
+import type { PackStorage } from '@evident/evidence';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
@@ -9,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
 import type { Metrics } from './metrics.ts';
+import { registerPackRoutes } from './packs.ts';
 import { registerWebApp } from './web.ts';
 
 export interface ServerOptions {
@@ -21,6 +23,8 @@ export interface ServerOptions {
   rateLimit: { perMinute: number; authPerMinute: number; redis?: Redis };
   /** Readiness: each check throws when its dependency cannot be reached. */
   ready: Record<string, () => Promise<unknown>>;
+  /** Where evidence packs are stored (the worker's storage); absent, pack downloads answer 404. */
+  storage?: PackStorage;
   /** Called on each scrape before the registry is read (queue depths). */
   beforeScrape?: () => Promise<void>;
 }
@@ -101,6 +105,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       .send(await options.metrics.registry.metrics());
   });
 
+  const requestInfo = (req: FastifyRequest): Context['req'] => ({
+    address: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+    sessionToken: readCookie(req.headers.cookie, cookieName),
+    shareToken: typeof req.headers[SHARE_HEADER] === 'string' ? (req.headers[SHARE_HEADER] as string) : null,
+  });
+  registerPackRoutes(app as unknown as FastifyInstance, options.deps, options.storage, requestInfo);
+
   const trpc: FastifyTRPCPluginOptions<AppRouter> = {
     prefix: '/trpc',
     trpcOptions: {
@@ -108,12 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       allowBatching: true,
       createContext: ({ req, res }): Context => ({
         deps: options.deps,
-        req: {
-          address: req.ip,
-          userAgent: req.headers['user-agent'] ?? null,
-          sessionToken: readCookie(req.headers.cookie, cookieName),
-          shareToken: typeof req.headers[SHARE_HEADER] === 'string' ? (req.headers[SHARE_HEADER] as string) : null,
-        },
+        req: requestInfo(req),
         res: {
           setSession: (token, maxAgeMs) => {
             res.header('set-cookie', sessionCookie(cookieName, token, maxAgeMs, secure));

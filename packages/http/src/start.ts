@@ -1,6 +1,7 @@
 import { type ApiDeps, DEFAULT_SESSIONS } from '@evident/api';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
+import { packStorage, type StorageSettings, storedPacks } from '@evident/evidence';
 import { JOBS, type JobsConnection } from '@evident/jobs';
 import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
 import { Queue, QueueEvents } from 'bullmq';
@@ -31,6 +32,8 @@ export interface HttpSettings {
   sessions?: { idleMs: number; absoluteMs: number };
   rateLimit?: { perMinute: number; authPerMinute: number };
   logLevel?: string;
+  /** Where the worker stores evidence packs: listing and downloads read from there. */
+  exports?: StorageSettings;
 }
 
 export interface StartOptions {
@@ -73,11 +76,13 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
       });
     return e;
   });
+  const storage = env.exports ? packStorage(env.exports) : undefined;
   const deps: ApiDeps = {
     store,
     connectors: DEFAULT_CONNECTORS,
     assessments,
     egress: egressPolicy(env.allowedEndpoints),
+    ...(storage ? { packs: storedPacks(storage, jobs, () => new Date()) } : {}),
     logger,
     allowSignUp: env.allowSignUp,
     sessions: env.sessions ?? DEFAULT_SESSIONS,
@@ -89,6 +94,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     deps,
     logger,
     metrics,
+    ...(storage ? { storage } : {}),
     publicOrigin: env.publicOrigin,
     trustProxy: env.trustProxy,
     rateLimit: env.rateLimit ?? { perMinute: 600, authPerMinute: 30 },

@@ -65,4 +65,6 @@ export const jobId = {
   collect: (p: Pick<Payload<'collect'>, 'connectionId' | 'runId'>) => `collect.${p.connectionId}.${p.runId}`,
   schedule: (tenantId: string) => `assess-schedule.${tenantId}`,
   exportSchedule: (tenantId: string) => `export-schedule.${tenantId}`,
+  /** On demand: one per tenant per minute, so a double click exports once. */
+  export: (tenantId: string, at: Date) => `export.${tenantId}.${at.toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
 };

@@ -109,6 +109,22 @@ export async function removeTenantSchedule(jobs: JobsConnection, tenantId: strin
   }
 }
 
+/** Exports a tenant's pack now; the id is deterministic per minute, so the same request twice adds one job. */
+export async function enqueueExport(jobs: JobsConnection, target: Payload<'export'>, at: Date): Promise<string> {
+  const queue = new Queue(JOBS.export.queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    const data = JOBS.export.payload.parse(target);
+    const id = jobId.export(data.tenantId, at);
+    await queue.add('export', data, options('export', id));
+    return id;
+  } finally {
+    await queue.close();
+  }
+}
+
 /** Creates or replaces a tenant's evidence-pack schedule, e.g. `0 6 1 * *` in `Europe/London`: monthly on the 1st. */
 export async function upsertExportSchedule(
   jobs: JobsConnection,

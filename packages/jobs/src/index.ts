@@ -2,6 +2,7 @@ export { type Handlers, JOBS, type JobName, jobId, type Payload, parsePayload } 
 export {
   DEFAULT_INTERVAL_MS,
   enqueueAssessment,
+  enqueueExport,
   type JobsConnection,
   removeExportSchedule,
   removeTenantSchedule,

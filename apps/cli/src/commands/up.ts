@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, migrate } from '@evident/db';
+import { packStorage, type StorageSettings } from '@evident/evidence';
 import { startServer } from '@evident/http';
 import { assessNow, createLogger, startWorker, syncSchedules, waitForRun } from '@evident/pipeline';
 import { startSimulators } from '@evident/simulators';
@@ -23,7 +24,8 @@ export const command: Command = {
     'Uses REDIS_URL if set, else starts a private redis-server; DATABASE_URL if set, else an embedded PostgreSQL',
     '(PGlite) under .evident/ (EVIDENT_DATA_DIR). Applies migrations, generates the local encryption key once, seeds',
     'a demo MSP with three customer tenants and its own, starts the provider simulators and the workers, runs a first',
-    'assessment and prints the portfolio. Ctrl-C stops everything. With --once: one round, print, exit.',
+    'assessment and prints the portfolio. Evidence packs are stored under exports/ in the data folder.',
+    'Ctrl-C stops everything. With --once: one round, print, exit.',
     '',
   ].join('\n'),
   async run(args, io) {
@@ -72,7 +74,10 @@ export const command: Command = {
       // The portfolio owns stdout; the workers log errors to stderr (provider gaps are reported with the results).
       const logger = createLogger({ level: 'error', destination: process.stderr });
       const egress = egressPolicy(sims.allowedEndpoints);
+      // The demo stores evidence packs under its data folder; the worker takes export jobs, the server serves them.
+      const exportsAt: StorageSettings = { dir: resolve(dataDir, 'exports') };
       const worker = await startWorker({
+        exports: { storage: packStorage(exportsAt), retention: { keepLast: 12 } },
         store,
         database,
         redis: redis.url,
@@ -111,6 +116,7 @@ export const command: Command = {
             queuePrefix: env.EVIDENT_QUEUE_PREFIX,
             allowSignUp: true,
             logLevel: 'error',
+            exports: exportsAt,
           },
           { database, logger },
         );

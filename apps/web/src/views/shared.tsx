@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { ThemeToggle } from '../theme.tsx';
 import { errorCode, useShareToken, useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, num, StatusBadge, Time } from '../ui.tsx';
+import { SharedPacks } from './packs.tsx';
 
 /** What a customer sees through a share link: one tenant, read-only, under the MSP's branding. */
 export function SharedView({ token }: { token: string }) {
@@ -82,6 +83,7 @@ export function SharedView({ token }: { token: string }) {
                 </table>
               </div>
             )}
+            {view.data.sections.includes('evidence_packs') && <SharedPacks token={token} />}
           </section>
         )}
       </main>

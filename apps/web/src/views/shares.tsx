@@ -10,6 +10,7 @@ const SECTIONS = [
   { id: 'history', label: 'History' },
   { id: 'evidence', label: 'Subject-level evidence' },
   { id: 'connections', label: 'Connections' },
+  { id: 'evidence_packs', label: 'Evidence packs (download)' },
 ] as const;
 type Section = (typeof SECTIONS)[number]['id'];
 

@@ -4,6 +4,7 @@ import { useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
 import { AssessNow } from './assess.tsx';
 import { Connections } from './connections.tsx';
+import { TenantPacks } from './packs.tsx';
 
 const RANK = { fail: 0, unknown: 1, partial: 2, pass: 3, not_applicable: 4 } as const;
 const worstFirst = (
@@ -40,6 +41,7 @@ export function TenantView({ tenantId }: { tenantId: string }) {
       <Results tenantId={tenantId} />
       <Drift tenantId={tenantId} />
       <Connections tenantId={tenantId} />
+      <TenantPacks tenantId={tenantId} />
     </section>
   );
 }

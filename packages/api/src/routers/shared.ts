@@ -1,8 +1,10 @@
 import { ForbiddenError, idSchema } from '@evident/core';
 import type { ShareSection } from '@evident/db';
 import { z } from 'zod';
+import { listPacks } from '../services/packs.ts';
 import { router, shareProcedure } from '../trpc.ts';
 import { evidencePage, evidencePageInput, evidencePageOut } from './evidence.ts';
+import { packOut } from './packs.ts';
 import { toResults } from './shapes.ts';
 import { resultOut } from './tenant.ts';
 
@@ -59,4 +61,9 @@ export const sharedRouter = router({
       need(ctx.share.sections, 'evidence');
       return evidencePage(ctx.deps.store, ctx.share.organizationId, ctx.share.tenantId, input);
     }),
+
+  packs: shareProcedure.output(z.array(packOut)).query(({ ctx }) => {
+    need(ctx.share.sections, 'evidence_packs');
+    return listPacks(ctx.deps, ctx.share.organizationId, ctx.share.tenantId);
+  }),
 });

@@ -4,7 +4,7 @@ import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
 import { tenants } from './tenants.ts';
 
-export const SHARE_SECTIONS = ['status', 'history', 'evidence', 'connections'] as const;
+export const SHARE_SECTIONS = ['status', 'history', 'evidence', 'connections', 'evidence_packs'] as const;
 export type ShareSection = (typeof SHARE_SECTIONS)[number];
 
 /** A read-only link to one tenant. Only the SHA-256 of the 256-bit token is stored. */

@@ -1,0 +1,100 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../trpc.ts';
+import { Empty, ErrorState, Loading, num, Time } from '../ui.tsx';
+
+interface Pack {
+  name: string;
+  size: number;
+  storedAt: string;
+}
+
+function PackTable({ packs, href }: { packs: Pack[]; href: (name: string) => string }) {
+  if (packs.length === 0)
+    return (
+      <Empty>
+        <p>No evidence packs stored yet.</p>
+      </Empty>
+    );
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Pack</th>
+          <th scope="col">Stored</th>
+          <th scope="col">Size</th>
+        </tr>
+      </thead>
+      <tbody>
+        {packs.map((p) => (
+          <tr key={p.name}>
+            <th scope="row">
+              <a href={href(p.name)} download>
+                {p.name}
+              </a>
+            </th>
+            <td>
+              <Time iso={p.storedAt} />
+            </td>
+            <td className="num">{num(Math.ceil(p.size / 1024))} KB</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A tenant's stored packs, downloadable, and "export now" (the worker makes the pack). */
+export function TenantPacks({ tenantId }: { tenantId: string }) {
+  const trpc = useTRPC();
+  const tid = tenantId as never;
+  const packs = useQuery(trpc.packs.list.queryOptions({ tenantId: tid }));
+  const exportNow = useMutation(trpc.packs.exportNow.mutationOptions());
+  return (
+    <section aria-labelledby="packs-h">
+      <div className="title-row">
+        <h2 id="packs-h">Evidence packs</h2>
+        <button type="button" onClick={() => exportNow.mutate({ tenantId: tid })} disabled={exportNow.isPending}>
+          Export now
+        </button>
+      </div>
+      <p aria-live="polite">
+        {exportNow.isSuccess && 'Export requested: the pack appears here once the worker has made it.'}
+        {exportNow.isError && `Export not requested: ${exportNow.error.message}`}
+      </p>
+      <p className="muted">
+        Signed packs an auditor can check offline, or on the <a href="/verify">verify page</a>.
+      </p>
+      {packs.isPending ? (
+        <Loading what="evidence packs" />
+      ) : packs.isError ? (
+        <ErrorState error={packs.error} retry={() => packs.refetch()} />
+      ) : (
+        <PackTable
+          packs={packs.data}
+          href={(name) => `/evidence-packs/${encodeURIComponent(tenantId)}/${encodeURIComponent(name)}`}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The packs a share shows, when the MSP allowed it. */
+export function SharedPacks({ token }: { token: string }) {
+  const trpc = useTRPC();
+  const packs = useQuery(trpc.shared.packs.queryOptions());
+  return (
+    <section aria-labelledby="packs-h">
+      <h2 id="packs-h">Evidence packs</h2>
+      {packs.isPending ? (
+        <Loading what="evidence packs" />
+      ) : packs.isError ? (
+        <ErrorState error={packs.error} retry={() => packs.refetch()} />
+      ) : (
+        <PackTable
+          packs={packs.data}
+          href={(name) => `/s/${encodeURIComponent(token)}/evidence-packs/${encodeURIComponent(name)}`}
+        />
+      )}
+    </section>
+  );
+}
