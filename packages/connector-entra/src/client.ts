@@ -1,4 +1,4 @@
-import { ClientSecretCredential } from '@azure/identity';
+import { type AccessToken, ClientSecretCredential, type GetTokenOptions } from '@azure/identity';
 import {
   Client,
   type Context,
@@ -46,6 +46,22 @@ class DeadlineHandler implements Middleware {
   }
 }
 
+/** Sections start side by side: their first calls share one token request per scope; MSAL's cache serves the rest. */
+function sharedTokens(credential: ClientSecretCredential) {
+  const pending = new Map<string, Promise<AccessToken>>();
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+      const key = [scopes].flat().join(' ');
+      let token = pending.get(key);
+      if (!token) {
+        token = credential.getToken(scopes, options).finally(() => pending.delete(key));
+        pending.set(key, token);
+      }
+      return token;
+    },
+  };
+}
+
 export function createClients(
   config: EntraConfig,
   secret: EntraSecret,
@@ -56,11 +72,13 @@ export function createClients(
   const ca = endpoints.caCert;
   const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
   const customLogin = endpoints.login.replace(/\/$/, '') !== DEFAULT_LOGIN;
-  const credential = new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, {
-    authorityHost: endpoints.login,
-    ...(customLogin ? { disableInstanceDiscovery: true } : {}),
-    ...(ca ? { tlsOptions: { ca } } : {}),
-  });
+  const credential = sharedTokens(
+    new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, {
+      authorityHost: endpoints.login,
+      ...(customLogin ? { disableInstanceDiscovery: true } : {}),
+      ...(ca ? { tlsOptions: { ca } } : {}),
+    }),
+  );
   const graphHost = new URL(endpoints.graph).hostname;
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(
     new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
