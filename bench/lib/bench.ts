@@ -57,6 +57,9 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
+/** One file per saved run, named by when it started: `2026-12-02T02-20.json`. */
+export const savedName = (startedAt: string) => `${startedAt.slice(0, 16).replace(':', '-')}.json`;
+
 /** `run` n times, one after another. */
 async function times<T>(n: number, run: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -122,6 +125,6 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   await mkdir(opts.outDir, { recursive: true });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   await writeFile(join(opts.outDir, 'latest.json'), json);
-  if (opts.save) await writeFile(join(opts.outDir, `${started.toISOString().slice(0, 10)}.json`), json);
+  if (opts.save) await writeFile(join(opts.outDir, savedName(result.startedAt)), json);
   return { report: result, table: markdown(result.rows) };
 }
