@@ -119,8 +119,8 @@ describe('a permission revoked mid-run', () => {
     w.graph.faults.set(w.tenant, { revokePermission: { after: later(0), permission: 'Policy.Read.All' } });
     const run = await collect(w);
     expect(run.gaps.map((g) => [g.code, g.permission, g.covers])).toEqual([
-      ['permission_missing', 'Policy.Read.All', ['setting.entra.security_defaults']],
       ['permission_missing', 'Policy.Read.All', ['authPolicy', 'setting.entra.conditional_access']],
+      ['permission_missing', 'Policy.Read.All', ['setting.entra.security_defaults']],
       // Per-user MFA is read where no policy is known to enforce; it needs the same grant.
       ['permission_missing', 'Policy.Read.All', ['identity.perUserMfa']],
     ]);
