@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { runBench } from './lib/bench.ts';
+import { runBench, savedName } from './lib/bench.ts';
 import { report } from './lib/report.ts';
 
 // The same loopback PostgreSQL the store's own tests use (CI starts it).
@@ -19,7 +19,7 @@ it('runs every benchmark in smoke mode and reports a measured figure, a bound an
 
   const written = report.parse(JSON.parse(await readFile(join(outDir, 'latest.json'), 'utf8')));
   expect(written).toEqual(result);
-  const dated = JSON.parse(await readFile(join(outDir, `${result.startedAt.slice(0, 10)}.json`), 'utf8'));
+  const dated = JSON.parse(await readFile(join(outDir, savedName(result.startedAt)), 'utf8'));
   expect(dated).toEqual(JSON.parse(JSON.stringify(result)));
 
   expect(new Set(result.rows.map((r) => r.benchmark))).toEqual(

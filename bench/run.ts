@@ -1,6 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Mode, runBench } from './lib/bench.ts';
+import { type Mode, runBench, savedName } from './lib/bench.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,4 +29,14 @@ console.log(`\n${table}\n`);
 console.log(
   `mode ${report.mode}, ${(report.durationMs / 1000).toFixed(1)} s; settings: ${JSON.stringify(report.settings)}`,
 );
-console.log(`results: ${outDir}latest.json${values.save ? ` and ${report.startedAt.slice(0, 10)}.json` : ''}`);
+console.log(`results: ${outDir}latest.json${values.save ? ` and ${savedName(report.startedAt)}` : ''}`);
+if (values.save) {
+  // The README ends with the latest saved table.
+  const readme = fileURLToPath(new URL('./README.md', import.meta.url));
+  const marker = '<!-- latest -->';
+  const text = await readFile(readme, 'utf8');
+  const head = text.slice(0, text.indexOf(marker) + marker.length);
+  const args = process.argv.slice(2).join(' ');
+  const run = `\`npm run bench -- ${args}\`, ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${(report.durationMs / 60_000).toFixed(1)} min`;
+  await writeFile(readme, `${head}\n\n${run} (\`bench/results/${savedName(report.startedAt)}\`):\n\n${table}\n`);
+}

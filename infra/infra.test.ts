@@ -98,10 +98,10 @@ describe('infra files', () => {
 });
 
 describe('Dockerfile', () => {
-  it('has deps and runtime stages on node:20-bookworm-slim, COPY sources that exist, and runs as non-root', () => {
+  it('has deps, build and runtime stages on node:20-bookworm-slim, COPY sources that exist, and runs as non-root', () => {
     const report = checkDockerfile(dockerfile);
     expect(report.problems).toEqual([]);
-    expect(report.stages).toEqual(['manifests', 'deps', 'runtime']);
+    expect(report.stages).toEqual(['manifests', 'deps', 'build', 'runtime']);
     expect(new Set(report.bases)).toEqual(new Set(['node:20-bookworm-slim']));
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });

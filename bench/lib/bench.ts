@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { evaluatorRow, factLines } from './evaluator.ts';
-import { hugeRows, hugeTenant } from './huge.ts';
-import { economy, sweep, sweepRow } from './portfolio.ts';
+import { compileChild, type HugeRun, hugeRows, hugeTenant, workerHeapMb } from './huge.ts';
+import { economy, type SweepResult, sweep, sweepRow } from './portfolio.ts';
 import { markdown, type Report, type Row, report } from './report.ts';
 import type { PortfolioSize } from './world.ts';
 
@@ -16,6 +16,8 @@ interface Plan {
   sweepScale: number;
   huge: { users: number; reference: number; scale: number; deadlineMs: number };
   evaluator: { users: number; minMs: number };
+  /** Runs of each figure; the table shows their median and spread. */
+  repeats: number;
 }
 
 const PLANS: Record<Mode, Plan> = {
@@ -25,13 +27,15 @@ const PLANS: Record<Mode, Plan> = {
     sweepScale: 0.01,
     huge: { users: 3_000, reference: 300, scale: 0.01, deadlineMs: 60_000 },
     evaluator: { users: 300, minMs: 100 },
+    repeats: 1,
   },
   quick: {
     portfolio: { tenants: 20, users: [500, 5_000], members: [50, 500] },
     concurrency: [1, 2],
     sweepScale: 0.1,
     huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 240_000 },
-    evaluator: { users: 20_000, minMs: 2_000 },
+    evaluator: { users: 20_000, minMs: 1_000 },
+    repeats: 3,
   },
   full: {
     portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] },
@@ -39,6 +43,7 @@ const PLANS: Record<Mode, Plan> = {
     sweepScale: 0.1,
     huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 600_000 },
     evaluator: { users: 50_000, minMs: 5_000 },
+    repeats: 1,
   },
 };
 
@@ -52,6 +57,16 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
+/** One file per saved run, named by when it started: `2026-12-02T02-20.json`. */
+export const savedName = (startedAt: string) => `${startedAt.slice(0, 16).replace(':', '-')}.json`;
+
+/** `run` n times, one after another. */
+async function times<T>(n: number, run: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(await run(i));
+  return out;
+}
+
 /** Runs every benchmark of a mode, writes the results and returns them with their markdown table. */
 export async function runBench(opts: BenchOptions): Promise<{ report: Report; table: string }> {
   const plan = PLANS[opts.mode];
@@ -61,22 +76,33 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
   for (const c of plan.concurrency) {
-    log(`portfolio sweep: ${plan.portfolio.tenants} tenants at concurrency ${c}…`);
-    const r = await sweep(plan.portfolio, c, plan.sweepScale);
-    rows.push(sweepRow(r, plan.sweepScale));
+    const runs: SweepResult[] = await times(plan.repeats, (i) => {
+      log(`portfolio sweep: ${plan.portfolio.tenants} tenants at concurrency ${c} (run ${i + 1}/${plan.repeats})…`);
+      return sweep(plan.portfolio, c, plan.sweepScale);
+    });
+    rows.push(sweepRow(runs, plan.sweepScale));
     if (c === 1) {
-      const e = economy(r);
+      const e = economy(runs);
       details.economy = e.tenants;
       rows.push(e.row);
     }
   }
-  log(`huge tenant: ${plan.huge.reference} then ${plan.huge.users} users…`);
-  const small = await hugeTenant(plan.huge.reference, plan.huge.scale, plan.huge.deadlineMs, opts.postgres);
-  const big = await hugeTenant(plan.huge.users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres);
-  details.huge = { small, big };
-  rows.push(...hugeRows(big, small, plan.huge.scale));
+  await compileChild();
+  const heapMb = await workerHeapMb();
+  const huge = (users: number, heap?: number) =>
+    times<HugeRun>(plan.repeats, (i) => {
+      log(`huge tenant: ${users} users${heap ? `, heap limit ${heap} MB` : ''} (run ${i + 1}/${plan.repeats})…`);
+      return hugeTenant(users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres, heap);
+    });
+  const runs = {
+    small: await huge(plan.huge.reference),
+    big: await huge(plan.huge.users),
+    bigCapped: await huge(plan.huge.users, heapMb),
+  };
+  details.huge = runs;
+  rows.push(...hugeRows(runs, plan.huge.scale));
   log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
-  rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs));
+  rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));
 
   const result = report.parse({
     mode: opts.mode,
@@ -87,7 +113,9 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       latency: '40 ms ± 20 ms on every simulator',
       sweepThrottleScale: plan.sweepScale,
       hugeThrottleScale: plan.huge.scale,
-      workers: 'in-process worker concurrency (tenants assessed at once), not separate processes',
+      workers: 'in-process worker concurrency (tenants assessed at once); simulators in their own process',
+      repeats: plan.repeats,
+      hugeChild: 'compiled JavaScript (esbuild bundle), no TypeScript loader',
       portfolio: plan.portfolio,
       store: opts.postgres ? 'PostgreSQL (loopback)' : 'embedded PGlite',
     },
@@ -97,6 +125,6 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   await mkdir(opts.outDir, { recursive: true });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   await writeFile(join(opts.outDir, 'latest.json'), json);
-  if (opts.save) await writeFile(join(opts.outDir, `${started.toISOString().slice(0, 10)}.json`), json);
+  if (opts.save) await writeFile(join(opts.outDir, savedName(result.startedAt)), json);
   return { report: result, table: markdown(result.rows) };
 }

@@ -1,4 +1,4 @@
-import { PRIVILEGED_ROLES } from '@evident/connector-entra';
+import { PRIVILEGED_ROLES, ROLES_PER_QUERY } from '@evident/connector-entra';
 import type { FaultSpec, Scenario, ScenarioInput, TenantWorld } from '@evident/simulators';
 import { entraDirectory } from '@evident/simulators/graph';
 
@@ -56,8 +56,22 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
       put(`graph /v1.0/${p}`, 1);
     put('graph /v1.0/policies/authenticationMethodsPolicy', 1);
     put('graph /v1.0/identity/conditionalAccess/policies', pages(d.conditionalAccessPolicies.length, GRAPH_MAX_PAGE));
+    // One filtered read per fifteen roles (Graph's cap on an `in` list), each assignment on one page of 999; the
+    // members of each group holding one of them; PIM's eligibility once (refused without P2), then per such group.
+    const assigned = d.roleAssignments.filter((a) => roles.has(a.roleDefinitionId));
+    const held = assigned.length;
+    const roleGroups = new Map(
+      assigned.flatMap((a) => (a.principal.type === 'group' ? [[a.principal.group.id, a.principal.group]] : [])),
+    );
+    for (const g of roleGroups.values()) groupPages += pages(d.transitiveMembers(g).count, GRAPH_MAX_PAGE);
+    put('graph /v1.0/roleManagement/directory/roleEligibilityScheduleInstances', 1);
+    if (t.entra.licence === 'p2')
+      put('graph /v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances', roleGroups.size);
+    put(
+      'graph /v1.0/roleManagement/directory/roleAssignments',
+      Math.max(Math.ceil(roles.size / ROLES_PER_QUERY), pages(held, GRAPH_MAX_PAGE)),
+    );
     put('graph /v1.0/groups/{id}/transitiveMembers', groupPages);
-    put('graph /v1.0/roleManagement/directory/roleAssignments', roles.size);
     put(
       'graph /v1.0/reports/authenticationMethods/userRegistrationDetails',
       pages(d.counts.registrationDetails, GRAPH_MAX_PAGE),

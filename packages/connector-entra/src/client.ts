@@ -1,4 +1,4 @@
-import { ClientSecretCredential } from '@azure/identity';
+import { type AccessToken, ClientSecretCredential, type GetTokenOptions } from '@azure/identity';
 import { type EgressPolicy, egressAgent, egressDispatcher } from '@evident/connector-kit';
 import {
   Client,
@@ -46,6 +46,22 @@ class DeadlineHandler implements Middleware {
   }
 }
 
+/** Sections start side by side: their first calls share one token request per scope; MSAL's cache serves the rest. */
+function sharedTokens(credential: ClientSecretCredential) {
+  const pending = new Map<string, Promise<AccessToken>>();
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+      const key = [scopes].flat().join(' ');
+      let token = pending.get(key);
+      if (!token) {
+        token = credential.getToken(scopes, options).finally(() => pending.delete(key));
+        pending.set(key, token);
+      }
+      return token;
+    },
+  };
+}
+
 export function createClients(
   config: EntraConfig,
   secret: EntraSecret,
@@ -59,11 +75,13 @@ export function createClients(
   const dispatcher = egressDispatcher(egress, ca ? { ca } : {});
   const agent = egressAgent(egress, ca ? { ca } : {});
   const customLogin = endpoints.login.replace(/\/$/, '') !== DEFAULT_LOGIN;
-  const credential = new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, {
-    authorityHost: endpoints.login,
-    ...(customLogin ? { disableInstanceDiscovery: true } : {}),
-    agent,
-  });
+  const credential = sharedTokens(
+    new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, {
+      authorityHost: endpoints.login,
+      ...(customLogin ? { disableInstanceDiscovery: true } : {}),
+      agent,
+    }),
+  );
   const graphHost = new URL(endpoints.graph).hostname;
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(
     new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),

@@ -2,13 +2,14 @@ import { CollectionSession, type Connector, type ConnectorContext } from '@evide
 import type { Fact } from '@evident/core';
 import { checkEntra } from './check.ts';
 import { createClients } from './client.ts';
+import { concurrently, readAhead } from './collect/concurrent.ts';
 import {
   eligibleGroupMembers,
   eligibleRoleHolders,
   GROUP_ELIGIBILITY,
   ROLE_ELIGIBILITY,
 } from './collect/eligibility.ts';
-import { identities } from './collect/identities.ts';
+import { identities, registrationPages } from './collect/identities.ts';
 import { logs } from './collect/logs.ts';
 import { policyGroups, roleHolders } from './collect/membership.ts';
 import { conditionalAccess, POLICIES_SOURCE, policyFacts } from './collect/policies.ts';
@@ -21,54 +22,84 @@ import { DEFAULT_TUNING, type EntraTuning } from './tuning.ts';
 
 type Ctx = ConnectorContext<EntraConfig, EntraSecret>;
 
+/** Sections, each after those whose state it reads; independent ones run side by side under the limiter. */
 const SECTIONS = [
-  { phase: 'licence', source: 'GET /subscribedSkus', covers: ['setting.entra.licence'], run: licence },
+  // First: the policies gate the membership and role reads, the longest chain but the report's.
+  {
+    phase: 'conditional access',
+    source: POLICIES_SOURCE,
+    covers: ['authPolicy', 'setting.entra.conditional_access'],
+    after: [],
+    run: conditionalAccess,
+  },
+  { phase: 'licence', source: 'GET /subscribedSkus', covers: ['setting.entra.licence'], after: [], run: licence },
   {
     phase: 'security defaults',
     source: 'GET /policies/identitySecurityDefaultsEnforcementPolicy',
     covers: ['setting.entra.security_defaults'],
+    after: [],
     run: securityDefaults,
   },
   {
     phase: 'authentication methods',
     source: 'GET /policies/authenticationMethodsPolicy',
     covers: ['setting.entra.weak_methods'],
+    after: [],
     run: authenticationMethods,
   },
   {
-    phase: 'conditional access',
-    source: POLICIES_SOURCE,
-    covers: ['authPolicy', 'setting.entra.conditional_access'],
-    run: conditionalAccess,
+    phase: 'policy groups',
+    source: 'GET /groups/{id}/transitiveMembers',
+    covers: ['identity'],
+    after: ['conditional access'],
+    run: policyGroups,
   },
-  { phase: 'policy groups', source: 'GET /groups/{id}/transitiveMembers', covers: ['identity'], run: policyGroups },
   {
     phase: 'privileged roles',
     source: 'GET /roleManagement/directory/roleAssignments',
     covers: ['identity.privileged', 'identity.roles'],
+    after: ['conditional access'],
     run: roleHolders,
   },
   {
     phase: 'eligible roles',
     source: `GET ${ROLE_ELIGIBILITY}`,
     covers: ['identity.eligible'],
+    after: ['conditional access'],
     run: eligibleRoleHolders,
   },
   {
     phase: 'eligible group members',
     source: `GET ${GROUP_ELIGIBILITY}`,
     covers: ['identity.eligible'],
+    after: ['privileged roles', 'eligible roles'],
     run: eligibleGroupMembers,
   },
-  { phase: 'policies', source: POLICIES_SOURCE, covers: ['authPolicy'], run: policyFacts },
+  {
+    phase: 'policies',
+    source: POLICIES_SOURCE,
+    covers: ['authPolicy'],
+    after: ['security defaults', 'policy groups', 'eligible group members'],
+    run: policyFacts,
+  },
   {
     phase: 'identities',
     source: 'GET /reports/authenticationMethods/userRegistrationDetails',
     covers: ['identity'],
+    after: ['security defaults', 'policy groups', 'eligible group members'],
     run: identities,
   },
-  { phase: 'logs', source: 'GET /auditLogs, diagnostic settings', covers: ['logSource'], run: logs },
+  {
+    phase: 'logs',
+    source: 'GET /auditLogs, diagnostic settings',
+    covers: ['logSource'],
+    after: ['licence'],
+    run: logs,
+  },
 ] as const;
+
+/** Registration pages read ahead of the state that judges them: the report is the longest, throttled chain. */
+const REPORT_READ_AHEAD = 2;
 
 async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
   const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress);
@@ -91,16 +122,26 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
     },
     stamp: { connection: ctx.connection, provider: 'entra', observedAt: ctx.now().toISOString() },
   };
+  const report = readAhead(registrationPages(run, session), REPORT_READ_AHEAD);
+  const body = (s: (typeof SECTIONS)[number]) =>
+    s.phase === 'identities' ? () => identities(run, session, report.items()) : () => s.run(run, session);
   try {
-    for (const s of SECTIONS) {
-      // Membership only matters to the policies it was read for; if policies are unknown, so is enforcement.
-      if (s.phase === 'policy groups' && run.state.policies === undefined) continue;
-      yield* session.section(s, () => s.run(run, session));
-    }
+    yield* concurrently(
+      SECTIONS.map((s) => ({
+        phase: s.phase,
+        after: s.after,
+        // Membership only matters to the policies it was read for; if policies are unknown, so is enforcement.
+        facts: () =>
+          s.phase === 'policy groups' && run.state.policies === undefined ? none() : session.section(s, body(s)),
+      })),
+    );
   } finally {
+    await report.stop();
     await clients.close();
   }
 }
+
+async function* none(): AsyncGenerator<Fact> {}
 
 /** The connector with its deadlines and retry budget tuned (tests shorten them; the defaults suit Microsoft). */
 export function createEntraConnector(tuning: Partial<EntraTuning> = {}): Connector<EntraConfig, EntraSecret> {

@@ -75,39 +75,33 @@ describe('throttling is waited out, counted, and changes nothing', () => {
 });
 
 /**
- * Fills a family's window just before the connector's first call of a phase, so its next call meets the real limit:
- * one conditional-access read before the policies, five report reads before the registration report.
+ * Fills both families' windows just before the connector's first call, so the reads it starts at once meet the
+ * real limits: one conditional-access read for the policies, five report reads for the registration report.
  */
-function primedAt(world: World): { onPhase: (phase: string) => void; init: { limiter: RateLimiter } } {
+function primedAt(world: World): { init: { limiter: RateLimiter } } {
   const inner = createLimiter();
   const dispatcher = new Agent({ connect: { ca: world.config.endpoints.caCert } });
-  const fills: Record<string, [string, number]> = {
-    'conditional access': ['/v1.0/identity/conditionalAccess/policies', 1],
-    identities: ['/v1.0/auditLogs/directoryAudits?$top=1', 5],
+  const fills: [string, number][] = [
+    ['/v1.0/auditLogs/directoryAudits?$top=1', 5],
+    // Last: its window is the shorter one.
+    ['/v1.0/identity/conditionalAccess/policies', 1],
+  ];
+  const fill = async () => {
+    const authorization = `Bearer ${await tokenFor(world, dispatcher)}`;
+    for (const [path, n] of fills)
+      for (let i = 0; i < n; i++) {
+        const res = await fetch(`${world.graph.url}${path}`, { headers: { authorization }, dispatcher });
+        expect(res.status, path).toBe(200);
+        await res.arrayBuffer();
+      }
   };
-  let phase = '';
-  let token: Promise<string> | undefined;
-  const fill = async ([path, n]: [string, number]) => {
-    token ??= tokenFor(world, dispatcher);
-    const authorization = `Bearer ${await token}`;
-    for (let i = 0; i < n; i++) {
-      const res = await fetch(`${world.graph.url}${path}`, { headers: { authorization }, dispatcher });
-      expect(res.status, path).toBe(200);
-      await res.arrayBuffer();
-    }
-  };
+  let primed: Promise<void> | undefined;
   return {
-    onPhase: (p) => {
-      phase = p;
-    },
     init: {
       limiter: {
         async schedule(fn, signal) {
-          const due = fills[phase];
-          if (due) {
-            delete fills[phase];
-            await fill(due);
-          }
+          primed ??= fill();
+          await primed;
           return inner.schedule(fn, signal);
         },
       },

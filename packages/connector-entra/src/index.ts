@@ -1,3 +1,4 @@
+export { ROLES_PER_QUERY } from './collect/membership.ts';
 export { type EntraConfig, type EntraSecret, entraConfig, entraSecret } from './config.ts';
 export { createEntraConnector, entraConnector } from './connector.ts';
 export { type CaPolicy, caPolicy } from './enforcement/policy.ts';

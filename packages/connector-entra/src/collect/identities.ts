@@ -114,7 +114,7 @@ export function toIdentity(
   };
 }
 
-interface Registration {
+export interface Registration {
   id: string;
   userPrincipalName: string;
   userType?: string;
@@ -212,25 +212,28 @@ export function serviceProviderIdentity(run: Pick<Run, 'ctx' | 'state' | 'stamp'
   };
 }
 
+/** The registration report page by page, 999 a page; the connector starts it early, as the longest read. */
+export function registrationPages(run: Pick<Run, 'graph'>, session: Session): AsyncIterable<Registration[]> {
+  return pages<Registration, EntraConfig, EntraSecret>(session, run.graph, REGISTRATION, 'AuditLog.Read.All', {
+    $select: 'id,userPrincipalName,userType,isAdmin,isMfaRegistered,methodsRegistered',
+    $top: '999',
+  });
+}
+
 /**
  * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
  * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
  */
-export async function* identities(run: Run, session: Session): AsyncGenerator<Fact> {
+export async function* identities(
+  run: Run,
+  session: Session,
+  report: AsyncIterable<Registration[]> = registrationPages(run, session),
+): AsyncGenerator<Fact> {
   if (run.ctx.config.serviceProviderAccess) yield serviceProviderIdentity(run);
   let read = 0;
   const perUserRefused = { said: false };
   try {
-    for await (const page of pages<Registration, EntraConfig, EntraSecret>(
-      session,
-      run.graph,
-      REGISTRATION,
-      'AuditLog.Read.All',
-      {
-        $select: 'id,userPrincipalName,userType,isAdmin,isMfaRegistered,methodsRegistered',
-        $top: '999',
-      },
-    )) {
+    for await (const page of report) {
       read++;
       const people = page.map((r): Person => {
         const person: Person = {

@@ -69,22 +69,30 @@ export function rolesOfInterest(run: Run): Set<string> {
   return roles;
 }
 
+/** Graph's cap on the values one `in` filter may list. */
+export const ROLES_PER_QUERY = 15;
+
 /**
  * Holders of the privileged roles and of any role a policy names, through role-assignable groups too, at any
- * scope (an administrative unit's administrators are privileged as well).
+ * scope (an administrative unit's administrators are privileged as well): one filtered query per fifteen roles.
  */
 export async function roleHolders(run: Run, session: Session): Promise<void> {
-  const roles = rolesOfInterest(run);
+  const roles = [...rolesOfInterest(run)];
   const rolesOf = new Map<string, Set<string>>();
-  const holders = async (role: string) => {
+  const holders = async (chunk: string[]) => {
     for await (const page of pages<Assignment, EntraConfig, EntraSecret>(
       session,
       run.graph,
       '/roleManagement/directory/roleAssignments',
       'RoleManagement.Read.Directory',
-      { $filter: `roleDefinitionId eq '${role}'`, $expand: 'principal' },
+      {
+        $filter: `roleDefinitionId in (${chunk.map((r) => `'${r}'`).join(',')})`,
+        $expand: 'principal',
+        $top: '999',
+      },
     )) {
       for (const a of page) {
+        const role = a.roleDefinitionId;
         const type = a.principal?.['@odata.type'];
         if (type === '#microsoft.graph.group') {
           add(run.state.roleGroups, a.principalId, role);
@@ -93,6 +101,9 @@ export async function roleHolders(run: Run, session: Session): Promise<void> {
       }
     }
   };
-  await Promise.all([...roles].map(holders));
+  const chunks = Array.from({ length: Math.ceil(roles.length / ROLES_PER_QUERY) }, (_, i) =>
+    roles.slice(i * ROLES_PER_QUERY, (i + 1) * ROLES_PER_QUERY),
+  );
+  await Promise.all(chunks.map(holders));
   run.state.rolesOf = rolesOf;
 }

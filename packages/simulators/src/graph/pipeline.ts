@@ -38,7 +38,9 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
     const endpoint = match.kind === 'found' && !batch ? match.endpoint : batchEndpoint;
     const decision = state.faults.decide(tenant.name);
     if (decision.delayMs > 0) await sleep(decision.delayMs, state.closing);
-    switch (decision.outcome) {
+    const targeted = state.faults.spec(tenant.name).endpoints;
+    const outcome = targeted && !targeted.includes(endpoint.path) ? 'ok' : decision.outcome;
+    switch (outcome) {
       case 'timeout':
         // Never answered: the client gives up, or close() destroys the socket.
         state.accounting.request('graph', tenant.name, endpoint.path, false);
@@ -65,15 +67,15 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
         authorize: (e, q, u) => authorize(e, q, decision.revokedPermission, tenant, u),
       });
       state.accounting.request('graph', tenant.name, endpoint.path, true);
-      return sendJson(res, 200, body, baseHeaders(api, ids), decision.outcome === 'truncate');
+      return sendJson(res, 200, body, baseHeaders(api, ids), outcome === 'truncate');
     }
     const query = parseQuery(url.searchParams);
     const extra = admit(state, tenant, endpoint, query);
     authorize(endpoint, query, decision.revokedPermission, tenant, url);
     const params = match.kind === 'found' ? match.params : {};
     const body = endpoint.handle({ tenant, url, origin, params, query });
-    state.accounting.request('graph', tenant.name, endpoint.path, decision.outcome !== 'truncate');
-    sendJson(res, 200, body, { ...baseHeaders(api, ids), ...extra }, decision.outcome === 'truncate');
+    state.accounting.request('graph', tenant.name, endpoint.path, outcome !== 'truncate');
+    sendJson(res, 200, body, { ...baseHeaders(api, ids), ...extra }, outcome === 'truncate');
   } catch (e) {
     if (state.closing.aborted) return void req.socket.destroy();
     if (e instanceof GraphHttpError) return fail(e);

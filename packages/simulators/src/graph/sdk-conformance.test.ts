@@ -158,6 +158,32 @@ describe('Graph simulator through the official SDK', () => {
     expect(none.value).toEqual([]);
   });
 
+  it("filters role assignments by a list of roles with 'in', up to Graph's fifteen values", async () => {
+    const c = client('proseware');
+    const ga = ROLE_TEMPLATE_IDS.globalAdministrator;
+    const one = await c.api('/roleManagement/directory/roleAssignments').filter(`roleDefinitionId eq '${ga}'`).get();
+    const listed = await c
+      .api('/roleManagement/directory/roleAssignments')
+      .filter(`roleDefinitionId in ('${ROLE_TEMPLATE_IDS.globalReader}', '${ga}')`)
+      .expand('principal')
+      .top(999)
+      .get();
+    expect(listed.value.map((a: { id: string }) => a.id)).toEqual(one.value.map((a: { id: string }) => a.id));
+    const sixteen = Array.from({ length: 16 }, (_, i) => `'00000000-0000-0000-0000-${String(i).padStart(12, '0')}'`);
+    const e = await graphError(
+      c
+        .api('/roleManagement/directory/roleAssignments')
+        .filter(`roleDefinitionId in (${sixteen.join(',')})`)
+        .get(),
+    );
+    expect(e.statusCode).toBe(400);
+    expect(e.message).toMatch(/Max allowed: 15/);
+    const bad = await graphError(
+      c.api('/roleManagement/directory/roleAssignments').filter('roleDefinitionId in (1)').get(),
+    );
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('expands nested groups transitively', async () => {
     const c = client('proseware');
     const policies = await collect<{ conditions: { users: { includeGroups: string[] } } }>(

@@ -219,6 +219,8 @@ export const faultSpec = z.object({
   revokePermission: z.object({ after: z.number().int().nonnegative(), permission: z.string() }).optional(),
   /** Apply the providers' real throttles (on by default). */
   realThrottles: z.boolean().default(true),
+  /** Graph: the failure shares hit only these endpoints (`/v1.0/…` templates); every other request passes. */
+  endpoints: z.array(z.string()).optional(),
 });
 
 export const SIMULATORS = ['graph', 'github', 'gcp'] as const;

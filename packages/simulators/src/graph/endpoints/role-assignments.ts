@@ -19,17 +19,33 @@ const PROPERTIES: ReadonlySet<string> = new Set([
   'principal',
 ]);
 
-const CLAUSE = /^\s*(roleDefinitionId|principalId)\s+eq\s+'([^']*)'\s*$/i;
+const CLAUSE = /^\s*(roleDefinitionId|principalId)\s+(?:eq\s+'([^']*)'|in\s*\(([^)]*)\))\s*$/i;
+const LISTED = /^\s*'([^']*)'\s*$/;
+/** Graph's cap on the values an `in` (an OR of equalities) may list, with the error it answers beyond it. */
+const MAX_IN = 15;
 
-/** The supported `$filter`: `roleDefinitionId eq '…'` and/or `principalId eq '…'`, joined by `and`. */
+function values(clause: string, eq: string | undefined, list: string | undefined): string[] {
+  if (eq !== undefined) return [eq];
+  const items = (list ?? '').split(',').map((v) => LISTED.exec(v)?.[1]);
+  if (items.length === 0 || items.some((v) => v === undefined))
+    throw errors.badRequest(`Invalid filter clause: '${clause.trim()}'.`);
+  if (items.length > MAX_IN)
+    throw errors.badRequest(
+      `Too many child clauses specified in search filter expression containing 'OR' operators: ${items.length}. Max allowed: ${MAX_IN}.`,
+    );
+  return items as string[];
+}
+
+/** The supported `$filter`: `roleDefinitionId` and/or `principalId`, each `eq '…'` or `in ('…', …)`, joined by `and`. */
 function parseFilter(filter: string | undefined): (a: { roleDefinitionId: string; principalId: string }) => boolean {
   if (filter === undefined) return () => true;
   const clauses = filter.split(/\s+and\s+/i).map((c) => {
     const m = CLAUSE.exec(c);
     if (!m) throw errors.badRequest(`Invalid filter clause: '${c.trim()}'.`);
-    return { field: m[1]!.toLowerCase() === 'principalid' ? 'principalId' : 'roleDefinitionId', value: m[2]! } as const;
+    const field = m[1]!.toLowerCase() === 'principalid' ? 'principalId' : 'roleDefinitionId';
+    return { field, accepted: new Set(values(c, m[2], m[3]).map((v) => v.toLowerCase())) } as const;
   });
-  return (a) => clauses.every((c) => a[c.field].toLowerCase() === c.value.toLowerCase());
+  return (a) => clauses.every((c) => c.accepted.has(a[c.field].toLowerCase()));
 }
 
 function resource(tenant: SimTenant, a: DirectoryRoleAssignment, expand: boolean) {
