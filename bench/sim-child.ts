@@ -13,7 +13,9 @@ const first = await lines.next();
 const { scenario, throttleScale } = start.parse(JSON.parse(String(first.value)));
 const sims = await startSimulators(scenario as ScenarioInput, { throttleScale });
 const connections = Object.fromEntries(sims.scenario.tenants.map((t) => [t.name, sims.connections(t.name)]));
-process.stdout.write(`${JSON.stringify({ scenario: sims.scenario, connections })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ scenario: sims.scenario, allowedEndpoints: sims.allowedEndpoints, connections })}\n`,
+);
 for (;;) {
   const line = await lines.next();
   if (line.done) break;

@@ -7,6 +7,8 @@ const CHILD = fileURLToPath(new URL('../sim-child.ts', import.meta.url));
 
 export interface RemoteSimulators {
   scenario: Scenario;
+  /** The `EVIDENT_ALLOWED_ENDPOINTS` value that lets connections reach these simulators. */
+  allowedEndpoints: string;
   connections(tenant: string): SimulatedConnection[];
   requests(): Promise<RequestCount[]>;
   close(): Promise<void>;
@@ -25,9 +27,14 @@ export async function startRemoteSimulators(scenario: ScenarioInput, throttleSca
     return JSON.parse(line.value);
   };
   child.stdin!.write(`${JSON.stringify({ scenario, throttleScale })}\n`);
-  const ready = (await next()) as { scenario: Scenario; connections: Record<string, SimulatedConnection[]> };
+  const ready = (await next()) as {
+    scenario: Scenario;
+    allowedEndpoints: string;
+    connections: Record<string, SimulatedConnection[]>;
+  };
   return {
     scenario: ready.scenario,
+    allowedEndpoints: ready.allowedEndpoints,
     connections: (tenant) => ready.connections[tenant] ?? [],
     async requests() {
       child.stdin!.write('accounting\n');

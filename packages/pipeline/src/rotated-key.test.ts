@@ -67,7 +67,11 @@ describe('a worker whose keys do not open the stored secrets', () => {
 
     const report = await rotateSecrets(w.db.database, w.org, [w.db.key], newKey);
     expect(report.connections).toBeGreaterThan(0);
-    expect(await rotateSecrets(w.db.database, w.org, [w.db.key], newKey)).toEqual({ connections: 0, users: 0, signingKeys: 0 });
+    expect(await rotateSecrets(w.db.database, w.org, [w.db.key], newKey)).toEqual({
+      connections: 0,
+      users: 0,
+      signingKeys: 0,
+    });
     await w.start({ store: storeWith([]) });
     const after = await assessed();
     for (const c of await w.store.listCollections(w.org, after)) expect(c.status).not.toBe('failed');
