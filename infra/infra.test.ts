@@ -166,8 +166,9 @@ describe('Kubernetes', () => {
     expect(triggers.map((t) => get(t, ['metadata', 'listName'])).sort()).toEqual([
       'evident:assess:wait',
       'evident:collect:wait',
+      'evident:export:wait',
     ]);
-    expect(new Set(k8sCtx.queues)).toEqual(new Set(['assess', 'collect']));
+    expect(new Set(k8sCtx.queues)).toEqual(new Set(['assess', 'collect', 'export']));
   });
 });
 
