@@ -16,12 +16,14 @@ beforeAll(async () => {
   w = await openWorld(['healthy'], 'pg', { redisUrl });
   await w.start({ reaper: { intervalMs: 200, requeueAfterMs: 1_000, failAfterMs: DEADLINE_MS } });
 });
+// Closing waits for the workers to hand back what they hold and for Redis to reconnect through the proxy: on a
+// loaded machine that takes longer than the default hook timeout.
 afterAll(async () => {
   await proxy?.accept().catch(() => {});
   await w?.producer.ping();
   await w?.close();
   await proxy?.close();
-});
+}, 180_000);
 
 const tenant = (): TenantId => w.tenants.get('northwind')!;
 const auditOf = async (runId: string) =>
