@@ -112,6 +112,7 @@ const SPECS: Record<string, Spec> = {
     input: (i) => ({ tenantId: i.tenant, runId: i.run }),
     cases: { a: 'refused', b: 'refused', c: 'refused', d: QUERY, e: 'refused', f: 'refused' },
   },
+  'controls.describe': orgRead(() => ({ controlId: 'MFA-01' })),
   'evidence.page': tenantRead((i) => ({ tenantId: i.tenant, runId: i.run, controlId: 'MFA-01' }), true),
   'packs.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'packs.exportNow': tenantWrite((i) => ({ tenantId: i.tenant })),
@@ -166,6 +167,7 @@ const SPECS: Record<string, Spec> = {
   'organization.auditAlerts': orgAdminRead(),
   'shared.view': shareRead(),
   'shared.history': shareRead(() => ({ controlId: 'MFA-01' })),
+  'shared.control': shareRead(() => ({ controlId: 'MFA-01' })),
   'shared.packs': {
     cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
   },

@@ -1,5 +1,6 @@
 import { authRouter } from './routers/auth.ts';
 import { connectionsRouter } from './routers/connections.ts';
+import { controlsRouter } from './routers/controls.ts';
 import { evidenceRouter } from './routers/evidence.ts';
 import { exceptionsRouter } from './routers/exceptions.ts';
 import { organizationRouter } from './routers/organization.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   auth: authRouter,
   portfolio: portfolioRouter,
   tenant: tenantRouter,
+  controls: controlsRouter,
   evidence: evidenceRouter,
   packs: packsRouter,
   connections: connectionsRouter,

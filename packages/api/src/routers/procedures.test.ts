@@ -156,6 +156,18 @@ describeBothDrivers('procedures', (t) => {
     expect(e).toMatchObject({ id, expired: true, approver: expect.stringContaining('@p.example') });
   });
 
+  it("controls: the catalog's requirement, rationale, remediation and framework mappings; unknown ids not found", async () => {
+    const { owner } = await world();
+    const mfa = await owner.call.controls.describe({ controlId: 'MFA-01' });
+    expect(mfa.id).toBe('MFA-01');
+    for (const text of [mfa.title, mfa.requirement, mfa.rationale, mfa.remediation])
+      expect(text.length).toBeGreaterThan(10);
+    expect(mfa.mappings).toContainEqual(
+      expect.objectContaining({ framework: 'cis-v8', ref: '6.3', frameworkName: 'CIS Critical Security Controls' }),
+    );
+    await refused(owner.call.controls.describe({ controlId: 'NOPE-99' }), 'NOT_FOUND');
+  });
+
   it('shares: a token shown once, sections enforced, every access logged and audited, revocation immediate', async () => {
     const { owner, worse, run, deps } = await world();
     const share = await owner.call.shares.create({
@@ -170,8 +182,11 @@ describeBothDrivers('procedures', (t) => {
     expect(view).toMatchObject({ tenant: { name: 'Worse' }, sections: ['status'] });
     expect(JSON.stringify(view)).not.toContain('user-000');
     await refused(customer.call.shared.evidence({ runId: run, controlId: 'MFA-01' }), 'FORBIDDEN');
+    expect((await customer.call.shared.control({ controlId: 'MFA-01' })).requirement).toBe(
+      (await owner.call.controls.describe({ controlId: 'MFA-01' })).requirement,
+    );
     const accesses = await owner.call.shares.accesses({ tenantId: worse.id, shareId: share.id });
-    expect(accesses.map((a) => a.what).sort()).toEqual(['shared.evidence', 'shared.view']);
+    expect(accesses.map((a) => a.what).sort()).toEqual(['shared.control', 'shared.evidence', 'shared.view']);
     expect(JSON.stringify(await owner.call.shares.list({ tenantId: worse.id }))).not.toContain(share.token);
     await owner.call.shares.revoke({ tenantId: worse.id, shareId: share.id });
     await refused(customer.call.shared.view(), 'UNAUTHORIZED');

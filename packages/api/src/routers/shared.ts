@@ -3,6 +3,7 @@ import type { ShareSection } from '@evident/db';
 import { z } from 'zod';
 import { listPacks } from '../services/packs.ts';
 import { router, shareProcedure } from '../trpc.ts';
+import { controlDescriptionOut, controlIdInput, describeControl } from './controls.ts';
 import { evidencePage, evidencePageInput, evidencePageOut } from './evidence.ts';
 import { packOut } from './packs.ts';
 import { toResults } from './shapes.ts';
@@ -61,6 +62,12 @@ export const sharedRouter = router({
       need(ctx.share.sections, 'evidence');
       return evidencePage(ctx.deps.store, ctx.share.organizationId, ctx.share.tenantId, input);
     }),
+
+  /** The catalog's words for a control the link shows. */
+  control: shareProcedure
+    .input(controlIdInput)
+    .output(controlDescriptionOut)
+    .query(({ input }) => describeControl(input.controlId)),
 
   packs: shareProcedure.output(z.array(packOut)).query(({ ctx }) => {
     need(ctx.share.sections, 'evidence_packs');
