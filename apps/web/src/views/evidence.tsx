@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { toCsv } from '../csv.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
 
 export interface EvidenceRow {
@@ -20,11 +21,7 @@ export interface EvidenceQuery {
 }
 type Page = { rows: EvidenceRow[]; nextCursor: string | null };
 
-const csvCell = (v: string | null) => `"${(v ?? '').replaceAll('"', '""')}"`;
-export function toCsv(rows: EvidenceRow[]) {
-  const head = ['kind', 'connection', 'subject', 'name', 'detail', 'approver', 'expiresAt'] as const;
-  return [head.join(','), ...rows.map((r) => head.map((h) => csvCell(r[h])).join(','))].join('\r\n');
-}
+const CSV_HEAD = ['kind', 'connection', 'subject', 'name', 'detail', 'approver', 'expiresAt'] as const;
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
@@ -100,7 +97,7 @@ export function EvidenceTable({
           <button
             type="button"
             disabled={!page.data?.rows.length}
-            onClick={() => page.data && download(`${controlId}-${kind}.csv`, toCsv(page.data.rows))}
+            onClick={() => page.data && download(`${controlId}-${kind}.csv`, toCsv(CSV_HEAD, page.data.rows))}
           >
             Export this view as CSV
           </button>
