@@ -39,6 +39,8 @@ export interface EvidencePacks {
   exportNow(org: OrganizationId, tenant: TenantId): Promise<string>;
   /** Sets the tenant's export schedule, or with null removes it. */
   schedule(org: OrganizationId, tenant: TenantId, cron: { pattern: string; tz: string } | null): Promise<void>;
+  /** The tenant's export schedule in force, or null. */
+  currentSchedule(org: OrganizationId, tenant: TenantId): Promise<{ pattern: string; tz: string } | null>;
 }
 
 export interface ApiLogger {

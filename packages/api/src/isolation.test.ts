@@ -116,6 +116,7 @@ const SPECS: Record<string, Spec> = {
   'evidence.page': tenantRead((i) => ({ tenantId: i.tenant, runId: i.run, controlId: 'MFA-01' }), true),
   'packs.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'packs.exportNow': tenantWrite((i) => ({ tenantId: i.tenant })),
+  'packs.schedule': tenantRead((i) => ({ tenantId: i.tenant })),
   'packs.setSchedule': tenantWrite((i) => ({ tenantId: i.tenant, cron: '0 6 1 * *', tz: 'UTC' })),
   'packs.clearSchedule': tenantWrite((i) => ({ tenantId: i.tenant })),
   'connections.kinds': orgRead(),

@@ -1,5 +1,11 @@
 import type { OrganizationId, TenantId } from '@evident/core';
-import { enqueueExport, type JobsConnection, removeExportSchedule, upsertExportSchedule } from '@evident/jobs';
+import {
+  enqueueExport,
+  getExportSchedule,
+  type JobsConnection,
+  removeExportSchedule,
+  upsertExportSchedule,
+} from '@evident/jobs';
 import type { PackStorage } from './storage/storage.ts';
 
 /** Evidence packs as the dashboard sees them: stored packs, export now, the tenant's export schedule. */
@@ -20,5 +26,6 @@ export function storedPacks(storage: PackStorage, jobs: JobsConnection, now: () 
       if (cron) await upsertExportSchedule(jobs, { organizationId: org, tenantId: tenant }, cron);
       else await removeExportSchedule(jobs, tenant);
     },
+    currentSchedule: (_org: OrganizationId, tenant: TenantId) => getExportSchedule(jobs, tenant),
   };
 }

@@ -151,6 +151,23 @@ export async function upsertExportSchedule(
   }
 }
 
+/** The tenant's evidence-pack schedule in force, or null when it has none. */
+export async function getExportSchedule(
+  jobs: JobsConnection,
+  tenantId: string,
+): Promise<{ pattern: string; tz: string } | null> {
+  const queue = new Queue(JOBS.export.queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    const existing = await queue.getJobScheduler(jobId.exportSchedule(tenantId));
+    return existing?.pattern ? { pattern: existing.pattern, tz: existing.tz ?? 'UTC' } : null;
+  } finally {
+    await queue.close();
+  }
+}
+
 export async function removeExportSchedule(jobs: JobsConnection, tenantId: string): Promise<boolean> {
   const queue = new Queue(JOBS.export.queue, {
     connection: jobs.connection,

@@ -3,6 +3,7 @@ export {
   DEFAULT_INTERVAL_MS,
   enqueueAssessment,
   enqueueExport,
+  getExportSchedule,
   type JobsConnection,
   removeExportSchedule,
   removeTenantSchedule,

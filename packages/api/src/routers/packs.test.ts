@@ -82,10 +82,15 @@ describeBothDrivers('evidence-pack procedures', (t) => {
     const { owner, tenant, as, jobs } = await world();
     const admin = await as('admin');
     const queue = new Queue('export', { connection: jobs.connection, prefix: jobs.prefix });
+    const viewer = await as('viewer');
+    expect(await viewer.call.packs.schedule({ tenantId: tenant.id })).toEqual({ schedule: null });
     await admin.call.packs.setSchedule({ tenantId: tenant.id, cron: '0 6 1 * *', tz: 'Europe/London' });
     expect(await queue.getJobScheduler(`export-schedule.${tenant.id}`)).toMatchObject({
       pattern: '0 6 1 * *',
       tz: 'Europe/London',
+    });
+    expect(await viewer.call.packs.schedule({ tenantId: tenant.id })).toEqual({
+      schedule: { cron: '0 6 1 * *', tz: 'Europe/London' },
     });
     await refused(admin.call.packs.setSchedule({ tenantId: tenant.id, cron: '0 6 1 *', tz: 'UTC' }), 'BAD_REQUEST');
     await refused(
@@ -98,6 +103,7 @@ describeBothDrivers('evidence-pack procedures', (t) => {
     );
     await admin.call.packs.clearSchedule({ tenantId: tenant.id });
     expect(await queue.getJobScheduler(`export-schedule.${tenant.id}`)).toBeFalsy();
+    expect(await viewer.call.packs.schedule({ tenantId: tenant.id })).toEqual({ schedule: null });
     await queue.close();
     const audit = await owner.call.organization.audit({});
     expect(audit.events.map((e) => e.action)).toEqual(

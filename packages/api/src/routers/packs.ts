@@ -38,6 +38,13 @@ export const packsRouter = router({
       return { jobId };
     }),
 
+  schedule: tenantProcedure()
+    .output(z.object({ schedule: z.object({ cron: z.string(), tz: z.string() }).nullable() }))
+    .query(async ({ ctx }) => {
+      const cron = await requirePacks(ctx.deps).currentSchedule(ctx.staff.organizationId, ctx.tenant.id);
+      return { schedule: cron ? { cron: cron.pattern, tz: cron.tz } : null };
+    }),
+
   setSchedule: tenantProcedure('admin')
     .input(exportScheduleInput)
     .output(z.object({ cron: z.string(), tz: z.string() }))
