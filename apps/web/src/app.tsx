@@ -8,7 +8,10 @@ import { AuditAlertBanner, AuditView } from './views/audit.tsx';
 import { Enrol, SecondFactor, SignIn, SignUp } from './views/auth.tsx';
 import { ControlView } from './views/control.tsx';
 import { ExceptionsView } from './views/exceptions.tsx';
+import { AcceptInvitation } from './views/invitation.tsx';
 import { PortfolioView } from './views/portfolio.tsx';
+import { SchedulesView } from './views/schedules.tsx';
+import { SettingsView } from './views/settings/index.tsx';
 import { SharedView } from './views/shared.tsx';
 import { SharesView } from './views/shares.tsx';
 import { TenantView } from './views/tenant.tsx';
@@ -44,7 +47,17 @@ function StaffApp({ route }: { route: Route }) {
           <ErrorState error={pending.error} retry={() => pending.refetch()} />
         </Frame>
       );
-    return <Frame>{route.name === 'signUp' ? <SignUp /> : <SignIn />}</Frame>;
+    return (
+      <Frame>
+        {route.name === 'signUp' ? (
+          <SignUp />
+        ) : route.name === 'invitation' ? (
+          <AcceptInvitation token={route.token} />
+        ) : (
+          <SignIn />
+        )}
+      </Frame>
+    );
   }
   if (pending.data.next === 'enrol')
     return (
@@ -58,7 +71,7 @@ function StaffApp({ route }: { route: Route }) {
         <SecondFactor email={pending.data.email} />
       </Frame>
     );
-  if (route.name === 'signIn' || route.name === 'signUp') {
+  if (route.name === 'signIn' || route.name === 'signUp' || route.name === 'invitation') {
     navigate({ name: 'portfolio' }, true);
     return null;
   }
@@ -82,8 +95,12 @@ function Page({ route }: { route: Route }) {
       return <SharesView tenantId={route.tenantId} />;
     case 'exceptions':
       return <ExceptionsView tenantId={route.tenantId} />;
+    case 'schedules':
+      return <SchedulesView tenantId={route.tenantId} />;
     case 'audit':
       return <AuditView />;
+    case 'settings':
+      return <SettingsView tab={route.tab} />;
     default:
       return (
         <section>
@@ -111,6 +128,7 @@ function StaffNav({ email }: { email: string }) {
     <nav aria-label="Main" className="nav">
       <Link to={{ name: 'portfolio' }}>Portfolio</Link>
       <Link to={{ name: 'audit' }}>Audit log</Link>
+      <Link to={{ name: 'settings', tab: 'branding' }}>Settings</Link>
       <span className="muted nav-user">{email}</span>
       <button type="button" className="link-button" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
         Sign out

@@ -4,15 +4,21 @@ import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalS
 export type Route =
   | { name: 'signIn' }
   | { name: 'signUp' }
+  | { name: 'invitation'; token: string }
   | { name: 'portfolio' }
   | { name: 'audit' }
+  | { name: 'settings'; tab: SettingsTab }
   | { name: 'tenant'; tenantId: string }
   | { name: 'control'; tenantId: string; controlId: string }
   | { name: 'shares'; tenantId: string }
   | { name: 'exceptions'; tenantId: string }
+  | { name: 'schedules'; tenantId: string }
   | { name: 'shared'; token: string }
   | { name: 'verify' }
   | { name: 'notFound' };
+
+export const SETTINGS_TABS = ['branding', 'staff', 'sessions'] as const;
+export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 const seg = encodeURIComponent;
 
@@ -22,10 +28,14 @@ export function href(route: Route): string {
       return '/sign-in';
     case 'signUp':
       return '/sign-up';
+    case 'invitation':
+      return `/invite/${seg(route.token)}`;
     case 'portfolio':
       return '/';
     case 'audit':
       return '/audit';
+    case 'settings':
+      return `/settings/${route.tab}`;
     case 'tenant':
       return `/tenants/${seg(route.tenantId)}`;
     case 'control':
@@ -34,6 +44,8 @@ export function href(route: Route): string {
       return `/tenants/${seg(route.tenantId)}/shares`;
     case 'exceptions':
       return `/tenants/${seg(route.tenantId)}/exceptions`;
+    case 'schedules':
+      return `/tenants/${seg(route.tenantId)}/schedules`;
     case 'shared':
       return `/s/${seg(route.token)}`;
     case 'verify':
@@ -51,12 +63,17 @@ export function parse(path: string): Route {
   if (a === 'sign-up' && parts.length === 1) return { name: 'signUp' };
   if (a === 'audit' && parts.length === 1) return { name: 'audit' };
   if (a === 'verify' && parts.length === 1) return { name: 'verify' };
+  if (a === 'settings' && parts.length === 1) return { name: 'settings', tab: 'branding' };
+  if (a === 'settings' && parts.length === 2 && SETTINGS_TABS.includes(b as SettingsTab))
+    return { name: 'settings', tab: b as SettingsTab };
   if (a === 's' && b && parts.length === 2) return { name: 'shared', token: b };
+  if (a === 'invite' && b && parts.length === 2) return { name: 'invitation', token: b };
   if (a === 'tenants' && b) {
     if (parts.length === 2) return { name: 'tenant', tenantId: b };
     if (c === 'controls' && d && parts.length === 4) return { name: 'control', tenantId: b, controlId: d };
     if (c === 'shares' && parts.length === 3) return { name: 'shares', tenantId: b };
     if (c === 'exceptions' && parts.length === 3) return { name: 'exceptions', tenantId: b };
+    if (c === 'schedules' && parts.length === 3) return { name: 'schedules', tenantId: b };
   }
   return { name: 'notFound' };
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, num, StatusBadge, Time } from '../ui.tsx';
+import { ControlDescription } from './control-description.tsx';
 import { EvidenceTable } from './evidence.tsx';
 
 export function ControlView({ tenantId, controlId }: { tenantId: string; controlId: string }) {
@@ -32,9 +33,12 @@ export function ControlView({ tenantId, controlId }: { tenantId: string; control
         {controlId} {result?.title}
       </h1>
       {!result || !runId ? (
-        <Empty>
-          <p>This control has not been assessed for this tenant yet.</p>
-        </Empty>
+        <>
+          <Empty>
+            <p>This control has not been assessed for this tenant yet.</p>
+          </Empty>
+          <ControlDescription controlId={controlId} />
+        </>
       ) : (
         <>
           <dl className="facts card">
@@ -57,6 +61,7 @@ export function ControlView({ tenantId, controlId }: { tenantId: string; control
               <Time iso={result.factsAsOf} />
             </dd>
           </dl>
+          <ControlDescription controlId={controlId} />
           <section aria-labelledby="history-h">
             <h2 id="history-h">History</h2>
             {history.isPending ? (

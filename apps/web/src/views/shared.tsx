@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { ThemeToggle } from '../theme.tsx';
 import { errorCode, useShareToken, useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, num, StatusBadge, Time } from '../ui.tsx';
+import { SharedControlAbout } from './control-description.tsx';
 import { SharedPacks } from './packs.tsx';
 
 /** What a customer sees through a share link: one tenant, read-only, under the MSP's branding. */
@@ -12,13 +13,15 @@ export function SharedView({ token }: { token: string }) {
   const view = useQuery(trpc.shared.view.queryOptions());
   const accent = view.data?.branding.accentColor;
   useEffect(() => {
-    if (accent) document.documentElement.style.setProperty('--accent', accent);
+    // The brand colour draws the bar along the top; links and buttons keep the theme's colours, which are checked
+    // for contrast in light and dark, whatever colour an MSP picks.
+    if (accent) document.documentElement.style.setProperty('--brand', accent);
     document.title = view.data ? `${view.data.tenant.name} — ${view.data.branding.displayName}` : 'Shared view';
   }, [accent, view.data]);
   const brand = view.data?.branding;
   return (
     <>
-      <header className="top">
+      <header className="top branded">
         <span className="brand">
           {brand?.logoUrl && <img src={brand.logoUrl} alt="" height={24} />} {brand?.displayName ?? 'Shared view'}
         </span>
@@ -65,6 +68,7 @@ export function SharedView({ token }: { token: string }) {
                       <tr key={r.controlId}>
                         <th scope="row">
                           {r.controlId} {r.title}
+                          <SharedControlAbout controlId={r.controlId} />
                         </th>
                         <td>
                           <StatusBadge status={r.status} />

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { device } from '../device.ts';
 import { href, Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
@@ -24,6 +25,7 @@ export function SharesView({ tenantId }: { tenantId: string }) {
   const create = useMutation(trpc.shares.create.mutationOptions({ onSuccess: refresh }));
   const revoke = useMutation(trpc.shares.revoke.mutationOptions({ onSuccess: refresh }));
   const [copied, setCopied] = useState(false);
+  const [logOf, setLogOf] = useState<{ id: string; label: string } | null>(null);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
@@ -117,6 +119,14 @@ export function SharesView({ tenantId }: { tenantId: string }) {
                   <Time iso={s.expiresAt} />
                 </td>
                 <td>
+                  <button
+                    type="button"
+                    aria-expanded={logOf?.id === s.id}
+                    aria-controls="access-log"
+                    onClick={() => setLogOf(logOf?.id === s.id ? null : { id: s.id, label: s.label })}
+                  >
+                    Access log<span className="visually-hidden"> of {s.label}</span>
+                  </button>{' '}
                   {s.state === 'active' && (
                     <button
                       type="button"
@@ -132,6 +142,61 @@ export function SharesView({ tenantId }: { tenantId: string }) {
           </tbody>
         </table>
       )}
+      {logOf && <AccessLog tenantId={tenantId} shareId={logOf.id} label={logOf.label} />}
     </section>
   );
 }
+
+/** Every opening of a share link: when, from where, and what it read. */
+function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: string; label: string }) {
+  const trpc = useTRPC();
+  const log = useQuery(trpc.shares.accesses.queryOptions({ tenantId: tenantId as never, shareId: shareId as never }));
+  return (
+    <section id="access-log" aria-labelledby="access-log-h">
+      <h2 id="access-log-h">Access log: {label}</h2>
+      {log.isPending ? (
+        <Loading what="the access log" />
+      ) : log.isError ? (
+        <ErrorState error={log.error} retry={() => log.refetch()} />
+      ) : log.data.length === 0 ? (
+        <Empty>
+          <p>Nobody has opened this link yet.</p>
+        </Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Address</th>
+              <th scope="col">Browser</th>
+              <th scope="col">Read</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.data.map((a, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: accesses have no id and may share a timestamp
+              <tr key={`${a.at}-${i}`}>
+                <td>
+                  <Time iso={a.at} />
+                </td>
+                <td>{a.address ?? <span className="muted">unknown</span>}</td>
+                <td>
+                  <span title={a.userAgent ?? undefined}>{device(a.userAgent)}</span>
+                </td>
+                <td>{WHAT[a.what] ?? a.what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const WHAT: Record<string, string> = {
+  'shared.view': 'the dashboard',
+  'shared.history': 'a control history',
+  'shared.evidence': 'subject evidence',
+  'shared.packs': 'the evidence packs',
+  'shared.control': 'a control description',
+};

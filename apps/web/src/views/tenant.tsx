@@ -36,7 +36,8 @@ export function TenantView({ tenantId }: { tenantId: string }) {
       </div>
       <p className="tabs">
         <Link to={{ name: 'shares', tenantId }}>Shares</Link> ·{' '}
-        <Link to={{ name: 'exceptions', tenantId }}>Exceptions</Link>
+        <Link to={{ name: 'exceptions', tenantId }}>Exceptions</Link> ·{' '}
+        <Link to={{ name: 'schedules', tenantId }}>Schedules</Link>
       </p>
       <Results tenantId={tenantId} />
       <Drift tenantId={tenantId} />
