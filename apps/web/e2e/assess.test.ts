@@ -38,9 +38,7 @@ describe('assess now in Chromium', () => {
     await world?.close();
   });
 
-  // Known defect: the page sometimes receives no progress event at all (the bar stays at 0 %) although the run
-  // completes; until the subscription is fixed this test would fail at random, so it is skipped.
-  test.skip('signs in with password and TOTP, assesses a tenant and watches progress reach 100 %', async () => {
+  test('signs in with password and TOTP, assesses a tenant and watches progress reach 100 %', async () => {
     await page.goto(`${host.url}/sign-in`);
     await page.getByLabel('Email').fill('analyst@acme.example');
     await page.getByLabel('Password').fill(PASSWORD);

@@ -4,25 +4,37 @@ import { useEffect, useState } from 'react';
 import { useTRPC } from '../trpc.ts';
 import { num, pct } from '../ui.tsx';
 
+interface RunProgress {
+  runId: string;
+  status: string;
+  connections: { connectionId: string; phase: string; pages: number; facts: number; gaps: number; done: boolean }[];
+}
+
 /** Starts an assessment and follows it live, per connection, until the new verdicts are in. */
 export function AssessNow({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const client = useQueryClient();
   const tid = tenantId as never;
   const [runId, setRunId] = useState<string | null>(null);
-  const assess = useMutation(trpc.tenant.assessNow.mutationOptions({ onSuccess: (d) => setRunId(d.runId) }));
+  // The last update is kept here: the subscription hook drops its data when the stream ends, and the server ends the
+  // stream right after the final update, so reading the hook's data would lose the 100 % at random.
+  const [data, setData] = useState<RunProgress | undefined>(undefined);
+  const assess = useMutation(
+    trpc.tenant.assessNow.mutationOptions({
+      onSuccess: (d) => {
+        setData(undefined);
+        setRunId(d.runId);
+      },
+    }),
+  );
   const connections = useQuery(trpc.connections.list.queryOptions({ tenantId: tid }));
   const progress = useSubscription(
     trpc.tenant.runProgress.subscriptionOptions(
       { tenantId: tid, runId: (runId ?? '') as never },
-      {
-        enabled: runId !== null,
-      },
+      { enabled: runId !== null, onData: (update) => setData(update) },
     ),
   );
-  const data = runId ? progress.data : undefined;
-  // The server ends the stream once the run is over, so a stream that ended after data also means finished.
-  const finished = data !== undefined && (data.status !== 'running' || progress.status === 'idle');
+  const finished = data !== undefined && data.status !== 'running';
   const running = assess.isPending || (runId !== null && !finished);
   useEffect(() => {
     if (finished) void client.invalidateQueries();
@@ -38,6 +50,7 @@ export function AssessNow({ tenantId }: { tenantId: string }) {
         className="primary"
         onClick={() => {
           setRunId(null);
+          setData(undefined);
           assess.mutate({ tenantId: tid });
         }}
         disabled={running}
