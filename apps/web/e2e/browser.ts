@@ -36,8 +36,21 @@ export async function launch(): Promise<{ context: BrowserContext; close(): Prom
   };
 }
 
-export const totp = (secret: string) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
+/** Per secret, the last time step whose code this process handed out. */
+const handedOut = new Map<string, number>();
+
+/**
+ * A code the server has not accepted yet. Each code signs in once, and the server already accepts the next step's
+ * code, so a second sign-in within 30 s gets that one; a third within the same step would have to wait.
+ */
+export function totp(secret: string): string {
+  const current = Math.floor(Date.now() / 30_000);
+  const step = Math.max(current, (handedOut.get(secret) ?? current - 1) + 1);
+  if (step > current + 1) throw new Error('a third code for one secret within 30 s: the server accepts none yet');
+  handedOut.set(secret, step);
+  const generator = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  return generator.generate({ timestamp: step * 30_000 });
+}
 
 const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

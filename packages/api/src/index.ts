@@ -1,4 +1,4 @@
-export { currentTotpCode, hashPassword, newTotpSecret } from './auth/secrets.ts';
+export { currentTotpCode, hashPassword, newTotpSecret, totpCodeForStep, totpStepAt } from './auth/secrets.ts';
 export type {
   ApiDeps,
   ApiLogger,

@@ -201,6 +201,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   readPasswordHash: refused((b, a) => store.readPasswordHash(b.org, a.user)),
   setTotpSecret: refused((b, a) => store.setTotpSecret(b.org, a.user, 'mallory')),
   readTotpSecret: refused((b, a) => store.readTotpSecret(b.org, a.user)),
+  spendTotpStep: clean((b, a) => store.spendTotpStep(b.org, a.user, 1)),
   createTenant: clean((b) => store.createTenant(b.org, { name: 'B2', kind: 'customer' })),
   getTenant: refused((b, a) => store.getTenant(b.org, a.tenant)),
   listTenants: clean((b) => store.listTenants(b.org)),

@@ -175,6 +175,17 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
     await runtime.sql(`select set_config('evident.organization_id', '', false)`);
   });
 
+  it('spends a TOTP step of its own organization, once', async () => {
+    const user = await runtime.store.createUser(a.org, {
+      email: `totp-${a.org.toLowerCase()}@x.example`,
+      role: 'viewer',
+    });
+    await runtime.store.setTotpSecret(a.org, user.id, 'JBSWY3DPEHPK3PXP');
+    expect(await runtime.store.spendTotpStep(a.org, user.id, 1)).toBe(true);
+    expect(await runtime.store.spendTotpStep(a.org, user.id, 1)).toBe(false);
+    expect(await runtime.store.spendTotpStep(b.org, user.id, 2)).toBe(false);
+  });
+
   it('a rewrite with recomputed hashes fails verification: the HMAC key is not in the database', async () => {
     const [first] = await runtime.store.listAudit(a.org);
     const at = new Date(first!.at);

@@ -20,7 +20,11 @@ export interface ServerOptions {
   /** The browser-facing origin; when https, cookies are Secure and `__Host-` prefixed. */
   publicOrigin?: string;
   trustProxy?: boolean;
-  rateLimit: { perMinute: number; authPerMinute: number; redis?: Redis };
+  /**
+   * Requests per minute per address. With `redis` the counts are shared by every replica under `keyPrefix`; when
+   * Redis does not answer, requests pass uncounted rather than fail (the sign-in lockout lives in the database).
+   */
+  rateLimit: { perMinute: number; authPerMinute: number; redis?: Redis; keyPrefix?: string };
   /** Readiness: each check throws when its dependency cannot be reached. */
   ready: Record<string, () => Promise<unknown>>;
   /** Where evidence packs are stored (the worker's storage); absent, pack downloads answer 404. */
@@ -64,7 +68,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         : options.rateLimit.perMinute,
     keyGenerator: (req) => (procedures(req).some((p) => p.startsWith('auth.')) ? `auth:${req.ip}` : req.ip),
     timeWindow: 60_000,
-    ...(options.rateLimit.redis ? { redis: options.rateLimit.redis, nameSpace: 'evident-rate:' } : {}),
+    ...(options.rateLimit.redis
+      ? {
+          redis: options.rateLimit.redis,
+          nameSpace: options.rateLimit.keyPrefix ?? 'evident-rate:',
+          skipOnError: true,
+        }
+      : {}),
     allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
   });
 

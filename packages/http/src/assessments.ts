@@ -10,6 +10,7 @@ const POLL_MS = 250;
 /** Assess-now through the pipeline, and a run's progress read from its collect jobs' BullMQ progress. */
 export function createAssessments(store: Store, jobs: JobsConnection): Assessments & { close(): Promise<void> } {
   const collect = new Queue(JOBS.collect.queue, { connection: jobs.connection, prefix: jobs.prefix });
+  collect.on('error', () => {}); // the connection's owner logs its errors
 
   async function snapshot(org: OrganizationId, runId: RunId): Promise<RunProgress> {
     const run = await store.getRun(org, runId);

@@ -44,7 +44,7 @@ describe('evidence packs over HTTP', () => {
       expect(res.status, await res.clone().text()).toBe(200);
     };
     await post('auth.signIn', { email, password: PASSWORD, organizationId: org });
-    await post('auth.verify', { code: totpCode(SECRET) });
+    await post('auth.verify', { code: await totpCode(SECRET) });
     return cookie;
   }
 

@@ -104,7 +104,7 @@ describe('the server over HTTP', () => {
     await expect(trpc.auth.me.query()).rejects.toSatisfy(
       (e: TRPCClientError<AppRouter>) => e.data?.code === 'UNAUTHORIZED',
     );
-    await trpc.auth.verify.mutate({ code: totpCode(secret) });
+    await trpc.auth.verify.mutate({ code: await totpCode(secret) });
     expect(jar.cookie).not.toBe(first);
     const me = await trpc.auth.me.query();
     expect(me.user.email).toBe(email);
@@ -119,7 +119,7 @@ describe('the server over HTTP', () => {
     try {
       const { trpc, jar } = client(server.url);
       await trpc.auth.signIn.mutate({ email, password: PASSWORD });
-      await trpc.auth.verify.mutate({ code: totpCode(secret) });
+      await trpc.auth.verify.mutate({ code: await totpCode(secret) });
       const [tenant] = await trpc.tenant.list.query();
       const { runId } = await trpc.tenant.assessNow.mutate({ tenantId: tenant!.id });
       const input = encodeURIComponent(JSON.stringify({ tenantId: tenant!.id, runId }));
@@ -173,5 +173,47 @@ describe('the server over HTTP', () => {
       if (res.status === 429 && res.headers.get('retry-after')) limited = res;
     }
     expect(limited?.status).toBe(429);
+  });
+
+  describe('rate limits', () => {
+    const settings = (queuePrefix: string, redisUrl = 'redis://127.0.0.1:6379') => ({
+      port: 0,
+      host: '127.0.0.1',
+      redisUrl,
+      secretKey: world.db.key,
+      queuePrefix,
+      allowSignUp: true,
+      rateLimit: { perMinute: 600, authPerMinute: 5 },
+      logLevel: 'silent',
+    });
+    // A query of the auth limit that touches no sign-in lockout: unauthorized, or refused by the limiter.
+    const pending = async (base: string) => (await fetch(`${base}/trpc/auth.pending`)).status;
+
+    it('are shared by replicas through Redis: two servers together exceed what each alone would not', async () => {
+      const prefix = `${world.prefix}-pair-${Date.now()}`;
+      const a = await startServer(settings(prefix), { database: world.db.database });
+      const b = await startServer(settings(prefix), { database: world.db.database });
+      try {
+        const fromA = [await pending(a.url), await pending(a.url), await pending(a.url)];
+        const fromB = [await pending(b.url), await pending(b.url), await pending(b.url)];
+        expect(fromA).toEqual([401, 401, 401]);
+        expect(fromB).toEqual([401, 401, 429]);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('let requests through when Redis does not answer, rather than take the site down', async () => {
+      const alone = await startServer(settings(`${world.prefix}-down`, 'redis://127.0.0.1:1'), {
+        database: world.db.database,
+      });
+      try {
+        const statuses = [];
+        for (let i = 0; i < 7; i++) statuses.push(await pending(alone.url));
+        expect(statuses).toEqual(Array.from({ length: 7 }, () => 401));
+      } finally {
+        await alone.close();
+      }
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiDeps, DEFAULT_SESSIONS } from '@evident/api';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
@@ -44,6 +46,27 @@ export interface StartOptions {
   logger?: ReturnType<typeof createLogger>;
 }
 
+const QUEUE_CLOSE_MS = 2_000;
+const LIMITER_READY_MS = 2_000;
+
+/**
+ * The rate limiter's own Redis connection, shared by every replica. It fails fast: no queue while disconnected, no
+ * retries, a short command timeout, so an unreachable Redis costs a request a few milliseconds, never a hang; the
+ * limiter then lets the request through uncounted (`skipOnError`), and the connection's errors are logged.
+ */
+function rateLimitRedis(url: string, logger: ReturnType<typeof createLogger>): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 250,
+    connectTimeout: 2_000,
+  });
+  redis.on('error', (err) =>
+    logger.warn({ err: err.message }, 'rate-limit store unreachable: requests pass uncounted'),
+  );
+  return redis;
+}
+
 /** Opens what the server needs, listens, and returns how to stop it in order: HTTP first, then queues, then the store. */
 export async function startServer(env: HttpSettings, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: env.logLevel ?? 'info' });
@@ -58,13 +81,18 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
   });
   const redis = new Redis(env.redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis unreachable'));
+  const limiter = rateLimitRedis(env.redisUrl, logger);
   const jobs: JobsConnection = { connection: redis, prefix: env.queuePrefix };
   const assessments = createAssessments(store, jobs);
   const metrics = createMetrics();
   const queues = Object.values(JOBS)
     .map((j) => j.queue)
     .filter((q, i, all) => all.indexOf(q) === i);
-  const depthQueues = queues.map((name) => new Queue(name, { connection: redis, prefix: jobs.prefix }));
+  const depthQueues = queues.map((name) => {
+    const queue = new Queue(name, { connection: redis, prefix: jobs.prefix });
+    queue.on('error', () => {}); // the shared connection logs its errors once, above
+    return queue;
+  });
   const events = queues.map((name) => {
     const e = new QueueEvents(name, { connection: { url: env.redisUrl }, prefix: jobs.prefix });
     e.on('error', () => {});
@@ -97,7 +125,11 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     ...(storage ? { storage } : {}),
     publicOrigin: env.publicOrigin,
     trustProxy: env.trustProxy,
-    rateLimit: env.rateLimit ?? { perMinute: 600, authPerMinute: 30 },
+    rateLimit: {
+      ...(env.rateLimit ?? { perMinute: 600, authPerMinute: 30 }),
+      redis: limiter,
+      keyPrefix: `${env.queuePrefix}:rate:`,
+    },
     ready: {
       // A lookup that reaches the database and finds nothing: not found means it answered.
       database: () =>
@@ -120,18 +152,28 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
       }
     },
   });
+  // The first requests are counted too when Redis is there; when it is not, the server starts all the same.
+  await Promise.race([
+    once(limiter, 'ready').catch(() => undefined),
+    sleep(LIMITER_READY_MS, undefined, { ref: false }),
+  ]);
   const url = await app.listen({ port: env.port, host: env.host });
   logger.info({ url }, 'server listening');
   return {
     url,
     async close() {
       await app.close();
-      await Promise.allSettled([
-        assessments.close(),
-        ...depthQueues.map((q) => q.close()),
-        ...events.map((e) => e.close()),
+      // Closing a queue-events reader waits for its connection, which never comes while Redis is down.
+      await Promise.race([
+        Promise.allSettled([
+          assessments.close(),
+          ...depthQueues.map((q) => q.close()),
+          ...events.map((e) => e.close()),
+        ]),
+        sleep(QUEUE_CLOSE_MS, undefined, { ref: false }),
       ]);
       redis.disconnect();
+      limiter.disconnect();
       if (!options.database) await database.close();
     },
   };

@@ -123,7 +123,7 @@ export const command: Command = {
         stops.push(() => server.close());
         say(`server at ${server.url}`);
         say(`sign in as ${owner.email} with password ${owner.password}`);
-        say('the second factor: `npx evident totp --demo` prints the current code');
+        say('the second factor: `npx evident totp --demo` prints the current code; each code signs in once');
         say('running; assessments repeat on schedule. Ctrl-C to stop.');
         await untilStopped();
         say('stopping…');

@@ -24,9 +24,10 @@ export async function assertNotLocked(store: Store, keys: string[], now: Date): 
   }
 }
 
-export async function recordFailure(store: Store, account: string, address: string): Promise<void> {
-  await store.recordSignInFailure(account, backoff(ACCOUNT_FREE));
-  await store.recordSignInFailure(address, backoff(ADDRESS_FREE));
+/** Counted on the caller's clock, the one `assertNotLocked` compares with. */
+export async function recordFailure(store: Store, account: string, address: string, now: Date): Promise<void> {
+  await store.recordSignInFailure(account, backoff(ACCOUNT_FREE), now);
+  await store.recordSignInFailure(address, backoff(ADDRESS_FREE), now);
 }
 
 export async function clearFailures(store: Store, account: string): Promise<void> {

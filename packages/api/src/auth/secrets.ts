@@ -40,19 +40,38 @@ export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
 }
 
-const totp = (secret: string, issuer: string, label: string) =>
-  new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+const PERIOD_MS = 30_000;
 
-/** True when `code` is the code of the current 30-second step or the one either side (clock drift). */
-export function checkTotp(secret: string, code: string, at: Date): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totp(secret, 'x', 'x').validate({ token: code, timestamp: at.getTime(), window: 1 }) !== null;
+const totp = (secret: string, issuer: string, label: string) =>
+  new TOTP({
+    issuer,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: PERIOD_MS / 1000,
+    secret: Secret.fromBase32(secret),
+  });
+
+/** The 30-second time step `at` falls in (the TOTP counter). */
+export const totpStepAt = (at: Date) => Math.floor(at.getTime() / PERIOD_MS);
+
+/**
+ * The time step whose code `code` is, when it is the code of the current step or the one either side (clock
+ * drift); null when it is none of them. The caller spends the step, so each code is accepted once.
+ */
+export function matchTotp(secret: string, code: string, at: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totp(secret, 'x', 'x').validate({ token: code, timestamp: at.getTime(), window: 1 });
+  return delta === null ? null : totpStepAt(at) + delta;
 }
 
 /** The code an authenticator shows now: for the local demo's `evident totp --demo`, and tests. */
 export function currentTotpCode(secret: string, at: Date = new Date()): string {
   return totp(secret, 'x', 'x').generate({ timestamp: at.getTime() });
 }
+
+/** The code of time step `step`. */
+export const totpCodeForStep = (secret: string, step: number) => currentTotpCode(secret, new Date(step * PERIOD_MS));
 
 /** The `otpauth://` URI and a QR code of it as an SVG, for enrolment. */
 export function totpEnrolment(secret: string, issuer: string, label: string): { uri: string; qrSvg: string } {

@@ -3,9 +3,9 @@ import { type StaffUser, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
 import { accountKey, addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout.ts';
 import {
-  checkTotp,
   decoyHash,
   hashPassword,
+  matchTotp,
   newTotpSecret,
   normaliseRecoveryCode,
   recoveryCodes,
@@ -16,6 +16,7 @@ import { type SessionCaller, startSession } from './sessions.ts';
 
 export type NextStep = 'enrol' | 'totp';
 const WRONG = 'the e-mail address or password is not right';
+const REPLAYED = 'that code has been used already; wait for the next one';
 
 const audit = (ctx: Context, org: OrganizationId, actor: string, action: string, data: Record<string, string> = {}) =>
   ctx.deps.store.appendAudit(org, {
@@ -66,7 +67,7 @@ export async function signIn(
   }
   if (candidates.length === 0) await verifyPassword(await decoyHash(), input.password);
   if (!match) {
-    await recordFailure(store, account, address);
+    await recordFailure(store, account, address, now());
     for (const c of candidates)
       await audit(ctx, c.organizationId, c.userId, 'auth.sign_in_failed', { step: 'password' });
     throw new UnauthenticatedError(WRONG);
@@ -85,16 +86,38 @@ export async function beginEnrolment(ctx: Context, caller: SessionCaller) {
   return { secret, ...totpEnrolment(secret, ctx.deps.issuer, user.email) };
 }
 
+/**
+ * Accepts a TOTP code once: the step it belongs to is spent in the statement that checks it was not spent before,
+ * so a replayed code (or one older than the last accepted) is refused even by two requests at the same moment.
+ */
+async function spendTotp(ctx: Context, caller: SessionCaller, code: string): Promise<'ok' | 'wrong' | 'replayed'> {
+  const { store, now } = ctx.deps;
+  const secret = await store.readTotpSecret(caller.organizationId, caller.user.id);
+  const step = secret === null ? null : matchTotp(secret, code, now());
+  if (step === null) return 'wrong';
+  return (await store.spendTotpStep(caller.organizationId, caller.user.id, step)) ? 'ok' : 'replayed';
+}
+
+/** A refused code counts towards the lockout; a replayed one is also written to the audit log. */
+async function refuseCode(ctx: Context, caller: SessionCaller, outcome: 'wrong' | 'replayed', during: string) {
+  const { organizationId: org, user } = caller;
+  await recordFailure(ctx.deps.store, accountKey(user.email), addressKey(ctx.req.address), ctx.deps.now());
+  if (outcome === 'replayed') await audit(ctx, org, user.id, 'auth.totp_replayed', { step: during });
+}
+
 /** Proves the enrolled secret with a code; hands out the recovery codes, once. */
 export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code: string): Promise<string[]> {
   const { store, now } = ctx.deps;
   if (caller.user.totpConfirmed) throw new ConflictError('a second factor is already enrolled');
-  const secret = await store.readTotpSecret(caller.organizationId, caller.user.id);
-  if (!secret) throw new ConflictError('start enrolment first');
+  if (!(await store.readTotpSecret(caller.organizationId, caller.user.id)))
+    throw new ConflictError('start enrolment first');
   await assertNotLocked(store, [accountKey(caller.user.email)], now());
-  if (!checkTotp(secret, code, now())) {
-    await recordFailure(store, accountKey(caller.user.email), addressKey(ctx.req.address));
-    throw new UnauthenticatedError('that code is not right; check the time on your device');
+  const outcome = await spendTotp(ctx, caller, code);
+  if (outcome !== 'ok') {
+    await refuseCode(ctx, caller, outcome, 'enrol');
+    throw new UnauthenticatedError(
+      outcome === 'replayed' ? REPLAYED : 'that code is not right; check the time on your device',
+    );
   }
   const codes = recoveryCodes();
   await store.replaceRecoveryCodes(
@@ -110,7 +133,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
   return codes;
 }
 
-/** Second step of a sign-in: a TOTP code or one unused recovery code. */
+/** Second step of a sign-in: a TOTP code (each accepted once) or one unused recovery code. */
 export async function verifySecondFactor(
   ctx: Context,
   caller: SessionCaller,
@@ -121,18 +144,17 @@ export async function verifySecondFactor(
   if (!user.totpConfirmed) throw new ConflictError('enrol a second factor first');
   const account = accountKey(user.email);
   await assertNotLocked(store, [account, addressKey(ctx.req.address)], now());
-  let ok: boolean;
-  if ('code' in input) {
-    const secret = await store.readTotpSecret(org, user.id);
-    ok = secret !== null && checkTotp(secret, input.code, now());
-  } else {
-    ok = await store.useRecoveryCode(org, user.id, sha256(normaliseRecoveryCode(input.recoveryCode)));
-  }
   const method = 'code' in input ? 'totp' : 'recovery_code';
-  if (!ok) {
-    await recordFailure(store, account, addressKey(ctx.req.address));
-    await audit(ctx, org, user.id, 'auth.sign_in_failed', { step: method });
-    throw new UnauthenticatedError('that code is not right');
+  const outcome =
+    'code' in input
+      ? await spendTotp(ctx, caller, input.code)
+      : (await store.useRecoveryCode(org, user.id, sha256(normaliseRecoveryCode(input.recoveryCode))))
+        ? 'ok'
+        : 'wrong';
+  if (outcome !== 'ok') {
+    await refuseCode(ctx, caller, outcome, 'sign_in');
+    await audit(ctx, org, user.id, 'auth.sign_in_failed', { step: method, reason: outcome });
+    throw new UnauthenticatedError(outcome === 'replayed' ? REPLAYED : 'that code is not right');
   }
   await clearFailures(store, account);
   await audit(ctx, org, user.id, 'auth.sign_in', { method });

@@ -1,12 +1,35 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyConnector } from '@evident/connector-kit';
 import type { OrganizationId } from '@evident/core';
 import type { StaffRole, Store } from '@evident/db';
-import { hashPassword, currentTotpCode as totpCode } from '../auth/secrets.ts';
+import { hashPassword, totpCodeForStep, totpStepAt } from '../auth/secrets.ts';
 import { type ApiDeps, type Context, DEFAULT_SESSIONS, type RequestInfo } from '../context.ts';
 import { appRouter } from '../router.ts';
 import { createCallerFactory } from '../trpc.ts';
 
-export { hashPassword, totpCode };
+export { hashPassword };
+
+/** Per secret, the last time step whose code this process handed out. */
+const handedOut = new Map<string, number>();
+
+/**
+ * A code the server has not seen yet: each accepted code is spent, and the server accepts the step after the
+ * current one (clock drift), so a second code within 30 s is the next step's. Only a third within the same step
+ * waits for the clock. `clock` is the server's (`deps.now`) when a test sets it.
+ */
+export async function totpCode(secret: string, clock: () => Date = () => new Date()): Promise<string> {
+  for (;;) {
+    const now = clock().getTime();
+    const current = totpStepAt(new Date(now));
+    const step = Math.max(current, (handedOut.get(secret) ?? current - 1) + 1);
+    if (step <= current + 1) {
+      handedOut.set(secret, step);
+      return totpCodeForStep(secret, step);
+    }
+    await sleep((current + 1) * 30_000 - now + 10);
+    if (clock().getTime() === now) throw new Error('the test clock stands still: move it on for a third code');
+  }
+}
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -66,7 +89,7 @@ export async function signedIn(
     await a.call.auth.signIn({ email: options.email, password: PASSWORD, organizationId: options.org });
   }
   const { secret } = await a.call.auth.beginEnrolment();
-  const { recoveryCodes } = await a.call.auth.confirmEnrolment({ code: totpCode(secret) });
+  const { recoveryCodes } = await a.call.auth.confirmEnrolment({ code: await totpCode(secret, deps.now) });
   const me = await a.call.auth.me();
   return { ...a, org: me.organization.id, secret, recoveryCodes };
 }

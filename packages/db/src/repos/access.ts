@@ -265,12 +265,12 @@ export function accessRepo({ db, inOrg }: RepoContext) {
       return { failures: row?.failures ?? 0, lockedUntil: row?.lockedUntil ?? null };
     },
 
-    /** Counts a failure; `lockFor(failures)` says how long the key is then locked (0: not yet). */
+    /** Counts a failure at `now`; `lockFor(failures)` says how long the key is then locked (0: not yet). */
     async recordSignInFailure(
       key: string,
       lockFor: (failures: number) => number,
+      now: Date = new Date(),
     ): Promise<{ failures: number; lockedUntil: Date | null }> {
-      const now = new Date();
       const [row] = await db
         .insert(signInFailures)
         .values({ key, failures: 1, lastFailureAt: now })
@@ -282,7 +282,11 @@ export function accessRepo({ db, inOrg }: RepoContext) {
       const ms = lockFor(row!.failures);
       if (ms <= 0) return { failures: row!.failures, lockedUntil: null };
       const lockedUntil = new Date(now.getTime() + ms);
-      await db.update(signInFailures).set({ lockedUntil }).where(eq(signInFailures.key, key));
+      // Replicas count failures at once; a lock set for a later failure is never shortened by an earlier one.
+      await db
+        .update(signInFailures)
+        .set({ lockedUntil: sql`greatest(${signInFailures.lockedUntil}, ${lockedUntil})` })
+        .where(eq(signInFailures.key, key));
       return { failures: row!.failures, lockedUntil };
     },
 

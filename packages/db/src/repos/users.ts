@@ -1,5 +1,5 @@
 import { ConflictError, newId, type OrganizationId, type UserId } from '@evident/core';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { seal, unseal } from '../crypto.ts';
@@ -109,8 +109,23 @@ export function usersRepo({ db, keyring }: RepoContext) {
         totpTag: sealed.tag,
         totpKeyId: sealed.keyId,
         totpConfirmedAt: null,
+        totpLastStep: null,
         ...bump,
       });
+    },
+
+    /**
+     * Spends the TOTP time step `step` for the user: true once, false when that step or a later one was already
+     * spent. The check and the write are one statement, so two requests with the same code cannot both pass.
+     */
+    async spendTotpStep(org: OrganizationId, user: UserId, step: number): Promise<boolean> {
+      const value = parseInput(z.number().int().nonnegative(), step, 'TOTP step');
+      const rows = await db
+        .update(staffUsers)
+        .set({ totpLastStep: value })
+        .where(and(byId(org, user), or(isNull(staffUsers.totpLastStep), lt(staffUsers.totpLastStep, value))))
+        .returning({ id: staffUsers.id });
+      return rows.length === 1;
     },
 
     async readTotpSecret(org: OrganizationId, user: UserId): Promise<string | null> {

@@ -1,6 +1,6 @@
 import type { OrganizationId, UserId } from '@evident/core';
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { at, sealedColumns } from './columns.ts';
 
 export const organizations = pgTable('organizations', {
@@ -32,6 +32,8 @@ export const staffUsers = pgTable(
     totpKeyId: totp.keyId,
     /** Set once the user proved a code from the enrolled secret; until then sign-in leads to enrolment. */
     totpConfirmedAt: at('totp_confirmed_at'),
+    /** The last 30-second step whose code was accepted: a code is spent once, and no earlier one counts after it. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     /** Bumped on every password, role or second-factor change; sessions minted before it are refused. */
     credentialsVersion: integer('credentials_version').notNull().default(1),
     disabledAt: at('disabled_at'),
