@@ -1,3 +1,4 @@
+import { storedException } from '@evident/db';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { csvLine } from './pack/csv.ts';
@@ -37,7 +38,7 @@ function hostileInput(): PackInput {
             : f;
     },
     exceptions: [
-      {
+      storedException.parse({
         id: 'exc_01m8t3g6y8ced297srcq4578ky',
         organizationId: base.organization.id,
         tenantId: base.tenant.id,
@@ -47,7 +48,7 @@ function hostileInput(): PackInput {
         approver: 'ciso@contoso.example',
         expiresAt: '2099-01-01T00:00:00.000Z',
         createdAt: '2026-11-01T00:00:00.000Z',
-      },
+      }),
     ],
   };
 }
