@@ -23,7 +23,7 @@ it('runs every benchmark in smoke mode and reports a measured figure, a bound an
   expect(dated).toEqual(JSON.parse(JSON.stringify(result)));
 
   expect(new Set(result.rows.map((r) => r.benchmark))).toEqual(
-    new Set(['portfolio sweep', 'API economy', 'huge tenant', 'evaluator']),
+    new Set(['portfolio sweep', 'API economy', 'huge tenant', 'evaluator', 'evidence export']),
   );
   expect(result.rows.filter((r) => r.benchmark === 'portfolio sweep').map((r) => r.case)).toEqual([
     '2 tenants, concurrency 1',

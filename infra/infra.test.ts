@@ -53,7 +53,15 @@ const k8sCtx = { queues: Object.values(JOBS).map((j) => j.queue) };
 
 describe('infra files', () => {
   it('parse as YAML: compose, the kustomization and every manifest', () => {
-    expect(Object.keys(loadCompose().services).sort()).toEqual(['migrate', 'postgres', 'redis', 'server', 'worker']);
+    expect(Object.keys(loadCompose().services).sort()).toEqual([
+      'migrate',
+      'minio',
+      'minio-setup',
+      'postgres',
+      'redis',
+      'server',
+      'worker',
+    ]);
     expect(k8sFiles.sort()).toEqual([
       'configmap.yaml',
       'migrate-job.yaml',
@@ -94,6 +102,11 @@ describe('infra files', () => {
     const cli = readEnvSchema('cli')!;
     expect(cli.names).toContain('DATABASE_URL');
     expect(cli.required).toEqual(new Set());
+    for (const app of ['worker', 'server']) {
+      const names = readEnvSchema(app)!.names;
+      expect(names, `${app}: spread from @evident/evidence`).toContain('EVIDENT_EXPORTS_S3_BUCKET');
+      expect(names).toContain('EVIDENT_EXPORTS_S3_SECRET_ACCESS_KEY');
+    }
   });
 });
 
@@ -200,6 +213,20 @@ const composeBreaks: [string, Path, unknown, string][] = [
   ['Redis 6', ['services', 'redis', 'image'], 'redis:6', 'Redis must be 7'],
   ['an evicting Redis', ['services', 'redis', 'command'], ['redis-server', '--appendonly', 'yes'], 'noeviction'],
   ['a short grace period', ['services', 'worker', 'stop_grace_period'], '20s', 'stop_grace_period 20000 ms'],
+  ['an unpinned MinIO', ['services', 'minio', 'image'], 'minio/minio:latest', 'pinned major'],
+  [
+    'packs stored elsewhere by the server',
+    ['services', 'server', 'environment', 'EVIDENT_EXPORTS_S3_BUCKET'],
+    'other',
+    'same place',
+  ],
+  [
+    'a bucket the apps do not wait for',
+    ['services', 'worker', 'depends_on', 'minio-setup'],
+    undefined,
+    'must wait for minio-setup',
+  ],
+  ['an S3 store without a volume', ['services', 'minio', 'volumes'], undefined, 'minio: needs a named volume'],
   ['a build target that is no stage', ['services', 'worker', 'build', 'target'], 'prod', 'not a Dockerfile stage'],
 ];
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { evaluatorRow, factLines } from './evaluator.ts';
+import { exportBench } from './export.ts';
 import { compileChild, type HugeRun, hugeRows, hugeTenant, workerHeapMb } from './huge.ts';
 import { economy, type SweepResult, sweep, sweepRow } from './portfolio.ts';
 import { markdown, type Report, type Row, report } from './report.ts';
@@ -103,6 +104,9 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   rows.push(...hugeRows(runs, plan.huge.scale));
   log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
   rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));
+  const packs = await exportBench(opts.mode, opts.postgres, plan.repeats, log);
+  details.export = packs.runs;
+  rows.push(...packs.rows);
 
   const result = report.parse({
     mode: opts.mode,

@@ -64,12 +64,45 @@ export function checkCompose(input: unknown, ctx: ComposeContext): string[] {
   const deadline = shutdownDeadlineMs(worker.environment?.WORKER_SHUTDOWN_DEADLINE_MS ?? undefined);
   if (!(grace > deadline))
     problems.push(`${at('worker')}: stop_grace_period ${grace} ms ≤ shutdown deadline ${deadline} ms`);
+  problems.push(...checkPackStorage(services));
   problems.push(
     ...checkServerPresence(
       'compose',
       Object.values(services).map((s) => s.command),
     ),
   );
+  return problems;
+}
+
+/**
+ * The server lists and serves the packs the worker writes: both name the same storage. A bucket on a service of this
+ * file is healthy before the apps start, kept on a named volume, and made by a one-shot the apps wait for.
+ */
+function checkPackStorage(services: Record<string, Service>): string[] {
+  const storage = (s: Service | undefined) =>
+    Object.entries(s?.environment ?? {})
+      .filter(([k]) => k.startsWith('EVIDENT_EXPORTS_'))
+      .sort(([a], [b]) => a.localeCompare(b));
+  const { worker, server } = services;
+  if (!worker || !server) return [];
+  const problems: string[] = [];
+  if (JSON.stringify(storage(worker)) !== JSON.stringify(storage(server)))
+    problems.push('compose: the worker and the server must store evidence packs in the same place (EVIDENT_EXPORTS_*)');
+  const endpoint = worker.environment?.EVIDENT_EXPORTS_S3_ENDPOINT;
+  const host = typeof endpoint === 'string' ? /^https?:\/\/([^:/]+)/.exec(endpoint)?.[1] : undefined;
+  const store = host ? services[host] : undefined;
+  if (!host || !store) return problems;
+  if (!store.healthcheck) problems.push(`compose service ${host}: needs a healthcheck`);
+  if (!store.volumes?.some((v) => /^[a-z-]+:\//.test(v)))
+    problems.push(`compose service ${host}: needs a named volume`);
+  const setup = Object.entries(services).find(([, s]) => s.depends_on?.[host]?.condition === 'service_healthy')?.[0];
+  if (!setup) problems.push(`compose: no one-shot service creates the bucket on ${host} once it is healthy`);
+  for (const [name, s] of [
+    ['worker', worker],
+    ['server', server],
+  ] as const)
+    if (setup && s.depends_on?.[setup]?.condition !== 'service_completed_successfully')
+      problems.push(`compose service ${name}: must wait for ${setup} (service_completed_successfully)`);
   return problems;
 }
 
@@ -91,11 +124,11 @@ function checkImage(where: string, s: Service, stages: string[]): string[] {
 /** Secrets only by reference to the user's `.env`, and every referenced variable documented in `.env.example`. */
 function checkLiteral(where: string, key: string, value: string, exampleVars: Set<string>): string[] {
   const problems: string[] = [];
-  if (isSecretName(key) && !/^\$\{[A-Z_]+(?::?[-?][^}]*)?\}$/.test(value))
+  if (isSecretName(key) && !/^\$\{[A-Z][A-Z0-9_]*(?::?[-?][^}]*)?\}$/.test(value))
     problems.push(`${where}: ${key} must be a \${VAR} reference, not a literal`);
   const password = /^[a-z]+:\/\/[^:/@]*:([^@]+)@/.exec(value)?.[1];
   if (password && !password.startsWith('${')) problems.push(`${where}: ${key} has a literal password`);
-  for (const [, name] of value.matchAll(/\$\{([A-Z_]+)/g))
+  for (const [, name] of value.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g))
     if (!exampleVars.has(name!)) problems.push(`${where}: \${${name}} is not documented in .env.example`);
   return problems;
 }

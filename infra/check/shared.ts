@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +9,8 @@ export const MIGRATE = ['node', 'apps/cli/bin/evident.js', 'migrate', '--runtime
 
 /** Official images only, each pinned to a major version (`redis:7`, `postgres:17-bookworm`, `node:20-bookworm-slim`). */
 const OFFICIAL = /^(redis|postgres|node):(\d+)(?:\.\d+)*(?:-[a-z0-9.-]+)?$/;
+/** MinIO's own images, which have no major versions: pinned to a release (`minio/minio:RELEASE.2024-10-29T16-01-48Z`). */
+const MINIO = /^(minio\/minio|minio\/mc):RELEASE\.(\d{4})-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/;
 
 export interface EnvSchema {
   file: string;
@@ -17,18 +19,27 @@ export interface EnvSchema {
   defaults: Map<string, string>;
 }
 
+/** Comments out, so a commented-out variable is not read as one. */
+const uncomment = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
 /** The variable names of an app's zod env schema, read as text from `apps/<app>/src/env.ts`. */
 export function readEnvSchema(app: string): EnvSchema | undefined {
   const file = `apps/${app}/src/env.ts`;
   if (!existsSync(join(ROOT, file))) return undefined;
-  const text = readFileSync(join(ROOT, file), 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/^\s*\/\/.*$/gm, '');
+  const text = uncomment(readFileSync(join(ROOT, file), 'utf8'));
   const open = text.indexOf('z.object({');
   const close = text.indexOf('\n});', open);
   if (open < 0 || close < 0) throw new Error(`${file}: no z.object({ … }) schema found`);
   const schema: EnvSchema = { file, names: new Set(), required: new Set(), defaults: new Map() };
-  for (const part of text.slice(open + 'z.object({'.length, close).split(/^\s+(?=[A-Z][A-Z0-9_]*:)/m)) {
+  const body = text.slice(open + 'z.object({'.length, close);
+  readShape(body, schema);
+  for (const [, name] of body.matchAll(/^\s*\.\.\.([A-Za-z]\w*),?$/gm))
+    readShape(sharedShape(text, name!, file), schema);
+  return schema;
+}
+
+function readShape(body: string, schema: EnvSchema): void {
+  for (const part of body.split(/^\s+(?=[A-Z][A-Z0-9_]*:)/m)) {
     const m = /^([A-Z][A-Z0-9_]*):([\s\S]*)$/.exec(part.trim());
     if (!m) continue;
     const [, name, expr] = m as unknown as [string, string, string];
@@ -37,11 +48,28 @@ export function readEnvSchema(app: string): EnvSchema | undefined {
     if (dflt) schema.defaults.set(name, dflt[1]!.replace(/^['"]|['"]$/g, '').replace(/_/g, ''));
     else if (!/\.optional\(\)/.test(expr)) schema.required.add(name);
   }
-  return schema;
 }
 
+/** A shape spread into an app's schema (`...storageEnvShape`), found in the workspace package it is imported from. */
+function sharedShape(appText: string, name: string, file: string): string {
+  const from = new RegExp(`import \\{[^}]*\\b${name}\\b[^}]*\\} from '@evident/([a-z-]+)'`).exec(appText)?.[1];
+  if (!from) throw new Error(`${file}: ...${name} is not imported from a workspace package`);
+  const src = join(ROOT, 'packages', from, 'src');
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  );
+  for (const f of files) {
+    const text = uncomment(readFileSync(join(src, f), 'utf8'));
+    const open = text.indexOf(`export const ${name} = {`);
+    if (open < 0) continue;
+    return text.slice(text.indexOf('{', open) + 1, text.indexOf('\n};', open));
+  }
+  throw new Error(`${file}: ${name} is not exported as an object from @evident/${from}`);
+}
+
+/** `major` is the release year for MinIO's images. */
 export function officialImage(image: string): { name: string; major: number } | undefined {
-  const m = OFFICIAL.exec(image);
+  const m = OFFICIAL.exec(image) ?? MINIO.exec(image);
   return m ? { name: m[1]!, major: Number(m[2]) } : undefined;
 }
 

@@ -10,16 +10,22 @@ export interface ExportedPack extends WrittenPack {
   stored: StoredObject;
 }
 
-/** Makes one tenant's pack from the store, signed with the organization's active key, into `sink`. */
+/**
+ * Makes one tenant's pack from the store, signed with the organization's active key, into `sink`. Everything is read
+ * in one transaction: the pack shows one moment of the store, and a large tenant's pages do not each open and close
+ * a transaction of their own (whose bookkeeping, outliving a page, would fill the heap's old generation).
+ */
 export async function streamPack(
   store: Store,
   request: PackRequest,
   sink: PackSink,
   now: Date = new Date(),
 ): Promise<WrittenPack> {
-  const input = await loadPackInput(store, request, now);
-  const org = input.organization.id as OrganizationId;
-  return writePack(input, await activeSigningKey(store, org), await publishedKeys(store, org), sink);
+  return store.transaction(async (tx) => {
+    const input = await loadPackInput(tx, request, now);
+    const org = input.organization.id as OrganizationId;
+    return writePack(input, await activeSigningKey(tx, org), await publishedKeys(tx, org), sink);
+  });
 }
 
 /** `streamPack` into storage, under `org/tenant/evidence-<time>.zip`. */

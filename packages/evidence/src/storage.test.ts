@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from './retention.ts';
 import { localStorage } from './storage/local.ts';
 import { s3Storage } from './storage/s3.ts';
+import { packStorage, storageSettingsFromEnv } from './storage/settings.ts';
 import { ObjectNotFoundError, type PackStorage } from './storage/storage.ts';
 import { s3Loopback } from './testing/s3-loopback.ts';
 
@@ -112,5 +113,23 @@ describe('packs in an S3-compatible bucket (loopback)', () => {
     const back: Uint8Array[] = [];
     for await (const c of await open().get('org_m/ten_m/evidence-1.zip')) back.push(c);
     expect(Buffer.concat(back).equals(big)).toBe(true);
+  });
+
+  it('is configured from the environment, with the access key it names', async () => {
+    const env = {
+      EVIDENT_EXPORTS_DIR: '/unused',
+      EVIDENT_EXPORTS_S3_BUCKET: 'evidence',
+      EVIDENT_EXPORTS_S3_ENDPOINT: s3.endpoint,
+      EVIDENT_EXPORTS_S3_REGION: 'us-east-1',
+      EVIDENT_EXPORTS_S3_ACCESS_KEY_ID: 'evident-packs',
+      EVIDENT_EXPORTS_S3_SECRET_ACCESS_KEY: 'a-secret-of-the-bucket',
+    };
+    const storage = packStorage(storageSettingsFromEnv(env));
+    await storage.put('org_e/ten_e/evidence-1.zip', bytes('abc'));
+    expect(s3.objects.get('org_e/ten_e/evidence-1.zip')?.data).toEqual(Buffer.from('abc'));
+    expect(s3.signedBy.at(-1)).toBe('evident-packs');
+    expect(() => storageSettingsFromEnv({ ...env, EVIDENT_EXPORTS_S3_SECRET_ACCESS_KEY: undefined })).toThrow(
+      /go together/,
+    );
   });
 });

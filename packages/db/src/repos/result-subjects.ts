@@ -1,5 +1,5 @@
 import type { ControlResult, ExceptedSubject, FailingSubject, OrganizationId, RunId } from '@evident/core';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { controlResults } from '../schema/results.ts';
 import { parseInput, type RepoContext } from './boundary.ts';
@@ -15,6 +15,9 @@ export interface ResultHead {
 const keepInput = z.number().int().min(0).max(1000).default(20);
 const pageInput = z.number().int().min(1).max(10_000).default(5_000);
 
+/** Every column but the subject lists: those are read cut short, never whole. */
+const { failing: _failing, excepted: _excepted, ...headColumns } = getTableColumns(controlResults);
+
 /** Failing-subject lists grow with the tenant: these read them without holding a whole list at once. */
 export function resultSubjectsRepo({ db, inOrg }: RepoContext) {
   return {
@@ -25,7 +28,7 @@ export function resultSubjectsRepo({ db, inOrg }: RepoContext) {
         keep === 0 ? sql`'[]'::jsonb` : sql`jsonb_path_query_array(${column}, ${path}::jsonpath)`;
       const rows = await db
         .select({
-          row: controlResults,
+          row: headColumns,
           failing: sql<FailingSubject[]>`${cut(controlResults.failing)}`,
           excepted: sql<ExceptedSubject[]>`${cut(controlResults.excepted)}`,
           failingCount: sql<number>`jsonb_array_length(${controlResults.failing})`.mapWith(Number),

@@ -18,6 +18,9 @@ export type PackRequest = z.input<typeof packRequest>;
 
 /** How far back a period reaches in runs; a six-hourly schedule makes about 125 a month. */
 const MAX_RUNS = 1000;
+/** Smaller pages than the store's defaults: less of a large tenant held at once while its rows become CSV and JSON. */
+const FACT_PAGE = 500;
+const SUBJECT_PAGE = 2000;
 
 /** Reads what a pack needs from the store; facts stay a stream, read when the pack is written. */
 export async function loadPackInput(store: Store, request: PackRequest, now: Date = new Date()): Promise<PackInput> {
@@ -55,9 +58,10 @@ export async function loadPackInput(store: Store, request: PackRequest, now: Dat
     assessments,
     collections: collections.map((c) => ({ id: c.id, connectionId: c.connectionId, finishedAt: c.finishedAt })),
     async *facts() {
-      for (const c of collections) yield* store.collectionFacts(org, c.id);
+      for (const c of collections) yield* store.collectionFacts(org, c.id, { pageSize: FACT_PAGE });
     },
-    subjects: (runId, controlId, list) => store.resultSubjects(org, runId as RunId, controlId, list),
+    subjects: (runId, controlId, list) =>
+      store.resultSubjects(org, runId as RunId, controlId, list, { pageSize: SUBJECT_PAGE }),
     exceptions: await store.listExceptions(org, tenantId),
     auditChain: { head: chain.valid ? (chain.head ?? null) : null, events: chain.events, valid: chain.valid },
   };

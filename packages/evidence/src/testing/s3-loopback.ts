@@ -17,11 +17,14 @@ export async function s3Loopback(bucket: string) {
   const objects = new Map<string, { data: Buffer; at: Date }>();
   const uploads = new Map<string, Map<number, Buffer>>();
   const requests: string[] = [];
+  /** The access key id each request was signed with. */
+  const signedBy: string[] = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://loopback');
     const [, b, ...rest] = url.pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     const q = url.searchParams;
+    signedBy.push(/Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '');
     requests.push(
       `${req.method} ${q.has('uploads') ? 'uploads' : q.has('partNumber') ? 'part' : q.has('uploadId') ? 'upload' : key ? 'object' : 'bucket'}`,
     );
@@ -89,5 +92,5 @@ export async function s3Loopback(bucket: string) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { endpoint, objects, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { endpoint, objects, requests, signedBy, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
