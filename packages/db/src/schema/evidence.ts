@@ -50,5 +50,7 @@ export const resultSubjects = pgTable(
       t.ord,
     ),
     index('result_subjects_detail_idx').on(t.organizationId, t.runId, t.controlId, t.kind, t.detail, t.ord),
+    // A search is a substring match (`like '%…%'`): trigrams find the few matching rows among a huge tenant's.
+    index('result_subjects_search_trgm_idx').using('gin', t.search.op('gin_trgm_ops')),
   ],
 );
