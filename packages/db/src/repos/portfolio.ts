@@ -47,7 +47,7 @@ export function portfolioRepo({ db }: RepoContext) {
             order by r.started_at desc, r.id desc limit 1
           )
           select c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator, c.reason,
-                 jsonb_array_length(c.failing) as failing_count, jsonb_array_length(c.excepted) as excepted_count,
+                 c.failing_count, c.excepted_count,
                  c.evidence, c.facts_as_of, c.evaluated_at
           from latest l join control_results c on c.organization_id = ${org} and c.run_id = l.id
           order by c.control_id`),
