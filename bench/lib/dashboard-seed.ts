@@ -90,7 +90,8 @@ export async function seedDashboard(server: string, size: DashboardSize, now: Da
        from generate_series(1, $3::int) i, generate_series(0, $4::int - 1) d`,
       [org, now, size.tenants, size.days],
     );
-    // Each (tenant, control) keeps a status for about two weeks, then moves on; fail and partial name a subject.
+    // Each (tenant, control) keeps a status for about two weeks, then moves on; fail and partial name a subject. A run's
+    // results are written together, so they lie together.
     await q(
       `insert into control_results (organization_id, run_id, tenant_id, control_id, status, coverage_numerator,
          coverage_denominator, reason, failing, excepted, evidence, facts_as_of, evaluated_at)
@@ -117,8 +118,20 @@ export async function seedDashboard(server: string, size: DashboardSize, now: Da
                    [1 + abs(h + (extract(epoch from r.started_at)::bigint / 86400 / 14)::int) % 10] as status
          from (select hashtext(r.tenant_id || c.id) as h) x
        ) s
-       where r.organization_id = $1`,
+       where r.organization_id = $1
+       order by r.id, c.id`,
       [org, controls],
+    );
+    // What the store writes on the run with its results (repos/results.ts writeResults).
+    await q(
+      `update assessment_runs r
+       set result_count = s.results, passing_count = s.passing, partial_count = s.partial, applicable_count = s.applicable
+       from (select run_id, count(*)::int as results, (count(*) filter (where status = 'pass'))::int as passing,
+                    (count(*) filter (where status = 'partial'))::int as partial,
+                    (count(*) filter (where status <> 'not_applicable'))::int as applicable
+             from control_results where organization_id = $1 group by run_id) s
+       where r.id = s.run_id`,
+      [org],
     );
     // The rows the store unpacks from each result (repos/evidence.ts writeResultSubjects), for every run at once.
     await q(
