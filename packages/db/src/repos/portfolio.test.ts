@@ -64,5 +64,8 @@ describeBothDrivers('portfolio reads', (t) => {
     ]);
     expect((await store.latestResults(a.org, a.tenant))?.run.id).toBe(latest);
     expect(await store.portfolioCells(other.org)).toHaveLength(1);
+    expect(new Set((await store.portfolioCells(a.org)).map((c) => c.evaluatedAt))).toEqual(
+      new Set(['2026-11-11T09:00:00.000Z']),
+    );
   });
 });

@@ -34,6 +34,9 @@ export interface TrendPoint {
   applicable: number;
 }
 
+/** An instant as the ISO text `toISOString` gives, made by the database: thousands of rows skip three parses each. */
+const ISO_UTC = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
 export function portfolioRepo({ db }: RepoContext) {
   return {
     /** The tenant's latest verdicts with the sizes of their subject lists, not the lists (paged by `evidencePage`). */
@@ -71,7 +74,7 @@ export function portfolioRepo({ db }: RepoContext) {
       const rows = rowsOf(
         await db.execute(sql`
         select c.tenant_id, c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator,
-               c.evaluated_at
+               ${ISO_UTC('c.evaluated_at')} as evaluated_at
         from tenants t
         cross join lateral (
           select r.id from assessment_runs r
@@ -89,7 +92,7 @@ export function portfolioRepo({ db }: RepoContext) {
         status: r.status as ControlStatus,
         numerator: Number(r.coverage_numerator),
         denominator: Number(r.coverage_denominator),
-        evaluatedAt: new Date(String(r.evaluated_at)).toISOString(),
+        evaluatedAt: String(r.evaluated_at),
       }));
     },
 
@@ -98,7 +101,7 @@ export function portfolioRepo({ db }: RepoContext) {
       const rows = rowsOf(
         await db.execute(sql`
         select distinct on (r.tenant_id, date_trunc('day', r.started_at, 'UTC')) r.tenant_id,
-               date_trunc('day', r.started_at, 'UTC') as day, r.passing_count as passing, r.partial_count as partial,
+               to_char(date_trunc('day', r.started_at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD') as day, r.passing_count as passing, r.partial_count as partial,
                r.applicable_count as applicable
         from assessment_runs r
         where r.organization_id = ${org} and r.started_at >= ${since.toISOString()}::timestamptz and r.result_count > 0
@@ -106,7 +109,7 @@ export function portfolioRepo({ db }: RepoContext) {
       );
       return rows.map((r) => ({
         tenantId: r.tenant_id as TenantId,
-        day: new Date(String(r.day)).toISOString().slice(0, 10),
+        day: String(r.day),
         passing: Number(r.passing),
         partial: Number(r.partial),
         applicable: Number(r.applicable),
