@@ -23,11 +23,19 @@ it('runs every benchmark in smoke mode and reports a measured figure, a bound an
   expect(dated).toEqual(JSON.parse(JSON.stringify(result)));
 
   expect(new Set(result.rows.map((r) => r.benchmark))).toEqual(
-    new Set(['portfolio sweep', 'API economy', 'huge tenant', 'evaluator', 'evidence export']),
+    new Set(['portfolio sweep', 'API economy', 'huge tenant', 'evaluator', 'evidence export', 'dashboard API', 'dashboard web']),
   );
   expect(result.rows.filter((r) => r.benchmark === 'portfolio sweep').map((r) => r.case)).toEqual([
     '2 tenants, concurrency 1',
     '2 tenants, concurrency 2',
+  ]);
+  expect(result.rows.filter((r) => r.benchmark === 'dashboard API').map((r) => r.case.split(' p95')[0])).toEqual([
+    'portfolio.matrix',
+    'tenant.results',
+    'tenant.results, huge tenant',
+    'evidence.page, first page',
+    'evidence.page, deep page (80 %)',
+    'evidence.page, search',
   ]);
   for (const r of result.rows) {
     expect(r.measured, r.case).toBeGreaterThan(0);
@@ -40,4 +48,4 @@ it('runs every benchmark in smoke mode and reports a measured figure, a bound an
   expect(lines[0]).toBe('| benchmark | case | measured | bound | ratio | target | met |');
   expect(lines).toHaveLength(result.rows.length + 2);
   for (const line of lines.slice(2)) expect(line.split('|')).toHaveLength(9);
-});
+}, 900_000);

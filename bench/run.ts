@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Mode, runBench, savedName } from './lib/bench.ts';
+import { BENCHMARKS, type Benchmark, type Mode, runBench, savedName } from './lib/bench.ts';
 
 const { values } = parseArgs({
   options: {
@@ -10,10 +10,17 @@ const { values } = parseArgs({
     save: { type: 'boolean' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     pglite: { type: 'boolean' },
+    only: { type: 'string', multiple: true },
   },
 });
 if (values.smoke && values.full) {
   console.error('choose one of --smoke and --full');
+  process.exit(2);
+}
+const only = values.only?.flatMap((o) => o.split(','));
+const unknown = only?.filter((o) => !(BENCHMARKS as readonly string[]).includes(o));
+if (unknown?.length) {
+  console.error(`--only takes ${BENCHMARKS.join(', ')}; not ${unknown.join(', ')}`);
   process.exit(2);
 }
 const mode: Mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
@@ -24,6 +31,7 @@ const { report, table } = await runBench({
   save: values.save ?? false,
   ...(values.pglite ? {} : { postgres: values.postgres }),
   log: (l) => console.error(l),
+  ...(only ? { only: only as Benchmark[] } : {}),
 });
 console.log(`\n${table}\n`);
 console.log(

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { type DashboardPlan, dashboard } from './dashboard.ts';
 import { evaluatorRow, factLines } from './evaluator.ts';
 import { exportBench } from './export.ts';
 import { compileChild, type HugeRun, hugeRows, hugeTenant, workerHeapMb } from './huge.ts';
@@ -19,6 +20,7 @@ interface Plan {
   evaluator: { users: number; minMs: number };
   /** Runs of each figure; the table shows their median and spread. */
   repeats: number;
+  dashboard: DashboardPlan;
 }
 
 const PLANS: Record<Mode, Plan> = {
@@ -29,6 +31,7 @@ const PLANS: Record<Mode, Plan> = {
     huge: { users: 3_000, reference: 300, scale: 0.01, deadlineMs: 60_000 },
     evaluator: { users: 300, minMs: 100 },
     repeats: 1,
+    dashboard: { size: { tenants: 3, days: 3, hugeSubjects: 500 }, warmup: 1, calls: 3, repeats: 1, browserRepeats: 1 },
   },
   quick: {
     portfolio: { tenants: 20, users: [500, 5_000], members: [50, 500] },
@@ -37,6 +40,13 @@ const PLANS: Record<Mode, Plan> = {
     huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 240_000 },
     evaluator: { users: 20_000, minMs: 1_000 },
     repeats: 3,
+    dashboard: {
+      size: { tenants: 1_000, days: 90, hugeSubjects: 300_000 },
+      warmup: 20,
+      calls: 100,
+      repeats: 3,
+      browserRepeats: 5,
+    },
   },
   full: {
     portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] },
@@ -45,6 +55,13 @@ const PLANS: Record<Mode, Plan> = {
     huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 600_000 },
     evaluator: { users: 50_000, minMs: 5_000 },
     repeats: 1,
+    dashboard: {
+      size: { tenants: 1_000, days: 90, hugeSubjects: 300_000 },
+      warmup: 50,
+      calls: 300,
+      repeats: 1,
+      browserRepeats: 5,
+    },
   },
 };
 
@@ -56,7 +73,14 @@ export interface BenchOptions {
   /** PostgreSQL server for the huge tenant's store; without it the child embeds PGlite (about 800 MB of RSS alone). */
   postgres?: string;
   log?: (line: string) => void;
+  /** Run only these benchmarks (`--only dashboard`); all when unset. */
+  only?: readonly Benchmark[];
 }
+
+export const BENCHMARKS = ['sweep', 'huge', 'evaluator', 'export', 'dashboard'] as const;
+export type Benchmark = (typeof BENCHMARKS)[number];
+
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** One file per saved run, named by when it started: `2026-12-02T02-20.json`. */
 export const savedName = (startedAt: string) => `${startedAt.slice(0, 16).replace(':', '-')}.json`;
@@ -76,7 +100,8 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   const log = (l: string) => say(`[${((Date.now() - started.getTime()) / 1000).toFixed(1)} s] ${l}`);
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
-  for (const c of plan.concurrency) {
+  const want = (b: Benchmark) => !opts.only || opts.only.includes(b);
+  for (const c of want('sweep') ? plan.concurrency : []) {
     const runs: SweepResult[] = await times(plan.repeats, (i) => {
       log(`portfolio sweep: ${plan.portfolio.tenants} tenants at concurrency ${c} (run ${i + 1}/${plan.repeats})…`);
       return sweep(plan.portfolio, c, plan.sweepScale);
@@ -88,25 +113,37 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       rows.push(e.row);
     }
   }
-  await compileChild();
-  const heapMb = await workerHeapMb();
-  const huge = (users: number, heap?: number) =>
-    times<HugeRun>(plan.repeats, (i) => {
-      log(`huge tenant: ${users} users${heap ? `, heap limit ${heap} MB` : ''} (run ${i + 1}/${plan.repeats})…`);
-      return hugeTenant(users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres, heap);
-    });
-  const runs = {
-    small: await huge(plan.huge.reference),
-    big: await huge(plan.huge.users),
-    bigCapped: await huge(plan.huge.users, heapMb),
-  };
-  details.huge = runs;
-  rows.push(...hugeRows(runs, plan.huge.scale));
-  log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
-  rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));
-  const packs = await exportBench(opts.mode, opts.postgres, plan.repeats, log);
-  details.export = packs.runs;
-  rows.push(...packs.rows);
+  if (want('huge')) await hugeBench();
+  async function hugeBench() {
+    await compileChild();
+    const heapMb = await workerHeapMb();
+    const huge = (users: number, heap?: number) =>
+      times<HugeRun>(plan.repeats, (i) => {
+        log(`huge tenant: ${users} users${heap ? `, heap limit ${heap} MB` : ''} (run ${i + 1}/${plan.repeats})…`);
+        return hugeTenant(users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres, heap);
+      });
+    const runs = {
+      small: await huge(plan.huge.reference),
+      big: await huge(plan.huge.users),
+      bigCapped: await huge(plan.huge.users, heapMb),
+    };
+    details.huge = runs;
+    rows.push(...hugeRows(runs, plan.huge.scale));
+  }
+  if (want('evaluator')) {
+    log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
+    rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));
+  }
+  if (want('export')) {
+    const packs = await exportBench(opts.mode, opts.postgres, plan.repeats, log);
+    details.export = packs.runs;
+    rows.push(...packs.rows);
+  }
+  if (want('dashboard')) {
+    const dash = await dashboard(opts.postgres ?? DEFAULT_POSTGRES, plan.dashboard, log);
+    rows.push(...dash.rows);
+    details.dashboard = { seedMs: dash.seedMs, p95: dash.p95, initial: dash.initial };
+  }
 
   const result = report.parse({
     mode: opts.mode,

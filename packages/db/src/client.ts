@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { InvalidInputError } from '@evident/core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -82,6 +84,7 @@ export async function createDatabase(input: DatabaseOptions): Promise<Database> 
     pool.on('connect', (client) => client.on('error', (error) => opts.onPoolError?.(error)));
     return { driver: 'pg', pool, drizzle: drizzlePg({ client: pool, logger }), close: () => pool.end() };
   }
-  const client = await PGlite.create(where.dataDir);
+  // pg_trgm and btree_gin back the evidence search index; PostgreSQL ships them, PGlite loads them here.
+  const client = await PGlite.create(where.dataDir, { extensions: { btree_gin, pg_trgm } });
   return { driver: 'pglite', client, drizzle: drizzlePglite({ client, logger }), close: () => client.close() };
 }

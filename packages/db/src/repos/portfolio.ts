@@ -34,6 +34,9 @@ export interface TrendPoint {
   applicable: number;
 }
 
+/** An instant as the ISO text `toISOString` gives, made by the database: thousands of rows skip three parses each. */
+const ISO_UTC = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
 export function portfolioRepo({ db }: RepoContext) {
   return {
     /** The tenant's latest verdicts with the sizes of their subject lists, not the lists (paged by `evidencePage`). */
@@ -42,12 +45,11 @@ export function portfolioRepo({ db }: RepoContext) {
         await db.execute(sql`
           with latest as (
             select r.id from assessment_runs r
-            where r.organization_id = ${org} and r.tenant_id = ${tenantId}
-              and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
+            where r.organization_id = ${org} and r.tenant_id = ${tenantId} and r.result_count > 0
             order by r.started_at desc, r.id desc limit 1
           )
           select c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator, c.reason,
-                 jsonb_array_length(c.failing) as failing_count, jsonb_array_length(c.excepted) as excepted_count,
+                 c.failing_count, c.excepted_count,
                  c.evidence, c.facts_as_of, c.evaluated_at
           from latest l join control_results c on c.organization_id = ${org} and c.run_id = l.id
           order by c.control_id`),
@@ -71,16 +73,16 @@ export function portfolioRepo({ db }: RepoContext) {
     async portfolioCells(org: OrganizationId): Promise<PortfolioCell[]> {
       const rows = rowsOf(
         await db.execute(sql`
-        with latest as (
-          select distinct on (r.tenant_id) r.tenant_id, r.id
-          from assessment_runs r join tenants t on t.organization_id = r.organization_id and t.id = r.tenant_id
-          where r.organization_id = ${org} and t.deleted_at is null
-            and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
-          order by r.tenant_id, r.started_at desc, r.id desc
-        )
         select c.tenant_id, c.run_id, c.control_id, c.status, c.coverage_numerator, c.coverage_denominator,
-               c.evaluated_at
-        from latest l join control_results c on c.organization_id = ${org} and c.run_id = l.id
+               ${ISO_UTC('c.evaluated_at')} as evaluated_at
+        from tenants t
+        cross join lateral (
+          select r.id from assessment_runs r
+          where r.organization_id = t.organization_id and r.tenant_id = t.id and r.result_count > 0
+          order by r.started_at desc, r.id desc limit 1
+        ) l
+        join control_results c on c.organization_id = t.organization_id and c.run_id = l.id
+        where t.organization_id = ${org} and t.deleted_at is null
         order by c.tenant_id, c.control_id`),
       );
       return rows.map((r) => ({
@@ -90,7 +92,7 @@ export function portfolioRepo({ db }: RepoContext) {
         status: r.status as ControlStatus,
         numerator: Number(r.coverage_numerator),
         denominator: Number(r.coverage_denominator),
-        evaluatedAt: new Date(String(r.evaluated_at)).toISOString(),
+        evaluatedAt: String(r.evaluated_at),
       }));
     },
 
@@ -98,25 +100,16 @@ export function portfolioRepo({ db }: RepoContext) {
     async portfolioTrend(org: OrganizationId, since: Date): Promise<TrendPoint[]> {
       const rows = rowsOf(
         await db.execute(sql`
-        with daily as (
-          select distinct on (r.tenant_id, date_trunc('day', r.started_at, 'UTC')) r.tenant_id, r.id,
-                 date_trunc('day', r.started_at, 'UTC') as day
-          from assessment_runs r
-          where r.organization_id = ${org} and r.started_at >= ${since.toISOString()}::timestamptz
-            and exists (select 1 from control_results c where c.organization_id = r.organization_id and c.run_id = r.id)
-          order by r.tenant_id, date_trunc('day', r.started_at, 'UTC'), r.started_at desc, r.id desc
-        )
-        select d.tenant_id, d.day,
-               count(*) filter (where c.status = 'pass')::int as passing,
-               count(*) filter (where c.status = 'partial')::int as partial,
-               count(*) filter (where c.status <> 'not_applicable')::int as applicable
-        from daily d join control_results c on c.organization_id = ${org} and c.run_id = d.id
-        group by d.tenant_id, d.day
-        order by d.tenant_id, d.day`),
+        select distinct on (r.tenant_id, date_trunc('day', r.started_at, 'UTC')) r.tenant_id,
+               to_char(date_trunc('day', r.started_at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD') as day, r.passing_count as passing, r.partial_count as partial,
+               r.applicable_count as applicable
+        from assessment_runs r
+        where r.organization_id = ${org} and r.started_at >= ${since.toISOString()}::timestamptz and r.result_count > 0
+        order by r.tenant_id, date_trunc('day', r.started_at, 'UTC'), r.started_at desc, r.id desc`),
       );
       return rows.map((r) => ({
         tenantId: r.tenant_id as TenantId,
-        day: new Date(String(r.day)).toISOString().slice(0, 10),
+        day: String(r.day),
         passing: Number(r.passing),
         partial: Number(r.partial),
         applicable: Number(r.applicable),

@@ -1,5 +1,5 @@
 import { type ControlResult, controlResult, type OrganizationId, type RunId, type TenantId } from '@evident/core';
-import { and, asc, desc, eq, exists, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   type AssessmentRun,
@@ -67,12 +67,7 @@ export function resultQueriesRepo({ db }: RepoContext) {
           and(
             eq(assessmentRuns.organizationId, org),
             eq(assessmentRuns.tenantId, tenantId),
-            exists(
-              db
-                .select({ one: sql`1` })
-                .from(controlResults)
-                .where(and(eq(controlResults.organizationId, org), eq(controlResults.runId, assessmentRuns.id))),
-            ),
+            gt(assessmentRuns.resultCount, 0),
           ),
         )
         .orderBy(desc(assessmentRuns.startedAt), desc(assessmentRuns.id))

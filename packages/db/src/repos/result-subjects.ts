@@ -31,8 +31,8 @@ export function resultSubjectsRepo({ db, inOrg }: RepoContext) {
           row: headColumns,
           failing: sql<FailingSubject[]>`${cut(controlResults.failing)}`,
           excepted: sql<ExceptedSubject[]>`${cut(controlResults.excepted)}`,
-          failingCount: sql<number>`jsonb_array_length(${controlResults.failing})`.mapWith(Number),
-          exceptedCount: sql<number>`jsonb_array_length(${controlResults.excepted})`.mapWith(Number),
+          failingCount: controlResults.failingCount,
+          exceptedCount: controlResults.exceptedCount,
         })
         .from(controlResults)
         .where(and(eq(controlResults.organizationId, org), eq(controlResults.runId, runId)))

@@ -92,6 +92,16 @@ export function resultsRepo({ db }: RepoContext) {
           })),
         );
         await writeResultSubjects(tx, org, runId);
+        const counted = (keep: (r: ControlResult) => boolean) => parsed.filter(keep).length;
+        await tx
+          .update(assessmentRuns)
+          .set({
+            resultCount: parsed.length,
+            passingCount: counted((r) => r.status === 'pass'),
+            partialCount: counted((r) => r.status === 'partial'),
+            applicableCount: counted((r) => r.status !== 'not_applicable'),
+          })
+          .where(and(eq(assessmentRuns.organizationId, org), eq(assessmentRuns.id, runId)));
         const previousId = await previousRun(tx, run);
         if (!previousId) return { created: true, drift: [] };
         const before = new Map(

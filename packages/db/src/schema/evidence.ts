@@ -50,5 +50,8 @@ export const resultSubjects = pgTable(
       t.ord,
     ),
     index('result_subjects_detail_idx').on(t.organizationId, t.runId, t.controlId, t.kind, t.detail, t.ord),
+    // A search is a substring match (`like '%…%'`): trigrams, within the run (btree_gin), find the few matching rows
+    // among a huge tenant's without walking the rest.
+    index('result_subjects_search_trgm_idx').using('gin', t.runId, t.search.op('gin_trgm_ops')),
   ],
 );

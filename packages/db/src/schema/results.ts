@@ -7,6 +7,7 @@ import {
   type RunId,
   type TenantId,
 } from '@evident/core';
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
@@ -33,6 +34,9 @@ export const controlResults = pgTable(
     failing: jsonb('failing').$type<FailingSubject[]>().notNull(),
     excepted: jsonb('excepted').$type<ExceptedSubject[]>().notNull(),
     evidence: jsonb('evidence').$type<EvidenceRef[]>().notNull(),
+    /** The lists' sizes, kept by the database: reading them from a huge list would load all of it. */
+    failingCount: integer('failing_count').notNull().generatedAlwaysAs(sql`jsonb_array_length(failing)`),
+    exceptedCount: integer('excepted_count').notNull().generatedAlwaysAs(sql`jsonb_array_length(excepted)`),
     factsAsOf: at('facts_as_of'),
     evaluatedAt: at('evaluated_at').notNull(),
   },

@@ -6,6 +6,7 @@ import {
   type RunId,
   type TenantId,
 } from '@evident/core';
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
@@ -31,6 +32,14 @@ export const assessmentRuns = pgTable(
     startedAt: at('started_at').notNull(),
     finishedAt: at('finished_at'),
     error: text('error'),
+    /**
+     * Written with the run's results, so the portfolio reads a tenant's latest verdicts and its 30-day trend from
+     * the runs alone: how many results, and how many of them pass, are partial, or apply at all.
+     */
+    resultCount: integer('result_count').notNull().default(0),
+    passingCount: integer('passing_count').notNull().default(0),
+    partialCount: integer('partial_count').notNull().default(0),
+    applicableCount: integer('applicable_count').notNull().default(0),
   },
   (t) => [
     unique('assessment_runs_organization_id_key').on(t.organizationId, t.id),
@@ -40,6 +49,9 @@ export const assessmentRuns = pgTable(
       foreignColumns: [tenants.organizationId, tenants.id],
     }),
     index('assessment_runs_tenant_idx').on(t.organizationId, t.tenantId, t.startedAt.desc()),
+    index('assessment_runs_results_idx')
+      .on(t.organizationId, t.tenantId, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.resultCount} > 0`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "result_subjects_search_trgm_idx" ON "result_subjects" USING gin ("search" gin_trgm_ops);

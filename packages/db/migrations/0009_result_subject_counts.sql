@@ -1,0 +1,2 @@
+ALTER TABLE "control_results" ADD COLUMN "failing_count" integer GENERATED ALWAYS AS (jsonb_array_length(failing)) STORED NOT NULL;--> statement-breakpoint
+ALTER TABLE "control_results" ADD COLUMN "excepted_count" integer GENERATED ALWAYS AS (jsonb_array_length(excepted)) STORED NOT NULL;
