@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Mode, runBench, savedName } from './lib/bench.ts';
+import { type Mode, PARTS, type Part, runBench, savedName } from './lib/bench.ts';
 
 const { values } = parseArgs({
   options: {
@@ -10,8 +10,16 @@ const { values } = parseArgs({
     save: { type: 'boolean' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     pglite: { type: 'boolean' },
+    /** Comma-separated benchmarks to run (sweep, huge, evaluator, scaleout); for a look at one figure, never --save. */
+    only: { type: 'string' },
   },
 });
+const only = values.only?.split(',').map((p) => p.trim()) ?? [];
+const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknown.length > 0 || (only.length > 0 && values.save)) {
+  console.error(`--only takes ${PARTS.join(', ')} and no --save (got ${values.only})`);
+  process.exit(2);
+}
 if (values.smoke && values.full) {
   console.error('choose one of --smoke and --full');
   process.exit(2);
@@ -22,6 +30,7 @@ const { report, table } = await runBench({
   mode,
   outDir,
   save: values.save ?? false,
+  ...(only.length > 0 ? { only: only as Part[] } : {}),
   ...(values.pglite ? {} : { postgres: values.postgres }),
   log: (l) => console.error(l),
 });

@@ -5,9 +5,13 @@ import { evaluatorRow, factLines } from './evaluator.ts';
 import { compileChild, type HugeRun, hugeRows, hugeTenant, workerHeapMb } from './huge.ts';
 import { economy, type SweepResult, sweep, sweepRow } from './portfolio.ts';
 import { markdown, type Report, type Row, report } from './report.ts';
+import { compileWorker, type ScaleoutRun, scaleout, scaleoutRows } from './scaleout.ts';
 import type { PortfolioSize } from './world.ts';
 
 export type Mode = 'smoke' | 'quick' | 'full';
+
+/** The scale-out's store server when none is given (its workers are separate processes: no embedded store). */
+const LOOPBACK_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Plan {
   portfolio: PortfolioSize;
@@ -18,7 +22,13 @@ interface Plan {
   evaluator: { users: number; minMs: number };
   /** Runs of each figure; the table shows their median and spread. */
   repeats: number;
+  /** A sweep through separate compiled worker processes sharing Redis and PostgreSQL, at each process count. */
+  scaleout: { portfolio: PortfolioSize; processes: number[] };
 }
+
+/** The benchmarks `only` may name. */
+export const PARTS = ['sweep', 'huge', 'evaluator', 'scaleout'] as const;
+export type Part = (typeof PARTS)[number];
 
 const PLANS: Record<Mode, Plan> = {
   smoke: {
@@ -28,6 +38,7 @@ const PLANS: Record<Mode, Plan> = {
     huge: { users: 3_000, reference: 300, scale: 0.01, deadlineMs: 60_000 },
     evaluator: { users: 300, minMs: 100 },
     repeats: 1,
+    scaleout: { portfolio: { tenants: 2, users: [60, 120], members: [10, 20] }, processes: [1, 2] },
   },
   quick: {
     portfolio: { tenants: 20, users: [500, 5_000], members: [50, 500] },
@@ -36,6 +47,7 @@ const PLANS: Record<Mode, Plan> = {
     huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 240_000 },
     evaluator: { users: 20_000, minMs: 1_000 },
     repeats: 3,
+    scaleout: { portfolio: { tenants: 40, users: [500, 5_000], members: [50, 500] }, processes: [1, 2, 4] },
   },
   full: {
     portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] },
@@ -44,6 +56,7 @@ const PLANS: Record<Mode, Plan> = {
     huge: { users: 300_000, reference: 30_000, scale: 0.01, deadlineMs: 600_000 },
     evaluator: { users: 50_000, minMs: 5_000 },
     repeats: 1,
+    scaleout: { portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] }, processes: [1, 2, 4] },
   },
 };
 
@@ -54,6 +67,8 @@ export interface BenchOptions {
   save?: boolean;
   /** PostgreSQL server for the huge tenant's store; without it the child embeds PGlite (about 800 MB of RSS alone). */
   postgres?: string;
+  /** Only these benchmarks (default: all). */
+  only?: readonly Part[];
   log?: (line: string) => void;
 }
 
@@ -75,7 +90,8 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   const log = (l: string) => say(`[${((Date.now() - started.getTime()) / 1000).toFixed(1)} s] ${l}`);
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
-  for (const c of plan.concurrency) {
+  const runs = (part: Part) => !opts.only || opts.only.includes(part);
+  for (const c of runs('sweep') ? plan.concurrency : []) {
     const runs: SweepResult[] = await times(plan.repeats, (i) => {
       log(`portfolio sweep: ${plan.portfolio.tenants} tenants at concurrency ${c} (run ${i + 1}/${plan.repeats})…`);
       return sweep(plan.portfolio, c, plan.sweepScale);
@@ -87,22 +103,36 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       rows.push(e.row);
     }
   }
-  await compileChild();
-  const heapMb = await workerHeapMb();
-  const huge = (users: number, heap?: number) =>
-    times<HugeRun>(plan.repeats, (i) => {
-      log(`huge tenant: ${users} users${heap ? `, heap limit ${heap} MB` : ''} (run ${i + 1}/${plan.repeats})…`);
-      return hugeTenant(users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres, heap);
-    });
-  const runs = {
-    small: await huge(plan.huge.reference),
-    big: await huge(plan.huge.users),
-    bigCapped: await huge(plan.huge.users, heapMb),
-  };
-  details.huge = runs;
-  rows.push(...hugeRows(runs, plan.huge.scale));
-  log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
-  rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));
+  if (runs('scaleout')) {
+    await compileWorker();
+    const out: ScaleoutRun[] = [];
+    for (const n of plan.scaleout.processes) {
+      log(`scale-out: ${plan.scaleout.portfolio.tenants} tenants through ${n} worker process(es)…`);
+      out.push(await scaleout(plan.scaleout.portfolio, n, plan.sweepScale, opts.postgres ?? LOOPBACK_POSTGRES));
+    }
+    details.scaleout = out;
+    rows.push(...scaleoutRows(out, plan.sweepScale));
+  }
+  if (runs('huge')) {
+    await compileChild();
+    const heapMb = await workerHeapMb();
+    const huge = (users: number, heap?: number) =>
+      times<HugeRun>(plan.repeats, (i) => {
+        log(`huge tenant: ${users} users${heap ? `, heap limit ${heap} MB` : ''} (run ${i + 1}/${plan.repeats})…`);
+        return hugeTenant(users, plan.huge.scale, plan.huge.deadlineMs, opts.postgres, heap);
+      });
+    const hugeRuns = {
+      small: await huge(plan.huge.reference),
+      big: await huge(plan.huge.users),
+      bigCapped: await huge(plan.huge.users, heapMb),
+    };
+    details.huge = hugeRuns;
+    rows.push(...hugeRows(hugeRuns, plan.huge.scale));
+  }
+  if (runs('evaluator')) {
+    log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
+    rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));
+  }
 
   const result = report.parse({
     mode: opts.mode,
@@ -113,7 +143,8 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       latency: '40 ms ± 20 ms on every simulator',
       sweepThrottleScale: plan.sweepScale,
       hugeThrottleScale: plan.huge.scale,
-      workers: 'in-process worker concurrency (tenants assessed at once); simulators in their own process',
+      workers:
+        'sweep: in-process concurrency (tenants assessed at once); scale-out: compiled worker processes sharing Redis and PostgreSQL; simulators in their own process',
       repeats: plan.repeats,
       hugeChild: 'compiled JavaScript (esbuild bundle), no TypeScript loader',
       portfolio: plan.portfolio,
