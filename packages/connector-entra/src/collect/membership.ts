@@ -6,29 +6,13 @@ import type { Run } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
 
-/** Per map, one set per distinct combination of values: a tenant has a handful, against one per user. */
-const combinations = new WeakMap<Map<string, Set<string>>, Map<string, Set<string>>>();
-
-/**
- * Records that `user` has `value` (a group, a role). Users with the same values share one set, so a group of most
- * of a huge tenant costs a map entry per member, not a set each; the sets are never changed once made.
- */
 export function add(map: Map<string, Set<string>>, user: string, value: string) {
-  const held = map.get(user);
-  if (held?.has(value)) return;
-  const values = held ? [...held, value].sort() : [value];
-  let shared = combinations.get(map);
-  if (!shared) {
-    shared = new Map();
-    combinations.set(map, shared);
-  }
-  const key = values.join('\n');
-  let set = shared.get(key);
+  let set = map.get(user);
   if (!set) {
-    set = new Set(values);
-    shared.set(key, set);
+    set = new Set();
+    map.set(user, set);
   }
-  map.set(user, set);
+  set.add(value);
 }
 
 export interface Member {
