@@ -38,6 +38,19 @@ async function cpuMs(pid: number | undefined): Promise<number | null> {
   }
 }
 
+/** The machine's busy and total CPU time so far, from /proc/stat (every core, every process); null where there is none. */
+async function machineCpu(): Promise<{ busy: number; total: number } | null> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    // idle and iowait are the 4th and 5th columns.
+    return { busy: total - ticks[3]! - (ticks[4] ?? 0), total };
+  } catch {
+    return null;
+  }
+}
+
 const sum = (xs: (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
 
 export interface ScaleoutRun {
@@ -49,6 +62,8 @@ export interface ScaleoutRun {
   workerCpuMs: (number | null)[];
   simulatorCpuMs: number | null;
   databaseCpuMs: number;
+  /** Share of the whole machine's CPU that was busy during the sweep (this run's processes and anything else). */
+  machineBusy: number | null;
   /** Requests the simulators answered with a throttle. */
   throttled: number;
   requests: number;
@@ -146,6 +161,7 @@ export async function scaleout(
     };
     workers.push(...(await Promise.all(Array.from({ length: processes }, () => startWorkerProcess(env)))));
     const before = await Promise.all([...workers.map((w) => cpuMs(w.pid)), cpuMs(sims.pid)]);
+    const machineBefore = await machineCpu();
     const jobs = { connection: producer, prefix };
     const started = performance.now();
     const runs: RunId[] = [];
@@ -174,6 +190,7 @@ export async function scaleout(
     ]);
     const after = await Promise.all([...workers.map((w) => cpuMs(w.pid)), cpuMs(sims.pid)]);
     const used = after.map((a, i) => (a === null || before[i] === null ? null : a - before[i]!));
+    const machineAfter = await machineCpu();
     const accounting = await sims.accounting();
     const inFlight = (processes * COLLECT_CONCURRENCY) / CONNECTIONS_PER_TENANT;
     return {
@@ -184,6 +201,10 @@ export async function scaleout(
       workerCpuMs: used.slice(0, processes),
       simulatorCpuMs: used[processes] ?? null,
       databaseCpuMs: sum(await Promise.all(backends.rows.map((r) => cpuMs(r.pid)))),
+      machineBusy:
+        machineBefore && machineAfter
+          ? (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
+          : null,
       throttled: accounting.throttled,
       requests: sum(accounting.requests.map((r) => r.requests)),
       timeline,
@@ -202,14 +223,16 @@ export async function scaleout(
 }
 
 /**
- * What held a sweep back, from where its time went: the cores (workers, simulators and database together busy
- * near the machine's capacity), the providers' throttles, or neither (waiting on the database and the queue).
+ * What held a sweep back, from where its time went: the cores (the machine busy near its capacity, by this run or
+ * by anything else on it), the providers' throttles, or neither (waiting on the database and the queue).
  */
 export function limitOf(r: ScaleoutRun, cores = cpus().length): string {
   const busy = (sum(r.workerCpuMs) + (r.simulatorCpuMs ?? 0) + r.databaseCpuMs) / r.wallMs;
-  if (busy >= 0.8 * cores) return `cores (${busy.toFixed(2)} of ${cores} busy)`;
+  const machine = r.machineBusy === null ? '' : `, machine ${(r.machineBusy * 100).toFixed(0)} % busy`;
+  if (busy >= 0.8 * cores || (r.machineBusy ?? 0) >= 0.9)
+    return `cores (this run kept ${busy.toFixed(2)} of ${cores} busy${machine})`;
   if (r.wallMs <= 1.3 * r.boundMs) return 'throttles (at the bound)';
-  return `neither cores (${busy.toFixed(2)} of ${cores} busy) nor throttles: queue and database waits`;
+  return `neither cores (this run kept ${busy.toFixed(2)} of ${cores} busy${machine}) nor throttles: queue and database waits`;
 }
 
 export function scaleoutRows(runs: ScaleoutRun[], throttleScale: number): Row[] {
