@@ -23,8 +23,21 @@ it('runs every benchmark in smoke mode and reports a measured figure, a bound an
   expect(dated).toEqual(JSON.parse(JSON.stringify(result)));
 
   expect(new Set(result.rows.map((r) => r.benchmark))).toEqual(
-    new Set(['portfolio sweep', 'API economy', 'huge tenant', 'evaluator', 'evidence export', 'dashboard API', 'dashboard web']),
+    new Set([
+      'portfolio sweep',
+      'API economy',
+      'scale-out',
+      'huge tenant',
+      'evaluator',
+      'evidence export',
+      'dashboard API',
+      'dashboard web',
+    ]),
   );
+  expect(result.rows.filter((r) => r.benchmark === 'scale-out').map((r) => r.case)).toEqual([
+    '2 tenants, 1 worker process',
+    '2 tenants, 2 worker processes',
+  ]);
   expect(result.rows.filter((r) => r.benchmark === 'portfolio sweep').map((r) => r.case)).toEqual([
     '2 tenants, concurrency 1',
     '2 tenants, concurrency 2',

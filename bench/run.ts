@@ -23,6 +23,10 @@ if (unknown?.length) {
   console.error(`--only takes ${BENCHMARKS.join(', ')}; not ${unknown.join(', ')}`);
   process.exit(2);
 }
+if (only && values.save) {
+  console.error('--only is for a look at some figures; a saved run measures them all');
+  process.exit(2);
+}
 const mode: Mode = values.smoke ? 'smoke' : values.full ? 'full' : 'quick';
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 const { report, table } = await runBench({

@@ -5,7 +5,7 @@ import { z } from 'zod';
 /**
  * The simulators in their own process, so they do not share the measured workers' event loop. Reads one JSON line
  * (scenario and throttle scale), answers with the scenario and every tenant's connections; each later line
- * `accounting` is answered with the request counts so far; end of input closes the simulators.
+ * `accounting` is answered with the request counts and the number of throttled requests so far; end of input closes the simulators.
  */
 const start = z.object({ scenario: z.record(z.string(), z.unknown()), throttleScale: z.number().positive() });
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -19,7 +19,9 @@ process.stdout.write(
 for (;;) {
   const line = await lines.next();
   if (line.done) break;
-  if (line.value.trim() === 'accounting')
-    process.stdout.write(`${JSON.stringify({ requests: sims.accounting.snapshot().requests })}\n`);
+  if (line.value.trim() === 'accounting') {
+    const { requests, throttles } = sims.accounting.snapshot();
+    process.stdout.write(`${JSON.stringify({ requests, throttled: throttles.length })}\n`);
+  }
 }
 await sims.close();

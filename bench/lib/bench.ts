@@ -7,9 +7,13 @@ import { exportBench } from './export.ts';
 import { compileChild, type HugeRun, hugeRows, hugeTenant, workerHeapMb } from './huge.ts';
 import { economy, type SweepResult, sweep, sweepRow } from './portfolio.ts';
 import { markdown, type Report, type Row, report } from './report.ts';
+import { compileWorker, type ScaleoutRun, scaleout, scaleoutRows } from './scaleout.ts';
 import type { PortfolioSize } from './world.ts';
 
 export type Mode = 'smoke' | 'quick' | 'full';
+
+/** The scale-out's store server when none is given (its workers are separate processes: no embedded store). */
+const LOOPBACK_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Plan {
   portfolio: PortfolioSize;
@@ -21,6 +25,8 @@ interface Plan {
   /** Runs of each figure; the table shows their median and spread. */
   repeats: number;
   dashboard: DashboardPlan;
+  /** A sweep through separate compiled worker processes sharing Redis and PostgreSQL, at each process count. */
+  scaleout: { portfolio: PortfolioSize; processes: number[] };
 }
 
 const PLANS: Record<Mode, Plan> = {
@@ -32,6 +38,7 @@ const PLANS: Record<Mode, Plan> = {
     evaluator: { users: 300, minMs: 100 },
     repeats: 1,
     dashboard: { size: { tenants: 3, days: 3, hugeSubjects: 500 }, warmup: 1, calls: 3, repeats: 1, browserRepeats: 1 },
+    scaleout: { portfolio: { tenants: 2, users: [60, 120], members: [10, 20] }, processes: [1, 2] },
   },
   quick: {
     portfolio: { tenants: 20, users: [500, 5_000], members: [50, 500] },
@@ -47,6 +54,7 @@ const PLANS: Record<Mode, Plan> = {
       repeats: 3,
       browserRepeats: 5,
     },
+    scaleout: { portfolio: { tenants: 40, users: [500, 5_000], members: [50, 500] }, processes: [1, 2, 4] },
   },
   full: {
     portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] },
@@ -62,6 +70,7 @@ const PLANS: Record<Mode, Plan> = {
       repeats: 1,
       browserRepeats: 5,
     },
+    scaleout: { portfolio: { tenants: 200, users: [500, 5_000], members: [50, 500] }, processes: [1, 2, 4] },
   },
 };
 
@@ -77,10 +86,8 @@ export interface BenchOptions {
   only?: readonly Benchmark[];
 }
 
-export const BENCHMARKS = ['sweep', 'huge', 'evaluator', 'export', 'dashboard'] as const;
+export const BENCHMARKS = ['sweep', 'scaleout', 'huge', 'evaluator', 'export', 'dashboard'] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
-
-const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** One file per saved run, named by when it started: `2026-12-02T02-20.json`. */
 export const savedName = (startedAt: string) => `${startedAt.slice(0, 16).replace(':', '-')}.json`;
@@ -113,6 +120,16 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       rows.push(e.row);
     }
   }
+  if (want('scaleout')) {
+    await compileWorker();
+    const out: ScaleoutRun[] = [];
+    for (const n of plan.scaleout.processes) {
+      log(`scale-out: ${plan.scaleout.portfolio.tenants} tenants through ${n} worker process(es)…`);
+      out.push(await scaleout(plan.scaleout.portfolio, n, plan.sweepScale, opts.postgres ?? LOOPBACK_POSTGRES));
+    }
+    details.scaleout = out;
+    rows.push(...scaleoutRows(out, plan.sweepScale));
+  }
   if (want('huge')) await hugeBench();
   async function hugeBench() {
     await compileChild();
@@ -140,7 +157,7 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
     rows.push(...packs.rows);
   }
   if (want('dashboard')) {
-    const dash = await dashboard(opts.postgres ?? DEFAULT_POSTGRES, plan.dashboard, log);
+    const dash = await dashboard(opts.postgres ?? LOOPBACK_POSTGRES, plan.dashboard, log);
     rows.push(...dash.rows);
     details.dashboard = { seedMs: dash.seedMs, p95: dash.p95, initial: dash.initial };
   }
@@ -154,7 +171,8 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       latency: '40 ms ± 20 ms on every simulator',
       sweepThrottleScale: plan.sweepScale,
       hugeThrottleScale: plan.huge.scale,
-      workers: 'in-process worker concurrency (tenants assessed at once); simulators in their own process',
+      workers:
+        'sweep: in-process concurrency (tenants assessed at once); scale-out: compiled worker processes sharing Redis and PostgreSQL; simulators in their own process',
       repeats: plan.repeats,
       hugeChild: 'compiled JavaScript (esbuild bundle), no TypeScript loader',
       portfolio: plan.portfolio,

@@ -10,7 +10,11 @@ export interface RemoteSimulators {
   /** The `EVIDENT_ALLOWED_ENDPOINTS` value that lets connections reach these simulators. */
   allowedEndpoints: string;
   connections(tenant: string): SimulatedConnection[];
+  /** The simulators' process, to read its CPU time. */
+  pid: number | undefined;
   requests(): Promise<RequestCount[]>;
+  /** Requests per tenant and endpoint, and how many were answered with a throttle. */
+  accounting(): Promise<{ requests: RequestCount[]; throttled: number }>;
   close(): Promise<void>;
 }
 
@@ -32,14 +36,19 @@ export async function startRemoteSimulators(scenario: ScenarioInput, throttleSca
     allowedEndpoints: string;
     connections: Record<string, SimulatedConnection[]>;
   };
+  const accounting = async () => {
+    child.stdin!.write('accounting\n');
+    return (await next()) as { requests: RequestCount[]; throttled: number };
+  };
   return {
     scenario: ready.scenario,
     allowedEndpoints: ready.allowedEndpoints,
     connections: (tenant) => ready.connections[tenant] ?? [],
+    pid: child.pid,
     async requests() {
-      child.stdin!.write('accounting\n');
-      return ((await next()) as { requests: RequestCount[] }).requests;
+      return (await accounting()).requests;
     },
+    accounting,
     async close() {
       child.stdin!.end();
       await exited;

@@ -1,8 +1,13 @@
-import { CollectionSession, type Connector, type ConnectorContext } from '@evident/connector-kit';
+import {
+  CollectionSession,
+  type Connector,
+  type ConnectorContext,
+  concurrently,
+  readAhead,
+} from '@evident/connector-kit';
 import type { Fact } from '@evident/core';
 import { checkEntra } from './check.ts';
 import { createClients } from './client.ts';
-import { concurrently, readAhead } from './collect/concurrent.ts';
 import {
   eligibleGroupMembers,
   eligibleRoleHolders,

@@ -35,16 +35,32 @@ async function scopesOf(reader: Reader, configured: string[]): Promise<string[]>
   return [...byCanonical.values()];
 }
 
-/** Reads the hierarchy, then every sink, policy and bucket the routes of the scopes depend on. */
+/**
+ * Reads the hierarchy, then every sink, policy and bucket the routes of the scopes depend on, side by side under
+ * the connection's limiter; a scope's newest entries are asked for as soon as its own sinks are read.
+ */
 async function readAll(reader: Reader, session: Session, configured: string[]): Promise<string[]> {
   session.progress.phase = 'hierarchy';
   const scopes = await scopesOf(reader, configured);
   const nodes = [...new Set([...scopes, ...(await Promise.all(scopes.map((r) => reader.ancestry(r)))).flat()])];
-  session.progress.phase = 'sinks and audit configs';
-  const sinks = await Promise.all(nodes.map((n) => reader.sinks(n)));
-  await Promise.all(nodes.map((n) => reader.policy(n)));
-  session.progress.phase = 'buckets';
-  await Promise.all(scopes.map((r) => reader.buckets(r)));
+  session.progress.phase = 'sinks, audit configs, buckets and newest entries';
+  const newest: Promise<unknown>[] = [];
+  // Only resources whose routing was read get facts, so only theirs are worth asking.
+  const newestOf = (r: string) =>
+    Promise.all(
+      GCP_CATEGORIES.map((c) => reader.newest(logNameOf(reader.snapshot.canonical(r), c), c === 'data_access')),
+    );
+  const [sinks] = await Promise.all([
+    Promise.all(
+      nodes.map(async (node) => {
+        const read = await reader.sinks(node);
+        if (read.ok && scopes.includes(node)) newest.push(newestOf(node));
+        return read;
+      }),
+    ),
+    Promise.all(nodes.map((n) => reader.policy(n))),
+    Promise.all(scopes.map((r) => reader.buckets(r))),
+  ]);
   const owners = new Set<string>();
   nodes.forEach((node, i) => {
     const read = sinks[i]!;
@@ -56,14 +72,7 @@ async function readAll(reader: Reader, session: Session, configured: string[]): 
       if (target.bucket && target.owner && !reader.snapshot.bucketsOf(target.owner)) owners.add(target.owner);
     }
   });
-  await Promise.all([...owners].map((o) => reader.buckets(o)));
-  session.progress.phase = 'newest entries';
-  // Only resources whose routing was read get facts, so only theirs are worth asking.
-  const reported = scopes.filter((r) => reader.snapshot.sinks.get(r)?.ok);
-  const logs = reported.flatMap((r) =>
-    GCP_CATEGORIES.map((c) => [logNameOf(reader.snapshot.canonical(r), c), c] as const),
-  );
-  await Promise.all(logs.map(([name, category]) => reader.newest(name, category === 'data_access')));
+  await Promise.all([...[...owners].map((o) => reader.buckets(o)), ...newest]);
   return scopes;
 }
 

@@ -1,4 +1,4 @@
-import { CollectionSession, ConnectorError } from '@evident/connector-kit';
+import { CollectionSession, ConnectorError, concurrently, readAhead } from '@evident/connector-kit';
 import type { Fact } from '@evident/core';
 import { type ClientTuning, clientFor } from './client.ts';
 import type { GithubContext } from './config.ts';
@@ -26,9 +26,19 @@ export interface CollectOptions {
 
 const lower = (logins: readonly string[]) => new Set(logins.map((l) => l.toLowerCase()));
 
+/** Pages of the full member and collaborator lists read ahead of the filters that judge them. */
+const LIST_READ_AHEAD = 2;
+
+/** Starts a read now; its outcome is taken (and a failure becomes its section's gap) where the facts need it. */
+function early<T>(read: () => Promise<T>): () => Promise<T> {
+  const pending = read();
+  pending.catch(() => {});
+  return () => pending;
+}
+
 /**
  * Streams the facts of one org: the 2FA requirement, every member and outside collaborator (page by page; only the
- * owners and the accounts without 2FA are held, as id sets), then the audit log and its git events.
+ * owners and the accounts without 2FA are held, as id sets), and beside them the audit log and its git events.
  */
 export async function* collectGithub(ctx: GithubContext, options: CollectOptions): AsyncGenerator<Fact> {
   const { org } = ctx.config;
@@ -66,115 +76,160 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
     }),
   );
   if (!orgRead) return;
-
-  const ownersSource = `GET /orgs/${org}/members?role=admin`;
-  let managedOwner = false;
-  yield* session.section(
-    { phase: 'owners', source: ownersSource, covers: ['identity.privileged'] },
-    effect(async () => {
-      const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, role: 'admin' });
-      const seen = (u: SimpleUser) => {
-        managedOwner ||= isManagedLogin(u.login);
-      };
-      dir.owners = await reader.ids('owners', ownersSource, pages, cap, seen);
-    }),
+  const members = readAhead(
+    reader.users(
+      'members',
+      `GET /orgs/${org}/members`,
+      octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: 'all' }),
+    ),
+    LIST_READ_AHEAD,
   );
-  const declared = ctx.config.managedUsers;
-  if (declared || managedOwner) dir.managed = { idpConnection: declared?.idpConnection };
+  const collaborators = readAhead(
+    reader.users(
+      'collaborators',
+      `GET /orgs/${org}/outside_collaborators`,
+      octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, { ...list, filter: 'all' }),
+    ),
+    LIST_READ_AHEAD,
+  );
+  try {
+    yield* concurrently([
+      { phase: 'identities', after: [], facts: () => identities() },
+      { phase: 'log sources', after: [], facts: () => logSources(ctx, session, reader, octokit, stamp) },
+    ]);
+  } finally {
+    await Promise.all([members.stop(), collaborators.stop()]);
+  }
 
-  yield* session.section({ phase: 'organization', source: orgSource, covers: orgCovers }, async function* () {
-    yield requirementSetting(stamp(), org, dir.managed ? null : dir.requirement, orgSource);
-    if (dir.managed) yield managedGap(stamp(), org, orgSource, dir.managed);
-    else if (dir.requirement === null) {
-      const why = "GitHub shows the organization's 2FA requirement to organization owners only.";
-      yield gapOf(stamp(), orgSource, orgCovers, new ConnectorError('permission_missing', why, { permission: OWNER }));
-    }
-  });
-
-  // The 2FA filters mean nothing for managed users, whose second factor lives at the IdP.
-  const insecureCovers = [`setting.${INSECURE_KEY}`, 'identity.methods'];
-  const no2faSource = `GET /orgs/${org}/members?filter=2fa_disabled`;
-  if (!dir.managed) {
+  async function* identities(): AsyncGenerator<Fact> {
+    const ownersSource = `GET /orgs/${org}/members?role=admin`;
+    let managedOwner = false;
     yield* session.section(
-      { phase: 'members without 2FA', source: no2faSource, covers: ['identity.mfaRegistered', ...insecureCovers] },
+      { phase: 'owners', source: ownersSource, covers: ['identity.privileged'] },
       effect(async () => {
-        const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: '2fa_disabled' });
-        dir.without2fa = await reader.ids('members_2fa', no2faSource, pages, cap);
+        const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, role: 'admin' });
+        const seen = (u: SimpleUser) => {
+          managedOwner ||= isManagedLogin(u.login);
+        };
+        dir.owners = await reader.ids('owners', ownersSource, pages, cap, seen);
       }),
     );
-  }
-  const smsSource = `GET /orgs/${org}/members?filter=2fa_insecure`;
-  if (dir.without2fa !== undefined) {
+    const declared = ctx.config.managedUsers;
+    if (declared || managedOwner) dir.managed = { idpConnection: declared?.idpConnection };
+    const filter = (
+      endpoint: 'members_2fa' | 'collaborators_2fa',
+      source: string,
+      read: typeof octokit.rest.orgs.listMembers | typeof octokit.rest.orgs.listOutsideCollaborators,
+      which: '2fa_disabled' | '2fa_insecure',
+    ) => {
+      const run = () => reader.ids(endpoint, source, octokit.paginate.iterator(read, { ...list, filter: which }), cap);
+      // An owner's token reads every filter, so all four go at once; otherwise the first refusal stops the rest.
+      return dir.managed || ownerDataHidden ? run : early(run);
+    };
+
+    yield* session.section({ phase: 'organization', source: orgSource, covers: orgCovers }, async function* () {
+      yield requirementSetting(stamp(), org, dir.managed ? null : dir.requirement, orgSource);
+      if (dir.managed) yield managedGap(stamp(), org, orgSource, dir.managed);
+      else if (dir.requirement === null) {
+        const why = "GitHub shows the organization's 2FA requirement to organization owners only.";
+        yield gapOf(
+          stamp(),
+          orgSource,
+          orgCovers,
+          new ConnectorError('permission_missing', why, { permission: OWNER }),
+        );
+      }
+    });
+
+    // The 2FA filters mean nothing for managed users, whose second factor lives at the IdP.
+    const insecureCovers = [`setting.${INSECURE_KEY}`, 'identity.methods'];
+    const no2faSource = `GET /orgs/${org}/members?filter=2fa_disabled`;
+    const smsSource = `GET /orgs/${org}/members?filter=2fa_insecure`;
+    const guestsNo2faSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_disabled`;
+    const guestsSmsSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_insecure`;
+    const without2fa = filter('members_2fa', no2faSource, octokit.rest.orgs.listMembers, '2fa_disabled');
+    const insecure = filter('members_2fa', smsSource, octokit.rest.orgs.listMembers, '2fa_insecure');
+    const guestsWithout2fa = filter(
+      'collaborators_2fa',
+      guestsNo2faSource,
+      octokit.rest.orgs.listOutsideCollaborators,
+      '2fa_disabled',
+    );
+    const guestsInsecure = filter(
+      'collaborators_2fa',
+      guestsSmsSource,
+      octokit.rest.orgs.listOutsideCollaborators,
+      '2fa_insecure',
+    );
+    if (!dir.managed) {
+      yield* session.section(
+        { phase: 'members without 2FA', source: no2faSource, covers: ['identity.mfaRegistered', ...insecureCovers] },
+        effect(async () => {
+          dir.without2fa = await without2fa();
+        }),
+      );
+    }
+    if (dir.without2fa !== undefined) {
+      yield* session.section(
+        { phase: 'members with SMS 2FA', source: smsSource, covers: insecureCovers },
+        effect(async () => {
+          dir.insecure = await insecure();
+        }),
+      );
+    }
+
+    const membersSource = `GET /orgs/${org}/members`;
+    yield* session.section({ phase: 'members', source: membersSource, covers: ['identity'] }, async function* () {
+      for await (const users of members.items()) {
+        for (const user of users) yield identityOf(stamp(), user, 'member', dir, membersSource);
+      }
+    });
+
+    // Without the members' filters (owner-only) the collaborators' filters fail alike: one gap says it.
+    const guests: Directory = { ...dir, without2fa: undefined, insecure: undefined };
+    if (dir.without2fa !== undefined) {
+      yield* session.section(
+        { phase: 'outside collaborators without 2FA', source: guestsNo2faSource, covers: ['identity.mfaRegistered'] },
+        effect(async () => {
+          guests.without2fa = await guestsWithout2fa();
+        }),
+      );
+    }
+    if (dir.insecure !== undefined) {
+      yield* session.section(
+        { phase: 'outside collaborators with SMS 2FA', source: guestsSmsSource, covers: insecureCovers },
+        effect(async () => {
+          guests.insecure = await guestsInsecure();
+        }),
+      );
+    }
+
+    const guestsSource = `GET /orgs/${org}/outside_collaborators`;
+    yield* session.section(
+      { phase: 'outside collaborators', source: guestsSource, covers: ['identity'] },
+      async function* () {
+        for await (const users of collaborators.items()) {
+          for (const user of users) yield identityOf(stamp(), user, 'collaborator', guests, guestsSource);
+        }
+      },
+    );
+
     yield* session.section(
       { phase: 'members with SMS 2FA', source: smsSource, covers: insecureCovers },
-      effect(async () => {
-        const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: '2fa_insecure' });
-        dir.insecure = await reader.ids('members_2fa', smsSource, pages, cap);
-      }),
+      async function* () {
+        const both = dir.insecure && guests.insecure ? dir.insecure.size + guests.insecure.size : null;
+        yield insecureSetting(stamp(), org, dir.managed ? null : both, `${smsSource}; ${guestsSmsSource}`);
+      },
     );
-  }
 
-  const membersSource = `GET /orgs/${org}/members`;
-  yield* session.section({ phase: 'members', source: membersSource, covers: ['identity'] }, async function* () {
-    const pages = octokit.paginate.iterator(octokit.rest.orgs.listMembers, { ...list, filter: 'all' });
-    for await (const users of reader.users('members', membersSource, pages)) {
-      for (const user of users) yield identityOf(stamp(), user, 'member', dir, membersSource);
-    }
-  });
-
-  // Without the members' filters (owner-only) the collaborators' filters fail alike: one gap says it.
-  const guests: Directory = { ...dir, without2fa: undefined, insecure: undefined };
-  const guestsNo2faSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_disabled`;
-  if (dir.without2fa !== undefined) {
+    const notOffered = ['identity.lastSignIn', 'identity.phishingResistantRegistered'];
     yield* session.section(
-      { phase: 'outside collaborators without 2FA', source: guestsNo2faSource, covers: ['identity.mfaRegistered'] },
-      effect(async () => {
-        const params = { ...list, filter: '2fa_disabled' } as const;
-        const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, params);
-        guests.without2fa = await reader.ids('collaborators_2fa', guestsNo2faSource, pages, cap);
-      }),
+      { phase: 'sign-ins and 2FA methods', source: membersSource, covers: notOffered },
+      async function* () {
+        const why =
+          'GitHub does not expose sign-in times or which 2FA methods an account registered (nor can it require phishing-resistant ones).';
+        yield gapOf(stamp(), membersSource, notOffered, new ConnectorError('not_supported', why));
+      },
     );
   }
-  const guestsSmsSource = `GET /orgs/${org}/outside_collaborators?filter=2fa_insecure`;
-  if (dir.insecure !== undefined) {
-    yield* session.section(
-      { phase: 'outside collaborators with SMS 2FA', source: guestsSmsSource, covers: insecureCovers },
-      effect(async () => {
-        const params = { ...list, filter: '2fa_insecure' } as const;
-        const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, params);
-        guests.insecure = await reader.ids('collaborators_2fa', guestsSmsSource, pages, cap);
-      }),
-    );
-  }
-
-  const guestsSource = `GET /orgs/${org}/outside_collaborators`;
-  yield* session.section(
-    { phase: 'outside collaborators', source: guestsSource, covers: ['identity'] },
-    async function* () {
-      const pages = octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, { ...list, filter: 'all' });
-      for await (const users of reader.users('collaborators', guestsSource, pages)) {
-        for (const user of users) yield identityOf(stamp(), user, 'collaborator', guests, guestsSource);
-      }
-    },
-  );
-
-  yield* session.section(
-    { phase: 'members with SMS 2FA', source: smsSource, covers: insecureCovers },
-    async function* () {
-      const both = dir.insecure && guests.insecure ? dir.insecure.size + guests.insecure.size : null;
-      yield insecureSetting(stamp(), org, dir.managed ? null : both, `${smsSource}; ${guestsSmsSource}`);
-    },
-  );
-
-  const notOffered = ['identity.lastSignIn', 'identity.phishingResistantRegistered'];
-  yield* session.section(
-    { phase: 'sign-ins and 2FA methods', source: membersSource, covers: notOffered },
-    async function* () {
-      const why =
-        'GitHub does not expose sign-in times or which 2FA methods an account registered (nor can it require phishing-resistant ones).';
-      yield gapOf(stamp(), membersSource, notOffered, new ConnectorError('not_supported', why));
-    },
-  );
-
-  yield* logSources(ctx, session, reader, octokit, stamp);
 }

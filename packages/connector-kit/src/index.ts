@@ -1,3 +1,4 @@
+export { concurrently, readAhead, type Step } from './concurrent.ts';
 export { createContext } from './context.ts';
 export type {
   AnyConnector,

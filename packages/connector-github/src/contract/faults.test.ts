@@ -1,3 +1,4 @@
+import { DEFAULT_CONCURRENCY } from '@evident/connector-kit';
 import type { FaultSpec, ScenarioInput } from '@evident/simulators';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collectAll, FAST, gapLines, type Run, type Simulation, simulate } from './sim.fixture.ts';
@@ -85,28 +86,25 @@ describe('throttling', () => {
     const run = await collectAll(s, CONFIG, { ...FAST, retryAfterBaseValue: 0.01 });
     expect(run.facts).toEqual(baseline.facts);
     const throttles = s.sim.accounting.snapshot().throttles;
-    expect(throttles.map((t) => t.reason)).toEqual(['real:primary-rate-limit', 'real:primary-rate-limit']);
-    expect(run.progress.at(-1)?.throttleWaits).toBe(2);
+    // Reads side by side may meet the same limit together; each waits once and goes on.
+    expect(throttles.length).toBeGreaterThanOrEqual(2);
+    for (const t of throttles) expect(t.reason).toBe('real:primary-rate-limit');
+    expect(run.progress.at(-1)?.throttleWaits).toBe(throttles.length);
   });
 
   it('gives up on a primary limit that resets too late: throttled gaps, no wait', async () => {
     s = await simulate(WORLD, { sim: { rateLimits: { limit: 3 } } });
     const run = await collectAll(s, CONFIG);
     expect(run.setting).toMatchObject({ value: true });
-    expect(run.identities).toHaveLength(0);
-    // org, owners and the 2FA filter used the budget; everything after meets the limit.
-    expect(gapLines(run)).toEqual([
-      'throttled setting.github.insecure_2fa_accounts,identity.methods',
-      'throttled identity',
-      'throttled identity.mfaRegistered',
-      'throttled identity',
-      'not_supported identity.lastSignIn,identity.phishingResistantRegistered',
-      'throttled logSource.admin_audit.lastEventAt,logSource.git.enabled,logSource.git.lastEventAt',
-      'throttled logSource.admin_audit.destinations,logSource.git.destinations',
-    ]);
-    expect(run.gaps[0]?.message).toMatch(/API rate limit exceeded/);
+    // The org and two reads beside it used the budget; every read that met the limit is a throttled gap.
+    const throttled = run.gaps.filter((g) => g.code === 'throttled');
+    expect(run.gaps.filter((g) => g.code !== 'throttled').map((g) => g.code)).toEqual(['not_supported']);
+    expect(throttled.length).toBeGreaterThanOrEqual(4);
+    for (const g of throttled) expect(g.message).toMatch(/API rate limit exceeded/);
     expect(run.progress.at(-1)?.throttleWaits).toBe(0);
-    expect(s.sim.accounting.snapshot().throttles).toHaveLength(6);
+    const { requests, served: ok } = served(s);
+    expect(ok).toBe(3);
+    expect(s.sim.accounting.snapshot().throttles).toHaveLength(requests - ok);
   });
 
   it('bounds the waits when throttled on every request, then says nothing of the org it never read', async () => {
@@ -128,33 +126,27 @@ describe('credentials changing mid-run', () => {
     s = await simulate(WORLD, { faults: { tokenExpiresAfter: 5 } });
     const run = await collectAll(s, CONFIG);
     expect(run.setting).toMatchObject({ value: true });
-    expect(run.identities).toHaveLength(100);
-    expect(gapLines(run)).toEqual([
-      'auth_failed identity',
-      'auth_failed identity.mfaRegistered',
-      'auth_failed setting.github.insecure_2fa_accounts,identity.methods',
-      'auth_failed identity',
-      'auth_failed setting.github.insecure_2fa_accounts,identity.methods',
-      'auth_failed identity.lastSignIn,identity.phishingResistantRegistered',
-      'auth_failed logSource.admin_audit.lastEventAt,logSource.git.enabled,logSource.git.lastEventAt',
-      'auth_failed logSource.admin_audit.destinations,logSource.git.destinations',
-      'auth_failed logSource',
-    ]);
-    expect(served(s).requests).toBe(6);
+    // Every section not read by then says why; the requests already in flight are the only ones refused.
+    expect(run.gaps.length).toBeGreaterThanOrEqual(5);
+    for (const g of run.gaps) expect(g.code).toBe('auth_failed');
+    expect(run.gaps.at(-1)?.covers).toEqual(['logSource']);
+    const { requests, served: ok } = served(s);
+    expect(ok).toBe(5);
+    expect(requests).toBeLessThanOrEqual(5 + DEFAULT_CONCURRENCY);
   });
 
   it('member access revoked mid-run: permission_missing naming it on the member lists only', async () => {
     s = await simulate(WORLD, { faults: { revokePermission: { after: 5, permission: 'members:read' } } });
     const run = await collectAll(s, CONFIG);
-    expect(run.identities).toHaveLength(100);
     const lost = run.gaps.filter((g) => g.code === 'permission_missing');
-    expect(lost.map((g) => g.covers.join(','))).toEqual([
-      'identity',
-      'identity.mfaRegistered',
-      'setting.github.insecure_2fa_accounts,identity.methods',
-      'identity',
-    ]);
-    for (const g of lost) expect(g.permission).toBe('read:org');
+    expect(lost.length).toBeGreaterThan(0);
+    for (const g of lost) {
+      expect(g.permission).toBe('read:org');
+      expect(g.covers.every((c) => c.startsWith('identity') || c === 'setting.github.insecure_2fa_accounts')).toBe(
+        true,
+      );
+    }
+    expect(run.identities.length).toBeLessThan(baseline.identities.length);
     expect(run.logs).toEqual(baseline.logs);
   });
 
