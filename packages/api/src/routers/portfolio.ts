@@ -3,12 +3,13 @@ import { CONTROL_STATUSES, idSchema, isoDateTime, PROVIDERS } from '@evident/cor
 import { z } from 'zod';
 import { portfolio } from '../services/portfolio.ts';
 import { router, staffProcedure } from '../trpc.ts';
-import { coverageOut, statusOut } from './shapes.ts';
+import { statusOut } from './shapes.ts';
 
 const frameworkIds = FRAMEWORKS.map((f) => f.id) as [FrameworkId, ...FrameworkId[]];
 
 const portfolioOut = z.object({
   controls: z.array(z.object({ id: z.string(), title: z.string() })),
+  days: z.array(z.iso.date()),
   tenants: z.array(
     z.object({
       tenantId: idSchema('ten'),
@@ -16,8 +17,10 @@ const portfolioOut = z.object({
       kind: z.enum(['customer', 'internal']),
       score: z.number().nullable(),
       worst: statusOut.nullable(),
-      cells: z.array(z.object({ controlId: z.string(), status: statusOut }).extend(coverageOut.shape)),
-      trend: z.array(z.object({ day: z.string(), score: z.number() })),
+      statuses: z.array(statusOut.nullable()),
+      numerators: z.array(z.number()),
+      denominators: z.array(z.number()),
+      trend: z.array(z.number().nullable()),
       assessedAt: isoDateTime.nullable(),
     }),
   ),

@@ -15,9 +15,24 @@ export interface PortfolioRow {
   /** 0–100: passing controls count 1, partial ones ½, over the applicable ones; null before the first assessment. */
   score: number | null;
   worst: ControlStatus | null;
-  cells: Array<{ controlId: string; status: ControlStatus; numerator: number; denominator: number }>;
-  trend: Array<{ day: string; score: number }>;
+  /** Aligned with the matrix's `controls`: null where the control has no verdict yet. */
+  statuses: Array<ControlStatus | null>;
+  /** Coverage of each control, aligned with `controls` (0 of 0 where there is no verdict). */
+  numerators: number[];
+  denominators: number[];
+  /** Aligned with the matrix's `days`: the score of that day's last run, null on a day without one. */
+  trend: Array<number | null>;
   assessedAt: string | null;
+}
+
+/**
+ * The matrix in columns: cells and trend points as arrays aligned with one list of controls and one list of days, so
+ * a thousand tenants cost a few thousand primitives to build, check and send rather than tens of thousands of objects.
+ */
+export interface Portfolio {
+  controls: Array<{ id: string; title: string }>;
+  days: string[];
+  tenants: PortfolioRow[];
 }
 
 const score = (passing: number, partial: number, applicable: number) =>
@@ -26,18 +41,26 @@ const score = (passing: number, partial: number, applicable: number) =>
 const DAY = 86_400_000;
 
 /** Tenants × controls, worst first (lowest score, then name); tenants never assessed come first, as unknown. */
-export async function portfolio(store: Store, org: OrganizationId, filter: PortfolioFilter, now: Date) {
+export async function portfolio(
+  store: Store,
+  org: OrganizationId,
+  filter: PortfolioFilter,
+  now: Date,
+): Promise<Portfolio> {
   const controls = CATALOG.filter((c) => !filter.framework || c.mappings.some((m) => m.framework === filter.framework));
-  const wanted = new Set(controls.map((c) => c.id));
+  const column = new Map(controls.map((c, i) => [c.id, i]));
+  const since = new Date(now.getTime() - 30 * DAY);
+  const days = daysFrom(since, now);
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
   const [tenants, cells, trend, connections] = await Promise.all([
     store.listTenants(org),
     store.portfolioCells(org),
-    store.portfolioTrend(org, new Date(now.getTime() - 30 * DAY)),
+    store.portfolioTrend(org, since),
     filter.connectorKind ? store.listConnections(org) : Promise.resolve([]),
   ]);
   const withKind = new Set(connections.filter((c) => c.kind === filter.connectorKind).map((c) => c.tenantId));
   const byTenant = group(
-    cells.filter((c) => wanted.has(c.controlId)),
+    cells.filter((c) => column.has(c.controlId)),
     (c) => c.tenantId,
   );
   const trendBy = group(trend, (p: TrendPoint) => p.tenantId);
@@ -47,27 +70,46 @@ export async function portfolio(store: Store, org: OrganizationId, filter: Portf
     const own = byTenant.get(t.id) ?? [];
     if (filter.statuses && !own.some((c) => filter.statuses!.includes(c.status))) continue;
     const applicable = own.filter((c) => c.status !== 'not_applicable');
+    const statuses = new Array<ControlStatus | null>(controls.length).fill(null);
+    const numerators = new Array<number>(controls.length).fill(0);
+    const denominators = new Array<number>(controls.length).fill(0);
+    for (const c of own) {
+      const i = column.get(c.controlId)!;
+      statuses[i] = c.status;
+      numerators[i] = c.numerator;
+      denominators[i] = c.denominator;
+    }
+    const points = new Array<number | null>(days.length).fill(null);
+    for (const p of trendBy.get(t.id) ?? []) {
+      const i = dayIndex.get(p.day);
+      if (i !== undefined) points[i] = score(p.passing, p.partial, p.applicable);
+    }
     rows.push({
       tenantId: t.id,
       name: t.name,
       kind: t.kind,
       score: score(count(own, 'pass'), count(own, 'partial'), applicable.length),
       worst: own.length ? worstStatus(own.map((c) => c.status)) : null,
-      cells: own.map(({ controlId, status, numerator, denominator }) => ({
-        controlId,
-        status,
-        numerator,
-        denominator,
-      })),
-      trend: (trendBy.get(t.id) ?? []).flatMap((p) => {
-        const s = score(p.passing, p.partial, p.applicable);
-        return s === null ? [] : [{ day: p.day, score: s }];
-      }),
+      statuses,
+      numerators,
+      denominators,
+      trend: points,
       assessedAt: own.reduce<string | null>((a, c) => (a && a > c.evaluatedAt ? a : c.evaluatedAt), null),
     });
   }
   rows.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.name.localeCompare(b.name));
-  return { controls: controls.map((c) => ({ id: c.id, title: c.title })), tenants: rows };
+  return { controls: controls.map((c) => ({ id: c.id, title: c.title })), days, tenants: rows };
+}
+
+/** Each UTC day from `since`'s to `now`'s, as the `YYYY-MM-DD` the trend query groups by. */
+function daysFrom(since: Date, now: Date): string[] {
+  const out: string[] = [];
+  const last = now.toISOString().slice(0, 10);
+  for (let t = Date.parse(since.toISOString().slice(0, 10)); ; t += DAY) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(day);
+    if (day >= last) return out;
+  }
 }
 
 const count = (cells: PortfolioCell[], status: ControlStatus) => cells.filter((c) => c.status === status).length;
