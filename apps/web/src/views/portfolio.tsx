@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link, useFocusHeading } from '../router.tsx';
+import { type CSSProperties, type KeyboardEvent, type MouseEvent, memo, useState } from 'react';
+import { href, navigate, parse, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, pct, Sparkline, STATUS_WORDS, type Status, StatusBadge, Time } from '../ui.tsx';
 import { NewTenant } from './new-tenant.tsx';
@@ -20,13 +20,7 @@ export function PortfolioView() {
   const [status, setStatus] = useState('');
   const [connector, setConnector] = useState('');
   const frameworks = useQuery(trpc.portfolio.frameworks.queryOptions());
-  const matrix = useQuery(
-    trpc.portfolio.matrix.queryOptions({
-      ...(framework ? { framework: framework as never } : {}),
-      ...(status ? { statuses: [status as Status] } : {}),
-      ...(connector ? { connectorKind: connector as (typeof CONNECTORS)[number]['id'] } : {}),
-    }),
-  );
+  const matrix = useMatrix(framework, status, connector);
   return (
     <section>
       <h1 tabIndex={-1}>Portfolio</h1>
@@ -81,56 +75,7 @@ export function PortfolioView() {
         </Empty>
       ) : (
         <div className="scroll">
-          <table className="heatmap">
-            <caption className="muted">Tenants, worst first. Each cell is one control's latest verdict.</caption>
-            <thead>
-              <tr>
-                <th scope="col">Tenant</th>
-                <th scope="col">Score</th>
-                <th scope="col">30 days</th>
-                {matrix.data.controls.map((c) => (
-                  <th scope="col" key={c.id} title={c.title} className="vertical">
-                    <abbr title={c.title}>{c.id}</abbr>
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {matrix.data.tenants.map((t) => {
-                const cells = new Map(t.cells.map((c) => [c.controlId, c]));
-                return (
-                  <tr key={t.tenantId}>
-                    <th scope="row">
-                      <Link to={{ name: 'tenant', tenantId: t.tenantId }}>{t.name}</Link>
-                      <br />
-                      <small className="muted">
-                        assessed <Time iso={t.assessedAt} />
-                      </small>
-                    </th>
-                    <td className="num">{t.score === null ? <span className="muted">none</span> : pct(t.score)}</td>
-                    <td>
-                      <Sparkline points={t.trend} label={`${t.name} score`} />
-                    </td>
-                    {matrix.data.controls.map((c) => {
-                      const cell = cells.get(c.id);
-                      if (!cell) return <td key={c.id} className="cell cell-none" aria-label="not assessed" />;
-                      return (
-                        <td key={c.id} className={`cell cell-${cell.status}`}>
-                          <Link
-                            to={{ name: 'control', tenantId: t.tenantId, controlId: c.id }}
-                            aria-label={`${t.name}, ${c.id}: ${STATUS_WORDS[cell.status]}`}
-                            title={`${c.id} ${c.title}: ${STATUS_WORDS[cell.status]}`}
-                          >
-                            {SHORT[cell.status]}
-                          </Link>
-                        </td>
-                      );
-                    })}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Heatmap data={matrix.data} />
           <p className="legend">
             {STATUSES.map((s) => (
               <span key={s}>
@@ -142,4 +87,127 @@ export function PortfolioView() {
       )}
     </section>
   );
+}
+
+function useMatrix(framework: string, status: string, connector: string) {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.portfolio.matrix.queryOptions({
+      ...(framework ? { framework: framework as never } : {}),
+      ...(status ? { statuses: [status as Status] } : {}),
+      ...(connector ? { connectorKind: connector as (typeof CONNECTORS)[number]['id'] } : {}),
+    }),
+  );
+}
+
+type Matrix = NonNullable<ReturnType<typeof useMatrix>['data']>;
+
+/**
+ * One plain link per cell and one delegated handler for the whole table: a thousand tenants are ~19,000 cells, so
+ * each must cost one element and no component of its own. Cell links leave the tab order (arrow keys move between
+ * them) so Tab goes from tenant to tenant rather than through every cell.
+ */
+const Heatmap = memo(function Heatmap({ data }: { data: Matrix }) {
+  const { controls, days } = data;
+  return (
+    <table
+      className="heatmap"
+      style={{ '--controls': controls.length } as CSSProperties}
+      onClick={follow}
+      onKeyDown={move}
+    >
+      <caption className="muted">
+        Tenants, worst first. Each cell is one control's latest verdict; arrow keys move between cells.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Tenant</th>
+          <th scope="col">Score</th>
+          <th scope="col">30 days</th>
+          {controls.map((c) => (
+            <th scope="col" key={c.id} title={c.title} className="vertical">
+              <abbr title={c.title}>{c.id}</abbr>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.tenants.map((t) => (
+          <tr key={t.tenantId}>
+            <th scope="row">
+              <a href={href({ name: 'tenant', tenantId: t.tenantId })}>{t.name}</a>
+              <br />
+              <small className="muted">
+                assessed <Time iso={t.assessedAt} />
+              </small>
+            </th>
+            <td className="num">{t.score === null ? <span className="muted">none</span> : pct(t.score)}</td>
+            <td>
+              <Sparkline
+                points={days.flatMap((day, i) => {
+                  const score = t.trend[i];
+                  return score === null || score === undefined ? [] : [{ day, score }];
+                })}
+                label={`${t.name} score`}
+              />
+            </td>
+            {controls.map((c, i) => {
+              const status = t.statuses[i];
+              if (!status) return <td key={c.id} className="cell cell-none" aria-label="not assessed" />;
+              const words = `${STATUS_WORDS[status]}${coverage(t.numerators[i]!, t.denominators[i]!)}`;
+              return (
+                <td key={c.id} className={`cell cell-${status}`}>
+                  <a
+                    href={href({ name: 'control', tenantId: t.tenantId, controlId: c.id })}
+                    tabIndex={-1}
+                    aria-label={`${t.name}, ${c.id}: ${STATUS_WORDS[status]}`}
+                    title={`${c.id} ${c.title}: ${words}`}
+                  >
+                    {SHORT[status]}
+                  </a>
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});
+
+const coverage = (numerator: number, denominator: number) =>
+  denominator === 0 ? '' : ` (${numerator.toLocaleString()} of ${denominator.toLocaleString()})`;
+
+function follow(e: MouseEvent<HTMLTableElement>) {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = (e.target as Element).closest('a');
+  if (!a) return;
+  e.preventDefault();
+  navigate(parse(new URL(a.href).pathname));
+}
+
+const STEP: Record<string, [number, number]> = {
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+};
+
+/** Arrow keys walk the grid of links: each row's tenant link, then its cells. */
+function move(e: KeyboardEvent<HTMLTableElement>) {
+  const step = STEP[e.key];
+  const from = (e.target as Element).closest('a');
+  const row = from?.closest('tr');
+  if (!step || !from || !row) return;
+  const links = (r: Element) => Array.from(r.querySelectorAll('a'));
+  const col = Array.from(row.cells).indexOf(from.closest('td, th') as HTMLTableCellElement);
+  const target =
+    step[0] === 0
+      ? links(row)[links(row).indexOf(from) + step[1]]
+      : (step[0] < 0 ? row.previousElementSibling : row.nextElementSibling)
+          ?.querySelectorAll('td, th')
+          [col]?.querySelector('a');
+  if (!target) return;
+  e.preventDefault();
+  target.focus();
 }
