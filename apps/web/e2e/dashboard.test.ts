@@ -86,6 +86,16 @@ describe('the dashboard in Chromium', () => {
     await checkA11y(page, 'portfolio');
     await screenshots(page, 'portfolio');
 
+    // One click on a cell reaches that tenant's control; arrow keys move from the tenant's link into its cells.
+    await row.getByRole('link', { name: 'Contoso Ltd, MFA-01: Fail' }).click();
+    await page.getByRole('heading', { name: /^MFA-01/, level: 1 }).waitFor();
+    await page.goBack();
+    await row.getByRole('link', { name: 'Contoso Ltd', exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+      /^Contoso Ltd, [A-Z]+-\d+: /,
+    );
+
     await row.getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
     await page.getByRole('heading', { name: 'Contoso Ltd', level: 1 }).waitFor();
     const mfa = page.getByRole('row', { name: /MFA-01/ });
