@@ -70,7 +70,7 @@ export async function signIn(url: string, seed: Pick<Seeded, 'email' | 'password
     if (set) cookie = set.split(';')[0]!;
   };
   await call('auth.signIn', { email: seed.email, password: seed.password });
-  await call('auth.verify', { code: totpCode(seed.totpSecret) });
+  await call('auth.verify', { code: await totpCode(seed.totpSecret) });
   if (!cookie) throw new Error('signing in set no session cookie');
   return cookie;
 }
