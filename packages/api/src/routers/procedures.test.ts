@@ -86,6 +86,22 @@ describeBothDrivers('procedures', (t) => {
     expect(scuba.tenants[0]!.statuses).toHaveLength(scuba.controls.length);
   });
 
+  it('portfolio: reused between requests, yet a new run, a rename or a deletion shows on the next one', async () => {
+    const { owner, worse, better, deps } = await world();
+    const first = await owner.call.portfolio.matrix({});
+    expect(await owner.call.portfolio.matrix({})).toEqual(first);
+    const run = await deps.store.createRun(owner.org, { tenantId: worse.id, trigger: 'manual' });
+    await deps.store.writeResults(owner.org, run.id, [result('MFA-01', 'pass'), result('MFA-02', 'pass')]);
+    expect((await owner.call.portfolio.matrix({})).tenants.find((x) => x.tenantId === worse.id)).toMatchObject({
+      score: 100,
+      worst: 'pass',
+    });
+    await owner.call.tenant.rename({ tenantId: better.id, name: 'Renamed' });
+    expect((await owner.call.portfolio.matrix({})).tenants.map((x) => x.name)).toContain('Renamed');
+    await owner.call.tenant.delete({ tenantId: better.id });
+    expect((await owner.call.portfolio.matrix({})).tenants.map((x) => x.tenantId)).toEqual([worse.id]);
+  });
+
   it('tenant: results with reasons and counts, history, drift, schedule, rename and soft delete', async () => {
     const { owner, worse, deps } = await world();
     const r = await owner.call.tenant.results({ tenantId: worse.id });

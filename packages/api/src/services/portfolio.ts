@@ -40,13 +40,40 @@ const score = (passing: number, partial: number, applicable: number) =>
 
 const DAY = 86_400_000;
 
-/** Tenants × controls, worst first (lowest score, then name); tenants never assessed come first, as unknown. */
+const CACHE_MS = 60_000;
+const CACHE_ENTRIES = 256;
+const cache = new Map<string, { stamp: string; at: number; value: Portfolio }>();
+
+/**
+ * The portfolio, reused for up to a minute while the organization's fingerprint (`portfolioStamp`) is unchanged: a
+ * new run, a tenant renamed, added or deleted, or a connection changed makes the next request build it afresh. Keyed
+ * by organization, filter and day, so no organization is ever served another's matrix.
+ */
 export async function portfolio(
   store: Store,
   org: OrganizationId,
   filter: PortfolioFilter,
   now: Date,
 ): Promise<Portfolio> {
+  const key = JSON.stringify([
+    org,
+    now.toISOString().slice(0, 10),
+    filter.framework ?? null,
+    filter.statuses ? [...filter.statuses].sort() : null,
+    filter.connectorKind ?? null,
+  ]);
+  const stamp = await store.portfolioStamp(org);
+  const hit = cache.get(key);
+  if (hit && hit.stamp === stamp && now.getTime() - hit.at < CACHE_MS && now.getTime() >= hit.at) return hit.value;
+  const value = await build(store, org, filter, now);
+  cache.delete(key);
+  cache.set(key, { stamp, at: now.getTime(), value });
+  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+/** Tenants × controls, worst first (lowest score, then name); tenants never assessed come first, as unknown. */
+async function build(store: Store, org: OrganizationId, filter: PortfolioFilter, now: Date): Promise<Portfolio> {
   const controls = CATALOG.filter((c) => !filter.framework || c.mappings.some((m) => m.framework === filter.framework));
   const column = new Map(controls.map((c, i) => [c.id, i]));
   const since = new Date(now.getTime() - 30 * DAY);
