@@ -317,6 +317,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   latestResultSummaries: clean((b, a) => store.latestResultSummaries(b.org, a.tenant)),
   portfolioCells: clean((b) => store.portfolioCells(b.org)),
   portfolioTrend: clean((b) => store.portfolioTrend(b.org, new Date(0))),
+  portfolioStamp: clean((b) => store.portfolioStamp(b.org)),
   connectionHealth: clean((b, a) => store.connectionHealth(b.org, a.tenant)),
   evidencePage: clean((b, a) => store.evidencePage(b.org, a.run, 'MFA-01', { kind: 'failing' })),
 });
