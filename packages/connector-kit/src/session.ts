@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Fact, GapFact, Provider } from '@evident/core';
 import type { ConnectorContext, Progress } from './contract.ts';
 import { asConnectorError, type ConnectorError, remedyFor } from './errors.ts';
@@ -27,6 +28,9 @@ export class CollectionSession<C, S> {
     private readonly provider: Provider,
     private readonly classify: (error: unknown) => ConnectorError = asConnectorError,
   ) {
+    // Sections run side by side, and every call waiting on the limiter or a retry listens for the collection's
+    // abort: more than Node's default of ten listeners on one signal is expected here, not a leak.
+    setMaxListeners(100, ctx.signal);
     this.progress = {
       connection: ctx.connection,
       phase: 'starting',
