@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Field, FormError } from './form.tsx';
+import { Field, FormError, NewPasswordField } from './form.tsx';
 
 const value = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '');
 
@@ -65,17 +65,7 @@ export function SignUp() {
         <Field id="email" label="Your email">
           <input id="email" name="email" type="email" autoComplete="username" required />
         </Field>
-        <Field id="password" label="Password" hint="At least 12 characters.">
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            aria-describedby="password-hint"
-            required
-          />
-        </Field>
+        <NewPasswordField />
         <FormError error={signUp.error} />
         <button type="submit" className="primary" disabled={signUp.isPending}>
           {signUp.isPending ? 'Creating…' : 'Create organization'}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 
 /** A labelled field; its hint and error are tied to the input for assistive technology. */
 export function Field({
@@ -42,5 +42,43 @@ export function FormError({ error }: { error: unknown }) {
         </ul>
       )}
     </div>
+  );
+}
+
+/** A new password, as sign-up and invitation acceptance ask for it. */
+export function NewPasswordField() {
+  return (
+    <Field id="password" label="Password" hint="At least 12 characters.">
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        minLength={12}
+        aria-describedby="password-hint"
+        required
+      />
+    </Field>
+  );
+}
+
+/** A link shown once (a share or an invitation), read-only with a copy button. */
+export function CopyLink({ label, link, testId }: { label: string; link: string; testId: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  return (
+    <p>
+      <input aria-label={label} readOnly value={link} className="wide" data-testid={testId} />{' '}
+      <button
+        type="button"
+        onClick={() =>
+          navigator.clipboard?.writeText(link).then(
+            () => setCopied(link),
+            () => setCopied(null),
+          )
+        }
+      >
+        {copied === link ? 'Copied' : 'Copy link'}
+      </button>
+    </p>
   );
 }

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { navigate } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Field, FormError } from './form.tsx';
+import { FormError, NewPasswordField } from './form.tsx';
 
 /** An invitee opens the single-use link, chooses a password, then enrols an authenticator like every staff user. */
 export function AcceptInvitation({ token }: { token: string }) {
@@ -25,17 +25,7 @@ export function AcceptInvitation({ token }: { token: string }) {
       <h1 tabIndex={-1}>Join your team on Evident</h1>
       <p>Choose a password; next you set up an authenticator app. The invitation works once.</p>
       <form onSubmit={submit} className="card">
-        <Field id="password" label="Password" hint="At least 12 characters.">
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            aria-describedby="password-hint"
-            required
-          />
-        </Field>
+        <NewPasswordField />
         <FormError error={accept.error} />
         <button type="submit" className="primary" disabled={accept.isPending}>
           {accept.isPending ? 'Joining…' : 'Accept invitation'}

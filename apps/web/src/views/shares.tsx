@@ -4,7 +4,7 @@ import { device } from '../device.ts';
 import { href, Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
-import { Field, FormError } from './form.tsx';
+import { CopyLink, Field, FormError } from './form.tsx';
 
 const SECTIONS = [
   { id: 'status', label: 'Control status' },
@@ -24,12 +24,10 @@ export function SharesView({ tenantId }: { tenantId: string }) {
   const refresh = () => client.invalidateQueries({ queryKey: trpc.shares.list.queryKey() });
   const create = useMutation(trpc.shares.create.mutationOptions({ onSuccess: refresh }));
   const revoke = useMutation(trpc.shares.revoke.mutationOptions({ onSuccess: refresh }));
-  const [copied, setCopied] = useState(false);
   const [logOf, setLogOf] = useState<{ id: string; label: string } | null>(null);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    setCopied(false);
     create.mutate({
       tenantId: tid,
       label: String(data.get('label') ?? ''),
@@ -71,20 +69,7 @@ export function SharesView({ tenantId }: { tenantId: string }) {
           <p>
             <strong>Copy this link now:</strong> it is shown only once.
           </p>
-          <p>
-            <input aria-label="Share link" readOnly value={link} className="wide" data-testid="share-link" />{' '}
-            <button
-              type="button"
-              onClick={() =>
-                navigator.clipboard?.writeText(link).then(
-                  () => setCopied(true),
-                  () => setCopied(false),
-                )
-              }
-            >
-              {copied ? 'Copied' : 'Copy link'}
-            </button>
-          </p>
+          <CopyLink label="Share link" link={link} testId="share-link" />
         </div>
       )}
       <h2>Links</h2>

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { href } from '../../router.tsx';
 import { useTRPC } from '../../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../../ui.tsx';
-import { Field, FormError } from '../form.tsx';
+import { CopyLink, Field, FormError } from '../form.tsx';
 import { grantable, type Role } from './roles.ts';
 
 /** Invite with a role, the single-use link shown once; pending invitations listed and revocable. */
@@ -14,12 +14,10 @@ export function InvitationsPanel({ role }: { role: Role }) {
   const refresh = () => client.invalidateQueries({ queryKey: trpc.organization.invitations.queryKey() });
   const invite = useMutation(trpc.organization.invite.mutationOptions({ onSuccess: refresh }));
   const revoke = useMutation(trpc.organization.revokeInvitation.mutationOptions({ onSuccess: refresh }));
-  const [copied, setCopied] = useState(false);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const data = new FormData(form);
-    setCopied(false);
     invite.mutate(
       { email: String(data.get('email') ?? ''), role: String(data.get('role')) as Role },
       { onSuccess: () => form.reset() },
@@ -55,20 +53,7 @@ export function InvitationsPanel({ role }: { role: Role }) {
             <Time iso={invite.data.expiresAt} />. Send it to the colleague; they choose a password and enrol an
             authenticator.
           </p>
-          <p>
-            <input aria-label="Invitation link" readOnly value={link} className="wide" data-testid="invitation-link" />{' '}
-            <button
-              type="button"
-              onClick={() =>
-                navigator.clipboard?.writeText(link).then(
-                  () => setCopied(true),
-                  () => setCopied(false),
-                )
-              }
-            >
-              {copied ? 'Copied' : 'Copy link'}
-            </button>
-          </p>
+          <CopyLink label="Invitation link" link={link} testId="invitation-link" />
         </div>
       )}
       <h2>Pending invitations</h2>
