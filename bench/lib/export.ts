@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { dropBench, type Seeded, seedBench } from '@evident/evidence/testing/bench';
 import { z } from 'zod';
 import { bundle } from '../../scripts/build.mjs';
-import { makeRow, median, type Row } from './report.ts';
+import { makeRow, median, type Row, rssRows } from './report.ts';
 
 const BENCH = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = `${BENCH}dist/export-child.js`;
@@ -108,23 +108,12 @@ export function exportRows(big: ExportRun[], small: ExportRun[]): Row[] {
       target: null,
       note: `identities.csv ${(big[0]!.identitiesCsvBytes / 2 ** 20).toFixed(1)} MB, zip ${(big[0]!.bytes / 2 ** 20).toFixed(1)} MB`,
     }),
-    makeRow({
-      benchmark: 'evidence export',
-      case: `peak RSS of the exporting process, ${k(n)}, Node defaults`,
-      samples: rss(big),
-      unit: 'MB',
-      bound: 300,
-      boundLabel: 'budget',
-      target: { op: '<', value: 1 },
-    }),
-    makeRow({
-      benchmark: 'evidence export',
-      case: `peak RSS ${k(n)} vs ${k(small[0]!.identities)}, Node defaults`,
-      samples: rss(big),
-      unit: 'MB',
-      bound: median(rss(small)).value,
-      boundLabel: `RSS at ${k(small[0]!.identities)}`,
-      target: { op: '<=', value: 1.3 },
-    }),
+    ...rssRows(
+      'evidence export',
+      'the exporting process',
+      k,
+      { size: n, rssMb: rss(big) },
+      { size: small[0]!.identities, rssMb: rss(small) },
+    ),
   ];
 }

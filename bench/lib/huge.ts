@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { preset, startSimulators } from '@evident/simulators';
 import { z } from 'zod';
 import { bundle } from '../../scripts/build.mjs';
-import { makeRow, median, type Row } from './report.ts';
+import { makeRow, type Row, rssRows } from './report.ts';
 import { LATENCY, tenantBoundMs } from './world.ts';
 
 const BENCH = fileURLToPath(new URL('..', import.meta.url));
@@ -111,24 +111,13 @@ export function hugeRows({ big, small, bigCapped }: HugeRuns, throttleScale: num
       target: null,
       note: `${big[0]!.facts} facts`,
     }),
-    makeRow({
-      benchmark: 'huge tenant',
-      case: `peak RSS of the collecting process, ${k(users)}, Node defaults`,
-      samples: rss(big),
-      unit: 'MB',
-      bound: 300,
-      boundLabel: 'budget',
-      target: { op: '<', value: 1 },
-    }),
-    makeRow({
-      benchmark: 'huge tenant',
-      case: `peak RSS ${k(users)} vs ${k(small[0]!.users)}, Node defaults`,
-      samples: rss(big),
-      unit: 'MB',
-      bound: median(rss(small)).value,
-      boundLabel: `RSS at ${k(small[0]!.users)}`,
-      target: { op: '<=', value: 1.3 },
-    }),
+    ...rssRows(
+      'huge tenant',
+      'the collecting process',
+      k,
+      { size: users, rssMb: rss(big) },
+      { size: small[0]!.users, rssMb: rss(small) },
+    ),
     makeRow({
       benchmark: 'huge tenant',
       case: `peak RSS of the collecting process, ${k(users)}, worker heap limit ${heap} MB`,

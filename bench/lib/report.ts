@@ -71,3 +71,36 @@ export function markdown(rows: readonly Row[]): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The two memory rows of a size benchmark: peak RSS at the big size against the 300 MB budget, and against the RSS at
+ * the small size (flat within 1.3×). `what` names the process (`the collecting process`), `label` a size.
+ */
+export function rssRows(
+  benchmark: string,
+  what: string,
+  label: (n: number) => string,
+  big: { size: number; rssMb: number[] },
+  small: { size: number; rssMb: number[] },
+): Row[] {
+  return [
+    makeRow({
+      benchmark,
+      case: `peak RSS of ${what}, ${label(big.size)}, Node defaults`,
+      samples: big.rssMb,
+      unit: 'MB',
+      bound: 300,
+      boundLabel: 'budget',
+      target: { op: '<', value: 1 },
+    }),
+    makeRow({
+      benchmark,
+      case: `peak RSS ${label(big.size)} vs ${label(small.size)}, Node defaults`,
+      samples: big.rssMb,
+      unit: 'MB',
+      bound: median(small.rssMb).value,
+      boundLabel: `RSS at ${label(small.size)}`,
+      target: { op: '<=', value: 1.3 },
+    }),
+  ];
+}
