@@ -1,7 +1,7 @@
 import type { ControlResult, ControlStatus, OrganizationId, TenantId } from '@evident/core';
 import { expect, it } from 'vitest';
 import type { Store } from '../store.ts';
-import { describeBothDrivers, seed } from '../testing/test-databases.ts';
+import { describeBothDrivers, openRuntimeDatabase, seed } from '../testing/test-databases.ts';
 
 const result = (controlId: string, status: ControlStatus, at: Date): ControlResult => ({
   controlId,
@@ -67,5 +67,66 @@ describeBothDrivers('portfolio reads', (t) => {
     expect(new Set((await store.portfolioCells(a.org)).map((c) => c.evaluatedAt))).toEqual(
       new Set(['2026-11-11T09:00:00.000Z']),
     );
+  });
+});
+
+describeBothDrivers('the portfolio stamp', (t) => {
+  it('changes with everything the portfolio shows, written as the runtime role, and with nothing else', async () => {
+    const runtime = await openRuntimeDatabase(t());
+    try {
+      const { store } = runtime;
+      const a = await seed(store);
+      const other = await seed(store);
+      const stamps = [await store.portfolioStamp(a.org)];
+      const changes = async (what: string, change: () => Promise<unknown>, expected: boolean) => {
+        await change();
+        const stamp = await store.portfolioStamp(a.org);
+        expect({ what, changed: !stamps.includes(stamp) }).toEqual({ what, changed: expected });
+        stamps.push(stamp);
+      };
+      await changes(
+        'a run without results',
+        () => store.createRun(a.org, { tenantId: a.tenant, trigger: 'manual' }),
+        false,
+      );
+      const runId = (await store.createRun(a.org, { tenantId: a.tenant, trigger: 'manual' })).id;
+      await changes(
+        'its results',
+        () => store.writeResults(a.org, runId, [result('MFA-01', 'pass', new Date())]),
+        true,
+      );
+      await changes(
+        'the same results again',
+        () => store.writeResults(a.org, runId, [result('MFA-01', 'pass', new Date())]),
+        false,
+      );
+      await changes('a rename', () => store.renameTenant(a.org, a.tenant, 'Contoso Ltd'), true);
+      await changes('a new tenant', () => store.createTenant(a.org, { name: 'Fabrikam', kind: 'customer' }), true);
+      await changes(
+        'a connection',
+        () =>
+          store.createConnection(a.org, {
+            tenantId: a.tenant,
+            kind: 'entra',
+            name: 'e',
+            config: {},
+            secret: { token: 't' },
+          }),
+        true,
+      );
+      await changes(
+        'a connection’s health',
+        () => store.setConnectionStatus(a.org, a.connection, 'needs_attention', 'token expired'),
+        false,
+      );
+      await changes(
+        'another organization’s results',
+        () => assessed(store, other.org, other.tenant, '2026-11-11T10:00:00Z', ['fail']),
+        false,
+      );
+      await changes('a tenant deleted', () => store.deleteTenant(a.org, a.tenant), true);
+    } finally {
+      await runtime.close();
+    }
   });
 });

@@ -97,21 +97,15 @@ export function portfolioRepo({ db }: RepoContext) {
     },
 
     /**
-     * A fingerprint of everything the portfolio is built from: the runs with results (results are written once per
-     * run, so their count and newest start change with every new verdict), the live tenants' names and kinds, and
-     * which connector kinds each tenant has. Equal fingerprints mean an equal portfolio on the same day.
+     * A fingerprint of everything the portfolio is built from: the database raises a tenant's `portfolio_version` on
+     * every change the portfolio shows (migration 0015), so the count and sum of its tenants' versions change with it.
+     * Equal fingerprints mean an equal portfolio on the same day.
      */
     async portfolioStamp(org: OrganizationId): Promise<string> {
       const [row] = rowsOf(
         await db.execute(sql`
-        select concat_ws('|',
-          (select count(*) || '/' || coalesce(max(r.started_at)::text, '') from assessment_runs r
-           where r.organization_id = ${org} and r.result_count > 0),
-          (select md5(coalesce(string_agg(t.id || ':' || t.name || ':' || t.kind || ':' || coalesce(t.deleted_at::text, ''),
-                  ',' order by t.id), '')) from tenants t where t.organization_id = ${org}),
-          (select md5(coalesce(string_agg(c.tenant_id || ':' || c.kind, ',' order by c.tenant_id, c.kind), ''))
-           from connections c where c.organization_id = ${org})
-        ) as stamp`),
+        select count(*) || '/' || coalesce(sum(t.portfolio_version), 0) as stamp
+        from tenants t where t.organization_id = ${org}`),
       );
       return String(row!.stamp);
     },

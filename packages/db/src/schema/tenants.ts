@@ -5,7 +5,7 @@ import {
   TENANT_KINDS,
   type TenantId,
 } from '@evident/core';
-import { foreignKey, index, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { at, sealedColumns } from './columns.ts';
 import { organizations } from './organizations.ts';
 
@@ -26,6 +26,11 @@ export const tenants = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
     /** Soft delete: the tenant leaves every list, its history stays for the audit trail. */
     deletedAt: at('deleted_at'),
+    /**
+     * Raised by the database's own triggers whenever what the portfolio shows of the tenant changes (its name, kind or
+     * deletion, a run's verdicts, its connections), so the organization's portfolio is fingerprinted by one small sum.
+     */
+    portfolioVersion: integer('portfolio_version').notNull().default(0),
   },
   // (organization_id, id) is the target of every child's foreign key, so a row can never point across organizations.
   (t) => [unique('tenants_organization_id_key').on(t.organizationId, t.id)],
