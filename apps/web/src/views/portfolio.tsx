@@ -152,7 +152,8 @@ const Heatmap = memo(function Heatmap({ data }: { data: Matrix }) {
               />
             </td>
             {controls.map((c, i) => {
-              const status = t.statuses[i];
+              const code = t.statuses[i];
+              const status = code === undefined || code === '-' ? undefined : data.statusKey[Number(code)];
               if (!status) return <td key={c.id} className="cell cell-none" aria-label="not assessed" />;
               const words = `${STATUS_WORDS[status]}${coverage(t.numerators[i]!, t.denominators[i]!)}`;
               return (

@@ -9,6 +9,7 @@ const frameworkIds = FRAMEWORKS.map((f) => f.id) as [FrameworkId, ...FrameworkId
 
 const portfolioOut = z.object({
   controls: z.array(z.object({ id: z.string(), title: z.string() })),
+  statusKey: z.array(statusOut),
   days: z.array(z.iso.date()),
   tenants: z.array(
     z.object({
@@ -17,7 +18,7 @@ const portfolioOut = z.object({
       kind: z.enum(['customer', 'internal']),
       score: z.number().nullable(),
       worst: statusOut.nullable(),
-      statuses: z.array(statusOut.nullable()),
+      statuses: z.string().regex(new RegExp(`^[0-${CONTROL_STATUSES.length - 1}-]*$`)),
       numerators: z.array(z.number()),
       denominators: z.array(z.number()),
       trend: z.array(z.number().nullable()),

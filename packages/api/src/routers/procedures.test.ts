@@ -68,17 +68,20 @@ describeBothDrivers('procedures', (t) => {
     expect(m.tenants[0]!.trend).toHaveLength(m.days.length);
     expect(m.tenants[0]!.trend.filter((s) => s !== null)).toEqual([33.3]);
     const at = (id: string) => m.controls.findIndex((c) => c.id === id);
+    const verdicts = (t: { statuses: string }) =>
+      [...t.statuses].map((c) => (c === '-' ? null : m.statusKey[Number(c)]));
     for (const t of m.tenants) {
       for (const list of [t.statuses, t.numerators, t.denominators]) expect(list).toHaveLength(m.controls.length);
     }
     const [w] = m.tenants;
-    expect([w!.statuses[at('MFA-01')], w!.statuses[at('MFA-02')], w!.statuses[at('LOG-01')]]).toEqual([
+    expect([verdicts(w!)[at('MFA-01')], verdicts(w!)[at('MFA-02')], verdicts(w!)[at('LOG-01')]]).toEqual([
       'fail',
       'fail',
       'pass',
     ]);
     expect([w!.numerators[at('MFA-01')], w!.denominators[at('MFA-01')]]).toEqual([0, 250]);
-    expect(w!.statuses.filter((s) => s === null)).toHaveLength(m.controls.length - 3);
+    expect(verdicts(w!).filter((s) => s === null)).toHaveLength(m.controls.length - 3);
+    expect(verdicts(m.tenants[1]!).filter((s) => s !== null)).toEqual(['pass', 'pass', 'partial']);
     expect((await owner.call.portfolio.matrix({ statuses: ['fail'] })).tenants.map((x) => x.name)).toEqual(['Worse']);
     expect((await owner.call.portfolio.matrix({ connectorKind: 'entra' })).tenants).toEqual([]);
     const scuba = await owner.call.portfolio.matrix({ framework: 'scuba-entra' });

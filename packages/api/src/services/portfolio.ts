@@ -1,5 +1,5 @@
 import { CATALOG, type FrameworkId } from '@evident/controls';
-import { type ControlStatus, type OrganizationId, type TenantId, worstStatus } from '@evident/core';
+import { CONTROL_STATUSES, type ControlStatus, type OrganizationId, type TenantId, worstStatus } from '@evident/core';
 import type { PortfolioCell, Store, TrendPoint } from '@evident/db';
 
 export interface PortfolioFilter {
@@ -15,8 +15,11 @@ export interface PortfolioRow {
   /** 0–100: passing controls count 1, partial ones ½, over the applicable ones; null before the first assessment. */
   score: number | null;
   worst: ControlStatus | null;
-  /** Aligned with the matrix's `controls`: null where the control has no verdict yet. */
-  statuses: Array<ControlStatus | null>;
+  /**
+   * One character per control, aligned with the matrix's `controls`: the index of its verdict in `statusKey`, or `-`
+   * where the control has no verdict yet.
+   */
+  statuses: string;
   /** Coverage of each control, aligned with `controls` (0 of 0 where there is no verdict). */
   numerators: number[];
   denominators: number[];
@@ -27,10 +30,12 @@ export interface PortfolioRow {
 
 /**
  * The matrix in columns: cells and trend points as arrays aligned with one list of controls and one list of days, so
- * a thousand tenants cost a few thousand primitives to build, check and send rather than tens of thousands of objects.
+ * a thousand tenants cost a few thousand primitives to build, check and send rather than tens of thousands of objects;
+ * each tenant's verdicts travel as one string of indices into `statusKey`.
  */
 export interface Portfolio {
   controls: Array<{ id: string; title: string }>;
+  statusKey: ControlStatus[];
   days: string[];
   tenants: PortfolioRow[];
 }
@@ -39,6 +44,9 @@ const score = (passing: number, partial: number, applicable: number) =>
   applicable === 0 ? null : Math.round(((passing + partial / 2) / applicable) * 1000) / 10;
 
 const DAY = 86_400_000;
+
+const NO_VERDICT = '-';
+const STATUS_CODE = Object.fromEntries(CONTROL_STATUSES.map((s, i) => [s, String(i)])) as Record<ControlStatus, string>;
 
 const CACHE_MS = 60_000;
 const CACHE_ENTRIES = 256;
@@ -97,12 +105,12 @@ async function build(store: Store, org: OrganizationId, filter: PortfolioFilter,
     const own = byTenant.get(t.id) ?? [];
     if (filter.statuses && !own.some((c) => filter.statuses!.includes(c.status))) continue;
     const applicable = own.filter((c) => c.status !== 'not_applicable');
-    const statuses = new Array<ControlStatus | null>(controls.length).fill(null);
+    const statuses = new Array<string>(controls.length).fill(NO_VERDICT);
     const numerators = new Array<number>(controls.length).fill(0);
     const denominators = new Array<number>(controls.length).fill(0);
     for (const c of own) {
       const i = column.get(c.controlId)!;
-      statuses[i] = c.status;
+      statuses[i] = STATUS_CODE[c.status];
       numerators[i] = c.numerator;
       denominators[i] = c.denominator;
     }
@@ -117,7 +125,7 @@ async function build(store: Store, org: OrganizationId, filter: PortfolioFilter,
       kind: t.kind,
       score: score(count(own, 'pass'), count(own, 'partial'), applicable.length),
       worst: own.length ? worstStatus(own.map((c) => c.status)) : null,
-      statuses,
+      statuses: statuses.join(''),
       numerators,
       denominators,
       trend: points,
@@ -125,7 +133,12 @@ async function build(store: Store, org: OrganizationId, filter: PortfolioFilter,
     });
   }
   rows.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.name.localeCompare(b.name));
-  return { controls: controls.map((c) => ({ id: c.id, title: c.title })), days, tenants: rows };
+  return {
+    controls: controls.map((c) => ({ id: c.id, title: c.title })),
+    statusKey: [...CONTROL_STATUSES],
+    days,
+    tenants: rows,
+  };
 }
 
 /** Each UTC day from `since`'s to `now`'s, as the `YYYY-MM-DD` the trend query groups by. */
