@@ -65,7 +65,9 @@ export async function sweep(size: PortfolioSize, concurrency: number, throttleSc
     const cpu = process.cpuUsage();
     const started = performance.now();
     await pool(sims.scenario.tenants, concurrency, async (t) => {
-      facts += await assess(sims, t.name);
+      // Not `facts += await …`: that reads `facts` before the wait, and the other lanes' additions are lost.
+      const seen = await assess(sims, t.name);
+      facts += seen;
     });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
