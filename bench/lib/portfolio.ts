@@ -1,6 +1,7 @@
 import { startEvaluation } from '@evident/controls';
 import type { RequestCount, Scenario } from '@evident/simulators';
 import { collect, pool } from './assess.ts';
+import { cpuMs } from './cpu.ts';
 import { makeRow, type Row } from './report.ts';
 import { type RemoteSimulators, startRemoteSimulators } from './sims.ts';
 import { neededRequests, type PortfolioSize, portfolio, portfolioBoundMs } from './world.ts';
@@ -10,6 +11,8 @@ export interface SweepResult {
   wallMs: number;
   /** CPU time (user + system) of the measuring process over the sweep: near `wallMs`, its one core was the limit. */
   cpuMs: number;
+  /** CPU time of the simulators' process over the sweep; null where /proc cannot tell. */
+  simulatorsCpuMs: number | null;
   facts: number;
   requests: RequestCount[];
   scenario: Scenario;
@@ -58,17 +61,23 @@ export async function sweep(size: PortfolioSize, concurrency: number, throttleSc
   const sims = await startRemoteSimulators(portfolio(size), throttleScale);
   try {
     let facts = 0;
+    const simulatorsBefore = await cpuMs(sims.pid);
     const cpu = process.cpuUsage();
     const started = performance.now();
     await pool(sims.scenario.tenants, concurrency, async (t) => {
-      facts += await assess(sims, t.name);
+      // Not `facts += await …`: that reads `facts` before the wait, and the other lanes' additions are lost.
+      const seen = await assess(sims, t.name);
+      facts += seen;
     });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    const simulatorsAfter = await cpuMs(sims.pid);
     return {
       concurrency,
       wallMs,
       cpuMs: (used.user + used.system) / 1000,
+      simulatorsCpuMs:
+        simulatorsBefore === null || simulatorsAfter === null ? null : simulatorsAfter - simulatorsBefore,
       facts,
       requests: await sims.requests(),
       scenario: sims.scenario,
@@ -76,6 +85,15 @@ export async function sweep(size: PortfolioSize, concurrency: number, throttleSc
   } finally {
     await sims.close();
   }
+}
+
+/** Each run's CPU time per tenant, in ms. */
+function cpuPerTenant(runs: SweepResult[], of: (r: SweepResult) => number | null): string {
+  const each = runs.map((r) => {
+    const ms = of(r);
+    return ms === null ? 'unknown' : (ms / r.scenario.tenants.length).toFixed(0);
+  });
+  return `${each.join(', ')} ms`;
 }
 
 /** One row for repeated sweeps of the same portfolio at one concurrency. */
@@ -90,7 +108,7 @@ export function sweepRow(runs: SweepResult[], throttleScale: number): Row {
     bound: bound / 1000,
     boundLabel: `throttle + request-chain bound at scale ${throttleScale}`,
     target: { op: '<=', value: 1.3 },
-    note: `${r.facts} facts; the measuring process used ${runs.map((x) => `${((x.cpuMs / x.wallMs) * 100).toFixed(0)} %`).join(', ')} of a core`,
+    note: `${r.facts} facts; the measuring process used ${runs.map((x) => `${((x.cpuMs / x.wallMs) * 100).toFixed(0)} %`).join(', ')} of a core; CPU per tenant: collecting and evaluating ${cpuPerTenant(runs, (x) => x.cpuMs)}, simulators ${cpuPerTenant(runs, (x) => x.simulatorsCpuMs)}`,
   });
 }
 

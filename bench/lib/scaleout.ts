@@ -9,6 +9,7 @@ import { createDatabase, createStore, generateSecretKey, migrate, type Store } f
 import { openRun, waitForRun } from '@evident/pipeline';
 import { Redis } from 'ioredis';
 import { APPS, bundle } from '../../scripts/build.mjs';
+import { cpuMs } from './cpu.ts';
 import { makeRow, type Row } from './report.ts';
 import { startRemoteSimulators } from './sims.ts';
 import { type PortfolioSize, portfolio, portfolioBoundMs } from './world.ts';
@@ -23,19 +24,6 @@ const CONNECTIONS_PER_TENANT = 3;
 export async function compileWorker(): Promise<void> {
   const app = fileURLToPath(new URL('../../apps/worker/', import.meta.url));
   await bundle({ contents: APPS.worker!.contents, resolveDir: app, outfile: WORKER });
-}
-
-/** CPU time (user + system) a live process has used so far, from /proc; null where there is none. */
-async function cpuMs(pid: number | undefined): Promise<number | null> {
-  if (pid === undefined) return null;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime (fields 14 and 15 of proc(5)) in clock ticks, 100 per second on Linux.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
 }
 
 /** The machine's busy and total CPU time so far, from /proc/stat (every core, every process); null where there is none. */

@@ -83,7 +83,7 @@ export async function checkEntra(
   ctx: ConnectorContext<EntraConfig, EntraSecret>,
   tuning: EntraTuning,
 ): Promise<CheckResult> {
-  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress);
+  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress, ctx.limiter.concurrency);
   const session = new CollectionSession(ctx, 'entra', (e) => classifyGraphError(e));
   const attempt = async (call: () => Promise<unknown>): Promise<Outcome> => {
     try {

@@ -68,11 +68,13 @@ export function createClients(
   signal: AbortSignal,
   tuning: EntraTuning,
   egress: EgressPolicy,
+  /** Calls in flight at once (the connection's limiter); Graph's sockets per origin need not exceed it. */
+  connections?: number,
 ): EntraClients {
   const { endpoints } = config;
   const ca = endpoints.caCert;
   // Every connection, the token requests' included, is opened through the egress policy.
-  const dispatcher = egressDispatcher(egress, ca ? { ca } : {});
+  const dispatcher = egressDispatcher(egress, { ...(ca ? { ca } : {}), ...(connections ? { connections } : {}) });
   const agent = egressAgent(egress, ca ? { ca } : {});
   const customLogin = endpoints.login.replace(/\/$/, '') !== DEFAULT_LOGIN;
   const credential = sharedTokens(

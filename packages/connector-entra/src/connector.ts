@@ -107,7 +107,7 @@ const SECTIONS = [
 const REPORT_READ_AHEAD = 2;
 
 async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
-  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress);
+  const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress, ctx.limiter.concurrency);
   const session = new CollectionSession(ctx, 'entra', (e) => classifyGraphError(e));
   const run: Run = {
     ctx,

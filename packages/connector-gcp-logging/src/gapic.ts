@@ -36,13 +36,38 @@ export function withFullLogSink(json: ProtoJson): ProtoJson {
   return copy;
 }
 
+type Loaded = ReturnType<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>;
+type Root = ReturnType<typeof gax.protobufFromJSON>;
+const loadedProtos = new WeakMap<object, Loaded>();
+const protoRoots = new WeakMap<object, Root>();
+
+/**
+ * The protos a client module bundles, loaded once per process by the object's identity: google-gax's own cache
+ * hashes the whole JSON on every client built, a cost paid per collection. They describe messages and services
+ * only; each client keeps its own credentials and channel.
+ */
+function once<T>(cache: WeakMap<object, T>, json: object, load: () => T): T {
+  let value = cache.get(json);
+  if (!value) {
+    value = load();
+    cache.set(json, value);
+  }
+  return value;
+}
+
 /** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
 class FullLogSinkGrpcClient extends gax.GrpcClient {
-  override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean) {
-    return super.loadProtoJSON(withFullLogSink(json), ignoreCache);
+  override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean): Loaded {
+    if (ignoreCache) return super.loadProtoJSON(withFullLogSink(json), true);
+    return once(loadedProtos, json, () => super.loadProtoJSON(withFullLogSink(json)));
   }
 }
-const gaxInstance = { ...gax, GrpcClient: FullLogSinkGrpcClient };
+const gaxInstance = {
+  ...gax,
+  GrpcClient: FullLogSinkGrpcClient,
+  protobufFromJSON: (json: ProtoJson, ignoreCache?: boolean): Root =>
+    ignoreCache ? gax.protobufFromJSON(json, true) : once(protoRoots, json, () => gax.protobufFromJSON(json)),
+};
 
 export type ClientOptions = GrpcClientOptions & { apiEndpoint: string; port: number; sslCreds?: unknown };
 

@@ -55,13 +55,15 @@ export interface ClientOptions {
   logger: Logger;
   /** Every connection is opened through it: no loopback, link-local or private address unless allowed. */
   egress: EgressPolicy;
+  /** Calls in flight at once (the connection's limiter); the sockets per origin need not exceed it. */
+  connections?: number;
   tuning: ClientTuning;
   /** Told of every wait the SDK is about to do because GitHub throttled a request. */
   onWait(ms: number): void;
 }
 
-function fetchWithTimeout(ms: number, egress: EgressPolicy): typeof fetch {
-  const dispatcher = egressDispatcher(egress);
+function fetchWithTimeout(ms: number, egress: EgressPolicy, connections: number | undefined): typeof fetch {
+  const dispatcher = egressDispatcher(egress, connections ? { connections } : {});
   return (input, init) => {
     const timeout = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -82,7 +84,7 @@ export function createClient(o: ClientOptions): GithubClient {
     ...(o.credential.kind === 'app' ? appAuth(o.credential) : { auth: o.credential.token }),
     userAgent: 'evident-connector-github',
     headers: { 'x-github-api-version': '2022-11-28' },
-    request: { signal: o.signal, fetch: fetchWithTimeout(tuning.requestTimeoutMs, o.egress) },
+    request: { signal: o.signal, fetch: fetchWithTimeout(tuning.requestTimeoutMs, o.egress, o.connections) },
     log: {
       debug: (m: string) => o.logger.debug(m),
       info: (m: string) => o.logger.debug(m),
@@ -113,6 +115,7 @@ export function clientFor(ctx: GithubContext, tuning: ClientTuning, onWait: (ms:
     signal: ctx.signal,
     logger: ctx.logger,
     egress: ctx.egress,
+    ...(ctx.limiter.concurrency ? { connections: ctx.limiter.concurrency } : {}),
     tuning,
     onWait,
   });

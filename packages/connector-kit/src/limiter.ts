@@ -9,6 +9,8 @@ export interface LimiterOptions {
 
 /** One per connection: keeps a collection within what the provider tolerates before it starts throttling. */
 export interface RateLimiter {
+  /** Requests in flight at once, when bounded: a connection's HTTP pool needs no more sockets per origin. */
+  readonly concurrency?: number;
   schedule<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
@@ -47,6 +49,7 @@ export function createLimiter({ concurrency = DEFAULT_CONCURRENCY, perSecond }: 
   };
 
   return {
+    concurrency,
     async schedule(fn, signal) {
       await acquireSlot();
       try {

@@ -2,7 +2,7 @@ import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
 import type { Fact, IdentityFact, Tri } from '@evident/core';
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import type { GuestType } from '../enforcement/reach.ts';
-import { type PerUserMfa, resolveEnforcement } from '../enforcement/resolve.ts';
+import { type PerUserMfa, resolveEnforcement, type TenantPolicy } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
 import { isMfaMethod, isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
 import { PER_USER_PATH, perUserStates } from './per-user.ts';
@@ -12,8 +12,6 @@ type Session = CollectionSession<EntraConfig, EntraSecret>;
 
 const REGISTRATION = '/reports/authenticationMethods/userRegistrationDetails';
 const EMPTY = new Set<string>();
-
-export const customControls = (run: Pick<Run, 'ctx'>) => new Set(run.ctx.config.mfaCustomControls);
 
 export interface Person {
   id: string;
@@ -60,21 +58,43 @@ function decidable(state: TenantState): TenantState['policies'] {
   return policies;
 }
 
+/** What judging an identity needs of the tenant and the config, worked out once for a page of users. */
+interface Judging {
+  tenant: TenantPolicy;
+  /** The break-glass accounts as configured, and their names in lower case. */
+  breakGlass: { exact: Set<string>; lower: Set<string> };
+  mspDomains: string[] | undefined;
+}
+
+function judging(run: Pick<Run, 'ctx' | 'state'>): Judging {
+  const { config } = run.ctx;
+  const { state } = run;
+  return {
+    tenant: {
+      securityDefaults: state.securityDefaults,
+      policies: decidable(state),
+      mfaCustomControls: new Set(config.mfaCustomControls),
+    },
+    breakGlass: { exact: new Set(config.breakGlass), lower: new Set(config.breakGlass.map((b) => b.toLowerCase())) },
+    mspDomains: config.mspDomains?.map((d) => d.toLowerCase()),
+  };
+}
+
 export function toIdentity(
   person: Person,
-  run: Pick<Run, 'ctx' | 'state' | 'stamp'>,
+  run: Pick<Run, 'state' | 'stamp'>,
+  judging: Judging,
   source: string,
   perUser?: PerUserMfa,
 ): IdentityFact {
-  const { config } = run.ctx;
   const { state } = run;
   const active = state.rolesOf?.get(person.id) ?? EMPTY;
   const eligibleRoles = state.eligibleOf.get(person.id) ?? EMPTY;
-  const roles = new Set([...active, ...eligibleRoles]);
+  const roles = eligibleRoles.size === 0 ? active : new Set([...active, ...eligibleRoles]);
   const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
   const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
   const guest = person.guestType !== null;
-  const breakGlass = config.breakGlass.some((b) => b.toLowerCase() === person.upn.toLowerCase() || b === person.id);
+  const breakGlass = judging.breakGlass.lower.has(person.upn.toLowerCase()) || judging.breakGlass.exact.has(person.id);
   const enforcement = resolveEnforcement(
     {
       id: person.id,
@@ -83,10 +103,10 @@ export function toIdentity(
       roles,
       mfaRegistered: person.mfaRegistered,
     },
-    { securityDefaults: state.securityDefaults, policies: decidable(state), mfaCustomControls: customControls(run) },
+    judging.tenant,
     perUser,
   );
-  const mspDomains = config.mspDomains?.map((d) => d.toLowerCase());
+  const { mspDomains } = judging;
   return {
     type: 'identity',
     ...run.stamp,
@@ -144,7 +164,8 @@ async function* judged(
   source: string,
   perUserRefused: { said: boolean },
 ): AsyncGenerator<Fact> {
-  const first = people.map((p) => toIdentity(p, run, source));
+  const judge = judging(run);
+  const first = people.map((p) => toIdentity(p, run, judge, source));
   const open = first.filter((f) => f.mfaEnforced !== true && f.kind !== 'break_glass').map((f) => f.subject);
   let states = new Map<string, PerUserMfa>();
   if (open.length > 0 && !perUserRefused.said) {
@@ -156,11 +177,12 @@ async function* judged(
       yield session.gap({ source: `POST /beta/$batch: GET ${PER_USER_PATH}`, covers: ['identity.perUserMfa'] }, error);
     }
   }
+  const again = states.size > 0 ? judging(run) : judge;
   for (const [k, person] of people.entries()) {
     const state = states.get(person.id);
     // Only a per-user state that changes the verdict (enforced, or enabled) joins the evidence.
     const matters = state === 'enforced' || state === 'enabled';
-    yield !matters ? first[k]! : toIdentity(person, run, `${source}, GET beta ${PER_USER_PATH}`, state);
+    yield !matters ? first[k]! : toIdentity(person, run, again, `${source}, GET beta ${PER_USER_PATH}`, state);
   }
 }
 
@@ -179,13 +201,7 @@ export function serviceProviderIdentity(run: Pick<Run, 'ctx' | 'state' | 'stamp'
     rolesUnknown: true,
     mfaRegistered: 'unknown' as const,
   };
-  const { state } = run;
-  const tenant = {
-    securityDefaults: state.securityDefaults,
-    policies: decidable(state),
-    mfaCustomControls: customControls(run),
-  };
-  const enforcement = resolveEnforcement(principal, tenant);
+  const enforcement = resolveEnforcement(principal, judging(run).tenant);
   return {
     type: 'identity',
     ...run.stamp,

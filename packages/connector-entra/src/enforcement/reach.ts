@@ -69,26 +69,27 @@ export function guestMatch(cond: GuestsOrExternal | null | undefined, p: Princip
   };
 }
 
+/** Whether users, groups or roles listed in a condition name the principal. */
+function listed(p: Principal, users: readonly string[], groups: readonly string[], roles: readonly string[]): Match {
+  const named =
+    users.includes(p.id) ||
+    (p.guestType !== null && users.includes('GuestsOrExternalUsers')) ||
+    groups.some((g) => p.groups.has(g)) ||
+    roles.some((r) => p.roles.has(r));
+  if (named || !p.rolesUnknown || roles.length === 0) return { value: named };
+  return { value: 'unknown', why: 'the policy names directory roles and the roles this account holds are unknown' };
+}
+
 /** Whether a policy's user conditions reach the principal. Exclusions win over inclusions; doubt is `unknown`. */
 export function reach(policy: CaPolicy, p: Principal): { reach: Reach; why?: string } {
   const u = policy.conditions.users;
   if (!u) return { reach: 'outside' };
-  const external = p.guestType !== null;
-  const listed = (users: readonly string[], groups: readonly string[], roles: readonly string[]): Match => {
-    const named =
-      users.includes(p.id) ||
-      (external && users.includes('GuestsOrExternalUsers')) ||
-      groups.some((g) => p.groups.has(g)) ||
-      roles.some((r) => p.roles.has(r));
-    if (named || !p.rolesUnknown || roles.length === 0) return { value: named };
-    return { value: 'unknown', why: 'the policy names directory roles and the roles this account holds are unknown' };
-  };
   const include = or(
     { value: u.includeUsers.includes('All') },
-    or(listed(u.includeUsers, u.includeGroups, u.includeRoles), guestMatch(u.includeGuestsOrExternalUsers, p)),
+    or(listed(p, u.includeUsers, u.includeGroups, u.includeRoles), guestMatch(u.includeGuestsOrExternalUsers, p)),
   );
   const exclude = or(
-    listed(u.excludeUsers, u.excludeGroups, u.excludeRoles),
+    listed(p, u.excludeUsers, u.excludeGroups, u.excludeRoles),
     guestMatch(u.excludeGuestsOrExternalUsers, p),
   );
   if (include.value === false || (include.value === 'unknown' && exclude.value === true)) return { reach: 'outside' };

@@ -1,7 +1,7 @@
 import type { EnforcementReason, Tri } from '@evident/core';
 import { SECURITY_DEFAULTS_ADMIN_ROLES } from '../roles.ts';
 import { narrowing } from './conditions.ts';
-import { grantOf } from './grant.ts';
+import { type Grant, grantOf } from './grant.ts';
 import type { CaPolicy } from './policy.ts';
 import { type Principal, reach } from './reach.ts';
 
@@ -33,18 +33,45 @@ const SECURITY_DEFAULTS_RISK_BASED =
   'a risky sign-in) after a 14-day registration window; only administrators in the documented roles are ' +
   'challenged on every sign-in';
 
+interface Judged {
+  policy: CaPolicy;
+  grant: Grant;
+  /** What narrows an enabled MFA policy to some sign-ins, its grant's alternatives to MFA included. */
+  narrows: string[];
+}
+
 interface Findings {
-  enforcing: CaPolicy[];
+  enforcing: Judged[];
   conditional: string[];
   uncertain: string[];
   excludedBy: CaPolicy[];
   reportOnly: CaPolicy[];
 }
 
+const judgedSets = new WeakMap<readonly CaPolicy[], { custom: ReadonlySet<string> | undefined; judged: Judged[] }>();
+
+/**
+ * Each policy's grant and narrowing conditions, which do not depend on the principal: worked out once per list of
+ * policies and custom controls (a tenant's), not once per user. A tenant's policies are read into a new list, never
+ * changed in place, so the list keys what was worked out.
+ */
+function judge(policies: readonly CaPolicy[], custom: ReadonlySet<string> | undefined): Judged[] {
+  const known = judgedSets.get(policies);
+  if (known && known.custom === custom) return known.judged;
+  const judged = policies.map((policy): Judged => {
+    const grant = grantOf(policy, custom);
+    const narrows = narrowing(policy);
+    if (grant.alternatives.length > 0) narrows.push(`MFA or ${grant.alternatives.join(' or ')} satisfies it`);
+    return { policy, grant, narrows };
+  });
+  judgedSets.set(policies, { custom, judged });
+  return judged;
+}
+
 function examine(p: Principal, policies: readonly CaPolicy[], custom: ReadonlySet<string> | undefined): Findings {
   const f: Findings = { enforcing: [], conditional: [], uncertain: [], excludedBy: [], reportOnly: [] };
-  for (const policy of policies) {
-    const grant = grantOf(policy, custom);
+  for (const judged of judge(policies, custom)) {
+    const { policy, grant, narrows } = judged;
     const r = reach(policy, p);
     if (r.reach === 'outside') continue;
     if (!grant.mfa) {
@@ -61,13 +88,11 @@ function examine(p: Principal, policies: readonly CaPolicy[], custom: ReadonlySe
       f.excludedBy.push(policy);
       continue;
     }
-    const narrows = narrowing(policy);
-    if (grant.alternatives.length > 0) narrows.push(`MFA or ${grant.alternatives.join(' or ')} satisfies it`);
     if (narrows.length > 0) {
       f.conditional.push(`${name(policy)} does not require MFA for every sign-in: ${narrows.join('; ')}`);
     } else if (r.reach === 'unknown') {
       f.uncertain.push(`whether ${name(policy)} applies could not be told: ${r.why}`);
-    } else f.enforcing.push(policy);
+    } else f.enforcing.push(judged);
   }
   return f;
 }
@@ -100,13 +125,12 @@ export function resolveEnforcement(p: Principal, tenant: TenantPolicy, perUser?:
   }
   const f = examine(p, tenant.policies, tenant.mfaCustomControls);
   if (f.enforcing.length > 0) {
-    const custom = tenant.mfaCustomControls;
     return {
       mfaEnforced: true,
       source: 'policy',
       reason: 'enforced_policy',
-      detail: `enforced by ${f.enforcing.map(name).join(', ')}`,
-      phishingResistantEnforced: f.enforcing.some((e) => grantOf(e, custom).phishingResistant),
+      detail: `enforced by ${f.enforcing.map((e) => name(e.policy)).join(', ')}`,
+      phishingResistantEnforced: f.enforcing.some((e) => e.grant.phishingResistant),
     };
   }
   if (perUser === 'enforced') {

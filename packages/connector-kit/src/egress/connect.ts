@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { type AgentOptions, Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { addressAllowed, type EgressPolicy } from './policy.ts';
 
@@ -40,10 +41,32 @@ function checkLiteral(policy: EgressPolicy, host: string): EgressRefusedError | 
   return blocked ? refusal(host, bare, blocked) : undefined;
 }
 
-/** An undici dispatcher (for `fetch`) whose every connection passes the policy; `ca` adds a trusted CA. */
-export function egressDispatcher(policy: EgressPolicy, options: { ca?: string } = {}): Agent {
-  const base = buildConnector({ lookup: guardedLookup(policy), ...(options.ca ? { ca: options.ca } : {}) });
+const contexts = new Map<string, SecureContext>();
+
+/**
+ * The TLS context trusting `ca` (Node's roots when unset), built once per process: handed `ca` instead, every
+ * connection would parse the certificate into a context of its own. It holds trust anchors only, no credential.
+ */
+function secureContext(ca: string | undefined): SecureContext {
+  const key = ca ?? '';
+  let context = contexts.get(key);
+  if (!context) {
+    context = createSecureContext(ca ? { ca } : {});
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+/**
+ * An undici dispatcher (for `fetch`) whose every connection passes the policy; `ca` adds a trusted CA. `connections`
+ * caps the sockets per origin (the connection's limiter's concurrency): a call the limiter starts as another's
+ * response ends then waits the moment it takes that socket to be free, rather than opening a connection (and a TLS
+ * handshake) of its own.
+ */
+export function egressDispatcher(policy: EgressPolicy, options: { ca?: string; connections?: number } = {}): Agent {
+  const base = buildConnector({ lookup: guardedLookup(policy), secureContext: secureContext(options.ca) });
   return new Agent({
+    ...(options.connections ? { connections: options.connections } : {}),
     connect: (opts, callback) => {
       const refused = checkLiteral(policy, opts.hostname);
       if (refused) return callback(refused, null);
@@ -52,9 +75,16 @@ export function egressDispatcher(policy: EgressPolicy, options: { ca?: string } 
   });
 }
 
-/** A node `https.Agent` (for SDKs on `node:https`) whose every connection passes the policy. */
-export function egressAgent(policy: EgressPolicy, options: AgentOptions = {}): HttpsAgent {
-  const agent = new HttpsAgent({ ...options, lookup: guardedLookup(policy) });
+/**
+ * A node `https.Agent` (for SDKs on `node:https`) whose every connection passes the policy, kept alive between
+ * requests (a token, then another scope's, go out on one connection); `ca` adds a trusted CA.
+ */
+export function egressAgent(policy: EgressPolicy, options: { ca?: string } = {}): HttpsAgent {
+  const agent = new HttpsAgent({
+    keepAlive: true,
+    secureContext: secureContext(options.ca),
+    lookup: guardedLookup(policy),
+  });
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (opts, callback) => {
     const refused = checkLiteral(policy, String((opts as { host?: string }).host ?? ''));

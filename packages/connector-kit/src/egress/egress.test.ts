@@ -103,6 +103,25 @@ describe('connections through the policy', () => {
     await dispatcher.close();
   });
 
+  it('open no more sockets per origin than the connection may have calls in flight', async () => {
+    const sockets = new Set<unknown>();
+    const count = (socket: unknown) => sockets.add(socket);
+    server.on('connection', count);
+    const dispatcher = egressDispatcher(egressPolicy(`127.0.0.1:${port}`), { connections: 2 });
+    try {
+      const texts = await Promise.all(
+        Array.from({ length: 6 }, async () =>
+          (await fetch(`http://127.0.0.1:${port}/x`, { dispatcher } as RequestInit)).text(),
+        ),
+      );
+      expect(texts).toEqual(Array(6).fill('ok'));
+      expect(sockets.size).toBe(2);
+    } finally {
+      server.off('connection', count);
+      await dispatcher.close();
+    }
+  });
+
   it('re-check a name at every connect, so a rebinding answer is refused', async () => {
     const answers = ['93.184.215.14', '169.254.169.254', '10.1.2.3'];
     const fakeDns = ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
