@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
-import { v2 } from '@google-cloud/logging';
 import type { GoogleAuth } from 'google-auth-library';
-import gax, { type GrpcClientOptions } from 'google-gax';
+import type { GrpcClient, GrpcClientOptions } from 'google-gax';
 
-type ProtoJson = Parameters<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>[0];
+type ProtoJson = Parameters<GrpcClient['loadProtoJSON']>[0];
 type Fields = Record<string, { type: string; id: number }>;
 type Nested = { nested?: Record<string, Nested>; fields?: Fields };
 
@@ -36,14 +35,6 @@ export function withFullLogSink(json: ProtoJson): ProtoJson {
   return copy;
 }
 
-/** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
-class FullLogSinkGrpcClient extends gax.GrpcClient {
-  override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean) {
-    return super.loadProtoJSON(withFullLogSink(json), ignoreCache);
-  }
-}
-const gaxInstance = { ...gax, GrpcClient: FullLogSinkGrpcClient };
-
 export type ClientOptions = GrpcClientOptions & { apiEndpoint: string; port: number; sslCreds?: unknown };
 
 /** What the connector calls of `ConfigServiceV2Client`. */
@@ -64,11 +55,31 @@ export interface EntriesClient {
   listLogEntries(request: object, options: object): Promise<[unknown[], unknown, unknown]>;
 }
 
-// `@google-cloud/logging` types its `v2` export as `any`; these interfaces name the part the connector relies on.
-export function configClient(options: ClientOptions): ConfigClient {
-  return new v2.ConfigServiceV2Client(options, gaxInstance);
+export interface Gapic {
+  configClient(options: ClientOptions): ConfigClient;
+  entriesClient(options: ClientOptions): EntriesClient;
 }
 
-export function entriesClient(options: ClientOptions): EntriesClient {
-  return new v2.LoggingServiceV2Client(options, gaxInstance);
+async function load(): Promise<Gapic> {
+  const [{ v2 }, { default: gax }] = await Promise.all([import('@google-cloud/logging'), import('google-gax')]);
+  /** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
+  class FullLogSinkGrpcClient extends gax.GrpcClient {
+    override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean) {
+      return super.loadProtoJSON(withFullLogSink(json), ignoreCache);
+    }
+  }
+  const gaxInstance = { ...gax, GrpcClient: FullLogSinkGrpcClient };
+  // `@google-cloud/logging` types its `v2` export as `any`; the interfaces above name the part the connector relies on.
+  return {
+    configClient: (options) => new v2.ConfigServiceV2Client(options, gaxInstance),
+    entriesClient: (options) => new v2.LoggingServiceV2Client(options, gaxInstance),
+  };
+}
+
+let loaded: Promise<Gapic> | undefined;
+
+/** The logging clients, their libraries loaded on first use (see `createClients`). */
+export function loadGapic(): Promise<Gapic> {
+  loaded ??= load();
+  return loaded;
 }
