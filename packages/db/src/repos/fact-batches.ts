@@ -7,8 +7,9 @@ export type FactSource = AsyncIterable<FactInput> | Iterable<FactInput>;
 
 /**
  * Also caps a batch by size. Small on purpose: a batch's JSON (the joined bodies, then the parameter) stays under
- * V8's large-object size (128 KiB), so it dies in the young generation; bigger batches go straight to the old one
- * and pile up there as garbage until a full collection, which is most of the peak memory of a big collection.
+ * V8's large-object size (128 KiB). Bigger strings are allocated straight in the old generation and pile up there
+ * as garbage until a full collection: with batches of 2,000 facts, that was over a quarter of a 300,000-user collection's
+ * peak memory.
  */
 export const BATCH_CHARS = 64 * 1024;
 
