@@ -25,7 +25,7 @@ function item(permission: string, resource: string, read: Read<unknown>): CheckI
 export async function checkGcp(ctx: Ctx, tuning: Tuning): Promise<CheckResult> {
   let clients: GcpClients;
   try {
-    clients = createClients(ctx.config, ctx.secret);
+    clients = await createClients(ctx.config, ctx.secret);
   } catch (raw) {
     const message = asConnectorError(raw).message;
     return { ok: false, items: [{ name: 'service-account key', kind: 'permission', status: 'missing', message }] };

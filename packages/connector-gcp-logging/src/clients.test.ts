@@ -10,7 +10,7 @@ const key = {
 
 describe('createClients', () => {
   it('builds every client on a JWT from the key, read-only, never on Application Default Credentials', async () => {
-    const clients = createClients({ resources: ['projects/acme-prod'] }, { serviceAccountKey: key });
+    const clients = await createClients({ resources: ['projects/acme-prod'] }, { serviceAccountKey: key });
     try {
       for (const client of [
         clients.logging,
@@ -34,7 +34,7 @@ describe('createClients', () => {
 
   it('sends no credentials at all on an insecure simulator channel, key or not', async () => {
     const config = { resources: ['projects/acme-prod'], endpoints: { logging: '127.0.0.1:1', insecure: true } };
-    const clients = createClients(config, { serviceAccountKey: key });
+    const clients = await createClients(config, { serviceAccountKey: key });
     try {
       expect(await clients.logging.auth.getClient()).toBeInstanceOf(PassThroughClient);
       expect(await clients.entries.auth.getClient()).toBeInstanceOf(PassThroughClient);
@@ -44,7 +44,7 @@ describe('createClients', () => {
     }
   });
 
-  it('refuses to start without a key outside a simulator', () => {
-    expect(() => createClients({ resources: ['projects/acme-prod'] }, {})).toThrow(/No service-account key/);
+  it('refuses to start without a key outside a simulator', async () => {
+    await expect(createClients({ resources: ['projects/acme-prod'] }, {})).rejects.toThrow(/No service-account key/);
   });
 });

@@ -1,9 +1,8 @@
 import { ConnectorError } from '@evident/connector-kit';
-import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
-import * as grpc from '@grpc/grpc-js';
-import { type AuthClient, JWT, PassThroughClient } from 'google-auth-library';
+import type { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
+import type { AuthClient } from 'google-auth-library';
 import type { GcpLoggingConfig, GcpLoggingSecret } from './config.ts';
-import { type ConfigClient, configClient, type EntriesClient, entriesClient } from './gapic.ts';
+import { type ConfigClient, type EntriesClient, loadGapic } from './gapic.ts';
 
 export interface GcpClients {
   logging: ConfigClient;
@@ -30,7 +29,11 @@ function endpoint(hostPort: string): { apiEndpoint: string; port: number } {
  * Default Credentials and probes the metadata server: a JWT from the service-account key, or, for a simulator on
  * an insecure channel, a client that adds no credentials at all.
  */
-function authClient(config: GcpLoggingConfig, secret: GcpLoggingSecret): AuthClient {
+function authClient(
+  config: GcpLoggingConfig,
+  secret: GcpLoggingSecret,
+  { JWT, PassThroughClient }: typeof import('google-auth-library'),
+): AuthClient {
   if (config.endpoints?.insecure) return new PassThroughClient();
   const key = secret.serviceAccountKey;
   if (!key) {
@@ -52,8 +55,19 @@ function asLegacyAuthClient(client: AuthClient): ConstructorParameters<typeof Pr
   return { authClient: client } as unknown as ConstructorParameters<typeof ProjectsClient>[0];
 }
 
-export function createClients(config: GcpLoggingConfig, secret: GcpLoggingSecret): GcpClients {
-  const auth = authClient(config, secret);
+/**
+ * Google's client libraries load on first use: a process that collects no GCP connection never carries their
+ * 15 MB of heap (which V8 lets grow several times over in garbage before it collects).
+ */
+export async function createClients(config: GcpLoggingConfig, secret: GcpLoggingSecret): Promise<GcpClients> {
+  const [{ FoldersClient, OrganizationsClient, ProjectsClient }, grpc, authLibrary, { configClient, entriesClient }] =
+    await Promise.all([
+      import('@google-cloud/resource-manager'),
+      import('@grpc/grpc-js'),
+      import('google-auth-library'),
+      loadGapic(),
+    ]);
+  const auth = authClient(config, secret, authLibrary);
   const insecure = config.endpoints?.insecure ? { sslCreds: grpc.credentials.createInsecure() } : {};
   const loggingOptions = {
     authClient: auth,

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
-import { v2 } from '@google-cloud/logging';
 import type { GoogleAuth } from 'google-auth-library';
-import gax, { type GrpcClientOptions } from 'google-gax';
+import type { GrpcClient, GrpcClientOptions } from 'google-gax';
 
-type ProtoJson = Parameters<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>[0];
+type ProtoJson = Parameters<GrpcClient['loadProtoJSON']>[0];
 type Fields = Record<string, { type: string; id: number }>;
 type Nested = { nested?: Record<string, Nested>; fields?: Fields };
 
@@ -36,8 +35,8 @@ export function withFullLogSink(json: ProtoJson): ProtoJson {
   return copy;
 }
 
-type Loaded = ReturnType<InstanceType<typeof gax.GrpcClient>['loadProtoJSON']>;
-type Root = ReturnType<typeof gax.protobufFromJSON>;
+type Loaded = ReturnType<GrpcClient['loadProtoJSON']>;
+type Root = ReturnType<typeof import('google-gax')['protobufFromJSON']>;
 const loadedProtos = new WeakMap<object, Loaded>();
 const protoRoots = new WeakMap<object, Root>();
 
@@ -54,20 +53,6 @@ function once<T>(cache: WeakMap<object, T>, json: object, load: () => T): T {
   }
   return value;
 }
-
-/** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
-class FullLogSinkGrpcClient extends gax.GrpcClient {
-  override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean): Loaded {
-    if (ignoreCache) return super.loadProtoJSON(withFullLogSink(json), true);
-    return once(loadedProtos, json, () => super.loadProtoJSON(withFullLogSink(json)));
-  }
-}
-const gaxInstance = {
-  ...gax,
-  GrpcClient: FullLogSinkGrpcClient,
-  protobufFromJSON: (json: ProtoJson, ignoreCache?: boolean): Root =>
-    ignoreCache ? gax.protobufFromJSON(json, true) : once(protoRoots, json, () => gax.protobufFromJSON(json)),
-};
 
 export type ClientOptions = GrpcClientOptions & { apiEndpoint: string; port: number; sslCreds?: unknown };
 
@@ -89,11 +74,37 @@ export interface EntriesClient {
   listLogEntries(request: object, options: object): Promise<[unknown[], unknown, unknown]>;
 }
 
-// `@google-cloud/logging` types its `v2` export as `any`; these interfaces name the part the connector relies on.
-export function configClient(options: ClientOptions): ConfigClient {
-  return new v2.ConfigServiceV2Client(options, gaxInstance);
+export interface Gapic {
+  configClient(options: ClientOptions): ConfigClient;
+  entriesClient(options: ClientOptions): EntriesClient;
 }
 
-export function entriesClient(options: ClientOptions): EntriesClient {
-  return new v2.LoggingServiceV2Client(options, gaxInstance);
+async function load(): Promise<Gapic> {
+  const [{ v2 }, { default: gax }] = await Promise.all([import('@google-cloud/logging'), import('google-gax')]);
+  /** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
+  class FullLogSinkGrpcClient extends gax.GrpcClient {
+    override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean): Loaded {
+      if (ignoreCache) return super.loadProtoJSON(withFullLogSink(json), true);
+      return once(loadedProtos, json, () => super.loadProtoJSON(withFullLogSink(json)));
+    }
+  }
+  const gaxInstance = {
+    ...gax,
+    GrpcClient: FullLogSinkGrpcClient,
+    protobufFromJSON: (json: ProtoJson, ignoreCache?: boolean): Root =>
+      ignoreCache ? gax.protobufFromJSON(json, true) : once(protoRoots, json, () => gax.protobufFromJSON(json)),
+  };
+  // `@google-cloud/logging` types its `v2` export as `any`; the interfaces above name the part the connector relies on.
+  return {
+    configClient: (options) => new v2.ConfigServiceV2Client(options, gaxInstance),
+    entriesClient: (options) => new v2.LoggingServiceV2Client(options, gaxInstance),
+  };
+}
+
+let loaded: Promise<Gapic> | undefined;
+
+/** The logging clients, their libraries loaded on first use (see `createClients`). */
+export function loadGapic(): Promise<Gapic> {
+  loaded ??= load();
+  return loaded;
 }

@@ -32,7 +32,7 @@ describe('interceptChildren on the wire', () => {
       authClient: new PassThroughClient(),
     });
     const config = { resources: [ORG], endpoints: { logging: address(), resourceManager: address(), insecure: true } };
-    const ours = createClients(config, {});
+    const ours = await createClients(config, {});
     try {
       const [dropped] = await stock.listSinks({ parent: 'folders/3001' });
       expect(interceptOf(dropped)).toEqual([false]);

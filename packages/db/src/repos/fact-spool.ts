@@ -13,6 +13,9 @@ import type { FactSource } from './fact-batches.ts';
  */
 const MEMORY_CHARS = 4 * 1024 * 1024;
 
+/** Lines go to the file this many characters at a time (one write per fact is a system call and a promise each). */
+const WRITE_CHARS = 64 * 1024;
+
 /** A validated fact stream read to its end before any database work, so no connection waits on a provider. */
 export interface Spool {
   facts: number;
@@ -29,6 +32,13 @@ export async function spoolFacts(source: FactSource): Promise<Spool> {
   let gaps = 0;
   let dir: string | undefined;
   let file: Awaited<ReturnType<typeof open>> | undefined;
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const flush = async () => {
+    await file!.write(`${pending.join('\n')}\n`);
+    pending = [];
+    pendingChars = 0;
+  };
   try {
     for await (const input of source) {
       const parsed: Fact = parseInput(fact, input, `fact ${seq}`);
@@ -44,8 +54,11 @@ export async function spoolFacts(source: FactSource): Promise<Spool> {
         dir = await mkdtemp(join(tmpdir(), 'evident-facts-'));
         file = await open(join(dir, 'facts.jsonl'), 'w', 0o600);
       }
-      await file.write(`${body}\n`);
+      pending.push(body);
+      pendingChars += body.length + 1;
+      if (pendingChars >= WRITE_CHARS) await flush();
     }
+    if (pending.length > 0) await flush();
     await file?.close();
   } catch (error) {
     await file?.close();
