@@ -57,6 +57,32 @@ function target(url: string): Target {
   return { driver: 'pglite', dataDir: resolve(url) };
 }
 
+type QueryArgs = [config: unknown, values?: unknown, callback?: unknown];
+
+/**
+ * A checked-out client (a transaction's) answers through `pg`'s callback, in a plain promise. `pg`'s own promise kept
+ * a read's rows reachable from already promoted garbage until the next full collection: a transaction reading page
+ * after page had every page promoted to the old generation, and its heap grew with the number of pages (300,000 facts
+ * in pages of 500: 110 MB promoted, against 1.4 MB through the callback). Streams and callers passing a callback are
+ * left as they are.
+ */
+function answerThroughCallback(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: QueryArgs) => unknown;
+  (client as unknown as { query: (...args: QueryArgs) => unknown }).query = (config, values, callback) => {
+    const submittable = typeof (config as { submit?: unknown } | null)?.submit === 'function';
+    if (submittable || typeof values === 'function' || typeof callback === 'function') {
+      return query(config, values, callback);
+    }
+    return new Promise((resolve, reject) =>
+      query(config, values, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result))),
+    ).catch((error: Error) => {
+      // As `pg` does: the trace leads back to the caller, not to the socket's read.
+      Error.captureStackTrace(error);
+      throw error;
+    });
+  };
+}
+
 /** Opens a database: a `pg` pool for `postgres://` URLs, PGlite for a folder or `memory://`. Call `migrate` next. */
 export async function createDatabase(input: DatabaseOptions): Promise<Database> {
   const parsed = options.safeParse(input);
@@ -81,7 +107,10 @@ export async function createDatabase(input: DatabaseOptions): Promise<Database> 
     // between two statements would emit an error nobody hears and crash the process. Its next statement fails,
     // the caller's transaction rolls back, and the pool discards the client.
     pool.on('error', (error) => opts.onPoolError?.(error));
-    pool.on('connect', (client) => client.on('error', (error) => opts.onPoolError?.(error)));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => opts.onPoolError?.(error));
+      answerThroughCallback(client);
+    });
     return { driver: 'pg', pool, drizzle: drizzlePg({ client: pool, logger }), close: () => pool.end() };
   }
   // pg_trgm and btree_gin back the evidence search index; PostgreSQL ships them, PGlite loads them here.

@@ -26,6 +26,39 @@ describe('the connection pool [pg]', () => {
     await database.close();
   });
 
+  it('answers a checked-out client in each of the forms pg takes', async () => {
+    const database = await createDatabase({ url: url() });
+    if (database.driver !== 'pg') throw new Error('expected pg');
+    const client = await database.pool.connect();
+    try {
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      expect((await client.query('select $1::int + 1 as two', [1])).rows).toEqual([{ two: 2 }]);
+      expect((await client.query({ text: 'select $1::text as t', values: ['x'], rowMode: 'array' })).rows).toEqual([
+        ['x'],
+      ]);
+      const failed = await client.query('select 1/0').then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failed).toBeInstanceOf(pg.DatabaseError);
+      expect((failed as pg.DatabaseError).code).toBe('22012');
+      const viaCallback = await new Promise((resolve, reject) =>
+        client.query('select $1::int as n', [3], (error, result) => (error ? reject(error) : resolve(result.rows))),
+      );
+      expect(viaCallback).toEqual([{ n: 3 }]);
+      const submitted = new pg.Query('select 4 as n');
+      const rows: unknown[] = [];
+      submitted.on('row', (row) => rows.push(row));
+      const ended = new Promise((resolve) => submitted.on('end', resolve));
+      expect(client.query(submitted)).toBe(submitted);
+      await ended;
+      expect(rows).toEqual([{ n: 4 }]);
+    } finally {
+      client.release();
+      await database.close();
+    }
+  });
+
   it('has the server end a session left idle inside a transaction', async () => {
     const database = await createDatabase({ url: url(), idleInTransactionTimeoutMs: 200, onPoolError: () => {} });
     if (database.driver !== 'pg') throw new Error('expected pg');
