@@ -80,7 +80,8 @@ export interface Gapic {
 }
 
 async function load(): Promise<Gapic> {
-  const [{ v2 }, { default: gax }] = await Promise.all([import('@google-cloud/logging'), import('google-gax')]);
+  // google-gax is CommonJS: its names, not `default`, are what every loader (Node, tsx, the bundle) presents alike.
+  const [{ v2 }, gax] = await Promise.all([import('@google-cloud/logging'), import('google-gax')]);
   /** google-gax as a GAPIC client takes it (its `gaxInstance`), loading the client's protos through `withFullLogSink`. */
   class FullLogSinkGrpcClient extends gax.GrpcClient {
     override loadProtoJSON(json: ProtoJson, ignoreCache?: boolean): Loaded {
