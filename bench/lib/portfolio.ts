@@ -119,9 +119,22 @@ export interface EconomyDetail {
   excess: Record<string, { made: number; needed: number }>;
 }
 
-/** Requests made per tenant (the simulators' accounting) against the requests its data needs, per sweep. */
+/**
+ * Requests made per tenant (the simulators' accounting) against the requests its data needs, per sweep; throws when
+ * any endpoint saw fewer than its data needs.
+ */
 export function economy(runs: SweepResult[]): { row: Row; tenants: EconomyDetail[] } {
   const all = runs.map(perTenant);
+  const short = all
+    .flat()
+    .flatMap((t) =>
+      Object.entries(t.excess).flatMap(([key, x]) =>
+        x.made < x.needed ? [`${t.tenant} ${key}: ${x.made} of ${x.needed}`] : [],
+      ),
+    );
+  // Fewer requests than the data needs is not economy: a connector left part of the world unread.
+  if (short.length > 0)
+    throw new Error(`the simulators answered fewer requests than the data needs: ${short.slice(0, 5).join('; ')}`);
   const tenants = all[0]!;
   const mean = (ts: EconomyDetail[], k: 'made' | 'needed') => ts.reduce((a, t) => a + t[k], 0) / ts.length;
   const worst = Math.max(...all.flat().map((t) => t.made / t.needed));
