@@ -4,7 +4,7 @@ export {
   type AuthenticationStrength,
   type ConditionalAccessPolicy,
   PHISHING_RESISTANT_STRENGTH,
-} from './world/ca-policies.ts';
+} from './world/ca-policy.ts';
 export { type DiagnosticDestination, diagnosticDestinations, managingTenantId } from './world/diagnostics.ts';
 export { type DirectoryCounts, type EntraDirectory, entraDirectory } from './world/directory.ts';
 export { type EventLog, nativeRetentionDays } from './world/events.ts';

@@ -3,7 +3,7 @@ import { errors } from '../errors.ts';
 import { DIRECTORY_PAGES, page } from '../paging.ts';
 import { needs } from '../permissions.ts';
 import { checkSelect, project, rejectExpand, rejectFilter } from '../query.ts';
-import type { ConditionalAccessPolicy } from '../world/ca-policies.ts';
+import type { ConditionalAccessPolicy } from '../world/ca-policy.ts';
 
 const PROPERTIES: ReadonlySet<string> = new Set([
   'id',

@@ -1,4 +1,4 @@
-import type { ConditionalAccessPolicy } from './ca-policies.ts';
+import type { ConditionalAccessPolicy } from './ca-policy.ts';
 import type { DirectoryUser } from './users.ts';
 
 /** Sign-in log client names mapped to the policy's `clientAppTypes` values. */

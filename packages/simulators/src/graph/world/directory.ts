@@ -1,5 +1,6 @@
 import type { EntraWorld } from '../../scenario/schema.ts';
-import { buildCaPolicies, type ConditionalAccessPolicy } from './ca-policies.ts';
+import { buildCaPolicies } from './ca-policies.ts';
+import type { ConditionalAccessPolicy } from './ca-policy.ts';
 import { directoryAuditLog, type EventLog, signInLog } from './events.ts';
 import { buildGroups, type DirectoryGroup, type MemberList, transitiveMembers } from './groups.ts';
 import { type Layout, layout } from './layout.ts';

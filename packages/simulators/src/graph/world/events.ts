@@ -1,6 +1,6 @@
 import { below, guid, unit } from '../../rng.ts';
 import type { EntraWorld } from '../../scenario/schema.ts';
-import type { ConditionalAccessPolicy } from './ca-policies.ts';
+import type { ConditionalAccessPolicy } from './ca-policy.ts';
 import { policyResult } from './ca-scope.ts';
 import type { DirectoryUser } from './users.ts';
 
