@@ -9,6 +9,27 @@ export interface JobsConnection {
   prefix?: string;
 }
 
+/** BullMQ's lowest priority; lower numbers run first, and jobs without one run before every prioritized job. */
+const PRIORITY_LIMIT = 2 ** 21 - 1;
+
+/**
+ * Where a collection stands in the queue. A person waiting on a manual run comes first; then collections nobody has
+ * timed yet (a new connection, whose size is unknown); then the longest first, by the connection's last good
+ * collection in 100 ms steps. Longest first keeps a sweep of many tenants from ending on one large tenant that
+ * started last while the other workers sit idle.
+ */
+export function collectPriority(trigger: Payload<'assess'>['trigger'], expectedMs: number | null): number {
+  if (trigger === 'manual') return 1;
+  if (expectedMs === null) return 2;
+  return PRIORITY_LIMIT - Math.min(PRIORITY_LIMIT - 3, Math.max(0, Math.floor(expectedMs / 100)));
+}
+
+/** A connection to collect, and how long its last good collection took (null: never collected, or none finished). */
+export interface CollectTarget {
+  id: string;
+  expectedMs: number | null;
+}
+
 function options(name: JobName, id?: string): JobsOptions {
   const spec = JOBS[name];
   return {
@@ -22,24 +43,29 @@ function options(name: JobName, id?: string): JobsOptions {
 
 /**
  * Enqueues one assessment as a flow: the `assess` parent runs once every `collect` child has finished or failed
- * (`ignoreDependencyOnFailure`), so one broken connection never blocks the tenant's verdicts.
+ * (`ignoreDependencyOnFailure`), so one broken connection never blocks the tenant's verdicts. Each child is queued
+ * by `collectPriority`.
  */
 export async function enqueueAssessment(
   jobs: JobsConnection,
   assess: Payload<'assess'>,
-  connectionIds: readonly string[],
+  targets: readonly CollectTarget[],
 ): Promise<string> {
   const flows = new FlowProducer({ connection: jobs.connection, ...(jobs.prefix ? { prefix: jobs.prefix } : {}) });
   try {
     const parent = JOBS.assess.payload.parse(assess);
-    const children = connectionIds.map((connectionId) => {
+    const children = targets.map((target) => {
       const { organizationId, tenantId, runId } = parent;
-      const payload = JOBS.collect.payload.parse({ organizationId, tenantId, connectionId, runId });
+      const payload = JOBS.collect.payload.parse({ organizationId, tenantId, connectionId: target.id, runId });
       return {
         name: 'collect',
         queueName: JOBS.collect.queue,
         data: payload,
-        opts: { ...options('collect', jobId.collect(payload)), ignoreDependencyOnFailure: true },
+        opts: {
+          ...options('collect', jobId.collect(payload)),
+          priority: collectPriority(parent.trigger, target.expectedMs),
+          ignoreDependencyOnFailure: true,
+        },
       };
     });
     const id = jobId.assess(parent);

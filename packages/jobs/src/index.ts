@@ -1,5 +1,7 @@
 export { type Handlers, JOBS, type JobName, jobId, type Payload, parsePayload } from './catalog.ts';
 export {
+  type CollectTarget,
+  collectPriority,
   DEFAULT_INTERVAL_MS,
   enqueueAssessment,
   enqueueExport,

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, jobId, parsePayload } from './catalog.ts';
 import {
+  collectPriority,
   enqueueAssessment,
   removeExportSchedule,
   removeTenantSchedule,
@@ -48,8 +49,9 @@ describe('enqueueing on real Redis', () => {
   it('adds an assessment once, however often it is enqueued', async () => {
     const assess = { ...ids(), trigger: 'manual' as const };
     const connections = [newId('con'), newId('con')];
-    const first = await enqueueAssessment({ connection, prefix }, assess, connections);
-    const again = await enqueueAssessment({ connection, prefix }, assess, connections);
+    const targets = connections.map((id) => ({ id, expectedMs: null }));
+    const first = await enqueueAssessment({ connection, prefix }, assess, targets);
+    const again = await enqueueAssessment({ connection, prefix }, assess, targets);
     expect(again).toBe(first);
     const collects = new Queue(JOBS.collect.queue, { connection, prefix });
     const jobs = await collects.getJobs(['waiting', 'delayed', 'prioritized']);
@@ -89,9 +91,56 @@ describe('enqueueing on real Redis', () => {
         { connection: worker, prefix },
       );
     });
-    await enqueueAssessment({ connection, prefix }, assess, [good, bad]);
+    await enqueueAssessment({ connection, prefix }, assess, [
+      { id: good, expectedMs: 1_000 },
+      { id: bad, expectedMs: null },
+    ]);
     await done;
     expect(seen).toEqual(['collect good', 'assess']);
+  });
+
+  it('collects for a waiting person first, then untimed connections, then the longest first', async () => {
+    const jobs = { connection, prefix };
+    const queued = [
+      { name: 'short', trigger: 'schedule', expectedMs: 900 },
+      { name: 'long', trigger: 'schedule', expectedMs: 120_000 },
+      { name: 'manual', trigger: 'manual', expectedMs: 900 },
+      { name: 'new', trigger: 'schedule', expectedMs: null },
+      { name: 'middle', trigger: 'schedule', expectedMs: 30_000 },
+    ] as const;
+    const names = new Map<string, string>();
+    for (const q of queued) {
+      const assess = { ...ids(), trigger: q.trigger };
+      const id = newId('con');
+      names.set(id, q.name);
+      await enqueueAssessment(jobs, assess, [{ id, expectedMs: q.expectedMs }]);
+    }
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      const collectors = new Worker(
+        JOBS.collect.queue,
+        async (job) => {
+          const name = names.get(parsePayload('collect', job.data).connectionId);
+          if (name) order.push(name);
+          if (order.length === queued.length) setImmediate(() => void collectors.close().then(resolve));
+        },
+        { connection: worker, prefix, concurrency: 1 },
+      );
+    });
+    expect(order).toEqual(['manual', 'new', 'long', 'middle', 'short']);
+  });
+
+  it("keeps every collection's priority within BullMQ's range, longest first to the end of it", () => {
+    const limit = 2 ** 21 - 1;
+    const scheduled = [0, 99, 100, 60_000, 3_600_000, 1e12, -5].map((ms) => collectPriority('schedule', ms));
+    for (const p of scheduled) expect(p).toBeGreaterThanOrEqual(3);
+    for (const p of scheduled) expect(p).toBeLessThanOrEqual(limit);
+    expect(scheduled.slice(0, 6)).toEqual([...scheduled.slice(0, 6)].sort((a, b) => b - a));
+    expect(collectPriority('schedule', 0)).toBe(collectPriority('schedule', 99));
+    expect(collectPriority('schedule', -5)).toBe(limit);
+    expect(collectPriority('schedule', 1e12)).toBe(3);
+    expect(collectPriority('schedule', null)).toBe(2);
+    expect(collectPriority('manual', 1e12)).toBe(1);
   });
 
   it('keeps one schedule per tenant, replaced in place, interval or cron with a time zone', async () => {

@@ -40,17 +40,20 @@ export async function openRun(
 }
 
 /**
- * Enqueues a running run's flow: one `collect` per enabled connection. Job ids are deterministic, so enqueuing a run
- * whose jobs are already queued adds nothing; the reaper relies on that.
+ * Enqueues a running run's flow: one `collect` per enabled connection, each expected to take as long as its last
+ * good collection did. Job ids are deterministic, so enqueuing a run whose jobs are already queued adds nothing; the
+ * reaper relies on that.
  */
 export async function enqueueRun(store: Store, jobs: JobsConnection, run: AssessmentRun): Promise<void> {
   const org = run.organizationId;
-  const connections = (await store.listConnections(org, { tenantId: run.tenantId })).filter(
-    (c) => c.status !== 'disabled',
-  );
+  const [connections, latest] = await Promise.all([
+    store.listConnections(org, { tenantId: run.tenantId }),
+    store.latestCollections(org, run.tenantId),
+  ]);
+  const took = new Map(latest.map((c) => [c.connectionId, Date.parse(c.finishedAt) - Date.parse(c.startedAt)]));
   await enqueueAssessment(
     jobs,
     { organizationId: org, tenantId: run.tenantId, runId: run.id, trigger: run.trigger },
-    connections.map((c) => c.id),
+    connections.filter((c) => c.status !== 'disabled').map((c) => ({ id: c.id, expectedMs: took.get(c.id) ?? null })),
   );
 }

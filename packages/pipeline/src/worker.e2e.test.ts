@@ -1,9 +1,9 @@
 import type { RunId, TenantId } from '@evident/core';
 import type { AssessmentRun } from '@evident/db';
-import { JOBS, removeTenantSchedule } from '@evident/jobs';
+import { collectPriority, JOBS, jobId, removeTenantSchedule } from '@evident/jobs';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessNow, syncSchedules, waitForRun } from './index.ts';
+import { assessNow, openRun, syncSchedules, waitForRun } from './index.ts';
 import { openWorld, type World } from './testing/world.ts';
 
 let w: World;
@@ -66,6 +66,28 @@ describe('scheduled assessments, end to end', () => {
     for (const run of firstRuns.values()) {
       expect(audit.filter((a) => a === `run.start ${run.id}`)).toHaveLength(1);
       expect(audit.filter((a) => a === `run.finish ${run.id}`)).toHaveLength(1);
+    }
+  });
+
+  it("queues a scheduled run's collections by how long each connection's last good collection took", async () => {
+    const latest = await w.store.latestCollections(w.org, tenant('northwind'));
+    const run = await openRun(w.store, w.jobs, {
+      organizationId: w.org,
+      tenantId: tenant('northwind'),
+      trigger: 'schedule',
+    });
+    expect(await waitForRun(w.store, w.org, run.id, { timeoutMs: 45_000 })).toMatchObject({ status: 'succeeded' });
+    const collect = new Queue(JOBS.collect.queue, { connection: w.producer, prefix: w.prefix });
+    try {
+      const connections = await w.store.listConnections(w.org, { tenantId: tenant('northwind') });
+      expect(latest.map((c) => c.connectionId).sort()).toEqual(connections.map((c) => c.id).sort());
+      for (const c of latest) {
+        const job = await collect.getJob(jobId.collect({ connectionId: c.connectionId, runId: run.id }));
+        const took = Date.parse(c.finishedAt) - Date.parse(c.startedAt);
+        expect(job?.opts.priority).toBe(collectPriority('schedule', took));
+      }
+    } finally {
+      await collect.close();
     }
   });
 
