@@ -108,10 +108,13 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
   const want = (b: Benchmark) => !opts.only || opts.only.includes(b);
+  // Each sweep after the first takes its order from the one before, as a worker that has swept before does.
+  let earlier: SweepResult | undefined;
   for (const c of want('sweep') ? plan.concurrency : []) {
-    const runs: SweepResult[] = await times(plan.repeats, (i) => {
+    const runs: SweepResult[] = await times(plan.repeats, async (i) => {
       log(`portfolio sweep: ${plan.portfolio.tenants} tenants at concurrency ${c} (run ${i + 1}/${plan.repeats})…`);
-      return sweep(plan.portfolio, c, plan.sweepScale);
+      earlier = await sweep(plan.portfolio, c, plan.sweepScale, earlier);
+      return earlier;
     });
     rows.push(sweepRow(runs, plan.sweepScale));
     if (c === 1) {

@@ -1,4 +1,5 @@
 import { startEvaluation } from '@evident/controls';
+import { collectPriority } from '@evident/jobs';
 import type { RequestCount, Scenario } from '@evident/simulators';
 import { collect, pool } from './assess.ts';
 import { cpuMs } from './cpu.ts';
@@ -16,22 +17,42 @@ export interface SweepResult {
   facts: number;
   requests: RequestCount[];
   scenario: Scenario;
+  /** How long each connection's collection took, by connection name. */
+  took: Map<string, number>;
+  /** Whether the tenants went in the queue's order (from an earlier sweep's times) or in the scenario's. */
+  ordered: boolean;
 }
 
 /** Collects every connection of a tenant into one evaluation; returns the facts seen. */
-async function assess(sims: RemoteSimulators, tenant: string): Promise<number> {
+async function assess(sims: RemoteSimulators, tenant: string, took: Map<string, number>): Promise<number> {
   let facts = 0;
   const evaluation = startEvaluation({ now: new Date() });
   await Promise.all(
     sims.connections(tenant).map(async (c) => {
+      const started = performance.now();
       for await (const fact of collect(c, sims.allowedEndpoints)) {
         facts++;
         evaluation.add(fact);
       }
+      took.set(c.name, performance.now() - started);
     }),
   );
   evaluation.finish();
   return facts;
+}
+
+/**
+ * The tenants in the order the worker's queue takes their collections (`collectPriority` of a scheduled run, from
+ * how long each connection took in `earlier`): the tenant whose longest collection is longest first.
+ */
+function queueOrder<T extends { name: string }>(
+  tenants: readonly T[],
+  sims: RemoteSimulators,
+  earlier: Map<string, number>,
+) {
+  const rank = (t: T) =>
+    Math.min(...sims.connections(t.name).map((c) => collectPriority('schedule', earlier.get(c.name) ?? null)));
+  return [...tenants].sort((a, b) => rank(a) - rank(b));
 }
 
 let warm: Promise<void> | undefined;
@@ -47,7 +68,7 @@ function warmUp(throttleScale: number): Promise<void> {
       throttleScale,
     );
     try {
-      await assess(sims, sims.scenario.tenants[0]!.name);
+      await assess(sims, sims.scenario.tenants[0]!.name, new Map());
     } finally {
       await sims.close();
     }
@@ -55,18 +76,28 @@ function warmUp(throttleScale: number): Promise<void> {
   return warm;
 }
 
-/** Assesses every tenant of the portfolio (collect into one evaluation per tenant), `concurrency` tenants at a time. */
-export async function sweep(size: PortfolioSize, concurrency: number, throttleScale: number): Promise<SweepResult> {
+/**
+ * Assesses every tenant of the portfolio (collect into one evaluation per tenant), `concurrency` tenants at a time.
+ * With an earlier sweep's times the tenants go in the worker queue's order, as on a worker that has swept before.
+ */
+export async function sweep(
+  size: PortfolioSize,
+  concurrency: number,
+  throttleScale: number,
+  earlier?: SweepResult,
+): Promise<SweepResult> {
   await warmUp(throttleScale);
   const sims = await startRemoteSimulators(portfolio(size), throttleScale);
   try {
     let facts = 0;
+    const took = new Map<string, number>();
+    const tenants = earlier ? queueOrder(sims.scenario.tenants, sims, earlier.took) : sims.scenario.tenants;
     const simulatorsBefore = await cpuMs(sims.pid);
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await pool(sims.scenario.tenants, concurrency, async (t) => {
+    await pool(tenants, concurrency, async (t) => {
       // Not `facts += await …`: that reads `facts` before the wait, and the other lanes' additions are lost.
-      const seen = await assess(sims, t.name);
+      const seen = await assess(sims, t.name, took);
       facts += seen;
     });
     const wallMs = performance.now() - started;
@@ -81,10 +112,19 @@ export async function sweep(size: PortfolioSize, concurrency: number, throttleSc
       facts,
       requests: await sims.requests(),
       scenario: sims.scenario,
+      took,
+      ordered: earlier !== undefined,
     };
   } finally {
     await sims.close();
   }
+}
+
+function orderNote(runs: SweepResult[]): string {
+  const ordered = runs.filter((x) => x.ordered).length;
+  if (ordered === runs.length) return "tenants in the queue's order (longest collection first, from the sweep before)";
+  if (ordered === 0) return "tenants in the scenario's order (no sweep before)";
+  return `${ordered} of ${runs.length} sweeps in the queue's order (longest collection first), the first in the scenario's`;
 }
 
 /** Each run's CPU time per tenant, in ms. */
@@ -108,7 +148,7 @@ export function sweepRow(runs: SweepResult[], throttleScale: number): Row {
     bound: bound / 1000,
     boundLabel: `throttle + request-chain bound at scale ${throttleScale}`,
     target: { op: '<=', value: 1.3 },
-    note: `${r.facts} facts; the measuring process used ${runs.map((x) => `${((x.cpuMs / x.wallMs) * 100).toFixed(0)} %`).join(', ')} of a core; CPU per tenant: collecting and evaluating ${cpuPerTenant(runs, (x) => x.cpuMs)}, simulators ${cpuPerTenant(runs, (x) => x.simulatorsCpuMs)}`,
+    note: `${r.facts} facts; ${orderNote(runs)}; the measuring process used ${runs.map((x) => `${((x.cpuMs / x.wallMs) * 100).toFixed(0)} %`).join(', ')} of a core; CPU per tenant: collecting and evaluating ${cpuPerTenant(runs, (x) => x.cpuMs)}, simulators ${cpuPerTenant(runs, (x) => x.simulatorsCpuMs)}`,
   });
 }
 
