@@ -58,7 +58,8 @@ it('Redis killed mid-collection and restarted: schedules kept, every run finishe
     await until('a collection under way with others still queued', async () => {
       const active = await collectQueue.getJobs(['active']);
       const reading = active.some((j) => ((j.progress as { pages?: number } | null)?.pages ?? 0) > 0);
-      return reading && (await collectQueue.getWaitingCount()) > 0;
+      // Collections are queued by priority: still queued means waiting or prioritized.
+      return reading && (await collectQueue.getJobCountByTypes('waiting', 'prioritized')) > 0;
     });
     await redis.kill('SIGKILL');
     const outage = () => lines.filter((l) => l.level >= 40 && /ECONNREFUSED/.test(l.err?.message ?? ''));
