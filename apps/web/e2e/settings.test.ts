@@ -29,6 +29,7 @@ describe('settings, schedules, the share access log and control descriptions in 
   let owner: Awaited<ReturnType<typeof launch>>;
   let page: Page;
   let tenantId = '';
+  let org: OrganizationId;
 
   beforeAll(async () => {
     buildWebApp();
@@ -41,7 +42,7 @@ describe('settings, schedules, the share access log and control descriptions in 
     await page.getByRole('button', { name: /I have saved them/ }).click();
     await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
     const me = await page.evaluate(async () => (await (await fetch('/trpc/auth.me')).json()).result.data);
-    const org = me.organization.id as OrganizationId;
+    org = me.organization.id as OrganizationId;
     const tenant = await db.store.createTenant(org, { name: 'Contoso Ltd', kind: 'customer' });
     tenantId = tenant.id;
     const run = await db.store.createRun(org, { tenantId: tenant.id, trigger: 'manual' });
@@ -253,5 +254,22 @@ describe('settings, schedules, the share access log and control descriptions in 
       .waitFor();
     await checkA11y(page, 'share access log');
     await screenshots(page, 'shares-access-log');
+
+    // More accesses than a page holds: the newest 50 first, the rest one page older.
+    const [shared] = await db.store.listShares(org, tenantId as never);
+    for (let i = 0; i < 55; i++)
+      await db.store.recordShareAccess(org, shared!.id, { address: null, userAgent: null, what: 'shared.history' });
+    await page.reload();
+    await page.getByRole('button', { name: 'Access log of Contoso IT lead' }).click();
+    await log.getByRole('button', { name: 'Older accesses' }).waitFor();
+    expect(await log.getByRole('cell', { name: 'a control history' }).count()).toBe(50);
+    expect(await log.getByRole('cell', { name: 'the dashboard' }).count()).toBe(0);
+    expect(await log.getByRole('button', { name: 'Newer accesses' }).isDisabled()).toBe(true);
+    await log.getByRole('button', { name: 'Older accesses' }).click();
+    await log.getByRole('cell', { name: 'the dashboard' }).first().waitFor();
+    expect(await log.getByRole('cell', { name: 'a control history' }).count()).toBe(5);
+    expect(await log.getByRole('button', { name: 'Older accesses' }).isDisabled()).toBe(true);
+    await log.getByRole('button', { name: 'Newer accesses' }).click();
+    await expect.poll(() => log.getByRole('cell', { name: 'a control history' }).count()).toBe(50);
   });
 });

@@ -127,15 +127,27 @@ export function SharesView({ tenantId }: { tenantId: string }) {
           </tbody>
         </table>
       )}
-      {logOf && <AccessLog tenantId={tenantId} shareId={logOf.id} label={logOf.label} />}
+      {logOf && <AccessLog key={logOf.id} tenantId={tenantId} shareId={logOf.id} label={logOf.label} />}
     </section>
   );
 }
 
-/** Every opening of a share link: when, from where, and what it read. */
+const ACCESS_PAGE = 50;
+
+/** Every opening of a share link, newest first, a page at a time: when, from where, and what it read. */
 function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: string; label: string }) {
   const trpc = useTRPC();
-  const log = useQuery(trpc.shares.accesses.queryOptions({ tenantId: tenantId as never, shareId: shareId as never }));
+  // Each page remembers where the one before it began; the first begins at the newest access.
+  const [starts, setStarts] = useState<(string | undefined)[]>([undefined]);
+  const cursor = starts.at(-1);
+  const log = useQuery(
+    trpc.shares.accesses.queryOptions({
+      tenantId: tenantId as never,
+      shareId: shareId as never,
+      limit: ACCESS_PAGE,
+      ...(cursor ? { cursor } : {}),
+    }),
+  );
   return (
     <section id="access-log" aria-labelledby="access-log-h">
       <h2 id="access-log-h">Access log: {label}</h2>
@@ -143,36 +155,52 @@ function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: st
         <Loading what="the access log" />
       ) : log.isError ? (
         <ErrorState error={log.error} retry={() => log.refetch()} />
-      ) : log.data.length === 0 ? (
+      ) : log.data.accesses.length === 0 ? (
         <Empty>
           <p>Nobody has opened this link yet.</p>
         </Empty>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Address</th>
-              <th scope="col">Browser</th>
-              <th scope="col">Read</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.data.map((a, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: accesses have no id and may share a timestamp
-              <tr key={`${a.at}-${i}`}>
-                <td>
-                  <Time iso={a.at} />
-                </td>
-                <td>{a.address ?? <span className="muted">unknown</span>}</td>
-                <td>
-                  <span title={a.userAgent ?? undefined}>{device(a.userAgent)}</span>
-                </td>
-                <td>{WHAT[a.what] ?? a.what}</td>
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Address</th>
+                <th scope="col">Browser</th>
+                <th scope="col">Read</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {log.data.accesses.map((a, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: accesses have no id and may share a timestamp
+                <tr key={`${a.at}-${i}`}>
+                  <td>
+                    <Time iso={a.at} />
+                  </td>
+                  <td>{a.address ?? <span className="muted">unknown</span>}</td>
+                  <td>
+                    <span title={a.userAgent ?? undefined}>{device(a.userAgent)}</span>
+                  </td>
+                  <td>{WHAT[a.what] ?? a.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {(starts.length > 1 || log.data.nextCursor !== null) && (
+            <nav aria-label="Access log pages" className="pager">
+              <button type="button" onClick={() => setStarts(starts.slice(0, -1))} disabled={starts.length === 1}>
+                Newer accesses
+              </button>
+              <button
+                type="button"
+                onClick={() => setStarts([...starts, log.data.nextCursor!])}
+                disabled={log.data.nextCursor === null}
+              >
+                Older accesses
+              </button>
+            </nav>
+          )}
+        </>
       )}
     </section>
   );

@@ -218,7 +218,21 @@ describeBothDrivers('procedures', (t) => {
       (await owner.call.controls.describe({ controlId: 'MFA-01' })).requirement,
     );
     const accesses = await owner.call.shares.accesses({ tenantId: worse.id, shareId: share.id });
-    expect(accesses.map((a) => a.what).sort()).toEqual(['shared.control', 'shared.evidence', 'shared.view']);
+    expect(accesses.accesses.map((a) => a.what).sort()).toEqual(['shared.control', 'shared.evidence', 'shared.view']);
+    expect(accesses.nextCursor).toBeNull();
+    const newest = await owner.call.shares.accesses({ tenantId: worse.id, shareId: share.id, limit: 2 });
+    const older = await owner.call.shares.accesses({
+      tenantId: worse.id,
+      shareId: share.id,
+      limit: 2,
+      cursor: newest.nextCursor!,
+    });
+    expect([...newest.accesses, ...older.accesses]).toEqual(accesses.accesses);
+    expect(older.nextCursor).toBeNull();
+    await refused(
+      owner.call.shares.accesses({ tenantId: worse.id, shareId: share.id, cursor: '0; DROP TABLE x' }),
+      'BAD_REQUEST',
+    );
     expect(JSON.stringify(await owner.call.shares.list({ tenantId: worse.id }))).not.toContain(share.token);
     await owner.call.shares.revoke({ tenantId: worse.id, shareId: share.id });
     await refused(customer.call.shared.view(), 'UNAUTHORIZED');

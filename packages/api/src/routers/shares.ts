@@ -68,29 +68,42 @@ export const sharesRouter = router({
       return { revokedAt: revoked.revokedAt ?? ctx.deps.now().toISOString() };
     }),
 
+  /** One page of a share's access log, newest first; `nextCursor` opens the page of older accesses. */
   accesses: tenantProcedure()
-    .input(z.object({ shareId: idSchema('shr'), limit: z.number().int().min(1).max(1000).default(100) }))
+    .input(
+      z.object({
+        shareId: idSchema('shr'),
+        limit: z.number().int().min(1).max(500).default(100),
+        cursor: z
+          .string()
+          .regex(/^[1-9]\d{0,14}$/, 'start from the first page')
+          .optional(),
+      }),
+    )
     .output(
-      z.array(
-        z.object({
-          at: isoDateTime,
-          address: z.string().nullable(),
-          userAgent: z.string().nullable(),
-          what: z.string(),
-        }),
-      ),
+      z.object({
+        accesses: z.array(
+          z.object({
+            at: isoDateTime,
+            address: z.string().nullable(),
+            userAgent: z.string().nullable(),
+            what: z.string(),
+          }),
+        ),
+        nextCursor: z.string().nullable(),
+      }),
     )
     .query(async ({ ctx, input }) => {
       const org = ctx.staff.organizationId;
       const share = await ctx.deps.store.getShare(org, input.shareId);
       if (share.tenantId !== ctx.tenant.id) throw new NotFoundError('share', input.shareId);
-      return (await ctx.deps.store.listShareAccesses(org, share.id, input.limit)).map(
-        ({ at, address, userAgent, what }) => ({
-          at,
-          address,
-          userAgent,
-          what,
-        }),
-      );
+      const page = await ctx.deps.store.listShareAccesses(org, share.id, {
+        limit: input.limit,
+        ...(input.cursor ? { before: Number(input.cursor) } : {}),
+      });
+      return {
+        accesses: page.accesses.map(({ at, address, userAgent, what }) => ({ at, address, userAgent, what })),
+        nextCursor: page.next === null ? null : String(page.next),
+      };
     }),
 });

@@ -1,5 +1,5 @@
 import { newId, type OrganizationId, type TenantId, type UserId } from '@evident/core';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   type Branding,
@@ -21,6 +21,11 @@ const rowToShare = (row: Row): Share =>
     expiresAt: iso(row.expiresAt),
     revokedAt: isoOrNull(row.revokedAt),
   });
+
+const accessPage = z.object({
+  limit: z.number().int().min(1).max(1000).default(100),
+  before: z.number().int().positive().optional(),
+});
 
 const createInput = z.object({
   tenantId: z.string().min(1),
@@ -101,14 +106,33 @@ export function sharesRepo(ctx: RepoContext) {
       await db.insert(shareAccesses).values({ organizationId: org, shareId, at: new Date(), ...input });
     },
 
-    async listShareAccesses(org: OrganizationId, shareId: string, limit = 100): Promise<ShareAccess[]> {
+    /**
+     * The share's accesses, newest first, a page at a time: `before` is the `next` of the page before, and `next`
+     * is null on the last page.
+     */
+    async listShareAccesses(
+      org: OrganizationId,
+      shareId: string,
+      options: { limit?: number; before?: number } = {},
+    ): Promise<{ accesses: ShareAccess[]; next: number | null }> {
+      const { limit, before } = parseInput(accessPage, options, 'access log page');
       const rows = await db
         .select()
         .from(shareAccesses)
-        .where(and(eq(shareAccesses.organizationId, org), eq(shareAccesses.shareId, shareId)))
-        .orderBy(desc(shareAccesses.at))
-        .limit(Math.min(Math.max(limit, 1), 1000));
-      return rows.map((r) => shareAccess.parse({ ...r, at: iso(r.at) }));
+        .where(
+          and(
+            eq(shareAccesses.organizationId, org),
+            eq(shareAccesses.shareId, shareId),
+            before === undefined ? undefined : lt(shareAccesses.seq, before),
+          ),
+        )
+        .orderBy(desc(shareAccesses.seq))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        accesses: page.map((r) => shareAccess.parse({ ...r, at: iso(r.at) })),
+        next: rows.length > limit ? page.at(-1)!.seq : null,
+      };
     },
 
     /** The organization's branding, or null before it set any. */

@@ -1,5 +1,5 @@
 import type { OrganizationId, TenantId, UserId } from '@evident/core';
-import { foreignKey, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, foreignKey, index, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
 import { tenants } from './tenants.ts';
@@ -45,6 +45,8 @@ export const shareAccesses = pgTable(
       .notNull()
       .references(() => organizations.id),
     shareId: text('share_id').notNull(),
+    /** Recording order: the access log pages by it, newest first. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
     at: at('at').notNull(),
     address: text('address'),
     userAgent: text('user_agent'),
@@ -56,7 +58,7 @@ export const shareAccesses = pgTable(
       columns: [t.organizationId, t.shareId],
       foreignColumns: [shares.organizationId, shares.id],
     }),
-    index('share_accesses_share_idx').on(t.organizationId, t.shareId, t.at.desc()),
+    index('share_accesses_share_idx').on(t.organizationId, t.shareId, t.seq.desc()),
   ],
 );
 

@@ -1,0 +1,3 @@
+DROP INDEX "share_accesses_share_idx";--> statement-breakpoint
+ALTER TABLE "share_accesses" ADD COLUMN "seq" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "share_accesses_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+CREATE INDEX "share_accesses_share_idx" ON "share_accesses" USING btree ("organization_id","share_id","seq" DESC NULLS LAST);
