@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 
 export type Status = 'pass' | 'partial' | 'fail' | 'not_applicable' | 'unknown';
 
@@ -103,5 +103,42 @@ export function Sparkline({ points, label }: { points: { day: string; score: num
     >
       <path d={d.join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" />
     </svg>
+  );
+}
+
+/** Keyset pages: the first page has no cursor; each later one remembers the cursor that opened it, to go back. */
+export function usePages<C>() {
+  const [cursors, setCursors] = useState<C[]>([]);
+  return {
+    cursor: cursors.at(-1),
+    number: cursors.length + 1,
+    back: () => setCursors(cursors.slice(0, -1)),
+    open: (next: C) => setCursors([...cursors, next]),
+    reset: () => setCursors([]),
+  };
+}
+
+/** Back and forward through keyset pages; `next` is the cursor of the following page, or null on the last. */
+export function Pager<C>({
+  label,
+  pages,
+  next,
+  words,
+}: {
+  label: string;
+  pages: ReturnType<typeof usePages<C>>;
+  next: C | null | undefined;
+  words: [back: string, forward: string];
+}) {
+  return (
+    <nav aria-label={label} className="pager">
+      <button type="button" onClick={pages.back} disabled={pages.number === 1}>
+        {words[0]}
+      </button>
+      <span className="muted">Page {num(pages.number)}</span>
+      <button type="button" onClick={() => next != null && pages.open(next)} disabled={next == null}>
+        {words[1]}
+      </button>
+    </nav>
   );
 }

@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Link, useFocusHeading } from '../router.tsx';
 import { errorCode, useTRPC } from '../trpc.ts';
-import { Empty, ErrorState, Loading, num, Time } from '../ui.tsx';
+import { Empty, ErrorState, Loading, num, Pager, Time, usePages } from '../ui.tsx';
 
 /** A broken audit chain, shown on every page to admins until it is dealt with: never only a log line. */
 export function AuditAlertBanner() {
@@ -26,9 +25,9 @@ export function AuditView() {
   useFocusHeading('audit');
   const trpc = useTRPC();
   const verify = useQuery({ ...trpc.organization.verifyAudit.queryOptions(), retry: false });
-  // The log reads forward from its first event; each page remembers where the one before it began.
-  const [starts, setStarts] = useState<number[]>([0]);
-  const afterSeq = starts.at(-1)!;
+  // The log reads forward from its first event.
+  const pages = usePages<number>();
+  const afterSeq = pages.cursor ?? 0;
   const events = useQuery({ ...trpc.organization.audit.queryOptions({ afterSeq, limit: PAGE }), retry: false });
   if (errorCode(verify.error) === 'FORBIDDEN')
     return (
@@ -89,18 +88,12 @@ export function AuditView() {
               ))}
             </tbody>
           </table>
-          <nav aria-label="Audit pages" className="pager">
-            <button type="button" onClick={() => setStarts(starts.slice(0, -1))} disabled={starts.length === 1}>
-              Earlier events
-            </button>
-            <button
-              type="button"
-              onClick={() => setStarts([...starts, events.data.nextAfterSeq!])}
-              disabled={events.data.nextAfterSeq === null}
-            >
-              Later events
-            </button>
-          </nav>
+          <Pager
+            label="Audit pages"
+            pages={pages}
+            next={events.data.nextAfterSeq}
+            words={['Earlier events', 'Later events']}
+          />
         </>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toCsv } from '../csv.ts';
-import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
+import { Empty, ErrorState, Loading, Pager, Time, usePages } from '../ui.tsx';
 
 export interface EvidenceRow {
   kind: 'failing' | 'excepted';
@@ -44,12 +44,12 @@ export function EvidenceTable({
   const [sort, setSort] = useState<EvidenceQuery['sort']>('subject');
   const [direction, setDirection] = useState<EvidenceQuery['direction']>('asc');
   const [search, setSearch] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = usePages<string>();
+  const cursor = pages.cursor;
   const page = useQuery(
     queryOptions({ kind, sort, direction, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) }),
   );
-  const reset = () => setCursors([]);
+  const reset = pages.reset;
   const sortBy = (s: EvidenceQuery['sort']) => {
     if (s === sort) setDirection(direction === 'asc' ? 'desc' : 'asc');
     else {
@@ -145,19 +145,7 @@ export function EvidenceTable({
           </table>
         </div>
       )}
-      <div className="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span className="muted">Page {cursors.length + 1}</span>
-        <button
-          type="button"
-          disabled={!page.data?.nextCursor}
-          onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager label="Evidence pages" pages={pages} next={page.data?.nextCursor} words={['Previous page', 'Next page']} />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { device } from '../device.ts';
 import { href, Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
+import { Empty, ErrorState, Loading, Pager, Time, usePages } from '../ui.tsx';
 import { CopyLink, Field, FormError } from './form.tsx';
 
 const SECTIONS = [
@@ -137,9 +137,9 @@ const ACCESS_PAGE = 50;
 /** Every opening of a share link, newest first, a page at a time: when, from where, and what it read. */
 function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: string; label: string }) {
   const trpc = useTRPC();
-  // Each page remembers where the one before it began; the first begins at the newest access.
-  const [starts, setStarts] = useState<(string | undefined)[]>([undefined]);
-  const cursor = starts.at(-1);
+  // The first page begins at the newest access.
+  const pages = usePages<string>();
+  const cursor = pages.cursor;
   const log = useQuery(
     trpc.shares.accesses.queryOptions({
       tenantId: tenantId as never,
@@ -186,19 +186,13 @@ function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: st
               ))}
             </tbody>
           </table>
-          {(starts.length > 1 || log.data.nextCursor !== null) && (
-            <nav aria-label="Access log pages" className="pager">
-              <button type="button" onClick={() => setStarts(starts.slice(0, -1))} disabled={starts.length === 1}>
-                Newer accesses
-              </button>
-              <button
-                type="button"
-                onClick={() => setStarts([...starts, log.data.nextCursor!])}
-                disabled={log.data.nextCursor === null}
-              >
-                Older accesses
-              </button>
-            </nav>
+          {(pages.number > 1 || log.data.nextCursor !== null) && (
+            <Pager
+              label="Access log pages"
+              pages={pages}
+              next={log.data.nextCursor}
+              words={['Newer accesses', 'Older accesses']}
+            />
           )}
         </>
       )}
