@@ -2,7 +2,18 @@ import { useQuery } from '@tanstack/react-query';
 import { type CSSProperties, type KeyboardEvent, type MouseEvent, memo, useState } from 'react';
 import { href, navigate, parse, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Empty, ErrorState, Loading, pct, Sparkline, STATUS_WORDS, type Status, StatusBadge, Time } from '../ui.tsx';
+import {
+  Empty,
+  ErrorState,
+  Loading,
+  num,
+  pct,
+  Sparkline,
+  STATUS_WORDS,
+  type Status,
+  StatusBadge,
+  Time,
+} from '../ui.tsx';
 import { NewTenant } from './new-tenant.tsx';
 
 const STATUSES = Object.keys(STATUS_WORDS) as Status[];
@@ -177,7 +188,7 @@ const Heatmap = memo(function Heatmap({ data }: { data: Matrix }) {
 });
 
 const coverage = (numerator: number, denominator: number) =>
-  denominator === 0 ? '' : ` (${numerator.toLocaleString()} of ${denominator.toLocaleString()})`;
+  denominator === 0 ? '' : ` (${num(numerator)} of ${num(denominator)})`;
 
 function follow(e: MouseEvent<HTMLTableElement>) {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
