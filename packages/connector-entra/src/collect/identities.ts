@@ -2,7 +2,7 @@ import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
 import type { Fact, IdentityFact, Tri } from '@evident/core';
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import type { GuestType } from '../enforcement/reach.ts';
-import { type PerUserMfa, resolveEnforcement, type TenantPolicy } from '../enforcement/resolve.ts';
+import { type Enforcement, type PerUserMfa, resolveEnforcement, type TenantPolicy } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
 import { isMfaMethod, isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
 import { PER_USER_PATH, perUserStates } from './per-user.ts';
@@ -80,32 +80,41 @@ function judging(run: Pick<Run, 'ctx' | 'state'>): Judging {
   };
 }
 
+/** The roles a person holds, active and eligible. */
+function rolesOf(person: Person, state: TenantState) {
+  const active = state.rolesOf?.get(person.id) ?? EMPTY;
+  const eligibleRoles = state.eligibleOf.get(person.id) ?? EMPTY;
+  return { active, roles: eligibleRoles.size === 0 ? active : new Set([...active, ...eligibleRoles]) };
+}
+
+function enforcementOf(person: Person, state: TenantState, judging: Judging, perUser?: PerUserMfa): Enforcement {
+  const principal = {
+    id: person.id,
+    guestType: person.guestType,
+    groups: state.groupsOf.get(person.id) ?? EMPTY,
+    roles: rolesOf(person, state).roles,
+    mfaRegistered: person.mfaRegistered,
+  };
+  return resolveEnforcement(principal, judging.tenant, perUser);
+}
+
+const isBreakGlass = (person: Person, judging: Judging) =>
+  judging.breakGlass.lower.has(person.upn.toLowerCase()) || judging.breakGlass.exact.has(person.id);
+
 export function toIdentity(
   person: Person,
   run: Pick<Run, 'state' | 'stamp'>,
   judging: Judging,
   source: string,
   perUser?: PerUserMfa,
+  enforcement = enforcementOf(person, run.state, judging, perUser),
 ): IdentityFact {
   const { state } = run;
-  const active = state.rolesOf?.get(person.id) ?? EMPTY;
-  const eligibleRoles = state.eligibleOf.get(person.id) ?? EMPTY;
-  const roles = eligibleRoles.size === 0 ? active : new Set([...active, ...eligibleRoles]);
+  const { active, roles } = rolesOf(person, state);
   const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
   const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
   const guest = person.guestType !== null;
-  const breakGlass = judging.breakGlass.lower.has(person.upn.toLowerCase()) || judging.breakGlass.exact.has(person.id);
-  const enforcement = resolveEnforcement(
-    {
-      id: person.id,
-      guestType: person.guestType,
-      groups: state.groupsOf.get(person.id) ?? EMPTY,
-      roles,
-      mfaRegistered: person.mfaRegistered,
-    },
-    judging.tenant,
-    perUser,
-  );
+  const breakGlass = isBreakGlass(person, judging);
   const { mspDomains } = judging;
   return {
     type: 'identity',
@@ -150,23 +159,49 @@ interface User {
   accountEnabled?: boolean;
 }
 
+function registered(r: Registration): Person {
+  return {
+    id: r.id,
+    upn: r.userPrincipalName,
+    guestType: guestTypeOf(r.userType, r.userPrincipalName),
+    // The report's flag can lag its methods: a registered key or authenticator is registration.
+    mfaRegistered: (r.methodsRegistered ?? []).some(isMfaMethod) || (r.isMfaRegistered ?? 'unknown'),
+    methods: r.methodsRegistered ?? [],
+    ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
+  };
+}
+
+function listed(u: User): Person {
+  return {
+    id: u.id,
+    upn: u.userPrincipalName,
+    guestType: guestTypeOf(u.userType, u.userPrincipalName),
+    mfaRegistered: 'unknown',
+    methods: [],
+  };
+}
+
 /** What the registration report alone tells; a gap for it covers these. */
 const REGISTRATION_COVERS = ['identity.mfaRegistered', 'identity.methods', 'identity.phishingResistantRegistered'];
 
 /**
  * The identities of one page, with legacy per-user MFA read only for the accounts no policy already enforces. A
- * per-user read that fails leaves those accounts as the policies judged them, and says so once.
+ * per-user read that fails leaves those accounts as the policies judged them, and says so once. The page is
+ * consumed: each account is let go as its identity is yielded (why: below).
  */
-async function* judged(
+async function* judged<T>(
   run: Run,
   session: Session,
-  people: Person[],
+  page: T[],
+  person: (item: T) => Person,
   source: string,
   perUserRefused: { said: boolean },
 ): AsyncGenerator<Fact> {
   const judge = judging(run);
-  const first = people.map((p) => toIdentity(p, run, judge, source));
-  const open = first.filter((f) => f.mfaEnforced !== true && f.kind !== 'break_glass').map((f) => f.subject);
+  const enforcements = page.map((item) => enforcementOf(person(item), run.state, judge));
+  const open = page
+    .filter((item, k) => enforcements[k]!.mfaEnforced !== true && !isBreakGlass(person(item), judge))
+    .map((item) => person(item).id);
   let states = new Map<string, PerUserMfa>();
   if (open.length > 0 && !perUserRefused.said) {
     try {
@@ -178,11 +213,21 @@ async function* judged(
     }
   }
   const again = states.size > 0 ? judging(run) : judge;
-  for (const [k, person] of people.entries()) {
-    const state = states.get(person.id);
+  // A page held whole until its last identity is out lives through young collections and is promoted; V8 then
+  // grows the old generation by that rate. Letting each account go as it is yielded keeps a large tenant's peak down.
+  const items: (T | undefined)[] = page;
+  const judgedAs: (Enforcement | undefined)[] = enforcements;
+  for (let k = 0; k < items.length; k++) {
+    const p = person(items[k]!);
+    const enforcement = judgedAs[k]!;
+    items[k] = undefined;
+    judgedAs[k] = undefined;
+    const state = states.get(p.id);
     // Only a per-user state that changes the verdict (enforced, or enabled) joins the evidence.
     const matters = state === 'enforced' || state === 'enabled';
-    yield !matters ? first[k]! : toIdentity(person, run, again, `${source}, GET beta ${PER_USER_PATH}`, state);
+    yield !matters
+      ? toIdentity(p, run, judge, source, undefined, enforcement)
+      : toIdentity(p, run, again, `${source}, GET beta ${PER_USER_PATH}`, state);
   }
 }
 
@@ -251,19 +296,7 @@ export async function* identities(
   try {
     for await (const page of report) {
       read++;
-      const people = page.map((r): Person => {
-        const person: Person = {
-          id: r.id,
-          upn: r.userPrincipalName,
-          guestType: guestTypeOf(r.userType, r.userPrincipalName),
-          // The report's flag can lag its methods: a registered key or authenticator is registration.
-          mfaRegistered: (r.methodsRegistered ?? []).some(isMfaMethod) || (r.isMfaRegistered ?? 'unknown'),
-          methods: r.methodsRegistered ?? [],
-          ...(r.isAdmin === undefined ? {} : { isAdmin: r.isAdmin }),
-        };
-        return person;
-      });
-      yield* judged(run, session, people, `GET ${REGISTRATION}`, perUserRefused);
+      yield* judged(run, session, page, registered, `GET ${REGISTRATION}`, perUserRefused);
     }
     return;
   } catch (error) {
@@ -276,17 +309,7 @@ export async function* identities(
     $select: 'id,userPrincipalName,userType,accountEnabled',
     $top: '999',
   })) {
-    const people = page
-      .filter((u) => u.accountEnabled !== false)
-      .map(
-        (u): Person => ({
-          id: u.id,
-          upn: u.userPrincipalName,
-          guestType: guestTypeOf(u.userType, u.userPrincipalName),
-          mfaRegistered: 'unknown',
-          methods: [],
-        }),
-      );
-    yield* judged(run, session, people, 'GET /users', perUserRefused);
+    const enabled = page.filter((u) => u.accountEnabled !== false);
+    yield* judged(run, session, enabled, listed, 'GET /users', perUserRefused);
   }
 }
