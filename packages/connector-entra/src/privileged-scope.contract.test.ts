@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_PROVIDER_SUBJECT } from './collect/identities.ts';
+import { SERVICE_PROVIDER_SUBJECT } from './collect/identity-fact.ts';
 import { collect, type Run, requests, scenarioOf, startWorld, type World } from './contract.fixture.ts';
 
 const BATCH = '/$batch';

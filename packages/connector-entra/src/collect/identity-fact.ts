@@ -1,0 +1,179 @@
+import type { IdentityFact, Tri } from '@evident/core';
+import type { GuestType } from '../enforcement/reach.ts';
+import { type Enforcement, type PerUserMfa, resolveEnforcement, type TenantPolicy } from '../enforcement/resolve.ts';
+import { isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import type { Run, TenantState } from './state.ts';
+
+const EMPTY = new Set<string>();
+
+export interface Person {
+  id: string;
+  upn: string;
+  /** `null` for a member of the tenant. */
+  guestType: GuestType | 'unknown' | null;
+  /** From the registration report; `undefined` where the report could not be read. */
+  isAdmin?: boolean;
+  mfaRegistered: Tri;
+  methods: string[];
+}
+
+/** The home domain of a UPN; for a B2B guest (`alice_msp.example#EXT#@tenant…`) the domain it was invited from. */
+export function homeDomain(upn: string): string {
+  const ext = upn.indexOf('#EXT#');
+  if (ext > 0) {
+    const local = upn.slice(0, ext);
+    return local.slice(local.lastIndexOf('_') + 1).toLowerCase();
+  }
+  return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * The kind of guest or external user an account is, from its user type and whether it signs in elsewhere (a B2B
+ * account's UPN carries `#EXT#`). A type Graph does not document, or none, cannot be told apart.
+ */
+export function guestTypeOf(userType: string | undefined, upn: string): Person['guestType'] {
+  const type = userType?.toLowerCase();
+  const invited = upn.includes('#EXT#');
+  if (type === 'member') return invited ? 'b2bCollaborationMember' : null;
+  if (type === 'guest') return invited ? 'b2bCollaborationGuest' : 'internalGuest';
+  return 'unknown';
+}
+
+/** The policies, once whom they reach can be told: the groups and roles they name were read. */
+function decidable(state: TenantState): TenantState['policies'] {
+  const { policies } = state;
+  const names = (key: 'Groups' | 'Roles') =>
+    policies?.some((p) => {
+      const u = p.conditions.users;
+      return (u?.[`include${key}`].length ?? 0) + (u?.[`exclude${key}`].length ?? 0) > 0;
+    });
+  if ((names('Groups') && !state.groupsRead) || (names('Roles') && !state.rolesOf)) return undefined;
+  return policies;
+}
+
+/** What judging an identity needs of the tenant and the config, worked out once for a page of users. */
+export interface Judging {
+  tenant: TenantPolicy;
+  /** The break-glass accounts as configured, and their names in lower case. */
+  breakGlass: { exact: Set<string>; lower: Set<string> };
+  mspDomains: string[] | undefined;
+}
+
+export function judging(run: Pick<Run, 'ctx' | 'state'>): Judging {
+  const { config } = run.ctx;
+  const { state } = run;
+  return {
+    tenant: {
+      securityDefaults: state.securityDefaults,
+      policies: decidable(state),
+      mfaCustomControls: new Set(config.mfaCustomControls),
+    },
+    breakGlass: { exact: new Set(config.breakGlass), lower: new Set(config.breakGlass.map((b) => b.toLowerCase())) },
+    mspDomains: config.mspDomains?.map((d) => d.toLowerCase()),
+  };
+}
+
+/** The roles a person holds, active and eligible. */
+function rolesOf(person: Person, state: TenantState) {
+  const active = state.rolesOf?.get(person.id) ?? EMPTY;
+  const eligibleRoles = state.eligibleOf.get(person.id) ?? EMPTY;
+  return { active, roles: eligibleRoles.size === 0 ? active : new Set([...active, ...eligibleRoles]) };
+}
+
+export function enforcementOf(person: Person, state: TenantState, judging: Judging, perUser?: PerUserMfa): Enforcement {
+  const principal = {
+    id: person.id,
+    guestType: person.guestType,
+    groups: state.groupsOf.get(person.id) ?? EMPTY,
+    roles: rolesOf(person, state).roles,
+    mfaRegistered: person.mfaRegistered,
+  };
+  return resolveEnforcement(principal, judging.tenant, perUser);
+}
+
+export const isBreakGlass = (person: Person, judging: Judging) =>
+  judging.breakGlass.lower.has(person.upn.toLowerCase()) || judging.breakGlass.exact.has(person.id);
+
+export function toIdentity(
+  person: Person,
+  run: Pick<Run, 'state' | 'stamp'>,
+  judging: Judging,
+  source: string,
+  perUser?: PerUserMfa,
+  enforcement = enforcementOf(person, run.state, judging, perUser),
+): IdentityFact {
+  const { state } = run;
+  const { active, roles } = rolesOf(person, state);
+  const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
+  const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
+  const guest = person.guestType !== null;
+  const breakGlass = isBreakGlass(person, judging);
+  const { mspDomains } = judging;
+  return {
+    type: 'identity',
+    ...run.stamp,
+    source,
+    subject: person.id,
+    name: person.upn,
+    kind: breakGlass ? 'break_glass' : guest ? 'guest' : 'human',
+    enabled: true,
+    external: guest,
+    ...(guest ? { guestType: person.guestType ?? 'unknown' } : {}),
+    mspPrincipal: mspDomains ? mspDomains.includes(homeDomain(person.upn)) : 'unknown',
+    privileged,
+    roles: privilegedRoles.map(roleName).sort(),
+    eligible: privilegedRoles.some((r) => !active.has(r)),
+    mfaRegistered: person.mfaRegistered,
+    methods: person.methods,
+    phishingResistantRegistered:
+      person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some(isPhishingResistantMethod),
+    mfaEnforced: enforcement.mfaEnforced,
+    enforcementSource: enforcement.source,
+    enforcementReason: enforcement.reason,
+    enforcementDetail: enforcement.detail,
+    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    lastSignIn: 'unknown',
+  };
+}
+
+export const SERVICE_PROVIDER_SUBJECT = 'service-provider-users';
+
+/**
+ * The MSP's technicians reaching the tenant through GDAP: no account exists here, so one identity stands for them,
+ * judged by the policies that reach service-provider users. Their roles come from the partner relationship.
+ */
+export function serviceProviderIdentity(run: Pick<Run, 'ctx' | 'state' | 'stamp'>): IdentityFact {
+  const principal = {
+    id: SERVICE_PROVIDER_SUBJECT,
+    guestType: 'serviceProvider' as const,
+    groups: EMPTY,
+    roles: EMPTY,
+    rolesUnknown: true,
+    mfaRegistered: 'unknown' as const,
+  };
+  const enforcement = resolveEnforcement(principal, judging(run).tenant);
+  return {
+    type: 'identity',
+    ...run.stamp,
+    source: 'GET /identity/conditionalAccess/policies (service-provider users)',
+    subject: SERVICE_PROVIDER_SUBJECT,
+    name: 'MSP technicians through GDAP (service-provider users)',
+    kind: 'guest',
+    enabled: true,
+    external: true,
+    guestType: 'serviceProvider',
+    mspPrincipal: true,
+    privileged: true,
+    roles: [],
+    eligible: false,
+    mfaRegistered: 'unknown',
+    methods: [],
+    phishingResistantRegistered: 'unknown',
+    mfaEnforced: enforcement.mfaEnforced,
+    enforcementSource: enforcement.source,
+    enforcementReason: enforcement.reason,
+    enforcementDetail: enforcement.detail,
+    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    lastSignIn: 'unknown',
+  };
+}
