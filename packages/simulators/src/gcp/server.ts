@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   Server,
   ServerCredentials,
@@ -88,6 +89,8 @@ export async function startGcpSimulator(
   for (const t of sc.tenants) if (t.faults.gcp) faults.set(t.name, t.faults.gcp);
   const rules = quotaRules(opts.quotas ?? {});
   const closing = new AbortController();
+  // Every delayed answer listens for close: one per call in flight, from every tenant at once.
+  setMaxListeners(0, closing.signal);
   const state: GcpState = {
     owners: owners(sc, (opts.worldNow ?? (sc.now ? new Date(sc.now) : new Date())).getTime()),
     faults,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
@@ -52,6 +53,8 @@ export async function startGithubSimulator(
   for (const t of sc.tenants) if (t.faults.github) faults.set(t.name, t.faults.github);
   const limits = githubRateLimitOptions.parse(opts.rateLimits ?? {});
   const closing = new AbortController();
+  // Every delayed answer listens for close: one per request in flight, from every tenant at once.
+  setMaxListeners(0, closing.signal);
   const accounting = opts.accounting ?? new Accounting();
   let api = '';
   const app = createGithubApp(sc.seed);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { Accounting } from '../accounting.ts';
@@ -46,6 +47,8 @@ export async function startGraphSimulator(
   for (const t of scenario.tenants) if (t.faults.graph) faults.set(t.name, t.faults.graph);
   const accounting = opts.accounting ?? new Accounting();
   const closing = new AbortController();
+  // Every delayed answer listens for close: one per request in flight, from every tenant at once.
+  setMaxListeners(0, closing.signal);
   const state: SimState = {
     seed: scenario.seed,
     tenants: new TenantRegistry(scenario, now),
