@@ -20,8 +20,8 @@ const schema = z.object({
   WORKER_ASSESS_CONCURRENCY: positiveInt.default(2),
   /** Collections run at once by this process. */
   WORKER_COLLECT_CONCURRENCY: positiveInt.default(4),
-  /** Requests in flight per connection. */
-  WORKER_CONNECTION_CONCURRENCY: positiveInt.default(4),
+  /** Requests in flight per connection, whatever the provider; unset, each connector's own (Google Cloud 8, others 4). */
+  WORKER_CONNECTION_CONCURRENCY: positiveInt.optional(),
   /** A collect job's lock: how soon a dead worker's collection is taken up by another. */
   WORKER_LOCK_DURATION_MS: positiveInt.default(60_000),
   /** A run still running this long after it started has its jobs enqueued again (a no-op if they are queued). */

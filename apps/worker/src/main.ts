@@ -6,6 +6,12 @@ import { exportsFrom } from './exports.ts';
 import { createShutdown } from './shutdown.ts';
 
 const env = readEnv();
+
+/** One concurrency for every provider when the deployment sets one; otherwise each connector's own limits. */
+function connectionLimits(concurrency: number | undefined) {
+  if (concurrency === undefined) return {};
+  return { entra: { concurrency }, github: { concurrency }, 'gcp-logging': { concurrency } };
+}
 const logger = createLogger({ level: env.LOG_LEVEL });
 const shutdown = createShutdown(logger);
 
@@ -37,11 +43,7 @@ try {
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,
       collect: env.WORKER_COLLECT_CONCURRENCY,
-      connectors: {
-        entra: { concurrency: env.WORKER_CONNECTION_CONCURRENCY },
-        github: { concurrency: env.WORKER_CONNECTION_CONCURRENCY },
-        'gcp-logging': { concurrency: env.WORKER_CONNECTION_CONCURRENCY },
-      },
+      connectors: connectionLimits(env.WORKER_CONNECTION_CONCURRENCY),
     },
   });
   shutdown.add('workers', () => worker.close(env.WORKER_SHUTDOWN_DEADLINE_MS));

@@ -69,6 +69,8 @@ export function createGcpLoggingConnector(tuning: Partial<Tuning> = {}): Connect
     config: gcpLoggingConfig,
     secret: gcpLoggingSecret,
     permissions: GCP_PERMISSIONS,
+    // Google's quotas count requests per minute, not in flight, and gRPC multiplexes them on one connection.
+    limits: { concurrency: 8 },
     check: (ctx) => checkGcp(ctx, effective),
     collect: (ctx) => collectGcp(ctx, effective),
   };

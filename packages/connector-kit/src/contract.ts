@@ -1,7 +1,7 @@
 import type { Fact, Provider } from '@evident/core';
 import type { z } from 'zod';
 import type { EgressPolicy } from './egress/policy.ts';
-import type { RateLimiter } from './limiter.ts';
+import type { LimiterOptions, RateLimiter } from './limiter.ts';
 
 export interface Logger {
   debug(message: string, data?: Record<string, unknown>): void;
@@ -66,6 +66,11 @@ export interface Connector<C, S> {
   config: z.ZodType<C>;
   secret: z.ZodType<S>;
   permissions: PermissionSpec[];
+  /**
+   * What one connection asks of the provider at once unless the deployment says otherwise; unset, the limiter's
+   * defaults. Graph and GitHub want per-tenant concurrency kept low; Google meters per minute, not in flight.
+   */
+  limits?: LimiterOptions;
   check(ctx: ConnectorContext<C, S>): Promise<CheckResult>;
   /** Facts and gaps, streamed page by page; never the whole account in memory. */
   collect(ctx: ConnectorContext<C, S>): AsyncIterable<Fact>;

@@ -27,7 +27,7 @@ export interface StartWorkerOptions {
   concurrency?: {
     assess?: number;
     collect?: number;
-    /** Each collection gets a limiter of its own built from its connection kind's settings. */
+    /** Each collection gets a limiter of its own: its connector's `limits`, with these settings over them. */
     connectors?: Partial<Record<Provider, LimiterOptions>>;
   };
   now?: () => Date;

@@ -26,7 +26,7 @@ function contextFor(c: ResolvedConnection, options: AssessOptions) {
     connection: c.name,
     config: c.config,
     secret: c.secret,
-    limiter: createLimiter({ concurrency: 4 }),
+    limiter: createLimiter(connectorFor(c.kind).limits),
     egress: egressPolicy(settings().EVIDENT_ALLOWED_ENDPOINTS),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.now ? { now: options.now } : {}),

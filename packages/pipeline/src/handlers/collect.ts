@@ -57,7 +57,7 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
     secret: secret.data,
     signal: rt.signal,
     logger: kitLogger(rt.logger),
-    limiter: createLimiter(deps.limits[connection.kind] ?? {}),
+    limiter: createLimiter({ ...connector.limits, ...deps.limits[connection.kind] }),
     egress: deps.egress,
     progress: rt.progress,
     now: deps.now,
