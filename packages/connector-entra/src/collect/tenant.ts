@@ -25,21 +25,21 @@ export function licenceOf(skus: Sku[]): Exclude<Licence, 'unknown'> {
 
 export async function* licence(run: Run, session: Session): AsyncGenerator<Fact> {
   const source = 'GET /subscribedSkus';
-  const skus = await getOne<{ value?: Sku[] }, EntraConfig, EntraSecret>(
-    session,
-    run.graph,
-    '/subscribedSkus',
-    'Organization.Read.All',
-  );
-  run.state.licence = licenceOf(skus.value ?? []);
-  const org = await getOne<{ value?: { id?: string }[] }, EntraConfig, EntraSecret>(
-    session,
-    run.graph,
-    '/organization',
-    'Organization.Read.All',
-    { $select: 'id' },
-  );
-  run.state.directoryId = org.value?.[0]?.id;
+  // Side by side, but a failure is met in the order the facts depend on: the licence first.
+  const [skus, org] = await Promise.allSettled([
+    getOne<{ value?: Sku[] }, EntraConfig, EntraSecret>(session, run.graph, '/subscribedSkus', 'Organization.Read.All'),
+    getOne<{ value?: { id?: string }[] }, EntraConfig, EntraSecret>(
+      session,
+      run.graph,
+      '/organization',
+      'Organization.Read.All',
+      { $select: 'id' },
+    ),
+  ]);
+  if (skus.status === 'rejected') throw skus.reason;
+  run.state.licence = licenceOf(skus.value.value ?? []);
+  if (org.status === 'rejected') throw org.reason;
+  run.state.directoryId = org.value.value?.[0]?.id;
   yield {
     type: 'setting',
     ...run.stamp,
