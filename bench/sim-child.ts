@@ -3,7 +3,8 @@ import { type ScenarioInput, startSimulators } from '@evident/simulators';
 import { z } from 'zod';
 
 /**
- * The simulators in their own process, so they do not share the measured workers' event loop. Reads one JSON line
+ * The simulators in their own process, so they do not share the measured workers' event loop (compiled by
+ * sims.ts, as the other children are). Reads one JSON line
  * (scenario and throttle scale), answers with the scenario and every tenant's connections; each later line
  * `accounting` is answered with the request counts and the number of throttled requests so far; end of input closes the simulators.
  */

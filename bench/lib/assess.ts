@@ -1,7 +1,13 @@
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
-import { type AnyConnector, createContext, createLimiter, egressPolicy } from '@evident/connector-kit';
+import {
+  type AnyConnector,
+  createContext,
+  createLimiter,
+  DEFAULT_CONCURRENCY,
+  egressPolicy,
+} from '@evident/connector-kit';
 import type { Fact } from '@evident/core';
 import type { SimulatedConnection } from '@evident/simulators';
 
@@ -10,6 +16,13 @@ const CONNECTORS: Record<SimulatedConnection['kind'], AnyConnector> = {
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
 };
+
+/** Each connector's requests in flight per connection, as a worker without an override runs them. */
+export function requestsInFlight(): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(CONNECTORS).map(([kind, c]) => [kind, c.limits?.concurrency ?? DEFAULT_CONCURRENCY]),
+  );
+}
 
 /**
  * Streams one simulated connection's facts, validating its config and secret as `evident assess` does;
@@ -22,7 +35,7 @@ export function collect(c: SimulatedConnection, allowedEndpoints: string): Async
       connection: c.name,
       config: connector.config.parse(c.config),
       secret: connector.secret.parse(c.secret),
-      limiter: createLimiter({ concurrency: 4 }),
+      limiter: createLimiter(connector.limits),
       egress: egressPolicy(allowedEndpoints),
     }),
   );

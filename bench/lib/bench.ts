@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { requestsInFlight } from './assess.ts';
 import { type DashboardPlan, dashboard } from './dashboard.ts';
 import { evaluatorRow, factLines } from './evaluator.ts';
 import { exportBench } from './export.ts';
@@ -175,7 +176,8 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
       sweepThrottleScale: plan.sweepScale,
       hugeThrottleScale: plan.huge.scale,
       workers:
-        'sweep: in-process concurrency (tenants assessed at once); scale-out: compiled worker processes sharing Redis and PostgreSQL; simulators in their own process',
+        'sweep: in-process concurrency (tenants assessed at once); scale-out: compiled worker processes sharing Redis and PostgreSQL; simulators in their own compiled process',
+      requestsInFlightPerConnection: requestsInFlight(),
       repeats: plan.repeats,
       hugeChild: 'compiled JavaScript (esbuild bundle), no TypeScript loader',
       portfolio: plan.portfolio,
