@@ -94,6 +94,17 @@ export function enforcementOf(person: Person, state: TenantState, judging: Judgi
 export const isBreakGlass = (person: Person, judging: Judging) =>
   judging.breakGlass.lower.has(person.upn.toLowerCase()) || judging.breakGlass.exact.has(person.id);
 
+/** An enforcement as the identity fact states it. */
+function enforced(e: Enforcement) {
+  return {
+    mfaEnforced: e.mfaEnforced,
+    enforcementSource: e.source,
+    enforcementReason: e.reason,
+    enforcementDetail: e.detail,
+    phishingResistantEnforced: e.phishingResistantEnforced,
+  };
+}
+
 export function toIdentity(
   person: Person,
   run: Pick<Run, 'state' | 'stamp'>,
@@ -127,11 +138,7 @@ export function toIdentity(
     methods: person.methods,
     phishingResistantRegistered:
       person.mfaRegistered === 'unknown' ? 'unknown' : person.methods.some(isPhishingResistantMethod),
-    mfaEnforced: enforcement.mfaEnforced,
-    enforcementSource: enforcement.source,
-    enforcementReason: enforcement.reason,
-    enforcementDetail: enforcement.detail,
-    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    ...enforced(enforcement),
     lastSignIn: 'unknown',
   };
 }
@@ -169,11 +176,7 @@ export function serviceProviderIdentity(run: Pick<Run, 'ctx' | 'state' | 'stamp'
     mfaRegistered: 'unknown',
     methods: [],
     phishingResistantRegistered: 'unknown',
-    mfaEnforced: enforcement.mfaEnforced,
-    enforcementSource: enforcement.source,
-    enforcementReason: enforcement.reason,
-    enforcementDetail: enforcement.detail,
-    phishingResistantEnforced: enforcement.phishingResistantEnforced,
+    ...enforced(enforcement),
     lastSignIn: 'unknown',
   };
 }
