@@ -4,7 +4,7 @@ import { JOBS } from '@evident/jobs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { checkCompose, readExampleVars } from './check/compose.ts';
-import { checkDockerfile } from './check/dockerfile.ts';
+import { checkDockerfile, NODE_MAJOR } from './check/dockerfile.ts';
 import { checkK8s, type Manifest } from './check/k8s.ts';
 import { MIGRATE, ROOT, readEnvSchema } from './check/shared.ts';
 
@@ -111,11 +111,12 @@ describe('infra files', () => {
 });
 
 describe('Dockerfile', () => {
-  it('has deps, build and runtime stages on node:20-bookworm-slim, COPY sources that exist, and runs as non-root', () => {
+  it('has deps, build and runtime stages on node:24-bookworm-slim, COPY sources that exist, and runs as non-root', () => {
     const report = checkDockerfile(dockerfile);
     expect(report.problems).toEqual([]);
     expect(report.stages).toEqual(['manifests', 'deps', 'build', 'runtime']);
-    expect(new Set(report.bases)).toEqual(new Set(['node:20-bookworm-slim']));
+    expect(NODE_MAJOR).toBe(24);
+    expect(new Set(report.bases)).toEqual(new Set(['node:24-bookworm-slim']));
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 
@@ -304,7 +305,19 @@ describe('a deliberately broken file fails the checks', () => {
     ['a COPY source that does not exist', 'COPY packages packages', 'COPY tools tools', 'COPY source tools'],
     ['a root runtime', 'USER node', 'USER root', 'non-root'],
     ['an unknown stage', '--from=deps', '--from=dependencies', 'names no earlier stage'],
-    ['an unpinned base', 'FROM node:20-bookworm-slim AS runtime', 'FROM node:lts AS runtime', 'pinned major'],
+    ['an unpinned base', 'FROM node:24-bookworm-slim AS runtime', 'FROM node:lts AS runtime', 'pinned major'],
+    [
+      'an end-of-life Node',
+      'FROM node:24-bookworm-slim AS runtime',
+      'FROM node:20-bookworm-slim AS runtime',
+      'Node 24 LTS',
+    ],
+    [
+      'an end-of-life Node in the build',
+      'FROM node:24-bookworm-slim AS build',
+      'FROM node:20-slim AS build',
+      'Node 24 LTS',
+    ],
   ])('the Dockerfile with %s', (_, from, to, message) => {
     expect(dockerfile).toContain(from);
     expect(checkDockerfile(dockerfile.replace(from, to)).problems.join('\n')).toContain(message);

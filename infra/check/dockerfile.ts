@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { officialImage, ROOT } from './shared.ts';
 
+/** The supported production runtime: Node 24 LTS (Node 20 reached its end of life in April 2026). */
+export const NODE_MAJOR = 24;
+
 export interface DockerfileReport {
   stages: string[];
   /** The base image of each stage, in order. */
@@ -28,6 +31,9 @@ export function checkDockerfile(text: string): DockerfileReport {
       bases.push(image!);
       if (!stages.includes(image!) && !officialImage(image!))
         problems.push(`Dockerfile: base ${image} is neither a stage nor an official image with a pinned major`);
+      const node = /^node:(\d+)\b/.exec(image!);
+      if (node && Number(node[1]) !== NODE_MAJOR)
+        problems.push(`Dockerfile: base ${image} is not Node ${NODE_MAJOR} LTS, the supported runtime`);
       if (as?.toUpperCase() !== 'AS' || !name) problems.push(`Dockerfile: stage from ${image} has no name`);
       else stages.push(name);
       last = { user: '', nodeEnv: false, entrypoint: false };

@@ -7,7 +7,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export const MIGRATE = ['node', 'apps/cli/bin/evident.js', 'migrate', '--runtime-user', 'evident_worker'];
 
-/** Official images only, each pinned to a major version (`redis:7`, `postgres:17-bookworm`, `node:20-bookworm-slim`). */
+/** Official images only, each pinned to a major version (`redis:7`, `postgres:17-bookworm`, `node:24-bookworm-slim`). */
 const OFFICIAL = /^(redis|postgres|node):(\d+)(?:\.\d+)*(?:-[a-z0-9.-]+)?$/;
 /** MinIO's own images, which have no major versions: pinned to a release (`minio/minio:RELEASE.2024-10-29T16-01-48Z`). */
 const MINIO = /^(minio\/minio|minio\/mc):RELEASE\.(\d{4})-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/;
