@@ -305,6 +305,13 @@ describe('a deliberately broken file fails the checks', () => {
     ['a COPY source that does not exist', 'COPY packages packages', 'COPY tools tools', 'COPY source tools'],
     ['a root runtime', 'USER node', 'USER root', 'non-root'],
     ['an unknown stage', '--from=deps', '--from=dependencies', 'names no earlier stage'],
+    [
+      'a server that is not shipped',
+      'COPY --from=build /src/apps/server/dist apps/server/dist',
+      '',
+      'does not ship apps/server/dist',
+    ],
+    ['no dashboard', 'COPY --from=build /src/apps/web/dist apps/web/dist', '', 'does not ship apps/web/dist'],
     ['an unpinned base', 'FROM node:24-bookworm-slim AS runtime', 'FROM node:lts AS runtime', 'pinned major'],
     [
       'an end-of-life Node',

@@ -11,6 +11,7 @@ const root = new URL('..', import.meta.url).pathname;
 /** Per app, its output file and the module it runs. */
 export const APPS = {
   worker: { out: 'worker', contents: "import './src/main.ts';" },
+  server: { out: 'server', contents: "import './src/main.ts';" },
   cli: {
     out: 'evident',
     contents: "import { main } from './src/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));",

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { officialImage, ROOT } from './shared.ts';
 
@@ -23,6 +23,7 @@ export function checkDockerfile(text: string): DockerfileReport {
   const bases: string[] = [];
   const problems: string[] = [];
   let last = { user: '', nodeEnv: false, entrypoint: false };
+  let copied: string[] = [];
   for (const line of lines) {
     const [instruction, ...rest] = line.split(/\s+/);
     const op = instruction!.toUpperCase();
@@ -37,9 +38,11 @@ export function checkDockerfile(text: string): DockerfileReport {
       if (as?.toUpperCase() !== 'AS' || !name) problems.push(`Dockerfile: stage from ${image} has no name`);
       else stages.push(name);
       last = { user: '', nodeEnv: false, entrypoint: false };
+      copied = [];
     } else if (op === 'COPY') {
       const from = rest.find((a) => a.startsWith('--from='))?.slice('--from='.length);
       const paths = rest.filter((a) => !a.startsWith('--'));
+      copied.push(paths.at(-1) ?? '');
       if (from && !stages.includes(from)) problems.push(`Dockerfile: COPY --from=${from} names no earlier stage`);
       if (!from)
         for (const source of paths.slice(0, -1))
@@ -52,5 +55,13 @@ export function checkDockerfile(text: string): DockerfileReport {
     problems.push('Dockerfile: the final stage must run as non-root');
   if (!last.nodeEnv) problems.push('Dockerfile: the final stage must set NODE_ENV=production');
   if (!last.entrypoint) problems.push('Dockerfile: the final stage needs an init entrypoint');
+  for (const path of shippedPaths())
+    if (!copied.includes(path)) problems.push(`Dockerfile: the final stage does not ship ${path}`);
   return { stages, bases, problems };
+}
+
+/** What the runtime needs: every app with a `bin/` (its launcher and its bundle), and the dashboard the server serves. */
+function shippedPaths(): string[] {
+  const apps = readdirSync(join(ROOT, 'apps')).filter((app) => existsSync(join(ROOT, 'apps', app, 'bin')));
+  return [...apps.flatMap((app) => [`apps/${app}/bin`, `apps/${app}/dist`]), 'apps/web/dist'];
 }
