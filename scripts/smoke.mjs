@@ -4,7 +4,7 @@
 // PostgreSQL on loopback, as the tests do. Usage: node scripts/smoke.mjs <node-binary>
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { killAll, start, tail } from './smoke/children.mjs';
@@ -93,7 +93,6 @@ const upEnv = {
 };
 
 async function upOnce(context) {
-  await mkdir(upEnv.EVIDENT_DATA_DIR);
   const up = start(node, [CLI, 'up', '--once'], { cwd: dir, env: upEnv });
   context.child = up;
   const { code, signal, error } = await up.exit(150_000, 'evident up --once');

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { egressPolicy } from '@evident/connector-kit';
@@ -45,6 +46,7 @@ export const command: Command = {
       for (const stop of stops.reverse()) await stop().catch((e: unknown) => say(`while stopping: ${String(e)}`));
     };
     try {
+      await mkdir(dataDir, { recursive: true });
       const redis: RedisHandle = env.REDIS_URL ? await useRedis(env.REDIS_URL) : await startPrivateRedis(dataDir, say);
       stops.push(redis.stop);
       say(`redis at ${redis.url}`);
