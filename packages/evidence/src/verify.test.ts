@@ -152,8 +152,9 @@ describe('verifying a pack', () => {
 
   it('says so when the archive is not a zip or has no manifest or signature', async () => {
     expect((await verifyBoth(strToU8('not a zip at all'))).problems).toEqual([
-      'the pack holds no file: it is not a zip archive',
+      'zip refused: no end-of-central-directory record: it is not a zip archive',
     ]);
+    expect((await verifyBoth(zipSync({}))).problems).toEqual(['the pack holds no file']);
     const unsigned = await verifyBoth(rezip((files) => void delete files['manifest.jws']));
     expect(unsigned.problems).toEqual(['manifest.jws: is missing from the pack']);
   });
