@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePack } from './pack/write-pack.ts';
 import { generateSigningKey, type SigningKey, signDetached, toJwks } from './sign.ts';
 import { memoryPackInput } from './testing/world.ts';
-import { type VerifyOptions, verifyPackBytes } from './verify/index.ts';
+import { jwks, type VerifyOptions, verifyPackBytes } from './verify/index.ts';
 import { verifyPackFile } from './verify-file.ts';
 
 const HASHED = [
@@ -135,6 +135,16 @@ describe('verifying a pack', () => {
     files['manifest.jws'] = strToU8(await signDetached(files['manifest.json']!, impostor));
     const sameKid = await verifyBoth(zipSync(files));
     expect(sameKid.problems).toEqual([expect.stringMatching(/^signature: does not verify with key/)]);
+  });
+
+  it('still verifies a pack written by the 0.1.0 exporter, kept as it was written', async () => {
+    const fixture = join(import.meta.dirname, 'fixtures', 'pack-0.1.0.zip');
+    const keys = jwks.parse(
+      JSON.parse(await readFile(join(import.meta.dirname, 'fixtures', 'pack-0.1.0.keys.json'), 'utf8')),
+    );
+    const report = await verifyBoth(await readFile(fixture), { trustedKeys: keys, keySource: 'pack-0.1.0.keys.json' });
+    expect(report).toMatchObject({ ok: true, problems: [], notes: [], kid: keys.keys[0]!.kid });
+    expect(report.manifest?.generator).toEqual({ name: '@evident/evidence', version: '0.1.0' });
   });
 
   it('keeps verifying packs signed before a rotation, with every published key', async () => {
