@@ -15,7 +15,7 @@ import {
   localRecord,
   type Part,
 } from './testing/zip-craft.ts';
-import { verifyPackBytes } from './verify/index.ts';
+import { verifyPackBlob, verifyPackBytes } from './verify/index.ts';
 import { verifyPackFile } from './verify-file.ts';
 
 const TOOLS = [
@@ -89,13 +89,13 @@ describe('a pack whose zip structure would let an unzip tool extract other bytes
     });
   const forged = (name = 'identities.csv', method: 0 | 8 = 0) => localRecord({ name, data: tampered, method });
 
-  /** The same verdict from the CLI's path (a file read by offset) and the browser's (bytes in memory). */
+  /** The same verdict from the CLI's path (a file read by offset) and the browser's (a dropped File, or bytes). */
   async function verifyBoth(zip: Uint8Array) {
     const file = join(dir, `pack-${Math.random().toString(36).slice(2)}.zip`);
     await writeFile(file, zip);
     const fromFile = await verifyPackFile(file);
-    const inMemory = await verifyPackBytes(zip);
-    expect(inMemory).toEqual(fromFile);
+    expect(await verifyPackBytes(zip)).toEqual(fromFile);
+    expect(await verifyPackBlob(new Blob([zip]))).toEqual(fromFile);
     return { report: fromFile, file };
   }
 

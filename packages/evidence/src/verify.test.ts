@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePack } from './pack/write-pack.ts';
 import { generateSigningKey, type SigningKey, signDetached, toJwks } from './sign.ts';
 import { memoryPackInput } from './testing/world.ts';
-import { jwks, type VerifyOptions, verifyPackBytes } from './verify/index.ts';
+import { jwks, type VerifyOptions, verifyPackBlob, verifyPackBytes } from './verify/index.ts';
 import { verifyPackFile } from './verify-file.ts';
 
 const HASHED = [
@@ -40,14 +40,15 @@ describe('verifying a pack', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** The same verdict from the streaming file check (CLI) and the in-memory WebCrypto one (browser). */
+  /** The same verdict from the file read by offset (CLI) and the WebCrypto ones over a File or bytes (browser). */
   async function verifyBoth(bytes: Uint8Array, options: VerifyOptions = {}) {
     const file = join(dir, `pack-${Math.random().toString(36).slice(2)}.zip`);
     await writeFile(file, bytes);
     const fromFile = await verifyPackFile(file, options);
-    const inMemory = await verifyPackBytes(bytes, options);
-    expect(inMemory.problems).toEqual(fromFile.problems);
-    expect(inMemory.ok).toBe(fromFile.ok);
+    for (const inBrowser of [await verifyPackBytes(bytes, options), await verifyPackBlob(new Blob([bytes]), options)]) {
+      expect(inBrowser.problems).toEqual(fromFile.problems);
+      expect(inBrowser.ok).toBe(fromFile.ok);
+    }
     return fromFile;
   }
 
