@@ -12,6 +12,7 @@ import {
   type CraftFile,
   concatBytes,
   craftZip,
+  hideInExtraField,
   localRecord,
   type Part,
 } from './testing/zip-craft.ts';
@@ -119,31 +120,9 @@ describe('a pack whose zip structure would let an unzip tool extract other bytes
     hiddenFromStreaming?: boolean;
   }
   const LOCAL = 30;
-  const EXTRA_HEADER = 4;
   const cases: Record<string, Case> = {
     'the central directory points into a local extra field, at a forged entry': {
-      build: () => {
-        const inside = forged();
-        return craftZip(
-          genuine({
-            'identities.csv': {
-              file: {
-                name: 'identities.csv',
-                data: files['identities.csv']!,
-                flags: 0x0008,
-                localExtra: concatBytes(
-                  Uint8Array.of(0xfe, 0xca, inside.bytes.length & 0xff, inside.bytes.length >> 8),
-                  inside.bytes,
-                ),
-              },
-              central: (own) => ({
-                ...inside.central,
-                offset: own.offset + LOCAL + 'identities.csv'.length + EXTRA_HEADER,
-              }),
-            },
-          }),
-        );
-      },
+      build: () => hideInExtraField(files, 'identities.csv', tampered),
       problem: /^zip refused: \d+ bytes between "controls\.csv" and "identities\.csv" belong to no entry$/,
       lands: { unzip: 'identities.csv', python: 'identities.csv' },
       hiddenFromStreaming: true,

@@ -167,3 +167,22 @@ export function craftZip(parts: readonly Part[], options: CraftOptions = {}): Ui
     options.trailing ?? new Uint8Array(0),
   );
 }
+
+/**
+ * The files in their order, as the exporter writes them, except that `name`'s local header carries in an extra field
+ * a stored record of `forged`, and the central directory points there: unzip extracts the forgery.
+ */
+export function hideInExtraField(files: Record<string, Uint8Array>, name: string, forged: Uint8Array): Uint8Array {
+  const inside = localRecord({ name, data: forged, method: 0 });
+  const length = inside.bytes.length;
+  const extra = concatBytes(Uint8Array.of(0xfe, 0xca, length & 0xff, length >> 8), inside.bytes);
+  return craftZip(
+    Object.entries(files).map(([n, data]): Part => {
+      if (n !== name) return { file: { name: n, data, flags: 0x0008 } };
+      return {
+        file: { name, data, flags: 0x0008, localExtra: extra },
+        central: (own) => ({ ...inside.central, offset: own.offset + 30 + strToU8(name).length + 4 }),
+      };
+    }),
+  );
+}
