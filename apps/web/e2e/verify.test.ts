@@ -28,8 +28,9 @@ describe('the verify page in Chromium', () => {
   let org: OrganizationId;
   let orgKeys: string;
   let genuineBytes: Buffer;
-  const packs: Record<'genuine' | 'resigned' | 'tampered' | 'forged' | 'stranger' | 'misnamed', string> = {
+  const packs: Record<'genuine' | 'resigned' | 'tampered' | 'forged' | 'stranger' | 'misnamed' | 'keyless', string> = {
     misnamed: '',
+    keyless: '',
     genuine: '',
     resigned: '',
     tampered: '',
@@ -89,6 +90,9 @@ describe('the verify page in Chromium', () => {
     await write('resigned', zipSync(resigned));
     await write('tampered', zipSync(tampered));
     await write('forged', hideInExtraField(files, 'identities.csv', strToU8('user,mfa\r\nforged,true\r\n')));
+    const keyless = unzipSync(genuineBytes);
+    delete keyless['keys.json'];
+    await write('keyless', zipSync(keyless));
     await write('stranger', await pack(memoryPackInput(10), await generateSigningKey()));
     const other = { id: 'org_01m8t3g6y8ced297srcq4578ky', name: 'Someone Else Ltd' };
     const misnamed: Uint8Array[] = [];
@@ -150,6 +154,11 @@ describe('the verify page in Chromium', () => {
       await verify(packs.genuine, path);
       await expect.poll(headline, { message: path }).toContain('signed by Packs MSP');
     }
+  });
+
+  test('the genuine pack without its keys.json, which is not signed, is still signed by its organization', async () => {
+    await verify(packs.keyless);
+    await expect.poll(headline).toContain('signed by Packs MSP');
   });
 
   test('a pack naming another organization is not signed by it, though a pinned key signed it', async () => {

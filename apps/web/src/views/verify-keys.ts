@@ -89,44 +89,42 @@ export interface Verdict {
 
 /**
  * `own` checks the pack against its own keys (integrity); `pinned` against the pinned keys (who signed). Only a
- * signature by a pinned key, of the organization those keys belong to, names the signer.
+ * signature by a pinned key, of the organization those keys belong to, names the signer; the pack's keys.json is
+ * not signed, so a pinned signature holds without it.
  */
 export function verdict(
   own: VerifyReport,
   pinned: VerifyReport | null,
   keys: { pinned: PinnedKeys } | { error: string },
 ): Verdict {
-  if (!own.ok)
+  const m = pinned?.manifest;
+  const orgMatches = 'pinned' in keys && (keys.pinned.orgId === undefined || keys.pinned.orgId === m?.organization.id);
+  if (pinned?.ok && m && orgMatches && 'pinned' in keys)
+    return {
+      tone: 'pass',
+      headline: `signed by ${m.organization.name}`,
+      explanation: `Every file matches the manifest, and the manifest is signed with key ${pinned.kid}, one of ${keys.pinned.label}.`,
+      problems: [],
+    };
+  if (!own.ok || !own.manifest)
     return {
       tone: 'fail',
       headline: 'FAILED',
       explanation: 'The pack does not match its signed manifest: it was changed or damaged after it was made.',
       problems: own.problems,
     };
-  const m = own.manifest!;
   const intact =
     'The files are intact: each matches the manifest, and the manifest matches the signature the pack carries.';
-  if ('error' in keys)
-    return {
-      tone: 'unknown',
-      headline: 'NOT verified: unknown signer',
-      explanation: `${intact} But the organization's keys could not be loaded (${keys.error}), so who signed this pack is not known.`,
-      problems: [],
-    };
-  const orgMatches = keys.pinned.orgId === undefined || keys.pinned.orgId === m.organization.id;
-  if (!pinned?.ok || !orgMatches)
-    return {
-      tone: 'unknown',
-      headline: 'NOT verified: unknown signer',
-      explanation: orgMatches
-        ? `${intact} But that signature was not made with any of ${keys.pinned.label}, so who signed this pack is not known: it may have been changed and signed again by someone else.`
-        : `${intact} But the pack names organization ${m.organization.id}, not ${keys.pinned.orgId} whose keys were given, so who signed this pack is not known.`,
-      problems: [],
-    };
+  const why =
+    'error' in keys
+      ? `the organization's keys could not be loaded (${keys.error})`
+      : orgMatches
+        ? `that signature was not made with any of ${keys.pinned.label}`
+        : `the pack names organization ${own.manifest.organization.id}, not ${keys.pinned.orgId} whose keys were given`;
   return {
-    tone: 'pass',
-    headline: `signed by ${m.organization.name}`,
-    explanation: `Every file matches the manifest, and the manifest is signed with key ${pinned.kid}, one of ${keys.pinned.label}.`,
+    tone: 'unknown',
+    headline: 'NOT verified: unknown signer',
+    explanation: `${intact} But ${why}, so who signed this pack is not known: it may have been changed and signed again by someone else.`,
     problems: [],
   };
 }
