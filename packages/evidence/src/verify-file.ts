@@ -1,17 +1,35 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { checkPack, type VerifyOptions, type VerifyReport } from './verify/check.ts';
-import { type Hasher, zipReader } from './verify/read-zip.ts';
+import { open } from 'node:fs/promises';
+import type { ByteSource } from './verify/byte-source.ts';
+import type { VerifyOptions, VerifyReport } from './verify/check.ts';
+import { verifyPack } from './verify/index.ts';
+import type { Hasher } from './verify/read-zip.ts';
 
 const nodeHasher = (): Hasher => {
   const hash = createHash('sha256');
   return { update: (chunk) => void hash.update(chunk), digest: async () => hash.digest('hex') };
 };
 
-/** Verifies a pack on disk, streaming: a pack of any size is read in bounded memory. */
+/** Verifies a pack on disk by offset (its end, then each entry): a pack of any size is read in bounded memory. */
 export async function verifyPackFile(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const reader = zipReader(nodeHasher);
-  for await (const chunk of createReadStream(path)) reader.push(chunk as Buffer);
-  reader.push(new Uint8Array(0), true);
-  return checkPack(await reader.finish(), options);
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const source: ByteSource = {
+      size,
+      read: async (offset, length) => {
+        const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        let filled = 0;
+        while (filled < buffer.length) {
+          const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, offset + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return buffer.subarray(0, filled);
+      },
+    };
+    return await verifyPack(source, options, nodeHasher);
+  } finally {
+    await file.close();
+  }
 }

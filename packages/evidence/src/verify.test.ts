@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePack } from './pack/write-pack.ts';
 import { generateSigningKey, type SigningKey, signDetached, toJwks } from './sign.ts';
 import { memoryPackInput } from './testing/world.ts';
-import { type VerifyOptions, verifyPackBytes } from './verify/index.ts';
+import { jwks, type VerifyOptions, verifyPackBlob, verifyPackBytes } from './verify/index.ts';
 import { verifyPackFile } from './verify-file.ts';
 
 const HASHED = [
@@ -40,14 +40,15 @@ describe('verifying a pack', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** The same verdict from the streaming file check (CLI) and the in-memory WebCrypto one (browser). */
+  /** The same verdict from the file read by offset (CLI) and the WebCrypto ones over a File or bytes (browser). */
   async function verifyBoth(bytes: Uint8Array, options: VerifyOptions = {}) {
     const file = join(dir, `pack-${Math.random().toString(36).slice(2)}.zip`);
     await writeFile(file, bytes);
     const fromFile = await verifyPackFile(file, options);
-    const inMemory = await verifyPackBytes(bytes, options);
-    expect(inMemory.problems).toEqual(fromFile.problems);
-    expect(inMemory.ok).toBe(fromFile.ok);
+    for (const inBrowser of [await verifyPackBytes(bytes, options), await verifyPackBlob(new Blob([bytes]), options)]) {
+      expect(inBrowser.problems).toEqual(fromFile.problems);
+      expect(inBrowser.ok).toBe(fromFile.ok);
+    }
     return fromFile;
   }
 
@@ -137,6 +138,16 @@ describe('verifying a pack', () => {
     expect(sameKid.problems).toEqual([expect.stringMatching(/^signature: does not verify with key/)]);
   });
 
+  it('still verifies a pack written by the 0.1.0 exporter, kept as it was written', async () => {
+    const fixture = join(import.meta.dirname, 'fixtures', 'pack-0.1.0.zip');
+    const keys = jwks.parse(
+      JSON.parse(await readFile(join(import.meta.dirname, 'fixtures', 'pack-0.1.0.keys.json'), 'utf8')),
+    );
+    const report = await verifyBoth(await readFile(fixture), { trustedKeys: keys, keySource: 'pack-0.1.0.keys.json' });
+    expect(report).toMatchObject({ ok: true, problems: [], notes: [], kid: keys.keys[0]!.kid });
+    expect(report.manifest?.generator).toEqual({ name: '@evident/evidence', version: '0.1.0' });
+  });
+
   it('keeps verifying packs signed before a rotation, with every published key', async () => {
     const after = await generateSigningKey();
     expect(await verifyBoth(pristine, { trustedKeys: toJwks([key, after]) })).toMatchObject({ ok: true });
@@ -152,8 +163,9 @@ describe('verifying a pack', () => {
 
   it('says so when the archive is not a zip or has no manifest or signature', async () => {
     expect((await verifyBoth(strToU8('not a zip at all'))).problems).toEqual([
-      'the pack holds no file: it is not a zip archive',
+      'zip refused: no end-of-central-directory record: it is not a zip archive',
     ]);
+    expect((await verifyBoth(zipSync({}))).problems).toEqual(['the pack holds no file']);
     const unsigned = await verifyBoth(rezip((files) => void delete files['manifest.jws']));
     expect(unsigned.problems).toEqual(['manifest.jws: is missing from the pack']);
   });

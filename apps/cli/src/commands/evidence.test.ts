@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createDatabase, createStore, generateSecretKey, migrate } from '@evident/db';
 import { generateSigningKey, toJwks } from '@evident/evidence';
 import { packWorld } from '@evident/evidence/testing';
+import { hideInExtraField } from '@evident/evidence/testing/zip';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../io.ts';
@@ -88,6 +89,17 @@ describe('evident export and evident verify', () => {
       'report.html: listed in the manifest but missing from the pack',
     ]);
     expect(report.tenant.id).toBe(tenant);
+  });
+
+  it('exits 1 for a pack whose central directory points unzip at a forged file its local headers hide', async () => {
+    const files = unzipSync(await readFile(pack));
+    const forged = join(dir, 'forged.zip');
+    await writeFile(forged, hideInExtraField(files, 'identities.csv', strToU8('forged,identity\r\n')));
+    const r = await inProcess('verify', forged, '--key', jwksFile);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /NOT verified\n {2}zip refused: \d+ bytes between "controls\.csv" and "identities\.csv" belong to no entry\n/,
+    );
   });
 
   it('exits 1 for a pack signed with a key the organization does not publish', async () => {

@@ -31,9 +31,10 @@ export const command: Command = {
   help: [
     'Usage: evident verify PACK.zip [--key FILE|URL] [--format text|json]',
     '',
-    'Checks each file of the pack against the SHA-256 and size in its manifest, that no file is missing or added, and',
-    "the manifest's Ed25519 signature. --key pins the organization's published keys (a JWK set or one JWK); without it",
-    'the keys inside the pack are used, which proves integrity but not who signed.',
+    'Reads the pack as unzip does (its central directory, then each entry by offset) and refuses a zip that another',
+    'tool could read differently. Checks each file against the SHA-256 and size in the manifest, that no file is',
+    "missing or added, and the manifest's Ed25519 signature. --key pins the organization's published keys (a JWK set or",
+    'one JWK); without it the keys inside the pack are used, which proves integrity but not who signed.',
     'Exit 0 when everything holds, 1 when anything does not (each problem is named), 2 on a bad command line.',
     '',
   ].join('\n'),

@@ -29,12 +29,10 @@ function parseJson<T>(bytes: Uint8Array | undefined, parse: (v: unknown) => T): 
   }
 }
 
-/** Every entry against the manifest: changed, resized, missing, extra, duplicated or unreadable. */
+/** Every entry against the manifest: changed, resized, missing, extra or unreadable (names are unique by now). */
 function checkFiles(reading: PackReading, m: Manifest): string[] {
   const problems: string[] = [];
-  const seen = new Map<string, number>();
-  for (const e of reading.entries) seen.set(e.name, (seen.get(e.name) ?? 0) + 1);
-  for (const [name, n] of seen) if (n > 1) problems.push(`${name}: appears ${n} times in the pack`);
+  const seen = new Set(reading.entries.map((e) => e.name));
   const listed = new Map(m.files.map((f) => [f.path, f]));
   for (const e of reading.entries) {
     const expected = listed.get(e.name);
@@ -88,9 +86,8 @@ async function checkSignature(
 
 /** Checks a read pack; all problems are listed, not just the first. */
 export async function checkPack(reading: PackReading, options: VerifyOptions = {}): Promise<VerifyReport> {
-  if (reading.error) return { ok: false, problems: [`the pack is not a readable zip: ${reading.error}`], notes: [] };
-  if (reading.entries.length === 0)
-    return { ok: false, problems: ['the pack holds no file: it is not a zip archive'], notes: [] };
+  if (reading.refused) return { ok: false, problems: reading.refused.map((p) => `zip refused: ${p}`), notes: [] };
+  if (reading.entries.length === 0) return { ok: false, problems: ['the pack holds no file'], notes: [] };
   const problems: string[] = [];
   const notes: string[] = [];
   const m = parseJson(reading.envelope.get(MANIFEST), (v) => manifest.parse(v));
