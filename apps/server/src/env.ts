@@ -1,3 +1,4 @@
+import { secretKeyList } from '@evident/db';
 import { storageEnvShape } from '@evident/evidence';
 import { z } from 'zod';
 
@@ -17,6 +18,8 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   EVIDENT_SECRET_KEY_ID: z.string().min(1).default('k1'),
+  /** Earlier keys, `id:key,id:key`: TOTP secrets sealed and audit entries signed with them still open and verify. */
+  EVIDENT_SECRET_KEYS_PREVIOUS: secretKeyList.optional(),
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
   /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
   EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),

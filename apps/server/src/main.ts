@@ -17,6 +17,7 @@ try {
       redisUrl: env.REDIS_URL,
       databaseUrl: env.DATABASE_URL,
       secretKey: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY },
+      previousKeys: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
       allowedEndpoints: env.EVIDENT_ALLOWED_ENDPOINTS,
       queuePrefix: env.EVIDENT_QUEUE_PREFIX,
       allowSignUp: env.EVIDENT_ALLOW_SIGN_UP,

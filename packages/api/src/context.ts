@@ -20,7 +20,11 @@ export interface RunProgress {
 
 /** The pipeline as the API sees it: start a tenant's assessment, follow its progress. Absent in read-only hosts. */
 export interface Assessments {
-  assessNow(org: OrganizationId, tenant: TenantId): Promise<RunId>;
+  /**
+   * Opens a run and enqueues it; `record` writes the caller's audit entry in the transaction that creates the run.
+   * When the queue cannot be reached, throws `UnavailableError` promptly and leaves no run.
+   */
+  assessNow(org: OrganizationId, tenant: TenantId, record: (tx: Store, run: RunId) => Promise<unknown>): Promise<RunId>;
   progress(org: OrganizationId, run: RunId, signal: AbortSignal): AsyncIterable<RunProgress>;
 }
 

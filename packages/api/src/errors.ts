@@ -18,6 +18,14 @@ export class PreconditionError extends Error {
   }
 }
 
+/** A service the request needs (the job queue) does not answer: try again later. */
+export class UnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnavailableError';
+  }
+}
+
 /** A refusal the caller may read in full: rate limits and lockouts. */
 export class TooManyError extends Error {
   readonly retryAfterSeconds: number;
@@ -38,6 +46,8 @@ export function toTRPCError(error: unknown): TRPCError {
     return new TRPCError({ code: CODES[error.code], message: error.message, cause: error });
   if (error instanceof TooManyError)
     return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+  if (error instanceof UnavailableError)
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
   if (error instanceof PreconditionError)
     return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'something went wrong on our side', cause: error });

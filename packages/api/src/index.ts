@@ -12,6 +12,8 @@ export type {
   StoredPack,
 } from './context.ts';
 export { DEFAULT_SESSIONS } from './context.ts';
+export { UnavailableError } from './errors.ts';
 export { type AppRouter, appRouter } from './router.ts';
 export { authorisePackDownload, type PackDownload } from './services/packs.ts';
+export { resolveShare } from './services/shares.ts';
 export { createCallerFactory } from './trpc.ts';

@@ -1,10 +1,11 @@
 import { ForbiddenError, InvalidInputError, idSchema, type OrganizationId, UnauthenticatedError } from '@evident/core';
-import { type Share, STAFF_ROLES, type StaffRole, sha256 } from '@evident/db';
+import { STAFF_ROLES, type StaffRole } from '@evident/db';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import { requireSession, type SessionCaller } from './auth/sessions.ts';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
+import { resolveShare } from './services/shares.ts';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -66,23 +67,10 @@ export const tenantProcedure = (min: StaffRole = 'viewer') =>
       return next({ ctx: { tenant } });
     });
 
-/** A share token: read-only, one tenant; every use is logged and audited. */
+/** A share token: read-only, one tenant; every use is recorded in the share's access log and audited. */
 export const shareProcedure = base.use(async ({ ctx, path, next }) => {
-  const token = ctx.req.shareToken;
-  const share: Share | null = token ? await ctx.deps.store.findShareByToken(sha256(token)) : null;
+  const share = await resolveShare(ctx.deps, ctx.req.shareToken, { ...ctx.req, what: path });
   if (!share) throw new UnauthenticatedError('this link is not valid (revoked, expired or mistyped)');
-  const { store } = ctx.deps;
-  await store.recordShareAccess(share.organizationId, share.id, {
-    address: ctx.req.address,
-    userAgent: ctx.req.userAgent?.slice(0, 500) ?? null,
-    what: path,
-  });
-  await store.appendAudit(share.organizationId, {
-    actor: `share:${share.id}`,
-    action: 'share.access',
-    target: share.tenantId,
-    data: { procedure: path, ...(ctx.req.address ? { address: ctx.req.address } : {}) },
-  });
   return next({ ctx: { share } });
 });
 

@@ -144,6 +144,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   };
   await app.register(fastifyTRPCPlugin, trpc);
-  registerWebApp(app as unknown as FastifyInstance, options.deps.store);
+  registerWebApp(app as unknown as FastifyInstance, options.deps, requestInfo);
   return app as unknown as FastifyInstance;
 }

@@ -26,7 +26,7 @@ describe('run progress', () => {
 
   it('gives a subscriber the current state first, then updates until the run is done', async () => {
     const tenant = [...world.tenants.values()][0]!;
-    const runId = await assessments.assessNow(world.org, tenant);
+    const runId = await assessments.assessNow(world.org, tenant, async () => {});
     // Subscribed before any worker runs: the first update is the queued state, not nothing.
     const live = collect(assessments.progress(world.org, runId, new AbortController().signal));
     const worker = await world.start();

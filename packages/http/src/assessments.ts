@@ -1,8 +1,8 @@
-import type { Assessments, ConnectionProgress, RunProgress } from '@evident/api';
+import { type Assessments, type ConnectionProgress, type RunProgress, UnavailableError } from '@evident/api';
 import type { OrganizationId, RunId } from '@evident/core';
 import type { Store } from '@evident/db';
 import { JOBS, type JobsConnection, jobId } from '@evident/jobs';
-import { assessNow } from '@evident/pipeline';
+import { assessNow, QueueUnavailableError } from '@evident/pipeline';
 import { Queue } from 'bullmq';
 
 const POLL_MS = 250;
@@ -36,7 +36,14 @@ export function createAssessments(store: Store, jobs: JobsConnection): Assessmen
   }
 
   return {
-    assessNow: (org, tenant) => assessNow(store, jobs, org, tenant),
+    assessNow: (org, tenant, record) =>
+      assessNow(store, jobs, org, tenant, (tx, run) => record(tx, run.id)).catch((err: unknown) => {
+        if (!(err instanceof QueueUnavailableError)) throw err;
+        throw new UnavailableError(
+          'assessments cannot be started right now: the job queue is not answering. Nothing was started; try again in a minute.',
+          { cause: err },
+        );
+      }),
 
     async *progress(org, runId, signal) {
       let last = '';

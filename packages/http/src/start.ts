@@ -27,6 +27,8 @@ export interface HttpSettings {
   /** Opened when no `database` is handed over. */
   databaseUrl?: string;
   secretKey: { id: string; key: string };
+  /** Earlier keys (EVIDENT_SECRET_KEYS_PREVIOUS): secrets sealed and audit entries signed with them still open. */
+  previousKeys?: { id: string; key: string }[];
   /** EVIDENT_ALLOWED_ENDPOINTS: host:port list connections may be pointed at besides the providers; unset, none. */
   allowedEndpoints?: string;
   queuePrefix: string;
@@ -77,9 +79,14 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
       onPoolError: (err) => logger.warn({ err }, 'database connection lost'),
     }));
   const store = createStore(database, {
-    secrets: { current: env.secretKey },
+    secrets: { current: env.secretKey, previous: env.previousKeys ?? [] },
   });
-  const redis = new Redis(env.redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // The producer fails fast: no queue while disconnected, and a command unanswered for 2 s fails, never hangs.
+  const redis = new Redis(env.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2_000,
+  });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis unreachable'));
   const limiter = rateLimitRedis(env.redisUrl, logger);
   const jobs: JobsConnection = { connection: redis, prefix: env.queuePrefix };

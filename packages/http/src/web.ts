@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Store, sha256 } from '@evident/db';
-import type { FastifyInstance } from 'fastify';
+import { type ApiDeps, type RequestInfo, resolveShare } from '@evident/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** The built web app (`npm run build`); when absent, pages answer 503 with how to build it, and the API still runs. */
 export const WEB_DIST = fileURLToPath(new URL('../../../apps/web/dist/', import.meta.url));
@@ -17,15 +17,23 @@ const TYPES: Record<string, string> = {
 };
 const NOT_BUILT = 'The web app is not built. Run `npm run build`, then reload.';
 
-/** Serves the app's pages and hashed assets; `/s/<token>` answers 404 for a token that is unknown, revoked or expired. */
-export function registerWebApp(app: FastifyInstance, store: Store, dist = WEB_DIST): void {
+/**
+ * Serves the app's pages and hashed assets. `/s/<token>` is resolved as every share access is (`resolveShare`):
+ * 404 for a token that is unknown, revoked, expired or of a deleted tenant, and each opening is in the access log.
+ */
+export function registerWebApp(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  requestInfo: (req: FastifyRequest) => RequestInfo,
+  dist = WEB_DIST,
+): void {
   const root = resolve(dist);
   const index = () => readFile(join(root, 'index.html')).catch(() => null);
   const page = async (status: number) => {
     const html = await index();
     return html
       ? { status, type: 'text/html; charset=utf-8', body: html }
-      : { status: 503, type: 'text/plain', body: NOT_BUILT };
+      : { status: status === 404 ? 404 : 503, type: 'text/plain', body: NOT_BUILT };
   };
 
   app.get('/assets/*', async (req, reply) => {
@@ -40,7 +48,7 @@ export function registerWebApp(app: FastifyInstance, store: Store, dist = WEB_DI
 
   app.get('/s/:token', async (req, reply) => {
     const { token } = req.params as { token: string };
-    const share = token.length <= 200 ? await store.findShareByToken(sha256(token)) : null;
+    const share = await resolveShare(deps, token, { ...requestInfo(req), what: 'page' });
     const p = await page(share ? 200 : 404);
     return reply.code(p.status).type(p.type).header('cache-control', 'no-store').send(p.body);
   });

@@ -1,16 +1,20 @@
 import type { OrganizationId, RunId, TenantId } from '@evident/core';
 import type { AssessmentRun, Store } from '@evident/db';
 import type { JobsConnection } from '@evident/jobs';
-import { openRun } from './runs.ts';
+import { openRun, type RunRecord } from './runs.ts';
 
-/** "Scan now": opens a manual run of the tenant and enqueues its assessment. Returns the run id. */
+/**
+ * "Scan now": opens a manual run of the tenant and enqueues its assessment, `record` written in the same
+ * transaction. Returns the run id; throws `QueueUnavailableError` at once, leaving no run, when the queue is down.
+ */
 export async function assessNow(
   store: Store,
   jobs: JobsConnection,
   org: OrganizationId,
   tenant: TenantId,
+  record?: RunRecord,
 ): Promise<RunId> {
-  const run = await openRun(store, jobs, { organizationId: org, tenantId: tenant, trigger: 'manual' });
+  const run = await openRun(store, jobs, { organizationId: org, tenantId: tenant, trigger: 'manual' }, record);
   return run.id;
 }
 

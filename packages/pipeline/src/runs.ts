@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrganizationId, RunId, TenantId } from '@evident/core';
 import type { AssessmentRun, RunTrigger, Store } from '@evident/db';
 import { enqueueAssessment, type JobsConnection } from '@evident/jobs';
+import type { Redis } from 'ioredis';
 
 /** A run id derived from the job that opens it, so a retried tick opens the same run. */
 export function runIdFor(jobId: string): RunId {
@@ -9,15 +12,22 @@ export function runIdFor(jobId: string): RunId {
   return `run_${digest.toString(36).padStart(26, '0').slice(-26)}` as RunId;
 }
 
-/** Creates the run (and its audit event, once) and enqueues its flow: one `collect` per enabled connection. */
+/** Written in the transaction that opens a run, before its jobs are enqueued: the caller's own audit entry. */
+export type RunRecord = (tx: Store, run: AssessmentRun) => Promise<unknown>;
+
+/**
+ * Creates the run (and its audit event, once) and enqueues its flow, one `collect` per enabled connection, in one
+ * transaction: when the queue cannot take the jobs, the run is rolled back and nothing is left `running`.
+ */
 export async function openRun(
   store: Store,
   jobs: JobsConnection,
   target: { organizationId: OrganizationId; tenantId: TenantId; trigger: RunTrigger; runId?: RunId; now?: Date },
+  record?: RunRecord,
 ): Promise<AssessmentRun> {
   const { organizationId: org, tenantId, trigger } = target;
   const startedAt = target.now ?? new Date();
-  const run = await store.transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     const created = await tx.createRun(org, {
       tenantId,
       trigger,
@@ -31,12 +41,39 @@ export async function openRun(
         target: created.id,
         data: { tenantId, trigger },
       });
+      await record?.(tx, created);
     }
+    // Last before the commit: a job taken before it finds no run yet and is retried (they are retried with backoff).
+    if (created.status === 'running') await enqueueRun(tx, jobs, created);
     return created;
   });
-  if (run.status !== 'running') return run;
-  await enqueueRun(store, jobs, run);
-  return run;
+}
+
+/** The queue's connection did not become ready in time: enqueuing would wait for it as long as Redis is down. */
+export class QueueUnavailableError extends Error {
+  constructor(status: string) {
+    super(`the job queue is not reachable (its connection is ${status})`);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/** How long an enqueue waits for a connection that is still connecting before it gives up. */
+const READY_WAIT_MS = 1_000;
+
+/** Resolves when the connection is ready; a connection still (re)connecting gets `waitMs`, then the error. */
+async function queueReady(connection: Redis, waitMs: number): Promise<void> {
+  if (connection.status === 'ready') return;
+  if (connection.status === 'wait') connection.connect().catch(() => {});
+  const stop = new AbortController();
+  // An error while connecting (refused, unknown host) ends the wait at once: the queue is not there.
+  const ready = once(connection, 'ready', { signal: stop.signal }).then(
+    () => true,
+    () => false,
+  );
+  const late = sleep(waitMs, false, { ref: false, signal: stop.signal }).catch(() => false);
+  const ok = await Promise.race([ready, late]);
+  stop.abort();
+  if (!ok) throw new QueueUnavailableError(connection.status);
 }
 
 /**
@@ -45,6 +82,7 @@ export async function openRun(
  * reaper relies on that.
  */
 export async function enqueueRun(store: Store, jobs: JobsConnection, run: AssessmentRun): Promise<void> {
+  await queueReady(jobs.connection, READY_WAIT_MS);
   const org = run.organizationId;
   const [connections, latest] = await Promise.all([
     store.listConnections(org, { tenantId: run.tenantId }),

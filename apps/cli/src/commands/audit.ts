@@ -33,7 +33,8 @@ export const command: Command = {
     '       evident audit anchor --anchors FILE',
     '',
     'verify walks each organization’s chain (or only --org’s): numbering, hashes, and the HMAC of every entry',
-    'under the key derived from EVIDENT_SECRET_KEY (earlier keys in the keyring still verify). With --anchors, the',
+    'under the key derived from EVIDENT_SECRET_KEY, or from the earlier key in EVIDENT_SECRET_KEYS_PREVIOUS that',
+    'signed it (keep retired keys there for as long as their entries must verify). With --anchors, the',
     'last anchored head must still be in the chain. A broken chain is stored as an alert the dashboard shows, and',
     'the command exits 1. anchor appends every valid chain head to FILE (append-only; keep it off the database',
     'host). Runs as the database owner (DATABASE_URL).',
@@ -64,7 +65,10 @@ export const command: Command = {
     const database = await createDatabase({ url });
     try {
       const store = createStore(database, {
-        secrets: { current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY } },
+        secrets: {
+          current: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY },
+          previous: (env.EVIDENT_SECRET_KEYS_PREVIOUS ?? []).filter((k) => k.id !== env.EVIDENT_SECRET_KEY_ID),
+        },
       });
       const orgs = values.org ? [values.org as OrganizationId] : await listOrganizationIds(database);
       if (action === 'verify') return await verify(store, orgs, values.anchors, io);

@@ -82,7 +82,8 @@ export const command: Command = {
         key: env.EVIDENT_SECRET_KEY,
         id: env.EVIDENT_SECRET_KEY_ID,
       });
-      const store = createStore(database, { secrets: { current: key } });
+      const previous = (env.EVIDENT_SECRET_KEYS_PREVIOUS ?? []).filter((k) => k.id !== key.id);
+      const store = createStore(database, { secrets: { current: key, previous } });
       await mkdir(dirname(file), { recursive: true });
       const stream = createWriteStream(partial);
       const sink = {

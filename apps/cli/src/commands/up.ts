@@ -114,6 +114,7 @@ export const command: Command = {
             host: '127.0.0.1',
             redisUrl: redis.url,
             secretKey,
+            previousKeys: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
             allowedEndpoints: sims.allowedEndpoints,
             queuePrefix: env.EVIDENT_QUEUE_PREFIX,
             allowSignUp: true,

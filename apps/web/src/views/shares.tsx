@@ -181,7 +181,7 @@ function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: st
                   <td>
                     <span title={a.userAgent ?? undefined}>{device(a.userAgent)}</span>
                   </td>
-                  <td>{WHAT[a.what] ?? a.what}</td>
+                  <td>{whatLabel(a.what)}</td>
                 </tr>
               ))}
             </tbody>
@@ -201,9 +201,13 @@ function AccessLog({ tenantId, shareId, label }: { tenantId: string; shareId: st
 }
 
 const WHAT: Record<string, string> = {
+  page: 'the link opened',
   'shared.view': 'the dashboard',
   'shared.history': 'a control history',
   'shared.evidence': 'subject evidence',
   'shared.packs': 'the evidence packs',
   'shared.control': 'a control description',
 };
+const DOWNLOAD = 'evidence_pack.download ';
+const whatLabel = (what: string) =>
+  WHAT[what] ?? (what.startsWith(DOWNLOAD) ? `download of ${what.slice(DOWNLOAD.length)}` : what);

@@ -1,6 +1,7 @@
 import { ConflictError, ForbiddenError, newId, type OrganizationId, UnauthenticatedError } from '@evident/core';
-import { type StaffUser, sha256 } from '@evident/db';
+import { type StaffUser, type Store, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
+import { type AuditEntry, auditedAs, writeAudit } from '../services/audit.ts';
 import { accountKey, addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout.ts';
 import {
   decoyHash,
@@ -18,13 +19,14 @@ export type NextStep = 'enrol' | 'totp';
 const WRONG = 'the e-mail address or password is not right';
 const REPLAYED = 'that code has been used already; wait for the next one';
 
-const audit = (ctx: Context, org: OrganizationId, actor: string, action: string, data: Record<string, string> = {}) =>
-  ctx.deps.store.appendAudit(org, {
-    actor,
-    action,
-    target: null,
-    data: { ...data, ...(ctx.req.address ? { address: ctx.req.address } : {}) },
-  });
+const who = (ctx: Context, org: OrganizationId, actor: string) => ({
+  organizationId: org,
+  actor,
+  address: ctx.req.address,
+});
+const entry = (action: string, data: Record<string, string> = {}) => ({ action, target: null, data });
+/** The same request, its writes made in `tx`: a session started there commits with the entry that records it. */
+const within = (ctx: Context, tx: Store): Context => ({ ...ctx, deps: { ...ctx.deps, store: tx } });
 
 export async function signUp(
   ctx: Context,
@@ -34,13 +36,13 @@ export async function signUp(
   const { store } = ctx.deps;
   const org = newId('org');
   const passwordHash = await hashPassword(input.password);
-  const user = await store.transaction(async (tx) => {
+  await store.transaction(async (tx) => {
     await tx.createOrganization(org, { name: input.organizationName });
-    return tx.createUser(org, { email: input.email, role: 'owner', passwordHash });
+    const user = await tx.createUser(org, { email: input.email, role: 'owner', passwordHash });
+    await writeAudit(tx, who(ctx, org, user.id), entry('organization.create', { name: input.organizationName }));
+    await writeAudit(tx, who(ctx, org, user.id), entry('auth.password_accepted'));
+    await startSession(within(ctx, tx), user, false);
   });
-  await audit(ctx, org, user.id, 'organization.create', { name: input.organizationName });
-  await audit(ctx, org, user.id, 'auth.password_accepted');
-  await startSession(ctx, user, false);
   return 'enrol';
 }
 
@@ -67,13 +69,20 @@ export async function signIn(
   }
   if (candidates.length === 0) await verifyPassword(await decoyHash(), input.password);
   if (!match) {
-    await recordFailure(store, account, address, now());
-    for (const c of candidates)
-      await audit(ctx, c.organizationId, c.userId, 'auth.sign_in_failed', { step: 'password' });
+    await store.transaction(async (tx) => {
+      await recordFailure(tx, account, address, now());
+      for (const c of candidates)
+        await writeAudit(tx, who(ctx, c.organizationId, c.userId), entry('auth.sign_in_failed', { step: 'password' }));
+    });
     throw new UnauthenticatedError(WRONG);
   }
-  await audit(ctx, match.organizationId, match.id, 'auth.password_accepted');
-  await startSession(ctx, match, false);
+  const user = match;
+  await auditedAs(
+    store,
+    who(ctx, user.organizationId, user.id),
+    (tx) => startSession(within(ctx, tx), user, false),
+    () => entry('auth.password_accepted'),
+  );
   return match.totpConfirmed ? 'totp' : 'enrol';
 }
 
@@ -98,11 +107,21 @@ async function spendTotp(ctx: Context, caller: SessionCaller, code: string): Pro
   return (await store.spendTotpStep(caller.organizationId, caller.user.id, step)) ? 'ok' : 'replayed';
 }
 
-/** A refused code counts towards the lockout; a replayed one is also written to the audit log. */
-async function refuseCode(ctx: Context, caller: SessionCaller, outcome: 'wrong' | 'replayed', during: string) {
+/** A refused code counts towards the lockout; a replayed one is also written to the audit log, with `also`. */
+async function refuseCode(
+  ctx: Context,
+  caller: SessionCaller,
+  outcome: 'wrong' | 'replayed',
+  during: string,
+  also?: AuditEntry,
+) {
   const { organizationId: org, user } = caller;
-  await recordFailure(ctx.deps.store, accountKey(user.email), addressKey(ctx.req.address), ctx.deps.now());
-  if (outcome === 'replayed') await audit(ctx, org, user.id, 'auth.totp_replayed', { step: during });
+  await auditedAs(
+    ctx.deps.store,
+    who(ctx, org, user.id),
+    (tx) => recordFailure(tx, accountKey(user.email), addressKey(ctx.req.address), ctx.deps.now()),
+    () => [...(outcome === 'replayed' ? [entry('auth.totp_replayed', { step: during })] : []), ...(also ? [also] : [])],
+  );
 }
 
 /** Proves the enrolled secret with a code; hands out the recovery codes, once. */
@@ -120,16 +139,18 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
     );
   }
   const codes = recoveryCodes();
-  await store.replaceRecoveryCodes(
-    caller.organizationId,
-    caller.user.id,
-    codes.map((c) => sha256(normaliseRecoveryCode(c))),
+  await auditedAs(
+    store,
+    who(ctx, caller.organizationId, caller.user.id),
+    async (tx) => {
+      const hashes = codes.map((c) => sha256(normaliseRecoveryCode(c)));
+      await tx.replaceRecoveryCodes(caller.organizationId, caller.user.id, hashes);
+      const user = await tx.confirmTotp(caller.organizationId, caller.user.id);
+      await clearFailures(tx, accountKey(user.email));
+      await startSession(within(ctx, tx), user, true);
+    },
+    () => [entry('auth.totp_enrolled'), entry('auth.sign_in', { method: 'totp' })],
   );
-  const user = await store.confirmTotp(caller.organizationId, caller.user.id);
-  await audit(ctx, caller.organizationId, user.id, 'auth.totp_enrolled');
-  await audit(ctx, caller.organizationId, user.id, 'auth.sign_in', { method: 'totp' });
-  await clearFailures(store, accountKey(user.email));
-  await startSession(ctx, user, true);
   return codes;
 }
 
@@ -152,13 +173,18 @@ export async function verifySecondFactor(
         ? 'ok'
         : 'wrong';
   if (outcome !== 'ok') {
-    await refuseCode(ctx, caller, outcome, 'sign_in');
-    await audit(ctx, org, user.id, 'auth.sign_in_failed', { step: method, reason: outcome });
+    await refuseCode(ctx, caller, outcome, 'sign_in', entry('auth.sign_in_failed', { step: method, reason: outcome }));
     throw new UnauthenticatedError(outcome === 'replayed' ? REPLAYED : 'that code is not right');
   }
-  await clearFailures(store, account);
-  await audit(ctx, org, user.id, 'auth.sign_in', { method });
-  await startSession(ctx, user, true);
+  await auditedAs(
+    store,
+    who(ctx, org, user.id),
+    async (tx) => {
+      await clearFailures(tx, account);
+      await startSession(within(ctx, tx), user, true);
+    },
+    () => entry('auth.sign_in', { method }),
+  );
 }
 
 export async function changePassword(ctx: Context, caller: SessionCaller, current: string, next: string) {
@@ -166,22 +192,29 @@ export async function changePassword(ctx: Context, caller: SessionCaller, curren
   const stored = await store.readPasswordHash(caller.organizationId, caller.user.id);
   if (!stored || !(await verifyPassword(stored, current)))
     throw new UnauthenticatedError('the current password is not right');
-  const user = await store.setPasswordHash(caller.organizationId, caller.user.id, await hashPassword(next));
-  await audit(ctx, caller.organizationId, user.id, 'auth.password_changed');
-  await startSession(ctx, user, true);
+  const hash = await hashPassword(next);
+  await auditedAs(
+    store,
+    who(ctx, caller.organizationId, caller.user.id),
+    async (tx) => {
+      const user = await tx.setPasswordHash(caller.organizationId, caller.user.id, hash);
+      await startSession(within(ctx, tx), user, true);
+    },
+    () => entry('auth.password_changed'),
+  );
 }
 
 /** Joins the organization that sent the invitation; the next step is enrolment. */
 export async function acceptInvitation(ctx: Context, token: string, password: string): Promise<NextStep> {
   const { store } = ctx.deps;
-  const invitation = await store.acceptInvitation(sha256(token));
-  if (!invitation) throw new UnauthenticatedError('this invitation is not valid (used, revoked or expired)');
-  const user = await store.createUser(invitation.organizationId, {
-    email: invitation.email,
-    role: invitation.role,
-    passwordHash: await hashPassword(password),
+  const passwordHash = await hashPassword(password);
+  await store.transaction(async (tx) => {
+    const invitation = await tx.acceptInvitation(sha256(token));
+    if (!invitation) throw new UnauthenticatedError('this invitation is not valid (used, revoked or expired)');
+    const org = invitation.organizationId;
+    const user = await tx.createUser(org, { email: invitation.email, role: invitation.role, passwordHash });
+    await writeAudit(tx, who(ctx, org, user.id), entry('staff.join', { role: user.role, invitation: invitation.id }));
+    await startSession(within(ctx, tx), user, false);
   });
-  await audit(ctx, invitation.organizationId, user.id, 'staff.join', { role: user.role, invitation: invitation.id });
-  await startSession(ctx, user, false);
   return 'enrol';
 }

@@ -2,7 +2,7 @@ import { createContext } from '@evident/connector-kit';
 import { InvalidInputError, idSchema, isoDateTime, NotFoundError, PROVIDERS } from '@evident/core';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
-import { audit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import {
   connectorFor,
   refuseStoredSecretElsewhere,
@@ -164,14 +164,18 @@ export const connectionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const config = validateConnectionConfig(ctx.deps, input.kind, input.config);
       const secret = validateSecret(ctx.deps, input.kind, input.secret);
-      const c = await ctx.deps.store.createConnection(ctx.staff.organizationId, {
-        tenantId: ctx.tenant.id,
-        kind: input.kind,
-        name: input.name,
-        config: config as Record<string, never>,
-        secret: secret as never,
-      });
-      await audit(ctx, 'connection.create', c.id, { kind: c.kind, name: c.name });
+      const c = await audited(
+        ctx,
+        (tx) =>
+          tx.createConnection(ctx.staff.organizationId, {
+            tenantId: ctx.tenant.id,
+            kind: input.kind,
+            name: input.name,
+            config: config as Record<string, never>,
+            secret: secret as never,
+          }),
+        (c) => ({ action: 'connection.create', target: c.id, data: { kind: c.kind, name: c.name } }),
+      );
       return { id: c.id };
     }),
 
@@ -186,12 +190,18 @@ export const connectionsRouter = router({
       const config = input.config && validateConnectionConfig(ctx.deps, c.kind, input.config);
       const secret = input.secret === undefined ? undefined : validateSecret(ctx.deps, c.kind, input.secret);
       if (config && secret === undefined) refuseStoredSecretElsewhere(c.kind, c.config, config);
-      if (secret !== undefined) await ctx.deps.store.replaceSecret(org, c.id, secret);
-      if (config) await ctx.deps.store.updateConnectionConfig(org, c.id, config);
-      await audit(ctx, 'connection.update', c.id, {
-        config: Boolean(input.config),
-        secret: input.secret !== undefined,
-      });
+      await audited(
+        ctx,
+        async (tx) => {
+          if (secret !== undefined) await tx.replaceSecret(org, c.id, secret);
+          if (config) await tx.updateConnectionConfig(org, c.id, config);
+        },
+        () => ({
+          action: 'connection.update',
+          target: c.id,
+          data: { config: Boolean(input.config), secret: input.secret !== undefined },
+        }),
+      );
       return OK;
     }),
 
@@ -201,8 +211,11 @@ export const connectionsRouter = router({
     .output(ok)
     .mutation(async ({ ctx, input }) => {
       const c = await ownConnection(ctx, ctx.tenant.id, input.connectionId);
-      await ctx.deps.store.setConnectionStatus(ctx.staff.organizationId, c.id, 'disabled', 'deleted by staff');
-      await audit(ctx, 'connection.delete', c.id, { name: c.name });
+      await audited(
+        ctx,
+        (tx) => tx.setConnectionStatus(ctx.staff.organizationId, c.id, 'disabled', 'deleted by staff'),
+        () => ({ action: 'connection.delete', target: c.id, data: { name: c.name } }),
+      );
       return OK;
     }),
 });

@@ -1,6 +1,6 @@
 import { InvalidInputError, idSchema, isoDateTime, NotFoundError } from '@evident/core';
 import { z } from 'zod';
-import { audit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { router, tenantProcedure } from '../trpc.ts';
 
 const exceptionOut = z.object({
@@ -51,11 +51,16 @@ export const exceptionsRouter = router({
         throw new InvalidInputError('an exception must expire in the future', [
           { path: 'expiresAt', message: 'in the past' },
         ]);
-      const e = await ctx.deps.store.createException(ctx.staff.organizationId, ctx.tenant.id, {
-        ...input,
-        approver: ctx.staff.user.email,
-      });
-      await audit(ctx, 'exception.create', e.id, { control: e.controlId, subject: e.subject, expiresAt: e.expiresAt });
+      const e = await audited(
+        ctx,
+        (tx) =>
+          tx.createException(ctx.staff.organizationId, ctx.tenant.id, { ...input, approver: ctx.staff.user.email }),
+        (e) => ({
+          action: 'exception.create',
+          target: e.id,
+          data: { control: e.controlId, subject: e.subject, expiresAt: e.expiresAt },
+        }),
+      );
       return { id: e.id };
     }),
 
@@ -66,8 +71,11 @@ export const exceptionsRouter = router({
       const org = ctx.staff.organizationId;
       const own = await ctx.deps.store.listExceptions(org, ctx.tenant.id);
       if (!own.some((e) => e.id === input.exceptionId)) throw new NotFoundError('exception', input.exceptionId);
-      const e = await ctx.deps.store.expireException(org, input.exceptionId, ctx.deps.now());
-      await audit(ctx, 'exception.expire', e.id);
+      const e = await audited(
+        ctx,
+        (tx) => tx.expireException(org, input.exceptionId, ctx.deps.now()),
+        (e) => ({ action: 'exception.expire', target: e.id }),
+      );
       return { expiresAt: e.expiresAt };
     }),
 });

@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, idSchema, isoDateTime } from '@evident/c
 import { STAFF_ROLES, sha256 } from '@evident/db';
 import { z } from 'zod';
 import { hashPassword, randomToken } from '../auth/secrets.ts';
-import { audit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { atLeast, roleProcedure, router, staffProcedure } from '../trpc.ts';
 import { email, OK, ok, password, staffUserOut, toStaffUserOut } from './shapes.ts';
 
@@ -28,8 +28,15 @@ export const organizationRouter = router({
     .input(brandingShape)
     .output(brandingShape)
     .mutation(async ({ ctx, input }) => {
-      const b = await ctx.deps.store.setBranding(ctx.staff.organizationId, input);
-      await audit(ctx, 'organization.branding', null, { displayName: b.displayName, accentColor: b.accentColor });
+      const b = await audited(
+        ctx,
+        (tx) => tx.setBranding(ctx.staff.organizationId, input),
+        (b) => ({
+          action: 'organization.branding',
+          target: null,
+          data: { displayName: b.displayName, accentColor: b.accentColor },
+        }),
+      );
       return b;
     }),
 
@@ -45,12 +52,16 @@ export const organizationRouter = router({
       if (input.role === 'owner' && ctx.staff.user.role !== 'owner')
         throw new ForbiddenError('only an owner can invite an owner');
       const token = randomToken();
-      const invitation = await ctx.deps.store.createInvitation(ctx.staff.organizationId, sha256(token), {
-        ...input,
-        invitedBy: ctx.staff.user.id,
-        expiresAt: new Date(ctx.deps.now().getTime() + INVITATION_DAYS * 86_400_000),
-      });
-      await audit(ctx, 'staff.invite', invitation.id, { email: invitation.email, role: invitation.role });
+      const invitation = await audited(
+        ctx,
+        (tx) =>
+          tx.createInvitation(ctx.staff.organizationId, sha256(token), {
+            ...input,
+            invitedBy: ctx.staff.user.id,
+            expiresAt: new Date(ctx.deps.now().getTime() + INVITATION_DAYS * 86_400_000),
+          }),
+        (i) => ({ action: 'staff.invite', target: i.id, data: { email: i.email, role: i.role } }),
+      );
       return { id: invitation.id, token, expiresAt: invitation.expiresAt };
     }),
 
@@ -81,8 +92,11 @@ export const organizationRouter = router({
     .input(z.object({ id: z.string().min(1).max(64) }))
     .output(ok)
     .mutation(async ({ ctx, input }) => {
-      await ctx.deps.store.revokeInvitation(ctx.staff.organizationId, input.id);
-      await audit(ctx, 'staff.invitation_revoke', input.id);
+      await audited(
+        ctx,
+        (tx) => tx.revokeInvitation(ctx.staff.organizationId, input.id),
+        () => ({ action: 'staff.invitation_revoke', target: input.id }),
+      );
       return OK;
     }),
 
@@ -99,8 +113,11 @@ export const organizationRouter = router({
         const owners = (await ctx.deps.store.listUsers(org)).filter((u) => u.role === 'owner' && !u.disabled);
         if (owners.length <= 1) throw new ConflictError('an organization keeps at least one owner');
       }
-      const user = await ctx.deps.store.setUserRole(org, target.id, input.role);
-      await audit(ctx, 'staff.role', user.id, { from: target.role, to: user.role });
+      const user = await audited(
+        ctx,
+        (tx) => tx.setUserRole(org, target.id, input.role),
+        (u) => ({ action: 'staff.role', target: u.id, data: { from: target.role, to: u.role } }),
+      );
       return toStaffUserOut(user);
     }),
 
@@ -113,9 +130,15 @@ export const organizationRouter = router({
       const target = await ctx.deps.store.getUser(org, input.userId);
       if (!atLeast(ctx.staff.user.role, target.role))
         throw new ForbiddenError(`only an ${target.role} or higher can reset this password`);
-      await ctx.deps.store.setPasswordHash(org, target.id, await hashPassword(input.password));
-      await ctx.deps.store.revokeUserSessions(org, target.id);
-      await audit(ctx, 'staff.password_reset', target.id);
+      const hash = await hashPassword(input.password);
+      await audited(
+        ctx,
+        async (tx) => {
+          await tx.setPasswordHash(org, target.id, hash);
+          await tx.revokeUserSessions(org, target.id);
+        },
+        () => ({ action: 'staff.password_reset', target: target.id }),
+      );
       return OK;
     }),
 
@@ -159,8 +182,11 @@ export const organizationRouter = router({
       const { organizationId: org, user } = ctx.staff;
       const own = (await ctx.deps.store.listSessions(org, { userId: user.id })).some((s) => s.idHash === input.handle);
       if (!own && !atLeast(user.role, 'admin')) throw new ForbiddenError('this needs the admin role or higher');
-      await ctx.deps.store.revokeSession(org, input.handle);
-      await audit(ctx, 'auth.session_revoke', null, { session: input.handle.slice(0, 12) });
+      await audited(
+        ctx,
+        (tx) => tx.revokeSession(org, input.handle),
+        () => ({ action: 'auth.session_revoke', target: null, data: { session: input.handle.slice(0, 12) } }),
+      );
       return OK;
     }),
 

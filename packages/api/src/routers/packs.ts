@@ -1,6 +1,6 @@
 import { isoDateTime } from '@evident/core';
 import { z } from 'zod';
-import { audit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { listPacks, requirePacks } from '../services/packs.ts';
 import { router, tenantProcedure } from '../trpc.ts';
 
@@ -33,8 +33,12 @@ export const packsRouter = router({
   exportNow: tenantProcedure('analyst')
     .output(z.object({ jobId: z.string() }))
     .mutation(async ({ ctx }) => {
-      const jobId = await requirePacks(ctx.deps).exportNow(ctx.staff.organizationId, ctx.tenant.id);
-      await audit(ctx, 'evidence_pack.export_requested', ctx.tenant.id, { jobId });
+      const packs = requirePacks(ctx.deps);
+      const jobId = await audited(
+        ctx,
+        () => packs.exportNow(ctx.staff.organizationId, ctx.tenant.id),
+        (jobId) => ({ action: 'evidence_pack.export_requested', target: ctx.tenant.id, data: { jobId } }),
+      );
       return { jobId };
     }),
 
@@ -49,19 +53,28 @@ export const packsRouter = router({
     .input(exportScheduleInput)
     .output(z.object({ cron: z.string(), tz: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      await requirePacks(ctx.deps).schedule(ctx.staff.organizationId, ctx.tenant.id, {
-        pattern: input.cron,
-        tz: input.tz,
-      });
-      await audit(ctx, 'evidence_pack.schedule_set', ctx.tenant.id, { cron: input.cron, tz: input.tz });
+      const packs = requirePacks(ctx.deps);
+      await audited(
+        ctx,
+        () => packs.schedule(ctx.staff.organizationId, ctx.tenant.id, { pattern: input.cron, tz: input.tz }),
+        () => ({
+          action: 'evidence_pack.schedule_set',
+          target: ctx.tenant.id,
+          data: { cron: input.cron, tz: input.tz },
+        }),
+      );
       return { cron: input.cron, tz: input.tz };
     }),
 
   clearSchedule: tenantProcedure('admin')
     .output(z.object({ cleared: z.literal(true) }))
     .mutation(async ({ ctx }) => {
-      await requirePacks(ctx.deps).schedule(ctx.staff.organizationId, ctx.tenant.id, null);
-      await audit(ctx, 'evidence_pack.schedule_cleared', ctx.tenant.id);
+      const packs = requirePacks(ctx.deps);
+      await audited(
+        ctx,
+        () => packs.schedule(ctx.staff.organizationId, ctx.tenant.id, null),
+        () => ({ action: 'evidence_pack.schedule_cleared', target: ctx.tenant.id }),
+      );
       return { cleared: true as const };
     }),
 });

@@ -2,7 +2,7 @@ import { idSchema, isoDateTime, NotFoundError } from '@evident/core';
 import { SHARE_SECTIONS, sha256 } from '@evident/db';
 import { z } from 'zod';
 import { randomToken } from '../auth/secrets.ts';
-import { audit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { router, tenantProcedure } from '../trpc.ts';
 
 const shareOut = z.object({
@@ -30,14 +30,22 @@ export const sharesRouter = router({
     .output(z.object({ id: idSchema('shr'), token: z.string(), expiresAt: isoDateTime }))
     .mutation(async ({ ctx, input }) => {
       const token = randomToken();
-      const share = await ctx.deps.store.createShare(ctx.staff.organizationId, sha256(token), {
-        tenantId: ctx.tenant.id,
-        label: input.label,
-        sections: [...new Set(input.sections)],
-        createdBy: ctx.staff.user.id,
-        expiresAt: new Date(ctx.deps.now().getTime() + input.expiresInDays * 86_400_000),
-      });
-      await audit(ctx, 'share.create', share.id, { tenant: ctx.tenant.id, sections: share.sections.join(',') });
+      const share = await audited(
+        ctx,
+        (tx) =>
+          tx.createShare(ctx.staff.organizationId, sha256(token), {
+            tenantId: ctx.tenant.id,
+            label: input.label,
+            sections: [...new Set(input.sections)],
+            createdBy: ctx.staff.user.id,
+            expiresAt: new Date(ctx.deps.now().getTime() + input.expiresInDays * 86_400_000),
+          }),
+        (s) => ({
+          action: 'share.create',
+          target: s.id,
+          data: { tenant: ctx.tenant.id, sections: s.sections.join(',') },
+        }),
+      );
       return { id: share.id, token, expiresAt: share.expiresAt };
     }),
 
@@ -63,8 +71,11 @@ export const sharesRouter = router({
       const org = ctx.staff.organizationId;
       const share = await ctx.deps.store.getShare(org, input.shareId);
       if (share.tenantId !== ctx.tenant.id) throw new NotFoundError('share', input.shareId);
-      const revoked = await ctx.deps.store.revokeShare(org, share.id);
-      await audit(ctx, 'share.revoke', share.id);
+      const revoked = await audited(
+        ctx,
+        (tx) => tx.revokeShare(org, share.id),
+        () => ({ action: 'share.revoke', target: share.id }),
+      );
       return { revokedAt: revoked.revokedAt ?? ctx.deps.now().toISOString() };
     }),
 

@@ -2,7 +2,7 @@ import { evidenceRef, idSchema, isoDateTime, NotFoundError, TENANT_KINDS } from 
 import { tenantSchedule } from '@evident/db';
 import { z } from 'zod';
 import { PreconditionError } from '../errors.ts';
-import { audit } from '../services/audit.ts';
+import { audited, staffActor, writeAudit } from '../services/audit.ts';
 import { roleProcedure, router, staffProcedure, tenantProcedure } from '../trpc.ts';
 import { coverageOut, OK, ok, statusOut, toResults } from './shapes.ts';
 
@@ -37,8 +37,11 @@ export const tenantRouter = router({
     .input(z.object({ name, kind: z.enum(TENANT_KINDS) }))
     .output(tenantOut)
     .mutation(async ({ ctx, input }) => {
-      const tenant = await ctx.deps.store.createTenant(ctx.staff.organizationId, input);
-      await audit(ctx, 'tenant.create', tenant.id, { name: tenant.name });
+      const tenant = await audited(
+        ctx,
+        (tx) => tx.createTenant(ctx.staff.organizationId, input),
+        (t) => ({ action: 'tenant.create', target: t.id, data: { name: t.name } }),
+      );
       return pick(tenant);
     }),
 
@@ -50,16 +53,27 @@ export const tenantRouter = router({
     .input(z.object({ name }))
     .output(tenantOut)
     .mutation(async ({ ctx, input }) => {
-      const tenant = await ctx.deps.store.renameTenant(ctx.staff.organizationId, ctx.tenant.id, input.name);
-      await audit(ctx, 'tenant.rename', tenant.id, { from: ctx.tenant.name, to: tenant.name });
+      const tenant = await audited(
+        ctx,
+        (tx) => tx.renameTenant(ctx.staff.organizationId, ctx.tenant.id, input.name),
+        (t) => ({ action: 'tenant.rename', target: t.id, data: { from: ctx.tenant.name, to: t.name } }),
+      );
       return pick(tenant);
     }),
 
   delete: tenantProcedure('admin')
     .output(ok)
     .mutation(async ({ ctx }) => {
-      await ctx.deps.store.deleteTenant(ctx.staff.organizationId, ctx.tenant.id);
-      await audit(ctx, 'tenant.delete', ctx.tenant.id, { name: ctx.tenant.name });
+      // Its live shares are revoked with it, so no link outlives the tenant.
+      await audited(
+        ctx,
+        (tx) => tx.deleteTenant(ctx.staff.organizationId, ctx.tenant.id),
+        (revoked) => ({
+          action: 'tenant.delete',
+          target: ctx.tenant.id,
+          data: { name: ctx.tenant.name, sharesRevoked: revoked.sharesRevoked },
+        }),
+      );
       return OK;
     }),
 
@@ -122,8 +136,15 @@ export const tenantRouter = router({
     .input(z.object({ schedule: tenantSchedule.nullable() }))
     .output(ok)
     .mutation(async ({ ctx, input }) => {
-      await ctx.deps.store.setTenantSchedule(ctx.staff.organizationId, ctx.tenant.id, input.schedule);
-      await audit(ctx, 'tenant.schedule', ctx.tenant.id, { schedule: JSON.stringify(input.schedule) });
+      await audited(
+        ctx,
+        (tx) => tx.setTenantSchedule(ctx.staff.organizationId, ctx.tenant.id, input.schedule),
+        () => ({
+          action: 'tenant.schedule',
+          target: ctx.tenant.id,
+          data: { schedule: JSON.stringify(input.schedule) },
+        }),
+      );
       return OK;
     }),
 
@@ -133,8 +154,10 @@ export const tenantRouter = router({
     .mutation(async ({ ctx }) => {
       const assessments = ctx.deps.assessments;
       if (!assessments) throw new PreconditionError('this server cannot start assessments (no job queue)');
-      const runId = await assessments.assessNow(ctx.staff.organizationId, ctx.tenant.id);
-      await audit(ctx, 'tenant.assess', ctx.tenant.id, { run: runId });
+      const who = staffActor(ctx);
+      const runId = await assessments.assessNow(ctx.staff.organizationId, ctx.tenant.id, (tx, run) =>
+        writeAudit(tx, who, { action: 'tenant.assess', target: ctx.tenant.id, data: { run } }),
+      );
       return { runId };
     }),
 

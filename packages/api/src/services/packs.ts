@@ -1,8 +1,9 @@
 import { ForbiddenError, idSchema, NotFoundError, type OrganizationId, type TenantId } from '@evident/core';
-import { sha256 } from '@evident/db';
 import { resolveSession } from '../auth/sessions.ts';
 import type { ApiDeps, EvidencePacks, RequestInfo } from '../context.ts';
 import { PreconditionError } from '../errors.ts';
+import { auditedAs } from './audit.ts';
+import { resolveShare } from './shares.ts';
 
 const PACK_NAME = /^evidence-\d{8}T\d{6}Z\.zip$/;
 
@@ -35,30 +36,26 @@ export async function authorisePackDownload(
 ): Promise<PackDownload> {
   requirePacks(deps);
   if (!PACK_NAME.test(target.name)) throw new NotFoundError('evidence pack', target.name);
-  const address: Record<string, string> = req.address ? { address: req.address } : {};
   if ('shareToken' in target) {
-    const share = target.shareToken.length <= 200 ? await deps.store.findShareByToken(sha256(target.shareToken)) : null;
-    if (!share) throw new NotFoundError('evidence pack', target.name);
-    if (!share.sections.includes('evidence_packs')) throw new ForbiddenError('this link does not show evidence packs');
-    const key = `${share.organizationId}/${share.tenantId}/${target.name}`;
-    await deps.store.appendAudit(share.organizationId, {
-      actor: `share:${share.id}`,
-      action: 'evidence_pack.download',
-      target: share.tenantId,
-      data: { pack: target.name, ...address },
+    const share = await resolveShare(deps, target.shareToken, {
+      ...req,
+      what: `evidence_pack.download ${target.name}`,
+      section: 'evidence_packs',
+      audit: { action: 'evidence_pack.download', data: { pack: target.name } },
     });
-    return { key, name: target.name };
+    if (!share) throw new NotFoundError('evidence pack', target.name);
+    return { key: `${share.organizationId}/${share.tenantId}/${target.name}`, name: target.name };
   }
   const tenantId = idSchema('ten').safeParse(target.tenantId);
   if (!tenantId.success) throw new NotFoundError('tenant', target.tenantId);
   const caller = await resolveSession({ deps, req, res: { setSession: () => {} } });
   if (!caller?.session.totpPassed) throw new ForbiddenError('sign in to download evidence packs');
-  const tenant = await deps.store.getTenant(caller.organizationId, tenantId.data as TenantId);
-  await deps.store.appendAudit(caller.organizationId, {
-    actor: caller.user.id,
-    action: 'evidence_pack.download',
-    target: tenant.id,
-    data: { pack: target.name, ...address },
-  });
+  const who = { organizationId: caller.organizationId, actor: caller.user.id, address: req.address };
+  const tenant = await auditedAs(
+    deps.store,
+    who,
+    (tx) => tx.getTenant(caller.organizationId, tenantId.data as TenantId),
+    (t) => ({ action: 'evidence_pack.download', target: t.id, data: { pack: target.name } }),
+  );
   return { key: `${caller.organizationId}/${tenant.id}/${target.name}`, name: target.name };
 }

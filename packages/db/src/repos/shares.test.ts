@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeBothDrivers, openRuntimeDatabase, seed } from '../testing/test-databases.ts';
 
@@ -38,5 +39,52 @@ describeBothDrivers('the share access log', (t) => {
     } finally {
       await runtime.close();
     }
+  });
+
+  it('a deleted tenant takes its shares with it: revoked in the same transaction, and never found by token', async () => {
+    const runtime = await openRuntimeDatabase(t());
+    try {
+      const { store } = runtime;
+      const a = await seed(store);
+      const owner = await store.createUser(a.org, { email: `del-${a.org.toLowerCase()}@x.example`, role: 'owner' });
+      const create = async () => {
+        const token = randomBytes(32).toString('hex');
+        const hash = createHash('sha256').update(token).digest('hex');
+        const share = await store.createShare(a.org, hash, {
+          tenantId: a.tenant,
+          label: 'Auditor',
+          sections: ['status', 'history'],
+          createdBy: owner.id,
+          expiresAt: new Date(Date.now() + 86_400_000),
+        });
+        return { share, hash };
+      };
+      const live = await create();
+      const gone = await create();
+      await store.revokeShare(a.org, gone.share.id);
+      expect(await store.findShareByToken(live.hash)).not.toBeNull();
+
+      expect(await store.deleteTenant(a.org, a.tenant)).toEqual({ sharesRevoked: 1 });
+      expect(await store.findShareByToken(live.hash)).toBeNull();
+      expect((await store.getShare(a.org, live.share.id)).revokedAt).not.toBeNull();
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('a share left unrevoked on a tenant deleted before shares were revoked with it opens nothing', async () => {
+    const { store, database } = t();
+    const a = await seed(store);
+    const owner = await store.createUser(a.org, { email: `old-${a.org.toLowerCase()}@x.example`, role: 'owner' });
+    const hash = createHash('sha256').update(randomBytes(32)).digest('hex');
+    await store.createShare(a.org, hash, {
+      tenantId: a.tenant,
+      label: 'Auditor',
+      sections: ['status'],
+      createdBy: owner.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    await database.drizzle.execute(sql`update tenants set deleted_at = now() where id = ${a.tenant}`);
+    expect(await store.findShareByToken(hash)).toBeNull();
   });
 });

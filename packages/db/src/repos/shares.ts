@@ -10,6 +10,7 @@ import {
   shareAccess,
 } from '../domain.ts';
 import { branding, SHARE_SECTIONS, shareAccesses, shares } from '../schema/shares.ts';
+import { tenants } from '../schema/tenants.ts';
 import { found, iso, isoOrNull, organizationOf, parseInput, type RepoContext } from './boundary.ts';
 import { tenantsRepo } from './tenants.ts';
 
@@ -83,17 +84,28 @@ export function sharesRepo(ctx: RepoContext) {
       return rowToShare(found(row, 'share', id));
     },
 
-    /** A live share by the hash of its token (a global lookup: the token is the credential). */
+    /**
+     * A live share by the hash of its token (a global lookup: the token is the credential): not revoked, not
+     * expired, and of a tenant that is not deleted (shares of a tenant deleted before its deletion revoked them).
+     */
     async findShareByToken(tokenHash: string): Promise<Share | null> {
       const org = await organizationOf(db, sql`evident_share_organization(${tokenHash})`);
       if (!org) return null;
       const [row] = await inOrg(org, (tx) =>
         tx
-          .select()
+          .select({ share: shares })
           .from(shares)
+          .innerJoin(
+            tenants,
+            and(
+              eq(tenants.organizationId, shares.organizationId),
+              eq(tenants.id, shares.tenantId),
+              isNull(tenants.deletedAt),
+            ),
+          )
           .where(and(eq(shares.tokenHash, tokenHash), isNull(shares.revokedAt), gt(shares.expiresAt, new Date()))),
       );
-      return row ? rowToShare(row) : null;
+      return row ? rowToShare(row.share) : null;
     },
 
     async recordShareAccess(

@@ -9,6 +9,7 @@ import {
 } from '@evident/core';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { shares } from '../schema/shares.ts';
 import { tenants } from '../schema/tenants.ts';
 import { found, iso, parseInput, type RepoContext } from './boundary.ts';
 
@@ -64,10 +65,20 @@ export function tenantsRepo({ db }: RepoContext) {
       return rowToTenant(found(row, 'tenant', id));
     },
 
-    /** Soft delete: the tenant leaves every list and lookup; its runs and results stay. */
-    async deleteTenant(org: OrganizationId, id: TenantId): Promise<void> {
-      const [row] = await db.update(tenants).set({ deletedAt: new Date() }).where(live(org, id)).returning();
+    /**
+     * Soft delete: the tenant leaves every list and lookup; its runs and results stay. Its live shares are revoked
+     * in the same transaction, so no link keeps serving a tenant its organization can no longer see.
+     */
+    async deleteTenant(org: OrganizationId, id: TenantId): Promise<{ sharesRevoked: number }> {
+      const now = new Date();
+      const [row] = await db.update(tenants).set({ deletedAt: now }).where(live(org, id)).returning();
       found(row, 'tenant', id);
+      const revoked = await db
+        .update(shares)
+        .set({ revokedAt: now })
+        .where(and(eq(shares.organizationId, org), eq(shares.tenantId, id), isNull(shares.revokedAt)))
+        .returning({ id: shares.id });
+      return { sharesRevoked: revoked.length };
     },
 
     /** The tenant's assessment schedule; null is the default interval. */
