@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entraStorage } from './entra-storage.ts';
 
 const share = z.number().min(0).max(1);
 
@@ -52,6 +53,8 @@ export const entraDiagnosticSetting = z.object({
   tableRetentionDays: z.record(z.string(), z.number().int().positive()).optional(),
   /** Whether the destination sits in a subscription the tenant's own admins do not control. */
   separateBoundary: z.boolean().default(true),
+  /** Storage only: lifecycle rules, immutability and legal holds of the account. */
+  storage: entraStorage.optional(),
 });
 
 export const entraWorld = z.object({
