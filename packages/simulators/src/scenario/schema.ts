@@ -93,6 +93,10 @@ export const entraWorld = z.object({
     voice: false,
     email: false,
   }),
+  /** `policyMigrationState` of the authentication methods policy; before completion the legacy policies still apply. */
+  methodsPolicyMigration: z
+    .enum(['preMigration', 'migrationInProgress', 'migrationComplete'])
+    .default('migrationComplete'),
   /** Share of users who signed in within the last 30 days. */
   recentSignInShare: share.default(0.9),
   /** PIM: holders eligible (not active) for each role, taken from the last enabled members. Needs P2. */
