@@ -1,7 +1,7 @@
 import { PRESETS, type PresetName } from '@evident/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntraConnector } from './connector.ts';
-import { contextFor, FAST, scenarioOf, startWorld, type World } from './contract.fixture.ts';
+import { collect, contextFor, FAST, scenarioOf, startWorld, type World } from './contract.fixture.ts';
 import {
   DIAGNOSTICS_ROLE,
   GOVERNANCE_LICENCE,
@@ -100,6 +100,36 @@ describe('what a check finds missing', () => {
       w.graph.faults.set(w.tenant, {});
     }
   });
+
+  it.each([
+    [
+      'a wrong client secret',
+      { clientSecret: 'Xyz8Q~not-the-secret-of-this-app' },
+      {},
+      /AADSTS7000215: Invalid client secret provided/,
+    ],
+    [
+      'an app the tenant does not know',
+      {},
+      { clientId: '0f0f0f0f-0000-4000-8000-000000000000' },
+      /AADSTS700016: Application with identifier/,
+    ],
+  ])(
+    '%s: the check fails at sign-in, in Entra ID’s words; a collection says the same',
+    async (_, secret, config, words) => {
+      const ctx = contextFor(w, { config, init: { secret: { ...w.secret, ...secret } } });
+      const result = await createEntraConnector(FAST).check(ctx);
+      expect(result).toMatchObject({ ok: false, items: [{ name: 'sign-in', status: 'missing' }] });
+      expect(result.items).toHaveLength(1);
+      expect(result.items[0]!.message).toMatch(/^Could not sign in to the tenant/);
+      expect(result.items[0]!.message).toMatch(words);
+      const run = await collect(w, { config, init: { secret: { ...w.secret, ...secret } } });
+      expect(run.facts).toEqual([]);
+      expect(run.gaps.length).toBeGreaterThan(0);
+      for (const g of run.gaps)
+        expect([g.code, g.message], g.source).toEqual(['auth_failed', expect.stringMatching(words)]);
+    },
+  );
 
   it('a tenant that does not exist: only the sign-in is reported, missing', async () => {
     const result = await check(w, { tenantId: 'no-such-tenant' });
