@@ -12,7 +12,14 @@ import { licenceOf } from './collect/tenant.ts';
 import type { EntraConfig, EntraSecret } from './config.ts';
 import { classifyGraphError } from './errors.ts';
 import { getOne } from './graph-pages.ts';
-import { DIAGNOSTICS_ROLE, GOVERNANCE_LICENCE, GROUP_ELIGIBILITY_PERMISSION, P1_LICENCE } from './permissions.ts';
+import {
+  DIAGNOSTICS_ROLE,
+  GOVERNANCE_LICENCE,
+  GROUP_ELIGIBILITY_PERMISSION,
+  P1_LICENCE,
+  STORAGE_READER,
+  WORKSPACE_READER,
+} from './permissions.ts';
 import type { EntraTuning } from './tuning.ts';
 
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -53,6 +60,18 @@ const PROBES: {
 ];
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: ConnectorError };
+
+/** The destinations whose retention a collection reads, each with the role that reads it. */
+const DESTINATION_READS = [
+  [WORKSPACE_READER, 'workspaceId', '2022-10-01'],
+  [STORAGE_READER, 'storageAccountId', '2023-05-01'],
+] as const;
+
+function destinationIds(settings: unknown, key: 'workspaceId' | 'storageAccountId'): string[] {
+  const list = (settings as { value?: { properties?: Record<string, unknown> }[] }).value ?? [];
+  const ids = list.map((s) => s.properties?.[key]).filter((id): id is string => typeof id === 'string' && id !== '');
+  return [...new Set(ids)];
+}
 
 function item(name: string, kind: CheckItem['kind'], outcome: Outcome, granted: string): CheckItem {
   if (outcome.ok) return { name, kind, status: 'granted', message: granted };
@@ -133,7 +152,26 @@ export async function checkEntra(
     const readSettings = () =>
       clients.arm(DIAGNOSTICS).catch((e) => Promise.reject(classifyGraphError(e, DIAGNOSTICS_ROLE)));
     const settings = await attempt(() => session.call(readSettings, { attempts, baseDelayMs, maxDelayMs }));
-    record(DIAGNOSTICS_ROLE, 'role', settings, 'read the diagnostic settings');
+    if (!record(DIAGNOSTICS_ROLE, 'role', settings, 'read the diagnostic settings') || !settings.ok) return result();
+    const armRead = (path: string, role: string) =>
+      attempt(() =>
+        session.call(() => clients.arm(path).catch((e) => Promise.reject(classifyGraphError(e, role))), {
+          attempts,
+          baseDelayMs,
+          maxDelayMs,
+        }),
+      );
+    for (const [role, key, version] of DESTINATION_READS) {
+      const ids = destinationIds(settings.value, key);
+      if (ids.length === 0) continue;
+      let outcome: Outcome = { ok: true, value: undefined };
+      for (const id of ids) {
+        outcome = await armRead(`${id}?api-version=${version}`, role);
+        if (!outcome.ok) break;
+      }
+      if (!record(role, 'role', outcome, `read ${ids.length === 1 ? ids[0] : `${ids.length} of them`}`))
+        return result();
+    }
     return result();
   } finally {
     await clients.close();

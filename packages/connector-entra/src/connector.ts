@@ -48,7 +48,7 @@ const SECTIONS = [
   {
     phase: 'authentication methods',
     source: 'GET /policies/authenticationMethodsPolicy',
-    covers: ['setting.entra.weak_methods'],
+    covers: ['setting.entra.weak_methods', 'setting.entra.methods_policy_migration'],
     after: [],
     run: authenticationMethods,
   },

@@ -165,8 +165,11 @@ describe('a failure that does not pass', () => {
   ])('%s: one gap for the section, everything else as it is', async (_, spec, code) => {
     const run = await collect(w, at('/v1.0/policies/authenticationMethodsPolicy', spec));
     expect(run.gaps).toHaveLength(1);
-    expect(run.gaps[0]).toMatchObject({ code, covers: ['setting.entra.weak_methods'] });
-    expectIntact(run, {}, ['setting entra.weak_methods']);
+    expect(run.gaps[0]).toMatchObject({
+      code,
+      covers: ['setting.entra.weak_methods', 'setting.entra.methods_policy_migration'],
+    });
+    expectIntact(run, {}, ['setting entra.weak_methods', 'setting entra.methods_policy_migration']);
   });
 
   it('in the role reads: privilege from the report, and enforcement unknown where policies name roles', async () => {

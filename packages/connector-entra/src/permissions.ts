@@ -5,6 +5,9 @@ export const GOVERNANCE_LICENCE = 'Microsoft Entra ID P2 or Microsoft Entra ID G
 export const GROUP_ELIGIBILITY_PERMISSION = 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
 /** Entra's diagnostic settings live at the tenant-root scope `/providers/Microsoft.aadiam`, not in a subscription. */
 export const DIAGNOSTICS_ROLE = 'Monitoring Reader (or Reader) on the scope /providers/Microsoft.aadiam';
+export const WORKSPACE_READER = 'Reader on the Log Analytics workspace';
+/** Lifecycle rules, the account's version-level immutability, and each log container's policy and legal hold. */
+export const STORAGE_READER = 'Reader on the storage account';
 
 export const ENTRA_PERMISSIONS: PermissionSpec[] = [
   { name: 'AuditLog.Read.All', kind: 'permission', why: 'MFA registration report, audit and sign-in log probes' },
@@ -41,6 +44,18 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
     name: DIAGNOSTICS_ROLE,
     kind: 'role',
     why: 'where sign-in and audit logs are exported, and for how long',
+    optional: true,
+  },
+  {
+    name: WORKSPACE_READER,
+    kind: 'role',
+    why: 'how long each Log Analytics table that receives the logs keeps them',
+    optional: true,
+  },
+  {
+    name: STORAGE_READER,
+    kind: 'role',
+    why: 'how long a storage account that receives the logs keeps them, and whether they are locked (immutability, legal holds)',
     optional: true,
   },
 ];

@@ -87,6 +87,7 @@ describe.each(SMALL)('%s', (name) => {
       'entra.licence': world.licence,
       'entra.security_defaults': world.securityDefaults,
       'entra.weak_methods': weak.join(','),
+      'entra.methods_policy_migration': world.methodsPolicyMigration,
       'entra.conditional_access': world.licence !== 'free',
     });
     for (const s of run.settings) expect(s.scope).toBe(world.tenantId);

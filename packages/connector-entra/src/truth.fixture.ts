@@ -209,7 +209,8 @@ export function expectedLogs(d: EntraDirectory, seed: number): Partial<LogSource
           name: x.resourceId,
           boundary: x.setting.separateBoundary ? 'separate' : 'same_admin_domain',
           retentionDays: retentionOf(x.setting, entraName),
-          locked: x.setting.destination === 'log_analytics' ? false : 'unknown',
+          // No immutability policy nor legal hold in these worlds: a storage account's logs are not locked.
+          locked: x.setting.destination === 'event_hub' ? 'unknown' : false,
         }),
       ),
     lastEventAt:

@@ -39,7 +39,8 @@ export function destinationName(d: LogDestination): string {
 export function retentionWords(f: LogSourceFact): string {
   const days = (v: number | 'unknown') => (v === 'unknown' ? 'an unknown number of days' : `${v} days`);
   const parts = [`${days(f.nativeRetentionDays)} natively`];
-  for (const d of f.destinations) parts.push(`${days(d.retentionDays)} in ${destinationName(d)}`);
+  for (const d of f.destinations)
+    parts.push(`${d.retentionAtLeast ? 'at least ' : ''}${days(d.retentionDays)} in ${destinationName(d)}`);
   return parts.join(', ');
 }
 

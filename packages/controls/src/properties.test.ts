@@ -93,6 +93,10 @@ function settings(maxDays: number) {
       fc.tuple(fc.constant('entra.security_defaults'), fc.constantFrom(true, false, null)),
       fc.tuple(fc.constant('github.two_factor_requirement'), fc.constantFrom(true, false, null)),
       fc.tuple(fc.constant('entra.weak_methods'), fc.constantFrom('', 'sms', 'sms,voice', null)),
+      fc.tuple(
+        fc.constant('entra.methods_policy_migration'),
+        fc.constantFrom('migrationComplete', 'preMigration', 'migrationInProgress', null),
+      ),
       fc.tuple(fc.constant('entra.licence'), fc.constantFrom('free', 'p1', 'p2')),
     ),
   });
@@ -105,7 +109,9 @@ function logs(maxDays: number) {
     name: fc.constantFrom('d1', 'd2'),
     boundary: fc.constantFrom('same_admin_domain', 'separate', 'unknown'),
     retentionDays: days,
+    retentionAtLeast: fc.option(fc.boolean(), { nil: undefined }),
     locked: tri,
+    lockedDays: fc.option(fc.integer({ min: 0, max: 800 }), { nil: undefined }),
     lastDeliveredAt: fc.oneof(fc.constant(undefined), fc.constant(null), observedAt(5)),
   });
   const one = fc.record({

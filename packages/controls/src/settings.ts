@@ -7,6 +7,7 @@ export const SETTING = {
   githubTwoFactor: 'github.two_factor_requirement',
   licence: 'entra.licence',
   weakMethods: 'entra.weak_methods',
+  methodsMigration: 'entra.methods_policy_migration',
 } as const;
 
 /** A boolean setting; null (unreadable) or any other type is unknown. */

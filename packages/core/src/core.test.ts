@@ -66,6 +66,11 @@ describe('facts', () => {
       atLeast: null,
       exact: false,
     });
+    const floor = { ...dest, retentionDays: 60, retentionAtLeast: true };
+    expect(effectiveRetention({ nativeRetentionDays: 30, destinations: [floor] })).toEqual({
+      atLeast: 60,
+      exact: false,
+    });
   });
 });
 

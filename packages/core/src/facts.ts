@@ -127,7 +127,11 @@ export const logDestination = z.object({
   name: z.string(),
   boundary: z.enum(BOUNDARIES),
   retentionDays: days,
+  /** `retentionDays` is only what is guaranteed: nothing read says when the log is deleted after that. */
+  retentionAtLeast: z.boolean().optional(),
   locked: tri,
+  /** How long a lock holds each record, where it ends before `retentionDays` does (a time-based immutability policy). */
+  lockedDays: z.number().int().nonnegative().optional(),
   lastDeliveredAt: z.union([isoDateTime, z.null()]).optional(),
 });
 
@@ -214,6 +218,7 @@ export function effectiveRetention(source: Pick<LogSourceFact, 'nativeRetentionD
 } {
   let atLeast: number | null = null;
   let exact = true;
+  if (source.destinations.some((d) => d.retentionAtLeast)) exact = false;
   for (const value of [source.nativeRetentionDays, ...source.destinations.map((d) => d.retentionDays)]) {
     if (value === 'unknown') exact = false;
     else if (atLeast === null || value > atLeast) atLeast = value;

@@ -48,12 +48,12 @@ function entraConnection(t: TenantWorld, sc: Scenario, graph: GraphSimulator): S
     name: `${t.name}-entra`,
     config: {
       tenantId: world.tenantId,
-      clientId: 'evident-collector',
+      clientId: graph.app.clientId,
       breakGlass,
       mspDomains: [world.mspDomain],
       endpoints: { graph: graph.url, login: graph.url, arm: graph.url, caCert: graph.caCert },
     },
-    secret: { clientSecret: 'simulated-secret' },
+    secret: { clientSecret: graph.app.clientSecret },
   };
 }
 

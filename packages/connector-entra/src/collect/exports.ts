@@ -1,11 +1,9 @@
-import { type CollectionSession, ConnectorError } from '@evident/connector-kit';
+import { ConnectorError } from '@evident/connector-kit';
 import type { LogCategory, LogDestination } from '@evident/core';
-import type { EntraConfig, EntraSecret } from '../config.ts';
-import { classifyGraphError } from '../errors.ts';
-import { DIAGNOSTICS_ROLE } from '../permissions.ts';
+import { DIAGNOSTICS_ROLE, WORKSPACE_READER } from '../permissions.ts';
+import { armGet, armRead, type Refusal, type Session } from './arm.ts';
 import type { Run } from './state.ts';
-
-type Session = CollectionSession<EntraConfig, EntraSecret>;
+import { StorageReads } from './storage.ts';
 
 /** Entra's diagnostic-setting categories and what they carry. */
 export const CATEGORIES: Record<string, LogCategory> = {
@@ -26,21 +24,6 @@ interface DiagnosticSetting {
 }
 
 export const DIAGNOSTICS = '/providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01';
-
-/** A Resource Manager read under the session's retry; `permission` names what a refusal means is missing. */
-function armGet<T>(run: Run, session: Session, path: string, permission: string): Promise<T> {
-  const { attempts, baseDelayMs, maxDelayMs } = run.graph.tuning;
-  return session.call(
-    async () => {
-      try {
-        return (await run.clients.arm(path)) as T;
-      } catch (error) {
-        throw classifyGraphError(error, permission);
-      }
-    },
-    { attempts, baseDelayMs, maxDelayMs },
-  );
-}
 
 function subscriptionOf(resourceId: string): string | undefined {
   return /\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
@@ -85,96 +68,29 @@ export const TABLES: Record<string, string> = {
   ServicePrincipalSignInLogs: 'AADServicePrincipalSignInLogs',
 };
 
-const WORKSPACE_READER = 'Reader on the Log Analytics workspace';
-const STORAGE_READER = 'Reader on the storage account';
-
 /** How long a table keeps rows: its total retention (analytics plus long-term), which overrides the workspace's. */
-async function tableRetention(
-  run: Run,
-  session: Session,
-  workspaceId: string,
-  category: string,
-): Promise<number | 'unknown'> {
+async function tableRetention(reads: Reads, workspaceId: string, category: string): Promise<number | 'unknown'> {
   const table = TABLES[category];
   if (!table) return 'unknown';
+  type Table = { properties?: { totalRetentionInDays?: number; retentionInDays?: number } };
   const path = `${workspaceId}/tables/${table}?api-version=2022-10-01`;
-  try {
-    const found = await armGet<{ properties?: { totalRetentionInDays?: number; retentionInDays?: number } }>(
-      run,
-      session,
-      path,
-      WORKSPACE_READER,
-    );
-    const days = found.properties?.totalRetentionInDays ?? found.properties?.retentionInDays;
-    return typeof days === 'number' ? days : 'unknown';
-  } catch (error) {
-    // A table or policy that is absent or not readable leaves the retention unknown; other failures are failures.
-    if (error instanceof ConnectorError && ['not_supported', 'permission_missing'].includes(error.code))
-      return 'unknown';
-    throw error;
-  }
+  const found = await armRead<Table, null>(reads.run, reads.session, path, WORKSPACE_READER, reads.refusals, null);
+  const days =
+    found === 'unknown' ? undefined : (found?.properties?.totalRetentionInDays ?? found?.properties?.retentionInDays);
+  return typeof days === 'number' ? days : 'unknown';
 }
 
-interface LifecycleRule {
-  enabled?: boolean;
-  type?: string;
-  definition?: {
-    actions?: {
-      baseBlob?: { delete?: { daysAfterModificationGreaterThan?: number; daysAfterCreationGreaterThan?: number } };
-    };
-    filters?: { prefixMatch?: string[] };
-  };
-}
-
-/**
- * How long a storage account keeps a category's blobs (`insights-logs-<category>`): the shortest enabled delete
- * rule that matches them. With no such rule nothing expires them, but nothing protects them either: unknown.
- */
-async function lifecycleRetention(
-  run: Run,
-  session: Session,
-  accountId: string,
-  category: string,
-): Promise<number | 'unknown'> {
-  const path = `${accountId}/managementPolicies/default?api-version=2023-05-01`;
-  let rules: LifecycleRule[];
-  try {
-    const found = await armGet<{ properties?: { policy?: { rules?: LifecycleRule[] } } }>(
-      run,
-      session,
-      path,
-      STORAGE_READER,
-    );
-    rules = found.properties?.policy?.rules ?? [];
-  } catch (error) {
-    // A table or policy that is absent or not readable leaves the retention unknown; other failures are failures.
-    if (error instanceof ConnectorError && ['not_supported', 'permission_missing'].includes(error.code))
-      return 'unknown';
-    throw error;
-  }
-  const container = `insights-logs-${category.toLowerCase()}`;
-  const days = rules
-    .filter((r) => r.enabled !== false && (r.type ?? 'Lifecycle') === 'Lifecycle')
-    .filter((r) => {
-      const prefixes = r.definition?.filters?.prefixMatch ?? [];
-      return prefixes.length === 0 || prefixes.some((p) => container.startsWith(p.toLowerCase()));
-    })
-    .map((r) => {
-      const del = r.definition?.actions?.baseBlob?.delete;
-      return del?.daysAfterModificationGreaterThan ?? del?.daysAfterCreationGreaterThan;
-    })
-    .filter((d): d is number => typeof d === 'number');
-  return days.length > 0 ? Math.min(...days) : 'unknown';
+interface Reads {
+  run: Run;
+  session: Session;
+  homes: Map<string, string | null>;
+  storage: StorageReads;
+  refusals: Refusal[];
 }
 
 /** A setting's destinations for one category, with the retention each keeps that category for. */
-async function destinationsOf(
-  run: Run,
-  session: Session,
-  setting: DiagnosticSetting,
-  category: string,
-  homes: Map<string, string | null>,
-): Promise<LogDestination[]> {
+async function destinationsOf(reads: Reads, setting: DiagnosticSetting, category: string): Promise<LogDestination[]> {
+  const { run, session, homes } = reads;
   const p = setting.properties ?? {};
   const out: LogDestination[] = [];
   if (p.workspaceId) {
@@ -182,7 +98,7 @@ async function destinationsOf(
       kind: 'log_analytics',
       name: p.workspaceId,
       boundary: await boundaryOf(run, session, p.workspaceId, homes),
-      retentionDays: await tableRetention(run, session, p.workspaceId, category),
+      retentionDays: await tableRetention(reads, p.workspaceId, category),
       locked: false,
     });
   }
@@ -191,8 +107,7 @@ async function destinationsOf(
       kind: 'storage',
       name: p.storageAccountId,
       boundary: await boundaryOf(run, session, p.storageAccountId, homes),
-      retentionDays: await lifecycleRetention(run, session, p.storageAccountId, category),
-      locked: 'unknown',
+      ...(await reads.storage.keep(p.storageAccountId, category)),
     });
   }
   if (p.eventHubAuthorizationRuleId) {
@@ -203,18 +118,31 @@ async function destinationsOf(
   return out;
 }
 
+export interface Exports {
+  destinations: Map<LogCategory, LogDestination[]>;
+  /** Destination reads refused: what they leave unknown, and the grant that would tell. */
+  refusals: Refusal[];
+}
+
 /** Where each log category is exported, read from the diagnostic settings through Resource Manager. */
-export async function exportsOf(run: Run, session: Session): Promise<Map<LogCategory, LogDestination[]>> {
+export async function exportsOf(run: Run, session: Session): Promise<Exports> {
   const destinations = new Map<LogCategory, LogDestination[]>();
   const settings = await armGet<{ value?: DiagnosticSetting[] }>(run, session, DIAGNOSTICS, DIAGNOSTICS_ROLE);
-  const homes = new Map<string, string | null>();
+  const storage = new StorageReads(run, session);
+  const reads: Reads = { run, session, homes: new Map(), storage, refusals: [] };
   for (const setting of settings.value ?? []) {
     for (const log of setting.properties?.logs ?? []) {
       const category = log.category ? CATEGORIES[log.category] : undefined;
       if (!category || log.enabled === false) continue;
-      const dests = await destinationsOf(run, session, setting, log.category!, homes);
+      const dests = await destinationsOf(reads, setting, log.category!);
       destinations.set(category, [...(destinations.get(category) ?? []), ...dests]);
     }
   }
-  return destinations;
+  const refusals = [...reads.refusals, ...storage.refusals];
+  // One gap per refused resource, however many of its parts and categories it leaves unknown.
+  const resource = (r: Refusal) =>
+    /^GET \/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+/i.exec(r.source)?.[0] ??
+    r.source;
+  const seen = new Set<string>();
+  return { destinations, refusals: refusals.filter((r) => !seen.has(resource(r)) && seen.add(resource(r))) };
 }

@@ -3,6 +3,7 @@ import type { Fact, LogCategory, LogDestination, LogSourceFact } from '@evident/
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import { classifyGraphError } from '../errors.ts';
 import { getOne } from '../graph-pages.ts';
+import type { Refusal } from './arm.ts';
 import { CATEGORIES, DIAGNOSTICS, exportsOf } from './exports.ts';
 import type { Run } from './state.ts';
 
@@ -52,8 +53,9 @@ export async function* logs(run: Run, session: Session): AsyncGenerator<Fact> {
     newest(run, session, '/auditLogs/signIns', 'createdDateTime', 'AuditLog.Read.All and Directory.Read.All'),
   ]);
   let destinations = new Map<LogCategory, LogDestination[]>();
+  let refusals: Refusal[] = [];
   let exportsGap: ConnectorError | undefined;
-  if (exported.status === 'fulfilled') destinations = exported.value;
+  if (exported.status === 'fulfilled') ({ destinations, refusals } = exported.value);
   else if (exported.reason instanceof ConnectorError && exported.reason.code === 'auth_failed') throw exported.reason;
   else exportsGap = classifyGraphError(exported.reason);
   if (auditRead.status === 'rejected') throw auditRead.reason;
@@ -84,6 +86,10 @@ export async function* logs(run: Run, session: Session): AsyncGenerator<Fact> {
       { source: `GET ${DIAGNOSTICS}`, covers: Object.values(CATEGORIES).map((c) => `logSource.${c}`) },
       exportsGap,
     );
+  }
+  for (const refused of refusals) {
+    const covers = ['logSource.destinations.retentionDays', 'logSource.destinations.locked'];
+    yield session.gap({ source: refused.source, covers }, refused.error);
   }
   for (const [probe, path] of [
     [audit, '/auditLogs/directoryAudits'],

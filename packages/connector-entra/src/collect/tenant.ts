@@ -75,7 +75,7 @@ const WEAK = { Sms: 'sms', Voice: 'voice', Email: 'email' } as Record<string, st
 export async function* authenticationMethods(run: Run, session: Session): AsyncGenerator<Fact> {
   const source = 'GET /policies/authenticationMethodsPolicy';
   const policy = await getOne<
-    { authenticationMethodConfigurations?: { id?: string; state?: string }[] },
+    { policyMigrationState?: string; authenticationMethodConfigurations?: { id?: string; state?: string }[] },
     EntraConfig,
     EntraSecret
   >(session, run.graph, '/policies/authenticationMethodsPolicy', 'Policy.Read.AuthenticationMethod');
@@ -90,5 +90,15 @@ export async function* authenticationMethods(run: Run, session: Session): AsyncG
     subject: 'entra.weak_methods',
     scope: run.ctx.config.tenantId,
     value: weak.join(','),
+  };
+  // Until `migrationComplete`, the legacy MFA and SSPR policies, which Graph does not expose, may still offer SMS and voice.
+  const state = policy.policyMigrationState;
+  yield {
+    type: 'setting',
+    ...run.stamp,
+    source,
+    subject: 'entra.methods_policy_migration',
+    scope: run.ctx.config.tenantId,
+    value: typeof state === 'string' ? state : null,
   };
 }

@@ -20,24 +20,25 @@ const params = z
 interface Store {
   locked: Tri;
   separate: Tri;
-  retentionDays: number | 'unknown';
+  /** How long the lock holds: a time-based lock may end before the store deletes. */
+  lockedDays: number | 'unknown';
 }
 
 /** 2: locked for long enough; 1: locked too briefly, or out of the tenant admins' reach; 0: deletable by them. */
 function strength(s: Store, min: number, assume: boolean): number {
   const locked = s.locked === 'unknown' ? assume : s.locked;
   const separate = s.separate === 'unknown' ? assume : s.separate;
-  const longEnough = s.retentionDays === 'unknown' ? assume : s.retentionDays >= min;
+  const longEnough = s.lockedDays === 'unknown' ? assume : s.lockedDays >= min;
   return locked && longEnough ? 2 : locked || separate ? 1 : 0;
 }
 
 function grade(f: LogSourceFact, min: number): [Grade, string] {
   const stores: Store[] = [
-    { locked: f.locked, separate: false, retentionDays: f.nativeRetentionDays },
+    { locked: f.locked, separate: false, lockedDays: f.nativeRetentionDays },
     ...f.destinations.map((d) => ({
       locked: d.locked,
       separate: d.boundary === 'unknown' ? ('unknown' as const) : d.boundary === 'separate',
-      retentionDays: d.retentionDays,
+      lockedDays: d.lockedDays ?? d.retentionDays,
     })),
   ];
   const best = Math.max(...stores.map((s) => strength(s, min, true)));

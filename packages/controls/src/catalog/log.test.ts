@@ -100,6 +100,17 @@ const CASES: Record<string, Case[]> = {
       why: /unreadable elsewhere/,
     },
     {
+      name: 'unknown, not fail, when a short retention is only what is guaranteed',
+      facts: [
+        logSource('a', {
+          nativeRetentionDays: 30,
+          destinations: [dest({ retentionDays: 60, retentionAtLeast: true })],
+        }),
+      ],
+      status: 'unknown',
+      why: /at least 60 days in log_analytics soc/,
+    },
+    {
       name: 'logs that are not important are out of scope',
       facts: [logSource('a'), nativeOnly('x', 7, { important: false })],
       status: 'pass',
@@ -182,6 +193,17 @@ const CASES: Record<string, Case[]> = {
     {
       name: 'partial when the lock is shorter than the retention asked for',
       facts: [logSource('a', { locked: true, nativeRetentionDays: 30, destinations: [] })],
+      status: 'partial',
+      why: /locked for 180 days/,
+    },
+    {
+      name: 'partial, not pass, when a time-based lock ends before the retention asked for',
+      facts: [
+        logSource('a', {
+          locked: false,
+          destinations: [dest({ boundary: 'same_admin_domain', retentionDays: 730, lockedDays: 30 })],
+        }),
+      ],
       status: 'partial',
       why: /locked for 180 days/,
     },

@@ -7,6 +7,10 @@ import { tallyRule } from '../tally.ts';
 
 const params = z.object({ ...common, ...band }).strict();
 
+/** Legacy per-user MFA skips the challenge from trusted IPs, on remembered devices and for app passwords. */
+const PER_USER =
+  'MFA enforced only by a per-user setting, whose trusted IPs, remembered devices and app passwords Graph does not show';
+
 export const mfa01 = defineControl<z.infer<typeof params>>({
   id: 'MFA-01',
   title: 'MFA enforced for all human users',
@@ -15,7 +19,8 @@ export const mfa01 = defineControl<z.infer<typeof params>>({
     'account is not enough. In scope: enabled identities of kind human that are neither external (MFA-04) nor ' +
     'declared MSP principals (MFA-03); break-glass accounts (MFA-08) and workload identities are out of scope. An ' +
     'account is covered only when the connector computed that MFA is enforced for it (policy, security defaults, ' +
-    'per-user enforcement or an org requirement).',
+    'per-user enforcement or an org requirement). Per-user enforcement alone is partial for the account: its ' +
+    'trusted IPs, remembered devices and app passwords skip the challenge and are invisible to Graph.',
   rationale:
     'The advisory asks customers to require MFA on the services they receive, and Cyber Essentials fails an ' +
     'assessment when any cloud user lacks it. Attackers reached the NHS 111 supplier through a single customer ' +
@@ -53,11 +58,13 @@ export const mfa01 = defineControl<z.infer<typeof params>>({
       one: 'human user',
       many: 'human users',
       ok: 'forced through MFA',
-      weak: 'challenged by security defaults only when Entra judges it necessary',
+      weak: 'challenged only when Entra judges it necessary (security defaults) or enforced only per user',
       none: 'no enabled human user is in scope',
     },
     grade(f) {
       if (!signsInInteractively(f) || f.kind !== 'human' || isExternal(f) || f.mspPrincipal === true) return undefined;
+      if (f.mfaEnforced === true && (f.enforcementSource === 'per_user' || f.enforcementReason === 'enforced_per_user'))
+        return ['weak', PER_USER];
       const grade = f.enforcementReason === 'security_defaults_risk_based' ? 'weak' : enforcementGrade(f.mfaEnforced);
       return [grade, enforcementWhy(f)];
     },

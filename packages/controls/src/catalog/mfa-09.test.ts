@@ -7,7 +7,36 @@ const insecure = (value: number | null) => setting('github.insecure_2fa_accounts
 const member = (subject: string, methods: string[] = []) =>
   identity(subject, { ...github, name: subject, methods, enforcementSource: 'org_requirement' });
 
+const migrated = setting('entra.methods_policy_migration', 'migrationComplete');
+
 const CASES: Case[] = [
+  {
+    name: 'Entra: pass only when nothing phishable is enabled and the methods policy is migrated',
+    facts: [setting('entra.weak_methods', ''), migrated],
+    status: 'pass',
+  },
+  ...(['preMigration', 'migrationInProgress', 'unknownFutureValue'] as const).map((state) => ({
+    name: `Entra: unknown, never pass, in migration state ${state}: the legacy policies may offer SMS and voice`,
+    facts: [setting('entra.weak_methods', ''), setting('entra.methods_policy_migration', state)],
+    status: 'unknown' as const,
+    reason: new RegExp(`migration state ${state} \\(not migrationComplete\\).*legacy MFA and SSPR`),
+  })),
+  {
+    name: 'Entra: unknown when the migration state was not read',
+    facts: [setting('entra.weak_methods', ''), setting('entra.methods_policy_migration', null)],
+    status: 'unknown',
+    reason: /could not be read/,
+  },
+  {
+    name: 'Entra: unknown when no migration state is reported at all',
+    facts: [setting('entra.weak_methods', '')],
+    status: 'unknown',
+  },
+  {
+    name: 'Entra: a phishable method the policy itself enables fails whatever the migration state',
+    facts: [setting('entra.weak_methods', 'sms'), setting('entra.methods_policy_migration', 'preMigration')],
+    status: 'fail',
+  },
   {
     name: 'GitHub: fail listing every account with SMS as a second factor',
     facts: [insecure(2), member('1', ['sms']), member('2'), member('3', ['sms'])],
@@ -40,13 +69,13 @@ const CASES: Case[] = [
   },
   {
     name: 'Entra keeps its own verdict beside a GitHub one: the worst wins',
-    facts: [setting('entra.weak_methods', ''), insecure(1), member('9', ['sms'])],
+    facts: [setting('entra.weak_methods', ''), migrated, insecure(1), member('9', ['sms'])],
     status: 'fail',
     failing: ['9'],
   },
   {
     name: 'an SMS method on an Entra identity is not read as GitHub’s',
-    facts: [setting('entra.weak_methods', ''), identity('e1', { methods: ['sms'] })],
+    facts: [setting('entra.weak_methods', ''), migrated, identity('e1', { methods: ['sms'] })],
     status: 'pass',
   },
   {

@@ -11,7 +11,25 @@ const params = z.object(common).strict();
 const GITHUB_INSECURE = 'github.insecure_2fa_accounts';
 const SMS = 'sms';
 
-function judge(setting: SettingFact | undefined): Finding {
+/**
+ * Until the authentication methods policy is migrated, the legacy MFA and SSPR policies still offer SMS and voice
+ * codes, and Graph does not show them: an empty list then proves nothing.
+ */
+function migrationUnknown(migration: SettingFact | undefined): Finding | undefined {
+  if (migration?.value === 'migrationComplete') return undefined;
+  const state =
+    typeof migration?.value === 'string'
+      ? `is in migration state ${migration.value}`
+      : 'has a migration state that could not be read';
+  return {
+    grade: 'unknown',
+    reason:
+      `the authentication methods policy enables no phishable method, but it ${state} (not migrationComplete), so ` +
+      'the legacy MFA and SSPR policies may still offer SMS and voice codes, which Graph does not show',
+  };
+}
+
+function judge(setting: SettingFact | undefined, migration: SettingFact | undefined): Finding {
   if (typeof setting?.value !== 'string') {
     return { grade: 'unknown', reason: 'which authentication methods are enabled could not be read' };
   }
@@ -21,7 +39,12 @@ function judge(setting: SettingFact | undefined): Finding {
     .filter((m) => m.length > 0)
     .sort();
   if (methods.length === 0) {
-    return { grade: 'compliant', reason: 'no phishable method (SMS, voice call, email one-time passcode) is enabled' };
+    return (
+      migrationUnknown(migration) ?? {
+        grade: 'compliant',
+        reason: 'no phishable method (SMS, voice call, email one-time passcode) is enabled',
+      }
+    );
   }
   return {
     grade: 'failing',
@@ -55,7 +78,9 @@ export const mfa09 = defineControl<z.infer<typeof params>>({
   title: 'Phishable MFA methods (SMS, voice, email codes) disabled',
   requirement:
     'The tenant must not allow SMS, voice-call or email one-time passcodes as authentication methods (the setting ' +
-    '`entra.weak_methods` lists the enabled ones and must be empty). On GitHub, where an org cannot switch SMS ' +
+    '`entra.weak_methods` lists the enabled ones and must be empty). Until that policy reports ' +
+    '`policyMigrationState: migrationComplete` (`entra.methods_policy_migration`), the legacy MFA and SSPR ' +
+    'policies may still offer SMS and voice, which Graph does not show: an empty list is then unknown. On GitHub, where an org cannot switch SMS ' +
     'off, no member or outside collaborator may have SMS as a second factor (the owner-only `2fa_insecure` filter, ' +
     'reported as `github.insecure_2fa_accounts`, must list none; unknown when it could not be read). Evaluated ' +
     'per connection that reports either setting; others are not applicable.',
@@ -64,10 +89,10 @@ export const mfa09 = defineControl<z.infer<typeof params>>({
     'an attacker can choose the weakest method any user registered.',
   remediation:
     'In the authentication methods policy, disable SMS, Voice call and Email OTP once users have moved to the ' +
-    'Authenticator app, passkeys or FIDO2 keys. On GitHub, ask each listed account to replace SMS with an ' +
+    'Authenticator app, passkeys or FIDO2 keys, and complete the migration from the legacy MFA and SSPR policies. On GitHub, ask each listed account to replace SMS with an ' +
     'authenticator app, passkey or security key, and require secure 2FA methods in the org settings.',
   params,
-  needs: ['setting.entra.weak_methods', `setting.${GITHUB_INSECURE}`],
+  needs: ['setting.entra.weak_methods', 'setting.entra.methods_policy_migration', `setting.${GITHUB_INSECURE}`],
   mappings: [
     {
       framework: 'scuba-entra',
@@ -80,7 +105,7 @@ export const mfa09 = defineControl<z.infer<typeof params>>({
   rule: {
     accepts: ['setting', 'identity'],
     reducer(ctx) {
-      const settings = new LatestSettings([SETTING.weakMethods, GITHUB_INSECURE]);
+      const settings = new LatestSettings([SETTING.weakMethods, SETTING.methodsMigration, GITHUB_INSECURE]);
       const sms = new Map<string, FailingSubject>();
       const why = 'uses SMS as a second factor (GitHub lists it under 2fa_insecure)';
       const listed = (f: IdentityFact) =>
@@ -97,7 +122,8 @@ export const mfa09 = defineControl<z.infer<typeof params>>({
         finish: () => {
           const entra = settings.get(SETTING.weakMethods);
           const github = settings.get(GITHUB_INSECURE);
-          const finding = entra || !github ? judge(entra) : judgeGithub(github, [...sms.values()]);
+          const migration = settings.get(SETTING.methodsMigration);
+          const finding = entra || !github ? judge(entra, migration) : judgeGithub(github, [...sms.values()]);
           return connectionOutcome(ctx, 'phishable MFA methods', finding);
         },
       };

@@ -17,7 +17,24 @@ const CASES: Record<string, Case[]> = {
         unenforced('u', { enforcementSource: 'security_defaults', enforcementReason: 'security_defaults_risk_based' }),
       ],
       status: 'fail',
-      reason: /1 is challenged by security defaults only when Entra judges it necessary/,
+      reason: /1 is challenged only when Entra judges it necessary \(security defaults\)/,
+    },
+    {
+      name: 'per-user enforcement is partial, never a pass: its trusted IPs, remembered devices and app passwords are unseen',
+      facts: [
+        ...many(9, identity),
+        identity('p', { enforcementSource: 'per_user', enforcementReason: 'enforced_per_user', mfaEnforced: true }),
+      ],
+      status: 'partial',
+      reason: /enforced only per user/,
+      failing: ['p'],
+      why: /trusted IPs, remembered devices and app passwords/,
+    },
+    {
+      name: 'a tenant enforced only per user does not pass',
+      facts: [identity('p', { enforcementSource: 'per_user', enforcementReason: 'enforced_per_user' })],
+      status: 'fail',
+      why: /per-user setting/,
     },
     {
       name: 'partial at the 90% band',

@@ -111,7 +111,7 @@ export const SPECS: Spec[] = [
   },
   {
     id: 'MFA-09',
-    pass: [setting('entra.weak_methods', '')],
+    pass: [setting('entra.weak_methods', ''), setting('entra.methods_policy_migration', 'migrationComplete')],
     bad: {
       facts: [setting('entra.weak_methods', 'sms,voice')],
       status: 'fail',

@@ -39,7 +39,12 @@ export async function handleIdentityPlatform(
     return true;
   }
   try {
-    const issued = state.tokens.issue(tenant, authority, new URLSearchParams(await readBody(req)));
+    const issued = await state.tokens.issue(
+      tenant,
+      authority,
+      new URLSearchParams(await readBody(req)),
+      `${origin}${url.pathname}`,
+    );
     account(endpoint, true);
     sendJson(res, 200, issued, JSON_HEADERS);
   } catch (e) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { assertionValid, type SimulatedApp, secretMatches } from './app.ts';
 import { GRANTED_PERMISSIONS } from './permissions.ts';
 import type { SimTenant } from './tenants.ts';
 
@@ -26,6 +27,7 @@ const tokenRequest = z.object({
   scope: z.string().min(1),
   client_secret: z.string().min(1).optional(),
   client_assertion: z.string().min(1).optional(),
+  client_assertion_type: z.string().optional(),
 });
 
 /** An Entra ID token-endpoint failure, in its own body shape (not Graph's). */
@@ -56,7 +58,37 @@ export class TokenEndpointError extends Error {
 export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
 
-  issue(tenant: SimTenant | undefined, authority: string, form: URLSearchParams) {
+  constructor(private readonly app: SimulatedApp) {}
+
+  /** Refuses a client Entra would refuse: an app the tenant does not know, a wrong secret, a certificate not registered. */
+  private async authenticate(tenant: SimTenant, req: z.infer<typeof tokenRequest>, endpoint: string): Promise<void> {
+    if (req.client_id !== this.app.clientId)
+      throw new TokenEndpointError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${req.client_id}' was not found in the directory '${tenant.world.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      );
+    if (req.client_secret !== undefined && !secretMatches(this.app, req.client_secret))
+      throw new TokenEndpointError(
+        401,
+        'invalid_client',
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.app.clientId}'.`,
+      );
+    if (req.client_assertion !== undefined) {
+      const { ok, thumbprint } = await assertionValid(this.app, req.client_assertion, endpoint);
+      if (!ok)
+        throw new TokenEndpointError(
+          401,
+          'invalid_client',
+          700027,
+          `Client assertion failed signature validation. Thumbprint of key used by client: '${thumbprint}'. Please visit the Microsoft Graph Explorer and query for the application registration to see the configured keys.`,
+        );
+    }
+  }
+
+  async issue(tenant: SimTenant | undefined, authority: string, form: URLSearchParams, endpoint: string) {
     if (!tenant) throw new TokenEndpointError(400, 'invalid_tenant', 90002, `Tenant '${authority}' not found.`);
     const parsed = tokenRequest.safeParse(Object.fromEntries(form));
     if (!parsed.success) {
@@ -83,6 +115,7 @@ export class TokenIssuer {
         7000216,
         "'client_assertion' or 'client_secret' is required.",
       );
+    await this.authenticate(tenant, req, endpoint);
     const resource = req.scope
       .split(' ')
       .find((s) => s.endsWith('/.default'))

@@ -1,11 +1,12 @@
 import type { Endpoint } from './endpoint.ts';
-import {
-  getEventHub,
-  getStorageManagementPolicy,
-  getWorkspace,
-  getWorkspaceTable,
-} from './endpoints/arm-destinations.ts';
+import { getEventHub, getWorkspace, getWorkspaceTable } from './endpoints/arm-destinations.ts';
 import { getDiagnosticSetting, getSubscription, listDiagnosticSettings } from './endpoints/arm-diagnostic-settings.ts';
+import {
+  getBlobContainer,
+  getContainerImmutabilityPolicy,
+  getStorageAccount,
+  getStorageManagementPolicy,
+} from './endpoints/arm-storage.ts';
 import { listDirectoryAudits, listSignIns } from './endpoints/audit-logs.ts';
 import { getConditionalAccessPolicy, listConditionalAccessPolicies } from './endpoints/conditional-access.ts';
 import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
@@ -42,7 +43,10 @@ const ENDPOINTS: readonly Endpoint[] = [
   getSubscription,
   getWorkspace,
   getWorkspaceTable,
+  getStorageAccount,
   getStorageManagementPolicy,
+  getBlobContainer,
+  getContainerImmutabilityPolicy,
   getEventHub,
 ];
 

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
 import { faultSpec, type Scenario } from '../scenario/schema.ts';
+import { type SimulatedApp, simulatedApp } from './app.ts';
 import { TokenIssuer } from './auth.ts';
 import { handleRequest } from './pipeline.ts';
 import { Router } from './router.ts';
@@ -32,6 +33,8 @@ export interface GraphSimulator {
   url: string;
   /** The PEM certificate to trust (it is its own CA). */
   caCert: string;
+  /** The app registration the token endpoint accepts, and only it. */
+  app: SimulatedApp;
   faults: FaultPlan;
   accounting: Accounting;
   close(): Promise<void>;
@@ -49,10 +52,11 @@ export async function startGraphSimulator(
   const closing = new AbortController();
   // Every delayed answer listens for close: one per request in flight, from every tenant at once.
   setMaxListeners(0, closing.signal);
+  const app = simulatedApp(scenario.seed);
   const state: SimState = {
     seed: scenario.seed,
     tenants: new TenantRegistry(scenario, now),
-    tokens: new TokenIssuer(),
+    tokens: new TokenIssuer(app),
     router: new Router(),
     faults,
     accounting,
@@ -82,6 +86,7 @@ export async function startGraphSimulator(
   return {
     url: `https://${host}:${port}`,
     caCert: cert,
+    app,
     faults,
     accounting,
     close: () =>

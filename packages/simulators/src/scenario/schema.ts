@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entraStorage } from './entra-storage.ts';
 
 const share = z.number().min(0).max(1);
 
@@ -52,6 +53,8 @@ export const entraDiagnosticSetting = z.object({
   tableRetentionDays: z.record(z.string(), z.number().int().positive()).optional(),
   /** Whether the destination sits in a subscription the tenant's own admins do not control. */
   separateBoundary: z.boolean().default(true),
+  /** Storage only: lifecycle rules, immutability and legal holds of the account. */
+  storage: entraStorage.optional(),
 });
 
 export const entraWorld = z.object({
@@ -90,6 +93,10 @@ export const entraWorld = z.object({
     voice: false,
     email: false,
   }),
+  /** `policyMigrationState` of the authentication methods policy; before completion the legacy policies still apply. */
+  methodsPolicyMigration: z
+    .enum(['preMigration', 'migrationInProgress', 'migrationComplete'])
+    .default('migrationComplete'),
   /** Share of users who signed in within the last 30 days. */
   recentSignInShare: share.default(0.9),
   /** PIM: holders eligible (not active) for each role, taken from the last enabled members. Needs P2. */

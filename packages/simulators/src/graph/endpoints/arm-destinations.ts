@@ -16,7 +16,12 @@ const TABLES: Record<string, string> = {
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
 
-function find(ctx: RequestContext, kind: DiagnosticDestination['setting']['destination'], name: string | undefined) {
+/** The destination a Resource Manager path names, or ARM's 404. */
+export function find(
+  ctx: RequestContext,
+  kind: DiagnosticDestination['setting']['destination'],
+  name: string | undefined,
+) {
   const { subscriptionId = '', resourceGroup = '' } = ctx.params;
   const d = destinations(ctx).find(
     (x) =>
@@ -89,43 +94,6 @@ export const getWorkspaceTable: Endpoint = {
         plan: 'Analytics',
         provisioningState: 'Succeeded',
         schema: { name, tableType: 'Microsoft', tableSubType: 'DataCollectionRuleBased' },
-      },
-    };
-  },
-};
-
-const STORAGE =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{account}';
-
-/** A storage account's lifecycle policy: how long exported logs stay before deletion. */
-export const getStorageManagementPolicy: Endpoint = {
-  api: 'arm',
-  path: `${STORAGE}/managementPolicies/default`,
-  family: 'none',
-  armAction: 'Microsoft.Storage/storageAccounts/managementPolicies/read',
-  handle(ctx) {
-    const d = find(ctx, 'storage', ctx.params.account);
-    return {
-      id: `${d.resourceId}/managementPolicies/default`,
-      name: 'DefaultManagementPolicy',
-      type: 'Microsoft.Storage/storageAccounts/managementPolicies',
-      properties: {
-        policy: {
-          rules: [
-            {
-              enabled: true,
-              name: 'expire-entra-logs',
-              type: 'Lifecycle',
-              definition: {
-                actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: d.setting.retentionDays } } },
-                filters: {
-                  blobTypes: ['appendBlob'],
-                  prefixMatch: ['insights-logs-auditlogs', 'insights-logs-signinlogs'],
-                },
-              },
-            },
-          ],
-        },
       },
     };
   },

@@ -113,7 +113,7 @@ export const getAuthenticationMethodsPolicy: Endpoint = {
         'The tenant-wide policy that controls which authentication methods are allowed in the tenant, authentication method registration requirements, and self-service password reset settings',
       lastModifiedDateTime: modified,
       policyVersion: '1.5',
-      policyMigrationState: 'migrationComplete',
+      policyMigrationState: tenant.world.methodsPolicyMigration,
       registrationEnforcement: {
         authenticationMethodsRegistrationCampaign: {
           snoozeDurationInDays: 1,

@@ -57,8 +57,8 @@ export async function fetchToken(
     method: 'POST',
     body: new URLSearchParams({
       grant_type: 'client_credentials',
-      client_id: 'evident-test',
-      client_secret: 's3cret',
+      client_id: sim.app.clientId,
+      client_secret: sim.app.clientSecret,
       scope,
     }),
     dispatcher,
