@@ -14,6 +14,7 @@ export interface Finding {
 
 const STATUS: Record<Grade, ControlStatus> = {
   compliant: 'pass',
+  limited: 'partial',
   weak: 'partial',
   failing: 'fail',
   unknown: 'unknown',

@@ -5,10 +5,11 @@ import type { CommonParams } from './params.ts';
 import { be, count, percent } from './words.ts';
 
 /**
- * How one subject stands: `weak` falls short but is mitigated (e.g. MFA registered, not enforced), `unknown` means
- * its key value was not collected.
+ * How one subject stands: `weak` falls short but is mitigated (e.g. MFA registered, not enforced); `limited` meets
+ * the requirement by a means with blind spots (per-user MFA: trusted IPs, remembered devices), so it counts toward
+ * `partial`, never `pass`; `unknown` means its key value was not collected.
  */
-export type Grade = 'compliant' | 'weak' | 'failing' | 'unknown';
+export type Grade = 'compliant' | 'limited' | 'weak' | 'failing' | 'unknown';
 
 /**
  * How counts become a status when not every subject is compliant.
@@ -19,17 +20,18 @@ export type Mode = 'band' | 'strict' | 'some';
 
 export interface Counts {
   compliant: number;
+  limited: number;
   weak: number;
   failing: number;
   unknown: number;
 }
 
 function statusOf(mode: Mode, c: Counts, partialBand: number): ControlStatus {
-  const n = c.compliant + c.weak + c.failing;
+  const n = c.compliant + c.limited + c.weak + c.failing;
   if (c.compliant === n) return 'pass';
-  if (mode === 'band') return c.compliant / n >= partialBand ? 'partial' : 'fail';
+  if (mode === 'band') return (c.compliant + c.limited) / n >= partialBand ? 'partial' : 'fail';
   if (mode === 'strict') return c.failing === 0 ? 'partial' : 'fail';
-  return c.compliant + c.weak > 0 ? 'partial' : 'fail';
+  return c.compliant + c.limited + c.weak > 0 ? 'partial' : 'fail';
 }
 
 /**
@@ -37,7 +39,7 @@ function statusOf(mode: Mode, c: Counts, partialBand: number): ControlStatus {
  * otherwise few unknowns (within the limit) give partial — never pass — and more give unknown.
  */
 function tallyStatus(mode: Mode, c: Counts, partialBand: number, unknownShareLimit: number): ControlStatus {
-  const n = c.compliant + c.weak + c.failing + c.unknown;
+  const n = c.compliant + c.limited + c.weak + c.failing + c.unknown;
   if (n === 0) return 'not_applicable';
   const worst = statusOf(mode, { ...c, failing: c.failing + c.unknown, unknown: 0 }, partialBand);
   const best = statusOf(mode, { ...c, compliant: c.compliant + c.unknown, unknown: 0 }, partialBand);
@@ -51,6 +53,8 @@ export interface TallyWords {
   many: string;
   /** What a compliant subject is: `forced through MFA`. */
   ok: string;
+  /** What a limited subject is: `enforced only per user`. */
+  limited?: string;
   /** What a weak subject is: `registered but not enforced`. */
   weak?: string;
   /** What a failing subject is; `not` when absent. */
@@ -61,7 +65,7 @@ export interface TallyWords {
 
 /** Counts the subjects of one control on one connection, applying exceptions, and keeps the ones that fall short. */
 export class Tally {
-  private readonly counts: Counts = { compliant: 0, weak: 0, failing: 0, unknown: 0 };
+  private readonly counts: Counts = { compliant: 0, limited: 0, weak: 0, failing: 0, unknown: 0 };
   private readonly failing: FailingSubject[] = [];
   private readonly excepted: ExceptedSubject[] = [];
 
@@ -85,7 +89,7 @@ export class Tally {
 
   get size(): number {
     const c = this.counts;
-    return c.compliant + c.weak + c.failing + c.unknown;
+    return c.compliant + c.limited + c.weak + c.failing + c.unknown;
   }
 
   outcome(mode: Mode, partialBand = 1): Outcome {
@@ -121,6 +125,7 @@ export class Tally {
       if (mode === 'band' && c.compliant < n) main += ` (${percent(c.compliant / n)})`;
       if (c.unknown > 0) parts.push(`${c.unknown} could not be determined`);
     }
+    if (c.limited > 0) parts.push(`${c.limited} ${be(c.limited)} ${w.limited ?? w.weak ?? 'not'}`);
     if (c.weak > 0) parts.push(`${c.weak} ${be(c.weak)} ${w.weak ?? 'not'}`);
     if (c.failing > 0) parts.push(`${c.failing} ${be(c.failing)} ${w.bad ?? 'not'}`);
     if (x > 0) parts.push(`${x} excepted`);

@@ -58,13 +58,14 @@ export const mfa01 = defineControl<z.infer<typeof params>>({
       one: 'human user',
       many: 'human users',
       ok: 'forced through MFA',
-      weak: 'challenged only when Entra judges it necessary (security defaults) or enforced only per user',
+      limited: 'enforced only per user',
+      weak: 'challenged only when Entra judges it necessary (security defaults)',
       none: 'no enabled human user is in scope',
     },
     grade(f) {
       if (!signsInInteractively(f) || f.kind !== 'human' || isExternal(f) || f.mspPrincipal === true) return undefined;
       if (f.mfaEnforced === true && (f.enforcementSource === 'per_user' || f.enforcementReason === 'enforced_per_user'))
-        return ['weak', PER_USER];
+        return ['limited', PER_USER];
       const grade = f.enforcementReason === 'security_defaults_risk_based' ? 'weak' : enforcementGrade(f.mfaEnforced);
       return [grade, enforcementWhy(f)];
     },

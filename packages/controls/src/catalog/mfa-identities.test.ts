@@ -31,10 +31,20 @@ const CASES: Record<string, Case[]> = {
       why: /trusted IPs, remembered devices and app passwords/,
     },
     {
-      name: 'a tenant enforced only per user does not pass',
+      name: 'a tenant enforced only per user is partial, never a pass',
       facts: [identity('p', { enforcementSource: 'per_user', enforcementReason: 'enforced_per_user' })],
-      status: 'fail',
+      status: 'partial',
+      reason: /0 of 1 human user is forced through MFA \(0%\); 1 is enforced only per user/,
       why: /per-user setting/,
+    },
+    {
+      name: 'per-user enforcement counts toward the band, but an unenforced account below it still fails',
+      facts: [
+        ...many(4, identity),
+        identity('p', { enforcementSource: 'per_user', enforcementReason: 'enforced_per_user' }),
+        ...many(5, unenforced, 'z'),
+      ],
+      status: 'fail',
     },
     {
       name: 'partial at the 90% band',
