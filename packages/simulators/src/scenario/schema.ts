@@ -145,6 +145,18 @@ export const gcpBucket = z.object({
   locked: z.boolean().default(false),
 });
 
+/** A sink's exclusion (`LogExclusion`): what its filter matches the sink drops, unless it is disabled. */
+export const gcpExclusion = z.object({
+  name: z.string().min(1),
+  filter: z.string().min(1),
+  disabled: z.boolean().default(false),
+});
+
+/** Changes to a resource's built-in `_Default` sink: disabled, or with exclusions (what `projects.exclusions` lists). */
+export const gcpDefaultSink = z
+  .object({ disabled: z.boolean().default(false), exclusions: z.array(gcpExclusion).default([]) })
+  .default({ disabled: false, exclusions: [] });
+
 export const gcpSink = z.object({
   name: z.string().min(1),
   /** e.g. `logging.googleapis.com/projects/p/locations/global/buckets/b`, `storage.googleapis.com/bucket`. */
@@ -154,6 +166,7 @@ export const gcpSink = z.object({
   includeChildren: z.boolean().default(false),
   /** With includeChildren: what it matches reaches no sink of the resources below but `_Required`. */
   interceptChildren: z.boolean().default(false),
+  exclusions: z.array(gcpExclusion).default([]),
 });
 
 const hoursAgo = z.number().nonnegative().nullable();
@@ -175,6 +188,7 @@ export const gcpFolder = z.object({
   /** The folder it sits in (declared before it); the organization when unset. */
   parent: z.string().optional(),
   sinks: z.array(gcpSink).default([]),
+  defaultSink: gcpDefaultSink,
   dataAccess,
   dataAccessExemptions: z.array(z.string()).default([]),
   newestEntries: gcpNewestEntries,
@@ -186,6 +200,7 @@ export const gcpProject = z.object({
   defaultRetentionDays: z.number().int().positive().default(30),
   buckets: z.array(gcpBucket).default([]),
   sinks: z.array(gcpSink).default([]),
+  defaultSink: gcpDefaultSink,
   /** Data-access audit logs: on for all services, for some, or off (Google's default). */
   dataAccess: z.enum(['all', 'partial', 'none']).default('none'),
   dataAccessExemptions: z.array(z.string()).default([]),
@@ -197,6 +212,7 @@ export const gcpProject = z.object({
 export const gcpWorld = z.object({
   organizationId: z.string().optional(),
   organizationSinks: z.array(gcpSink).default([]),
+  organizationDefaultSink: gcpDefaultSink,
   /** Data Access audit configs on the organization, inherited by everything under it. */
   organizationDataAccess: dataAccess,
   organizationDataAccessExemptions: z.array(z.string()).default([]),
@@ -249,6 +265,8 @@ export type GithubWorld = z.infer<typeof githubWorld>;
 export type GcpWorld = z.infer<typeof gcpWorld>;
 export type GcpProject = z.infer<typeof gcpProject>;
 export type GcpSink = z.infer<typeof gcpSink>;
+export type GcpExclusion = z.infer<typeof gcpExclusion>;
+export type GcpDefaultSink = z.infer<typeof gcpDefaultSink>;
 export type GcpFolder = z.infer<typeof gcpFolder>;
 export type GcpNewestEntries = z.infer<typeof gcpNewestEntries>;
 export type FaultSpec = z.infer<typeof faultSpec>;
