@@ -129,7 +129,7 @@ export function fallbackCover(key: string): string[] {
   const kind = key.slice(0, key.indexOf(':'));
   if (kind === 'policy') return [`setting.${DATA_ACCESS_SETTING}`];
   if (kind === 'newest') return ['logSource.lastEventAt'];
-  if (kind === 'buckets') return ['logSource.data_access'];
+  if (kind === 'buckets' || kind === 'exclusions') return ['logSource.data_access'];
   // An unlisted folder or organization hides whole resources: their logs and their settings.
   if (kind === 'projectsUnder' || kind === 'foldersUnder') return ['logSource', `setting.${DATA_ACCESS_SETTING}`];
   return ['logSource'];

@@ -44,6 +44,20 @@ describe('a Data Access log is logged only where some sink stores it', () => {
     expect(fact).toMatchObject({ enabled: 'unknown', nativeRetentionDays: 'unknown' });
   });
 
+  it('applies what the exclusions API lists to _Default, even when the sink itself shows none', () => {
+    expect(dataAccessFact({ exclusions: [{ name: 'drop', filter: ALL_DATA_ACCESS }] }).enabled).toBe(false);
+    expect(dataAccessFact({ exclusions: [{ name: 'drop', filter: ALL_DATA_ACCESS, disabled: true }] }).enabled).toBe(
+      true,
+    );
+    expect(dataAccessFact({ exclusions: [{ name: 'odd', filter: 'logName:(' }] }).enabled).toBe('unknown');
+    const snapshot = snapshotOf({ [PROD]: { auditConfigs: [allServices()] } });
+    snapshot.exclusions.set(PROD, failure(readKey.exclusions(PROD)));
+    const r = route(snapshot, PROD, 'data_access');
+    expect(r).toMatchObject({ kept: 'unknown', native: { retentionDays: 'unknown' } });
+    expect([...r.missing]).toEqual([readKey.exclusions(PROD)]);
+    expect(route(snapshot, PROD, 'admin_audit').missing.size).toBe(0);
+  });
+
   it('is not logged when the _Default sink is disabled or gone, nor when an exclusion on its sink drops it', () => {
     expect(dataAccessFact({ defaultSink: { disabled: true } }).enabled).toBe(false);
     expect(dataAccessFact({ defaultSink: null }).enabled).toBe(false);

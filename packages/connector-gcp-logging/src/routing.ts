@@ -35,7 +35,7 @@
  */
 import type { Days, LogDestination, Tri } from '@evident/core';
 import { andMatch, compileFilter, type EntryClass, type Match, notMatch, orMatch } from './filter.ts';
-import type { Sink } from './model.ts';
+import type { Exclusion, Sink } from './model.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export const GCP_CATEGORIES = ['admin_audit', 'data_access', 'system_event'] as const;
@@ -98,11 +98,15 @@ export function parseDestination(destination: string): Destination {
 /** How much of the entry class a sink sends to its destination. */
 export function sinkMatch(sink: Sink, entry: EntryClass): Match {
   if (sink.disabled) return 'none';
-  const excluded = sink.exclusions
+  return andMatch(compileFilter(sink.filter)(entry), notMatch(excludes(sink.exclusions, entry)));
+}
+
+/** How much of the entry class the active exclusions remove; a disabled exclusion removes nothing. */
+function excludes(exclusions: readonly Exclusion[], entry: EntryClass): Match {
+  return exclusions
     .filter((e) => !e.disabled)
     .map((e) => compileFilter(e.filter)(entry))
-    .reduce(orMatch, 'none');
-  return andMatch(compileFilter(sink.filter)(entry), notMatch(excluded));
+    .reduce<Match>(orMatch, 'none');
 }
 
 const UNKNOWN: Storage = { retentionDays: 'unknown', locked: 'unknown' };
@@ -211,10 +215,29 @@ function nativeStorage(
   const toOwnDefault =
     target?.bucket && target.owner && snapshot.canonical(target.owner) === home && idOf(target.bucket) === '_Default';
   if (!found || !sink || !target?.bucket || !toOwnDefault) return { storage: NOTHING, kept: false };
-  const match = andMatch(sinkMatch(sink, { logName: logNameOf(home, category) }), found.left);
+  const entry = { logName: logNameOf(home, category) };
+  const match = andMatch(
+    andMatch(sinkMatch(sink, entry), found.left),
+    notMatch(listedExclusions(snapshot, scope, entry, route)),
+  );
   const storage =
     match === 'all' ? bucketStorage(snapshot, target.bucket, route) : match === 'unknown' ? UNKNOWN : NOTHING;
   return { storage, kept: keeps(match, target, storage), sink: sink.name };
+}
+
+/**
+ * What the exclusions API lists for a resource excludes from its `_Default` sink; unread, it might exclude anything.
+ * (Google keeps these and the sink's own `exclusions` alike; both are read, and either one excludes.)
+ */
+function listedExclusions(snapshot: Snapshot, scope: string, entry: EntryClass, route: Route): Match {
+  const read = snapshot.exclusions.get(scope);
+  if (!read) return 'unknown';
+  route.used.add(read.key);
+  if (!read.ok) {
+    route.missing.add(read.key);
+    return 'unknown';
+  }
+  return excludes(read.value, entry);
 }
 
 const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
