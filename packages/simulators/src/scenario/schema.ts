@@ -102,6 +102,18 @@ export const entraWorld = z.object({
   customControl: z.string().default('duo-mfa'),
 });
 
+/** A custom organization role and the members (by position in the member list, owners first) who hold it. */
+export const githubOrgRole = z.object({
+  name: z.string().min(1),
+  /** The repository role it inherits on every repository (`admin` is admin of all of them). */
+  baseRole: z.enum(['read', 'triage', 'write', 'maintain', 'admin']).nullable().default(null),
+  /** Organization permissions, e.g. `read_audit_logs`, `write_organization_custom_org_role`. */
+  permissions: z.array(z.string()).default([]),
+  members: z.array(z.number().int().nonnegative()).default([]),
+  /** Held through this team: the users list names it under `inherited_from`, the teams list lists it. */
+  team: z.string().optional(),
+});
+
 export const githubWorld = z.object({
   org: z.string().min(1),
   plan: z.enum(['free', 'team', 'enterprise']).default('team'),
@@ -136,6 +148,8 @@ export const githubWorld = z.object({
    * GitHub lists every member under `2fa_disabled` and the org cannot require 2FA.
    */
   managedUsers: z.object({ shortcode: z.string().regex(/^[a-z0-9]+$/) }).optional(),
+  /** Custom organization roles, beside GitHub's predefined ones (which nobody holds unless declared here). */
+  organizationRoles: z.array(githubOrgRole).default([]),
 });
 
 export const gcpBucket = z.object({
