@@ -24,6 +24,7 @@ export const GITHUB_PERMISSIONS = {
   administration: 'administration:read',
   members: 'members:read',
   enterpriseAdministration: 'enterprise_administration:read',
+  orgRoles: 'organization_custom_org_roles:read',
 } as const;
 
 export interface RouteContext {
@@ -88,11 +89,18 @@ function userList(ctx: RouteContext, collaborators: boolean): Reply {
 }
 
 /**
- * The organization roles and their holders: for an owner (admin:org) or an App with administration; GitHub answers
- * 404 to anyone else.
+ * The organization roles and their holders: for an owner's classic token with admin:org, or an App with the custom
+ * organization roles permission; GitHub answers 404 to anyone else.
  */
 function orgRoles(ctx: RouteContext, list: 'roles' | 'users' | 'teams'): Reply {
-  if (!ctx.admin || ctx.lacks(GITHUB_PERMISSIONS.administration)) return notFound(DOCS.orgRoles);
+  const classicWithout = ctx.scopes !== undefined && !ctx.scopes.includes('admin:org');
+  if (!ctx.owner || classicWithout || ctx.lacks(GITHUB_PERMISSIONS.orgRoles)) {
+    // GitHub tells an App (or fine-grained) token which permission the endpoint accepts.
+    const accepted: Record<string, string> = {};
+    if (ctx.scopes === undefined) accepted['x-accepted-github-permissions'] = 'organization_custom_org_roles=read';
+    const refused = notFound(DOCS.orgRoles);
+    return { ...refused, headers: { ...refused.headers, ...accepted } };
+  }
   const org = ctx.org;
   if (list === 'roles') {
     const roles = org.roles.map((r) => organizationRole(r, org, ctx.api));

@@ -140,7 +140,9 @@ export const githubWorld = z.object({
   /** The classic token's scopes (`X-OAuth-Scopes`); by default an owner's full set or a member's read:org. */
   tokenScopes: z.array(z.string()).optional(),
   /** The App installation's permissions, e.g. `{ members: 'read', administration: 'read' }`. */
-  appPermissions: z.record(z.string(), z.enum(['read', 'write'])).default({ members: 'read', administration: 'read' }),
+  appPermissions: z
+    .record(z.string(), z.enum(['read', 'write']))
+    .default({ members: 'read', administration: 'read', organization_custom_org_roles: 'read' }),
   /** The org login the connection names when it differs from the org's (a misspelling: every call is a 404). */
   connectionOrg: z.string().min(1).optional(),
   /**
