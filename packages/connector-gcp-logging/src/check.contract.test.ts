@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { preset } from '@evident/simulators';
 import { type GcpSimulator, startGcpSimulator } from '@evident/simulators/gcp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -95,9 +96,24 @@ describe('check', () => {
     }
   });
 
+  it('fails on a service-account key the simulator does not know, saying so, and grants nothing', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const stranger = { ...sim.serviceAccountKey, private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+    const result = await connector.check(
+      contextFor(sim, [PROD], {
+        secret: { serviceAccountKey: { ...stranger, private_key: String(stranger.private_key) } },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.items.filter((i) => i.status === 'granted')).toEqual([]);
+    expect(result.items[0]!.message).toMatch(/authentication failed.*invalid authentication credentials/is);
+    expect(sim.accounting.total({ tenant: '(unknown)' })).toBe(1);
+  });
+
   it('reports a missing service-account key without calling anything', async () => {
     const ctx = contextFor(sim, [PROD]);
     ctx.config = { ...ctx.config, endpoints: { ...ctx.config.endpoints, insecure: false } };
+    ctx.secret = {};
     const result = await connector.check(ctx);
     expect(result).toMatchObject({ ok: false, items: [{ name: 'service-account key', status: 'missing' }] });
     expect(sim.accounting.total()).toBe(0);

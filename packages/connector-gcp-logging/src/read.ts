@@ -46,7 +46,7 @@ export class Reader {
   ) {}
 
   private get callOptions() {
-    return gaxCallOptions(this.tuning);
+    return { ...gaxCallOptions(this.tuning), otherArgs: { headers: { ...this.clients.headers } } };
   }
 
   private async run<T>(key: string, at: CallContext, fn: () => Promise<T>): Promise<Read<T>> {
