@@ -43,10 +43,24 @@ export function gaxCallOptions({ timeoutMs, sdkRetryBudgetMs }: Tuning) {
 export const PROBES = {
   buckets: { call: 'ConfigServiceV2.ListBuckets', permission: 'logging.buckets.list' },
   sinks: { call: 'ConfigServiceV2.ListSinks', permission: 'logging.sinks.list' },
+  exclusions: { call: 'ConfigServiceV2.ListExclusions', permission: 'logging.exclusions.list' },
   entries: { call: 'LoggingServiceV2.ListLogEntries', permission: 'logging.logEntries.list' },
   projects: { call: 'Projects.ListProjects', permission: 'resourcemanager.projects.list' },
   folders: { call: 'Folders.ListFolders', permission: 'resourcemanager.folders.list' },
 } as const;
+
+/**
+ * The call's answer, or the signal's reason as soon as it aborts: gax calls do not listen to a signal, so a stalled
+ * call would otherwise outlive the caller's deadline by its own timeout and retry budget.
+ */
+export function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    call.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 
 /** All items of a paged stream; gax starts fetching only when the stream flows, and emits `response` per page. */
 export function drain(stream: Readable, onPage: () => void): Promise<unknown[]> {

@@ -21,6 +21,11 @@ function item(permission: string, resource: string, read: Read<unknown>): CheckI
   return { name, kind: 'permission', status: missing ? 'missing' : 'unknown', message: read.error.message };
 }
 
+function late(permission: string, resource: string): CheckItem {
+  const message = `Google Cloud did not answer before the check's deadline; whether ${permission} is granted is unknown.`;
+  return { name: `${permission} on ${resource}`, kind: 'permission', status: 'unknown', message };
+}
+
 /** Per configured resource, one small call per permission the collection needs: granted, missing, or unknown. */
 export async function checkGcp(ctx: Ctx, tuning: Tuning): Promise<CheckResult> {
   let clients: GcpClients;
@@ -33,14 +38,25 @@ export async function checkGcp(ctx: Ctx, tuning: Tuning): Promise<CheckResult> {
   try {
     const reader = new Reader(clients, new CollectionSession(ctx, 'gcp-logging'), ctx.signal, tuning);
     const items: CheckItem[] = [];
-    const probe = async (list: keyof typeof PROBES, resource: string) =>
-      item(PROBES[list].permission, resource, await reader.probe(list, resource));
+    const probe = (list: keyof typeof PROBES, resource: string) =>
+      answer(PROBES[list].permission, resource, () => reader.probe(list, resource));
+    // Past the deadline nothing more is asked, and what was being asked is unknown: never granted.
+    const answer = async (permission: string, resource: string, read: () => Promise<Read<unknown>>) => {
+      if (ctx.signal.aborted) return late(permission, resource);
+      try {
+        return item(permission, resource, await read());
+      } catch (error) {
+        if (ctx.signal.aborted) return late(permission, resource);
+        throw error;
+      }
+    };
     for (const resource of new Set(ctx.config.resources)) {
       const kind = kindOf(resource);
-      items.push(await probe('buckets', resource), await probe('sinks', resource), await probe('entries', resource));
-      items.push(item(`resourcemanager.${kind}.getIamPolicy`, resource, await reader.policy(resource)));
+      items.push(await probe('buckets', resource), await probe('sinks', resource), await probe('exclusions', resource));
+      items.push(await probe('entries', resource));
+      items.push(await answer(`resourcemanager.${kind}.getIamPolicy`, resource, () => reader.policy(resource)));
       if (kind !== 'organizations')
-        items.push(item(`resourcemanager.${kind}.get`, resource, await reader.parent(resource)));
+        items.push(await answer(`resourcemanager.${kind}.get`, resource, () => reader.parent(resource)));
       if (kind !== 'projects') items.push(await probe('projects', resource), await probe('folders', resource));
     }
     return { ok: items.every((i) => i.status === 'granted'), items };

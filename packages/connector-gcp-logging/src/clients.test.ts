@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { JWT, PassThroughClient } from 'google-auth-library';
 import { describe, expect, it } from 'vitest';
 import { createClients } from './clients.ts';
@@ -32,15 +33,26 @@ describe('createClients', () => {
     }
   });
 
-  it('sends no credentials at all on an insecure simulator channel, key or not', async () => {
+  it('gives gax no credentials on an insecure simulator channel; a key signs its own JWT, never fetched', async () => {
     const config = { resources: ['projects/acme-prod'], endpoints: { logging: '127.0.0.1:1', insecure: true } };
-    const clients = await createClients(config, { serviceAccountKey: key });
+    const bare = await createClients(config, {});
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const real = { ...key, private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const keyed = await createClients(config, { serviceAccountKey: real });
     try {
-      expect(await clients.logging.auth.getClient()).toBeInstanceOf(PassThroughClient);
-      expect(await clients.entries.auth.getClient()).toBeInstanceOf(PassThroughClient);
-      expect(await clients.projects.auth.getClient()).toBeInstanceOf(PassThroughClient);
+      for (const clients of [bare, keyed]) {
+        expect(await clients.logging.auth.getClient()).toBeInstanceOf(PassThroughClient);
+        expect(await clients.entries.auth.getClient()).toBeInstanceOf(PassThroughClient);
+        expect(await clients.projects.auth.getClient()).toBeInstanceOf(PassThroughClient);
+      }
+      expect(bare.headers).toEqual({});
+      const [, payload] = (keyed.headers.authorization ?? '').replace(/^Bearer /, '').split('.');
+      expect(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())).toMatchObject({
+        iss: key.client_email,
+        scope: 'https://www.googleapis.com/auth/cloud-platform.read-only',
+      });
     } finally {
-      await clients.close();
+      await Promise.all([bare.close(), keyed.close()]);
     }
   });
 

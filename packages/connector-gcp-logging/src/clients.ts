@@ -10,6 +10,8 @@ export interface GcpClients {
   projects: ProjectsClient;
   folders: FoldersClient;
   organizations: OrganizationsClient;
+  /** Headers every call carries: on a plain-text channel gax sends no credentials, so they are added here. */
+  headers: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,28 @@ function authClient(
   });
 }
 
+/**
+ * A simulator on a plain-text channel still checks the service account: with a key, every call carries a JWT the
+ * key signs itself (as Google's libraries do for service accounts), made locally, never fetched from Google.
+ */
+async function selfSignedHeaders(
+  secret: GcpLoggingSecret,
+  { JWT }: typeof import('google-auth-library'),
+): Promise<Record<string, string>> {
+  const key = secret.serviceAccountKey;
+  if (!key) return {};
+  const jwt = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes: [READ_ONLY_SCOPE],
+  });
+  jwt.useJWTAccessWithScope = true;
+  const headers = await jwt.getRequestHeaders();
+  const authorization = headers.get('authorization');
+  return authorization ? { authorization } : {};
+}
+
 // Resource Manager is built on an older google-gax whose typings name an older google-auth-library; the client
 // only calls getRequestHeaders/getUniverseDomain on it, which both versions share.
 function asLegacyAuthClient(client: AuthClient): ConstructorParameters<typeof ProjectsClient>[0] {
@@ -68,6 +92,7 @@ export async function createClients(config: GcpLoggingConfig, secret: GcpLogging
       loadGapic(),
     ]);
   const auth = authClient(config, secret, authLibrary);
+  const headers = config.endpoints?.insecure ? await selfSignedHeaders(secret, authLibrary) : {};
   const insecure = config.endpoints?.insecure ? { sslCreds: grpc.credentials.createInsecure() } : {};
   const loggingOptions = {
     authClient: auth,
@@ -90,6 +115,7 @@ export async function createClients(config: GcpLoggingConfig, secret: GcpLogging
     projects,
     folders,
     organizations,
+    headers,
     async close() {
       await Promise.all([logging.close(), entries.close(), projects.close(), folders.close(), organizations.close()]);
     },

@@ -94,6 +94,7 @@ describe('the healthy preset', () => {
     // One item per page: the SDK followed every nextPageToken to the end of each list.
     expect(count('ConfigServiceV2.ListBuckets')).toBe(listed.reduce((n, r) => n + r.buckets.length, 0));
     expect(count('ConfigServiceV2.ListSinks')).toBe(listed.reduce((n, r) => n + r.sinks.length, 0));
+    expect(count('ConfigServiceV2.ListExclusions')).toBe(listed.length);
     expect(count('Projects.ListProjects')).toBe(projects.length);
     // The listing told each project's parent; nothing was asked twice.
     expect(count('Projects.GetProject')).toBe(0);
@@ -105,6 +106,7 @@ describe('the healthy preset', () => {
       pages:
         count('ConfigServiceV2.ListBuckets') +
         count('ConfigServiceV2.ListSinks') +
+        count('ConfigServiceV2.ListExclusions') +
         count('Projects.ListProjects') +
         count('Folders.ListFolders') +
         count('LoggingServiceV2.ListLogEntries'),

@@ -60,6 +60,7 @@ async function readAll(reader: Reader, session: Session, configured: string[]): 
     ),
     Promise.all(nodes.map((n) => reader.policy(n))),
     Promise.all(scopes.map((r) => reader.buckets(r))),
+    Promise.all(scopes.map((r) => reader.exclusions(r))),
   ]);
   const owners = new Set<string>();
   nodes.forEach((node, i) => {
@@ -77,12 +78,13 @@ async function readAll(reader: Reader, session: Session, configured: string[]): 
 }
 
 function failures(reader: Reader): Extract<Read<unknown>, { ok: false }>[] {
-  const { parents, sinks, policies, buckets, children, newest } = reader.snapshot;
+  const { parents, sinks, exclusions, policies, buckets, children, newest } = reader.snapshot;
   const reads: Read<unknown>[] = [
     ...children.folders.values(),
     ...children.projects.values(),
     ...parents.values(),
     ...sinks.values(),
+    ...exclusions.values(),
     ...policies.values(),
     ...buckets.values(),
     ...newest.values(),

@@ -30,6 +30,28 @@ describe('config', () => {
     },
   );
 
+  it.each([
+    [{ insecure: true }],
+    [{ logging: '127.0.0.1:8085', insecure: true }],
+    [{ logging: '127.0.0.1:8085', resourceManager: 'cloudresourcemanager.googleapis.com:443', insecure: true }],
+    [{ logging: 'logging.googleapis.com', resourceManager: '127.0.0.1:8085', insecure: true }],
+    [{ logging: 'europe-west1-logging.googleapis.com.', resourceManager: 'localhost', insecure: true }],
+  ])('refuses plain text to any of Google’s own hosts: %j', (endpoints) => {
+    const parsed = gcpLoggingConfig.safeParse({ resources: ['projects/acme-prod'], endpoints });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['endpoints', 'insecure'],
+      message: expect.stringMatching(/only for a local simulator.*googleapis\.com/),
+    });
+  });
+
+  it('takes Google’s hosts over TLS, and plain text to a simulator', () => {
+    const tls = { logging: 'logging.googleapis.com:443', resourceManager: 'cloudresourcemanager.googleapis.com' };
+    expect(gcpLoggingConfig.safeParse({ resources: ['projects/a'], endpoints: tls }).success).toBe(true);
+    const sim = { logging: '127.0.0.1:8085', resourceManager: 'sim.internal:9000', insecure: true };
+    expect(gcpLoggingConfig.safeParse({ resources: ['projects/a'], endpoints: sim }).success).toBe(true);
+  });
+
   it('refuses an endpoint that is not host:port', () => {
     const endpoints = { logging: 'http://127.0.0.1:8085' };
     expect(gcpLoggingConfig.safeParse({ resources: ['projects/acme-prod'], endpoints }).success).toBe(false);

@@ -13,30 +13,51 @@ const hostPort = z
   .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port')
   .describe('host:port of the service; the port defaults to 443');
 
-export const gcpLoggingConfig = z.object({
-  resources: z
-    .array(resourceName)
-    .min(1)
-    .describe(
-      'The projects, folders and organizations to assess; a folder or organization stands for itself and every ' +
-        'folder and project under it. Ancestors are read too: their aggregated sinks and audit configs apply below.',
-    ),
-  endpoints: z
-    .object({
-      logging: hostPort.optional().describe('Cloud Logging config API; default logging.googleapis.com:443'),
-      resourceManager: hostPort
-        .optional()
-        .describe('Resource Manager API (IAM policies, parents); default cloudresourcemanager.googleapis.com:443'),
-      insecure: z
-        .boolean()
-        .optional()
-        .describe(
-          'Plain-text gRPC without credentials, for a local simulator only; the service-account key is ignored',
-        ),
-    })
-    .optional()
-    .describe('Overrides of the Google endpoints, used to point the connector at a simulator'),
-});
+export const gcpLoggingConfig = z
+  .object({
+    resources: z
+      .array(resourceName)
+      .min(1)
+      .describe(
+        'The projects, folders and organizations to assess; a folder or organization stands for itself and every ' +
+          'folder and project under it. Ancestors are read too: their aggregated sinks and audit configs apply below.',
+      ),
+    endpoints: z
+      .object({
+        logging: hostPort.optional().describe('Cloud Logging config API; default logging.googleapis.com:443'),
+        resourceManager: hostPort
+          .optional()
+          .describe('Resource Manager API (IAM policies, parents); default cloudresourcemanager.googleapis.com:443'),
+        insecure: z
+          .boolean()
+          .optional()
+          .describe(
+            'Plain-text gRPC without credentials, for a local simulator only; the service-account key is ignored',
+          ),
+      })
+      .optional()
+      .describe('Overrides of the Google endpoints, used to point the connector at a simulator'),
+  })
+  .superRefine((config, ctx) => {
+    const endpoints = config.endpoints;
+    if (!endpoints?.insecure) return;
+    const google = (['logging', 'resourceManager'] as const).filter((k) => isGoogleHost(endpoints[k]));
+    if (google.length === 0) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['endpoints', 'insecure'],
+      message:
+        `endpoints.insecure (plain-text gRPC, no credentials) is only for a local simulator; ${google.join(' and ')} ` +
+        `would reach Google (*.googleapis.com), which is only ever called over TLS with the service-account key`,
+    });
+  });
+
+/** Whether an endpoint (unset: the default) is one of Google's own hosts. */
+function isGoogleHost(hostPort: string | undefined): boolean {
+  if (hostPort === undefined) return true;
+  const host = hostPort.split(':')[0]!.toLowerCase().replace(/\.$/, '');
+  return host === 'googleapis.com' || host.endsWith('.googleapis.com') || host.endsWith('.google.com');
+}
 
 function parseJsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;

@@ -18,6 +18,11 @@ export const GCP_PERMISSIONS: PermissionSpec[] = [
   { name: 'logging.buckets.list', kind: 'permission', why: 'Retention and lock of the log buckets.' },
   { name: 'logging.sinks.list', kind: 'permission', why: 'Where each audit log is routed.' },
   {
+    name: 'logging.exclusions.list',
+    kind: 'permission',
+    why: 'The exclusions of each _Default sink, which decide whether Data Access is kept at all.',
+  },
+  {
     name: 'logging.logEntries.list',
     kind: 'permission',
     why: 'When each audit log last received an entry (the newest one only), to tell a silent log.',

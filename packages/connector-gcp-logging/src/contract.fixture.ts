@@ -31,7 +31,7 @@ export function contextFor(
   const ctx = createContext<GcpLoggingConfig, GcpLoggingSecret>({
     connection: 'gcp-test',
     config: { resources, endpoints: { logging: address, resourceManager: address, insecure: true } },
-    secret: {},
+    secret: { serviceAccountKey: { ...sim.serviceAccountKey } },
     egress: egressPolicy(address),
     now: () => NOW,
     progress: (p) => updates.push(p),

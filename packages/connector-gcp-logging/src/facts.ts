@@ -1,4 +1,4 @@
-import type { LogSourceFact, SettingFact } from '@evident/core';
+import type { LogSourceFact, SettingFact, Tri } from '@evident/core';
 import { type DataAccessState, dataAccess } from './audit.ts';
 import type { AuditConfig } from './model.ts';
 import { GCP_CATEGORIES, logNameOf, route } from './routing.ts';
@@ -40,6 +40,16 @@ function effectiveDataAccess(snapshot: Snapshot, resource: string): EffectiveDat
   }
   const { state, exemptions } = dataAccess(configs);
   return { state: missing.size === 0 || state === 'all' ? state : null, exemptions, used, missing };
+}
+
+/**
+ * Data Access is logged when the audit configs turn it on for everything and some sink stores all of it: written
+ * and then excluded, or routed nowhere, it is logged nowhere. Either part unknown leaves the answer unknown.
+ */
+function dataAccessLogged(state: DataAccessState | null, kept: Tri): Tri {
+  if (state !== null && state !== 'all') return false;
+  if (kept === false) return false;
+  return state === 'all' && kept === true ? true : 'unknown';
 }
 
 /**
@@ -93,7 +103,7 @@ export function assemble(snapshot: Snapshot, resources: readonly string[], base:
         scope,
         category,
         important: category === 'admin_audit',
-        enabled: isData ? (access.state === null ? 'unknown' : access.state === 'all') : true,
+        enabled: isData ? dataAccessLogged(access.state, r.kept) : true,
         nativeRetentionDays: r.native.retentionDays,
         locked: r.native.locked,
         destinations: r.destinations,
@@ -119,7 +129,7 @@ export function fallbackCover(key: string): string[] {
   const kind = key.slice(0, key.indexOf(':'));
   if (kind === 'policy') return [`setting.${DATA_ACCESS_SETTING}`];
   if (kind === 'newest') return ['logSource.lastEventAt'];
-  if (kind === 'buckets') return ['logSource.data_access'];
+  if (kind === 'buckets' || kind === 'exclusions') return ['logSource.data_access'];
   // An unlisted folder or organization hides whole resources: their logs and their settings.
   if (kind === 'projectsUnder' || kind === 'foldersUnder') return ['logSource', `setting.${DATA_ACCESS_SETTING}`];
   return ['logSource'];

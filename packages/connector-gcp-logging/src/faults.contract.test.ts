@@ -177,6 +177,7 @@ describe('one resource failing', () => {
     const notFound = run.gaps.filter((g) => g.code === 'provider_error');
     expect(notFound.map((g) => g.source)).toEqual([
       'ConfigServiceV2.ListSinks projects/ghost-project',
+      'ConfigServiceV2.ListExclusions projects/ghost-project',
       'ConfigServiceV2.ListBuckets projects/ghost-project/locations/-',
     ]);
     for (const gap of notFound) expect(gap.message).toMatch(/^projects\/ghost-project was not found/);

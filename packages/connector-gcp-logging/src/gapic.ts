@@ -62,6 +62,8 @@ export interface ConfigClient {
   initialize(): Promise<unknown>;
   close(): Promise<void>;
   listSinksStream(request: object, options: object): Readable;
+  listExclusionsStream(request: object, options: object): Readable;
+  listExclusions(request: object, options: object): Promise<unknown>;
   listBucketsStream(request: object, options: object): Readable;
   listSinks(request: object, options: object): Promise<unknown>;
   listBuckets(request: object, options: object): Promise<unknown>;

@@ -28,7 +28,7 @@ export const bucketSchema = z
     deleted: b.lifecycleState === 'DELETE_REQUESTED' || b.lifecycleState === 2,
   }));
 
-const exclusionSchema = z.object({ name: text, filter: text, disabled: flag });
+export const exclusionSchema = z.object({ name: text, filter: text, disabled: flag });
 
 export const sinkSchema = z
   .object({
@@ -92,5 +92,6 @@ export const nodeSchema = z.object({
 
 export type Bucket = z.output<typeof bucketSchema>;
 export type Sink = z.output<typeof sinkSchema>;
+export type Exclusion = z.output<typeof exclusionSchema>;
 export type AuditConfig = z.output<typeof auditConfigSchema>;
 export type HierarchyNode = z.output<typeof nodeSchema>;

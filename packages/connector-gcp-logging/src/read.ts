@@ -1,5 +1,5 @@
 import { asConnectorError, type CollectionSession, type ConnectorError } from '@evident/connector-kit';
-import { drain, gaxCallOptions, PROBES, type Tuning } from './calls.ts';
+import { drain, gaxCallOptions, PROBES, type Tuning, untilAborted } from './calls.ts';
 import type { GcpClients } from './clients.ts';
 import { type GcpLoggingConfig, type GcpLoggingSecret, kindOf } from './config.ts';
 import { type CallContext, classifyGcpError } from './errors.ts';
@@ -7,7 +7,9 @@ import {
   type AuditConfig,
   type Bucket,
   bucketSchema,
+  type Exclusion,
   entrySchema,
+  exclusionSchema,
   type HierarchyNode,
   nodeSchema,
   policySchema,
@@ -28,6 +30,7 @@ export class Reader {
   private readonly memo = {
     parents: new Map<string, Promise<Read<string>>>(),
     sinks: new Map<string, Promise<Read<Sink[]>>>(),
+    exclusions: new Map<string, Promise<Read<Exclusion[]>>>(),
     buckets: new Map<string, Promise<Read<Bucket[]>>>(),
     policies: new Map<string, Promise<Read<AuditConfig[]>>>(),
     newest: new Map<string, Promise<Read<string | null>>>(),
@@ -43,7 +46,7 @@ export class Reader {
   ) {}
 
   private get callOptions() {
-    return gaxCallOptions(this.tuning);
+    return { ...gaxCallOptions(this.tuning), otherArgs: { headers: { ...this.clients.headers } } };
   }
 
   private async run<T>(key: string, at: CallContext, fn: () => Promise<T>): Promise<Read<T>> {
@@ -52,7 +55,7 @@ export class Reader {
     try {
       const value = await this.session.call(
         () =>
-          fn().catch((error: unknown) => {
+          untilAborted(fn(), this.signal).catch((error: unknown) => {
             throw classifyGcpError(error, at);
           }),
         { attempts, baseDelayMs, maxDelayMs },
@@ -173,6 +176,20 @@ export class Reader {
     );
   }
 
+  /** The exclusions of the resource's `_Default` sink as the exclusions API lists them. */
+  exclusions(resource: string): Promise<Read<Exclusion[]>> {
+    const key = readKey.exclusions(resource);
+    const at = { ...PROBES.exclusions, resource };
+    return this.once(this.memo.exclusions, this.snapshot.exclusions, resource, () =>
+      this.run(key, at, async () => {
+        await this.clients.logging.initialize();
+        const request = { parent: resource, pageSize: this.tuning.pageSize };
+        const stream = this.clients.logging.listExclusionsStream(request, { ...this.callOptions, autoPaginate: false });
+        return (await drain(stream, () => this.session.page())).map((e) => exclusionSchema.parse(e));
+      }),
+    );
+  }
+
   buckets(resource: string): Promise<Read<Bucket[]>> {
     const key = readKey.buckets(resource);
     const at = { ...PROBES.buckets, resource };
@@ -239,6 +256,8 @@ export class Reader {
           return this.clients.logging.listBuckets({ ...page, parent: `${resource}/locations/-` }, options);
         case 'sinks':
           return this.clients.logging.listSinks(page, options);
+        case 'exclusions':
+          return this.clients.logging.listExclusions(page, options);
         case 'entries': {
           const filter = `logName="${resource}/logs/cloudaudit.googleapis.com%2Factivity"`;
           return this.clients.entries.listLogEntries({ resourceNames: [resource], filter, pageSize: 1 }, options);

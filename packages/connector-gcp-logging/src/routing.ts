@@ -35,7 +35,7 @@
  */
 import type { Days, LogDestination, Tri } from '@evident/core';
 import { andMatch, compileFilter, type EntryClass, type Match, notMatch, orMatch } from './filter.ts';
-import type { Sink } from './model.ts';
+import type { Exclusion, Sink } from './model.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export const GCP_CATEGORIES = ['admin_audit', 'data_access', 'system_event'] as const;
@@ -62,6 +62,8 @@ export interface Storage {
 export interface Route {
   native: Storage;
   destinations: LogDestination[];
+  /** Whether some sink stores the whole log: what it is kept nowhere is not logged, whatever the audit configs say. */
+  kept: Tri;
   /** Every read the route was computed from. */
   used: Set<string>;
   /** The failed reads that left the route incomplete or a value unknown. */
@@ -96,15 +98,38 @@ export function parseDestination(destination: string): Destination {
 /** How much of the entry class a sink sends to its destination. */
 export function sinkMatch(sink: Sink, entry: EntryClass): Match {
   if (sink.disabled) return 'none';
-  const excluded = sink.exclusions
+  return andMatch(compileFilter(sink.filter)(entry), notMatch(excludes(sink.exclusions, entry)));
+}
+
+/** How much of the entry class the active exclusions remove; a disabled exclusion removes nothing. */
+function excludes(exclusions: readonly Exclusion[], entry: EntryClass): Match {
+  return exclusions
     .filter((e) => !e.disabled)
     .map((e) => compileFilter(e.filter)(entry))
-    .reduce(orMatch, 'none');
-  return andMatch(compileFilter(sink.filter)(entry), notMatch(excluded));
+    .reduce<Match>(orMatch, 'none');
 }
 
 const UNKNOWN: Storage = { retentionDays: 'unknown', locked: 'unknown' };
 const NOTHING: Storage = { retentionDays: 0, locked: false };
+
+/** Where both are unknown-aware: true when either is, false only when both are. */
+function orTri(a: Tri, b: Tri): Tri {
+  if (a === true || b === true) return true;
+  return a === 'unknown' || b === 'unknown' ? 'unknown' : false;
+}
+
+/**
+ * Whether a route stores the log. Only a route that takes all of it counts; a bucket keeps it when it exists (its
+ * retention known and above 0), Cloud Storage and BigQuery are stores; Pub/Sub, a project-to-project route or a
+ * third-party stream only forward it, so whether it is stored is not told.
+ */
+function keeps(match: Match, target: Destination, storage: Storage): Tri {
+  if (match === 'unknown') return 'unknown';
+  if (match !== 'all') return false;
+  if (storage.retentionDays === 0) return false;
+  if (target.kind === 'storage' || target.kind === 'bigquery') return true;
+  return target.bucket && storage.retentionDays !== 'unknown' ? true : 'unknown';
+}
 
 function bucketStorage(snapshot: Snapshot, name: string, route: Route): Storage {
   const owner = name.slice(0, name.indexOf('/locations/'));
@@ -174,36 +199,58 @@ function nativeStorage(
   category: GcpCategory,
   own: Applying[] | null,
   route: Route,
-): { storage: Storage; sink?: string } {
+): { storage: Storage; kept: Tri; sink?: string } {
   if (category !== 'data_access') {
     const read = snapshot.bucketsOf(scope);
     if (read) route.used.add(read.key);
     const listed = read?.ok ? read.value.find((b) => b.id === '_Required') : undefined;
-    return { storage: listed ? { retentionDays: listed.retentionDays, locked: listed.locked } : REQUIRED_BUCKET };
+    const storage = listed ? { retentionDays: listed.retentionDays, locked: listed.locked } : REQUIRED_BUCKET;
+    return { storage, kept: true };
   }
-  if (own === null) return { storage: UNKNOWN };
+  if (own === null) return { storage: UNKNOWN, kept: 'unknown' };
   const home = snapshot.canonical(scope);
   const found = own.find((s) => idOf(s.sink.name) === '_Default');
   const sink = found?.sink;
   const target = sink ? parseDestination(sink.destination) : undefined;
   const toOwnDefault =
     target?.bucket && target.owner && snapshot.canonical(target.owner) === home && idOf(target.bucket) === '_Default';
-  if (!found || !sink || !target?.bucket || !toOwnDefault) return { storage: NOTHING };
-  const match = andMatch(sinkMatch(sink, { logName: logNameOf(home, category) }), found.left);
-  if (match === 'all') return { storage: bucketStorage(snapshot, target.bucket, route), sink: sink.name };
-  return { storage: match === 'unknown' ? UNKNOWN : NOTHING, sink: sink.name };
+  if (!found || !sink || !target?.bucket || !toOwnDefault) return { storage: NOTHING, kept: false };
+  const entry = { logName: logNameOf(home, category) };
+  const match = andMatch(
+    andMatch(sinkMatch(sink, entry), found.left),
+    notMatch(listedExclusions(snapshot, scope, entry, route)),
+  );
+  const storage =
+    match === 'all' ? bucketStorage(snapshot, target.bucket, route) : match === 'unknown' ? UNKNOWN : NOTHING;
+  return { storage, kept: keeps(match, target, storage), sink: sink.name };
+}
+
+/**
+ * What the exclusions API lists for a resource excludes from its `_Default` sink; unread, it might exclude anything.
+ * (Google keeps these and the sink's own `exclusions` alike; both are read, and either one excludes.)
+ */
+function listedExclusions(snapshot: Snapshot, scope: string, entry: EntryClass, route: Route): Match {
+  const read = snapshot.exclusions.get(scope);
+  if (!read) return 'unknown';
+  route.used.add(read.key);
+  if (!read.ok) {
+    route.missing.add(read.key);
+    return 'unknown';
+  }
+  return excludes(read.value, entry);
 }
 
 const idOf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 
 /** The native store and the destinations of one audit log of one configured resource. */
 export function route(snapshot: Snapshot, scope: string, category: GcpCategory): Route {
-  const result: Route = { native: UNKNOWN, destinations: [], used: new Set(), missing: new Set() };
+  const result: Route = { native: UNKNOWN, destinations: [], kept: false, used: new Set(), missing: new Set() };
   const home = snapshot.canonical(scope);
   const entry = { logName: logNameOf(home, category) };
   const { own, inherited } = applyingSinks(snapshot, scope, entry, result);
   const native = nativeStorage(snapshot, scope, category, own, result);
   result.native = native.storage;
+  result.kept = native.kept;
   const byName = new Map<string, LogDestination>();
   const candidates = [...(own ?? []).filter((s) => !isBuiltIn(s.sink, native.sink)), ...inherited];
   for (const { sink, left } of candidates) {
@@ -211,6 +258,7 @@ export function route(snapshot: Snapshot, scope: string, category: GcpCategory):
     if (match === 'none' || match === 'some') continue;
     const target = parseDestination(sink.destination);
     const storage = match === 'all' && target.bucket ? bucketStorage(snapshot, target.bucket, result) : UNKNOWN;
+    result.kept = orTri(result.kept, keeps(match, target, storage));
     const boundary =
       target.owner === null ? 'unknown' : snapshot.canonical(target.owner) === home ? 'same_admin_domain' : 'separate';
     const destination = { kind: target.kind, name: sink.destination, boundary, ...storage } as const;

@@ -1,6 +1,6 @@
 import { ConnectorError } from '@evident/connector-kit';
 import type { GapCode } from '@evident/core';
-import { type AuditConfig, auditConfigSchema, bucketSchema, sinkSchema } from './model.ts';
+import { type AuditConfig, auditConfigSchema, bucketSchema, exclusionSchema, sinkSchema } from './model.ts';
 import { type Read, readKey, Snapshot } from './snapshot.ts';
 
 /** Builds snapshots by hand, shaped as the SDK returns them, for tests of the pure routing and fact code. */
@@ -27,6 +27,8 @@ export interface NodeInput {
   sinks?: SinkInput[];
   /** Replaces the built-in `_Default` sink (or removes it with `null`). */
   defaultSink?: Partial<SinkInput> | null;
+  /** What the exclusions API lists for the resource (the `_Default` sink's exclusions). */
+  exclusions?: { name: string; filter: string; disabled?: boolean }[];
   buckets?: { id: string; retentionDays: number; locked?: boolean; location?: string; deleted?: boolean }[];
   defaultRetentionDays?: number;
   auditConfigs?: AuditConfig[];
@@ -56,6 +58,8 @@ export function addNode(snapshot: Snapshot, name: string, input: NodeInput = {})
   }
   const sinks = [...builtIn, ...(input.sinks ?? [])].map((s) => sinkSchema.parse(s));
   snapshot.sinks.set(name, { ok: true, key: readKey.sinks(name), value: sinks });
+  const exclusions = (input.exclusions ?? []).map((e) => exclusionSchema.parse(e));
+  snapshot.exclusions.set(name, { ok: true, key: readKey.exclusions(name), value: exclusions });
   const buckets = [
     { id: '_Default', retentionDays: input.defaultRetentionDays ?? 30 },
     { id: '_Required', retentionDays: 400, locked: true },

@@ -1,6 +1,6 @@
 import type { ConnectorError } from '@evident/connector-kit';
 import { kindOf } from './config.ts';
-import type { AuditConfig, Bucket, Sink } from './model.ts';
+import type { AuditConfig, Bucket, Exclusion, Sink } from './model.ts';
 
 /** One provider read: its value, or the classified failure. `key` names the read, e.g. `sinks:projects/p`. */
 export type Read<T> = { ok: true; key: string; value: T } | { ok: false; key: string; error: ConnectorError };
@@ -8,6 +8,7 @@ export type Read<T> = { ok: true; key: string; value: T } | { ok: false; key: st
 export const readKey = {
   parent: (resource: string) => `parent:${resource}`,
   sinks: (resource: string) => `sinks:${resource}`,
+  exclusions: (resource: string) => `exclusions:${resource}`,
   buckets: (resource: string) => `buckets:${resource}`,
   policy: (resource: string) => `policy:${resource}`,
   projectsUnder: (resource: string) => `projectsUnder:${resource}`,
@@ -29,6 +30,8 @@ export function describeRead(key: string): string {
       return `${service}.${service === 'Projects' ? 'GetProject' : 'GetFolder'} ${resource}`;
     case 'sinks':
       return `ConfigServiceV2.ListSinks ${resource}`;
+    case 'exclusions':
+      return `ConfigServiceV2.ListExclusions ${resource}`;
     case 'buckets':
       return `ConfigServiceV2.ListBuckets ${resource}/locations/-`;
     case 'projectsUnder':
@@ -47,6 +50,8 @@ export class Snapshot {
   /** The parent of a project or folder; `''` when it has none (a project outside any organization). */
   readonly parents = new Map<string, Read<string>>();
   readonly sinks = new Map<string, Read<Sink[]>>();
+  /** The exclusions `ListExclusions` lists for a resource: they apply to its `_Default` sink. */
+  readonly exclusions = new Map<string, Read<Exclusion[]>>();
   readonly buckets = new Map<string, Read<Bucket[]>>();
   readonly policies = new Map<string, Read<AuditConfig[]>>();
   /** When the newest retained entry of a log was written, by log name; `null` when none is retained. */

@@ -5,6 +5,7 @@ import type { GithubContext } from './config.ts';
 import { OWNER, toConnectorError } from './errors.ts';
 import { logSources } from './log-sources.ts';
 import {
+  administers,
   type Directory,
   gapOf,
   INSECURE_KEY,
@@ -16,7 +17,7 @@ import {
   requirementSetting,
 } from './map.ts';
 import { effect, Reader } from './reader.ts';
-import { organization, type SimpleUser } from './schemas.ts';
+import { organization, organizationRoles, type SimpleUser } from './schemas.ts';
 
 export interface CollectOptions {
   tuning: ClientTuning;
@@ -48,6 +49,7 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
   const dir: Directory = {
     requirement: null,
     owners: undefined,
+    roleAdmins: undefined,
     without2fa: undefined,
     msp: ctx.config.mspLogins ? lower(ctx.config.mspLogins) : undefined,
     breakGlass: lower(ctx.config.breakGlassLogins),
@@ -141,6 +143,23 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
       }
     });
 
+    const rolesSource = `GET /orgs/${org}/organization-roles`;
+    yield* session.section(
+      { phase: 'organization roles', source: rolesSource, covers: ['identity.privileged'] },
+      effect(async () => {
+        const listed = await reader.get('org_roles', organizationRoles, rolesSource, () =>
+          octokit.rest.orgs.listOrgRoles({ org }),
+        );
+        const holders = new Map<number, string[]>();
+        for (const role of listed.roles.filter(administers)) {
+          const source = `GET /orgs/${org}/organization-roles/${role.id}/users`;
+          const pages = octokit.paginate.iterator(octokit.rest.orgs.listOrgRoleUsers, { ...list, role_id: role.id });
+          const ids = await reader.ids('org_roles', source, pages, cap);
+          for (const id of ids) holders.set(id, [...(holders.get(id) ?? []), role.name]);
+        }
+        dir.roleAdmins = holders;
+      }),
+    );
     // The 2FA filters mean nothing for managed users, whose second factor lives at the IdP.
     const insecureCovers = [`setting.${INSECURE_KEY}`, 'identity.methods'];
     const no2faSource = `GET /orgs/${org}/members?filter=2fa_disabled`;

@@ -11,7 +11,8 @@ export type Endpoint =
   | 'collaborators'
   | 'collaborators_2fa'
   | 'audit_log'
-  | 'streams';
+  | 'streams'
+  | 'org_roles';
 
 export const OWNER = 'organization owner';
 export const READ_ORG = 'read:org';
@@ -29,6 +30,7 @@ const MEMBERS: Need = { classic: READ_ORG, app: 'members:read' };
 const OWNER_ONLY: Need = { classic: OWNER, app: 'administration:read' };
 const AUDIT_LOG: Need = { classic: READ_AUDIT_LOG, app: 'administration:read' };
 const STREAMS: Need = { classic: ADMIN_ENTERPRISE, app: 'enterprise_administration:read' };
+const ORG_ROLES: Need = { classic: ADMIN_ORG, app: 'organization_custom_org_roles:read' };
 
 type Rule =
   | { code: 'permission_missing'; need: Need; message: string; remedy?: string }
@@ -78,6 +80,17 @@ const RULES: Record<Endpoint, { forbidden: Rule; notFound?: Rule; notFoundToNonO
     notFoundToNonOwner: needs(
       OWNER_ONLY,
       'GitHub hides the audit log from non-owners (and offers its API on Enterprise Cloud only).',
+    ),
+  },
+  org_roles: {
+    forbidden: needs(ORG_ROLES, 'GitHub refused to list the organization roles and who holds them.'),
+    notFound: needs(
+      ORG_ROLES,
+      'GitHub hid the organization roles from this token, so who holds a role that administers the organization is unknown.',
+    ),
+    notFoundToNonOwner: needs(
+      OWNER_ONLY,
+      'GitHub shows the organization roles to organization owners only, so who holds a role that administers the organization is unknown.',
     ),
   },
   streams: {

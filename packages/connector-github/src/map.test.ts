@@ -3,6 +3,7 @@ import { effectiveRetention, gapFact, identityFact, logSourceFact, settingFact, 
 import { describe, expect, it } from 'vitest';
 import {
   type AuditLogState,
+  administers,
   auditLogSources,
   type Directory,
   enforcementOf,
@@ -17,6 +18,7 @@ const stamp = { connection: 'c1', observedAt: '2026-11-01T12:00:00.000Z' };
 const dir = (over: Partial<Directory> = {}): Directory => ({
   requirement: true,
   owners: new Set([1]),
+  roleAdmins: new Map(),
   without2fa: new Set([3]),
   msp: undefined,
   breakGlass: new Set(),
@@ -182,5 +184,29 @@ describe('setting and gaps', () => {
     expect(gapFact.parse(g)).toEqual(g);
     expect(g).toMatchObject({ code: 'permission_missing', permission: 'organization owner', provider: 'github' });
     expect(g.remedy).toMatch(/Grant organization owner/);
+  });
+});
+
+describe('organization roles', () => {
+  it('count as administering with an admin base role or any organization permission that is not read-only', () => {
+    expect(administers({ base_role: 'admin', permissions: [] })).toBe(true);
+    expect(administers({ base_role: 'read', permissions: ['write_organization_custom_org_role'] })).toBe(true);
+    expect(administers({ base_role: null, permissions: ['a_permission_github_adds_later'] })).toBe(true);
+    expect(administers({ base_role: 'maintain', permissions: ['read_audit_logs'] })).toBe(false);
+    expect(administers({ permissions: [] })).toBe(false);
+  });
+
+  it('make a member holding one privileged, and an unread role list leaves non-owners unknown, never false', () => {
+    const roles = dir({ roleAdmins: new Map([[7, ['org-settings']]]) });
+    expect(identityOf(stamp, user(7), 'member', roles, 'src')).toMatchObject({
+      privileged: true,
+      roles: ['member', 'org-settings'],
+    });
+    expect(identityOf(stamp, user(8), 'member', roles, 'src').privileged).toBe(false);
+    const unread = dir({ roleAdmins: undefined });
+    expect(identityOf(stamp, user(8), 'member', unread, 'src').privileged).toBe('unknown');
+    expect(identityOf(stamp, user(1), 'member', unread, 'src').privileged).toBe(true);
+    expect(identityOf(stamp, user(8), 'collaborator', unread, 'src').privileged).toBe(false);
+    expect(identityOf(stamp, user(8), 'member', dir({ owners: undefined }), 'src').privileged).toBe('unknown');
   });
 });

@@ -48,6 +48,8 @@ export interface Directory {
   requirement: boolean | null;
   /** Ids of the org owners; undefined when the owner list could not be read. */
   owners: ReadonlySet<number> | undefined;
+  /** Who holds an organization role that administers (by id, the roles' names); undefined when unread. */
+  roleAdmins: ReadonlyMap<number, readonly string[]> | undefined;
   /** Ids the `2fa_disabled` filter lists; undefined when the filter could not be used. */
   without2fa: ReadonlySet<number> | undefined;
   /** Lower-cased logins of the MSP's accounts; undefined when the connection does not declare them. */
@@ -132,6 +134,14 @@ export function identityOf(
 ): IdentityFact {
   const collaborator = membership === 'collaborator';
   const owner: Tri = collaborator ? false : dir.owners === undefined ? 'unknown' : dir.owners.has(user.id);
+  // Organization roles are held by members only; an unread role list leaves a non-owner's privilege unknown.
+  const administering = collaborator ? [] : (dir.roleAdmins?.get(user.id) ?? []);
+  const privileged: Tri =
+    owner === true || administering.length > 0
+      ? true
+      : owner === 'unknown' || (!collaborator && dir.roleAdmins === undefined)
+        ? 'unknown'
+        : false;
   const managed = dir.managed ?? (isManagedLogin(user.login) ? { idpConnection: undefined } : undefined);
   const mfaRegistered: Tri = dir.without2fa === undefined || managed ? 'unknown' : !dir.without2fa.has(user.id);
   const breakGlass = dir.breakGlass.has(user.login.toLowerCase());
@@ -147,8 +157,10 @@ export function identityOf(
     enabled: true,
     external: collaborator,
     mspPrincipal: has(dir.msp, user.login),
-    privileged: owner,
-    roles: collaborator ? ['outside_collaborator'] : owner === true ? ['owner'] : owner === false ? ['member'] : [],
+    privileged,
+    roles: collaborator
+      ? ['outside_collaborator']
+      : [...(owner === true ? ['owner'] : owner === false ? ['member'] : []), ...administering],
     mfaRegistered,
     methods: !managed && dir.insecure?.has(user.id) ? [SMS_METHOD] : [],
     phishingResistantRegistered: 'unknown',
@@ -240,4 +252,12 @@ export function managedGap(stamp: Stamp, org: string, source: string, managed: D
     message: `${org} is an Enterprise Managed Users org: its members sign in through the enterprise's identity provider, which holds their 2FA, so GitHub's 2FA requirement and filters say nothing about them`,
     remedy: `Judge these users' MFA ${idpWords(managed)}; connect the identity provider to Evident if it is not yet.`,
   };
+}
+
+/**
+ * Whether an organization role makes its holders privileged: admin of every repository (`base_role: admin`), or any
+ * organization permission that is not read-only (a permission it does not know counts, so nothing is missed).
+ */
+export function administers(role: { base_role?: string | null; permissions: readonly string[] }): boolean {
+  return role.base_role === 'admin' || role.permissions.some((p) => !p.startsWith('read_'));
 }

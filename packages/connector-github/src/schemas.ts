@@ -18,6 +18,22 @@ const simpleUser = z.object({
 export type SimpleUser = z.infer<typeof simpleUser>;
 export const simpleUsers = z.array(simpleUser);
 
+/** `GET /orgs/{org}/organization-roles`: each role's repository base role and organization permissions. */
+export const organizationRoles = z.object({
+  roles: z
+    .array(
+      z.object({
+        id: z.number(),
+        name: z.string(),
+        base_role: z.string().nullish(),
+        permissions: z.array(z.string()),
+      }),
+    )
+    .nullish()
+    .transform((v) => v ?? []),
+});
+export type OrganizationRole = z.infer<typeof organizationRoles>['roles'][number];
+
 /** An audit-log event: only its time is read. `@timestamp` is milliseconds since the epoch. */
 const auditEvent = z.object({ '@timestamp': z.number().optional(), created_at: z.number().optional() });
 export const auditEvents = z.array(auditEvent);

@@ -131,7 +131,7 @@ export async function startSimulators(
             resources: gcpResources(t),
             endpoints: { logging: gcp.address, resourceManager: gcp.address, insecure: true },
           },
-          secret: {},
+          secret: { serviceAccountKey: gcp.serviceAccountKey },
         });
       }
       return out;

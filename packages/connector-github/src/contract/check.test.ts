@@ -29,6 +29,17 @@ const NAMES = [
 ];
 
 describe('check', () => {
+  it('fails on a token GitHub does not know, says so, and grants nothing', async () => {
+    s = await simulate(preset('healthy'));
+    const r = await check(s, { enterprise: 'northwind' }, 'ghp_guessed0000000000000000000000000000');
+    expect(r.ok).toBe(false);
+    expect(r.byName.get('token')).toMatchObject({
+      status: 'missing',
+      message: expect.stringMatching(/Bad credentials/),
+    });
+    expect(Object.values(r.status).filter((v) => v === 'granted')).toEqual([]);
+  });
+
   it('grants everything to an enterprise owner on Enterprise Cloud', async () => {
     s = await simulate(preset('healthy'));
     const r = await check(s, { enterprise: 'northwind' });

@@ -70,10 +70,13 @@ describe('healthy (Enterprise Cloud, 2FA required, audit log streamed)', () => {
       'GET /orgs/{org}': 1,
       'GET /orgs/{org}/members': 4,
       'GET /orgs/{org}/outside_collaborators': 3,
+      'GET /orgs/{org}/organization-roles': 1,
+      // GitHub's predefined all_repo_admin and security_manager administer; nobody holds them here.
+      'GET /orgs/{org}/organization-roles/{role_id}/users': 2,
       'GET /orgs/{org}/audit-log': 2,
       'GET /enterprises/{enterprise}/audit-log/streams': 1,
     });
-    expect(run.progress.at(-1)).toMatchObject({ pages: 7, throttleWaits: 0 });
+    expect(run.progress.at(-1)).toMatchObject({ pages: 9, throttleWaits: 0 });
   });
 
   it('without the enterprise named, says the streams are unknown and why', async () => {
@@ -130,6 +133,7 @@ describe('github-non-owner (the token is a plain member’s)', () => {
     expect(owners).toEqual(truth.members.filter((m) => m.owner).map((m) => m.login));
     expect(gapLines(run)).toEqual([
       'permission_missing setting.github.two_factor_requirement,identity.mfaEnforced',
+      'permission_missing identity.privileged',
       'permission_missing identity.mfaRegistered,setting.github.insecure_2fa_accounts,identity.methods',
       NOT_OFFERED,
       `permission_missing ${AUDIT_GAP}`,

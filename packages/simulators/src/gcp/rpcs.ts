@@ -98,6 +98,18 @@ const listSinks = rpc<ListRequest>({
   serve: (req, r) => page(req, r.sinks, 'sinks'),
 });
 
+/** `projects.exclusions.list`: the exclusions of the resource's `_Default` sink. */
+const listExclusions = rpc<ListRequest>({
+  service: CONFIG_SERVICE,
+  method: 'ListExclusions',
+  request: listRequest,
+  target: (req) => PARENT.exec(req.parent)?.[1] ?? { invalid: `Invalid parent: "${req.parent}"` },
+  permission: 'logging.exclusions.list',
+  quota: 'logging',
+  missing: 'not_found',
+  serve: (req, r) => page(req, r.sinks.find((s) => s.name === '_Default')?.exclusions ?? [], 'exclusions'),
+});
+
 const iamRequest = z.object({ resource: z.string() });
 const getIamPolicy = (service: string, kind: string) =>
   rpc<z.infer<typeof iamRequest>>({
@@ -237,6 +249,7 @@ const listLogEntries = rpc<EntriesRequest>({
 export const RPCS: Rpc[] = [
   listBuckets,
   listSinks,
+  listExclusions,
   getIamPolicy(PROJECTS, 'projects'),
   getIamPolicy(FOLDERS, 'folders'),
   getIamPolicy(ORGANIZATIONS, 'organizations'),

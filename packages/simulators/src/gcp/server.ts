@@ -11,6 +11,7 @@ import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
 import { type Scenario, type ScenarioInput, scenario as scenarioSchema } from '../scenario/schema.ts';
 import { answer, type GcpState, type Owned } from './answer.ts';
+import { refusal, type ServiceAccountKey, type SimulatedAccount, simulatedAccount } from './credentials.ts';
 import { grpcFailure, isFailure } from './errors.ts';
 import { loadServices, withoutDefaults } from './protos.ts';
 import { type GcpQuotaOptions, MinuteQuota, quotaRules } from './quota.ts';
@@ -37,6 +38,8 @@ export interface GcpSimulator {
   port: number;
   faults: FaultPlan;
   accounting: Accounting;
+  /** The one service-account key whose credentials the simulator accepts (any other is UNAUTHENTICATED). */
+  serviceAccountKey: ServiceAccountKey;
   close(): Promise<void>;
 }
 
@@ -60,10 +63,16 @@ function owners(sc: Scenario, now: number): Map<string, Owned> {
   return out;
 }
 
-function implementation(state: GcpState, serviceName: string): UntypedServiceImplementation {
+function implementation(state: GcpState, serviceName: string, account: SimulatedAccount): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
   for (const rpc of RPCS.filter((r) => r.service === serviceName)) {
     impl[rpc.method] = (call: ServerUnaryCall<unknown, object>, callback: sendUnaryData<object>) => {
+      const [authorization] = call.metadata.get('authorization');
+      const refused = refusal(typeof authorization === 'string' ? authorization : undefined, account, state.clock());
+      if (refused) {
+        state.accounting.request('gcp', '(unknown)', rpc.endpoint, false);
+        return callback(refused);
+      }
       answer(state, rpc, call.request)
         .then(({ tenant, reply }) => {
           state.accounting.request('gcp', tenant, rpc.endpoint, reply !== 'hang' && !isFailure(reply));
@@ -100,9 +109,10 @@ export async function startGcpSimulator(
     closing: closing.signal,
   };
 
+  const account = simulatedAccount();
   const server = new Server();
   for (const [name, definition] of Object.entries(loadServices()))
-    server.addService(definition, implementation(state, name));
+    server.addService(definition, implementation(state, name, account));
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
@@ -114,6 +124,7 @@ export async function startGcpSimulator(
     port,
     faults,
     accounting: state.accounting,
+    serviceAccountKey: account.key,
     close: async () => {
       closing.abort();
       server.forceShutdown();

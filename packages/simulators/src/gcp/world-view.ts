@@ -1,5 +1,5 @@
 import { below, guid } from '../rng.ts';
-import type { GcpProject, GcpSink, GcpWorld } from '../scenario/schema.ts';
+import type { GcpDefaultSink, GcpExclusion, GcpProject, GcpSink, GcpWorld } from '../scenario/schema.ts';
 import { auditEntries, type LogEntry } from './entries.ts';
 
 export interface Timestamp {
@@ -19,6 +19,16 @@ export interface LogBucket {
   updateTime?: Timestamp;
 }
 
+/** `google.logging.v2.LogExclusion`. */
+export interface LogExclusion {
+  name: string;
+  description: string;
+  filter: string;
+  disabled: boolean;
+  createTime: Timestamp;
+  updateTime: Timestamp;
+}
+
 /** `google.logging.v2.LogSink`; `name` is the sink id, as the API returns it. */
 export interface LogSink {
   name: string;
@@ -28,6 +38,7 @@ export interface LogSink {
   disabled: boolean;
   includeChildren: boolean;
   interceptChildren: boolean;
+  exclusions: LogExclusion[];
   writerIdentity: string;
   createTime: Timestamp;
   updateTime: Timestamp;
@@ -87,7 +98,14 @@ function defaultBuckets(parent: string, defaultRetentionDays: number): LogBucket
   ];
 }
 
-function defaultSinks(parent: string, created: Timestamp): LogSink[] {
+const exclusion = (e: GcpExclusion, created: Timestamp): LogExclusion => ({
+  ...e,
+  description: '',
+  createTime: created,
+  updateTime: created,
+});
+
+function defaultSinks(parent: string, created: Timestamp, changes: GcpDefaultSink): LogSink[] {
   const sink = (id: string, filter: string): LogSink => ({
     name: id,
     destination: `logging.googleapis.com/${parent}/locations/global/buckets/${id}`,
@@ -96,18 +114,21 @@ function defaultSinks(parent: string, created: Timestamp): LogSink[] {
     disabled: false,
     includeChildren: false,
     interceptChildren: false,
+    exclusions: [],
     writerIdentity: '',
     createTime: created,
     updateTime: created,
   });
+  const byDefault = sink('_Default', REQUIRED_LOGS.map((l) => `NOT ${l}`).join(' AND '));
   return [
-    sink('_Default', REQUIRED_LOGS.map((l) => `NOT ${l}`).join(' AND ')),
+    { ...byDefault, disabled: changes.disabled, exclusions: changes.exclusions.map((e) => exclusion(e, created)) },
     sink('_Required', REQUIRED_LOGS.join(' OR ')),
   ];
 }
 
 function worldSink(s: GcpSink, writerIdentity: string, created: Timestamp): LogSink {
-  return { ...s, description: '', writerIdentity, createTime: created, updateTime: created };
+  const exclusions = s.exclusions.map((e) => exclusion(e, created));
+  return { ...s, exclusions, description: '', writerIdentity, createTime: created, updateTime: created };
 }
 
 function policy(dataAccess: GcpProject['dataAccess'], exempted: string[], seed: number, key: string): IamPolicy {
@@ -194,7 +215,7 @@ export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): 
           updateTime: created,
         })),
       ],
-      sinks: [...defaultSinks(name, created), ...p.sinks.map((s) => worldSink(s, writer, created))],
+      sinks: [...defaultSinks(name, created, p.defaultSink), ...p.sinks.map((s) => worldSink(s, writer, created))],
       policy: policy(p.dataAccess, p.dataAccessExemptions, seed, name),
       entries: auditEntries(name, 'project', p.newestEntries, on, now),
     });
@@ -209,7 +230,7 @@ export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): 
       aliases: [],
       folder: { name, parent: folderName(f.parent), displayName: `folder-${f.folderId}`, createTime: created },
       buckets: defaultBuckets(name, 30),
-      sinks: [...defaultSinks(name, created), ...f.sinks.map((s) => worldSink(s, writer, created))],
+      sinks: [...defaultSinks(name, created, f.defaultSink), ...f.sinks.map((s) => worldSink(s, writer, created))],
       policy: policy(f.dataAccess, f.dataAccessExemptions, seed, name),
       entries: auditEntries(name, 'folder', f.newestEntries, dataAccessOn.get(name)!, now),
     });
@@ -222,7 +243,10 @@ export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): 
       kind: 'organization',
       aliases: [],
       buckets: defaultBuckets(orgName, 30),
-      sinks: [...defaultSinks(orgName, created), ...world.organizationSinks.map((s) => worldSink(s, writer, created))],
+      sinks: [
+        ...defaultSinks(orgName, created, world.organizationDefaultSink),
+        ...world.organizationSinks.map((s) => worldSink(s, writer, created)),
+      ],
       policy: policy(world.organizationDataAccess, world.organizationDataAccessExemptions, seed, orgName),
       entries: auditEntries(orgName, 'organization', world.organizationNewestEntries, dataAccessOn.get(orgName)!, now),
     });

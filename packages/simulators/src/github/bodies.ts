@@ -1,4 +1,4 @@
-import { type GithubOrgView, type GithubUser, githubNodeId } from './world.ts';
+import { type GithubOrgRole, type GithubOrgView, type GithubUser, githubNodeId } from './world.ts';
 
 /** A user as GitHub's `simple-user` (the item of member and collaborator lists). */
 export function simpleUser(user: Pick<GithubUser, 'login' | 'id'>, api: string) {
@@ -149,4 +149,65 @@ export function auditLogStreams(org: GithubOrgView) {
       paused_at: null,
     },
   ];
+}
+
+/** An organization role (`organization-role`): a custom one names its org, a predefined one none. */
+export function organizationRole(role: GithubOrgRole, org: GithubOrgView, api: string) {
+  const organization =
+    role.source === 'Predefined'
+      ? null
+      : { ...simpleUser({ login: org.login, id: org.id }, api), type: 'Organization' };
+  return {
+    id: role.id,
+    name: role.name,
+    description: role.description,
+    base_role: role.baseRole,
+    source: role.source,
+    permissions: role.permissions,
+    organization,
+    created_at: org.createdAt,
+    updated_at: org.createdAt,
+  };
+}
+
+/** The team a role is held through (`team-simple`). */
+function teamSimple(slug: string, org: GithubOrgView, api: string) {
+  const id = org.id * 10 + slug.length;
+  const url = `${api}/organizations/${org.id}/team/${id}`;
+  return {
+    id,
+    node_id: Buffer.from(`04:Team${id}`).toString('base64'),
+    url,
+    members_url: `${url}/members{/member}`,
+    name: slug,
+    description: null,
+    permission: 'pull',
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    html_url: `https://github.com/orgs/${org.login}/teams/${slug}`,
+    repositories_url: `${url}/repos`,
+    slug,
+    type: 'organization' as const,
+    organization_id: org.id,
+  };
+}
+
+/** A holder of a role (`user-role-assignment`): direct, or through the role's team. */
+export function userRoleAssignment(user: GithubUser, role: GithubOrgRole, org: GithubOrgView, api: string) {
+  const through = role.team ? { assignment: 'indirect', inherited_from: [teamSimple(role.team, org, api)] } : {};
+  return { ...simpleUser(user, api), assignment: 'direct', ...through };
+}
+
+/** The team a role is assigned to (`team-role-assignment`). */
+export function teamRoleAssignment(slug: string, org: GithubOrgView, api: string) {
+  const { privacy, notification_setting, organization_id, ...team } = teamSimple(slug, org, api);
+  return {
+    ...team,
+    assignment: 'direct',
+    privacy,
+    notification_setting,
+    permissions: { pull: true, triage: false, push: false, maintain: false, admin: false },
+    parent: null,
+    organization_id,
+  };
 }

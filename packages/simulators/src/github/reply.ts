@@ -9,6 +9,7 @@ export interface Reply {
 
 export const DOCS = {
   rest: 'https://docs.github.com/rest',
+  orgRoles: 'https://docs.github.com/rest/orgs/organization-roles',
   org: 'https://docs.github.com/rest/orgs/orgs#get-an-organization',
   members: 'https://docs.github.com/rest/orgs/members#list-organization-members',
   collaborators:

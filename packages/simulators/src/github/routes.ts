@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import type { AuditLogView } from './audit-events.ts';
 import { AuditQueryError, auditPage } from './audit-query.ts';
-import { auditLogStreams, organizationFull, privateUser, simpleUser } from './bodies.ts';
+import {
+  auditLogStreams,
+  organizationFull,
+  organizationRole,
+  privateUser,
+  simpleUser,
+  teamRoleAssignment,
+  userRoleAssignment,
+} from './bodies.ts';
+import { lazyList } from './lazy-list.ts';
 import type { RateState } from './rate-limits.ts';
 import { DOCS, githubError, linkHeader, notFound, pagedReply, pageQuery, perPage, type Reply } from './reply.ts';
 import { type GithubOrgView, MEMBER_FILTERS, MEMBER_ROLES } from './world.ts';
@@ -15,6 +24,7 @@ export const GITHUB_PERMISSIONS = {
   administration: 'administration:read',
   members: 'members:read',
   enterpriseAdministration: 'enterprise_administration:read',
+  orgRoles: 'organization_custom_org_roles:read',
 } as const;
 
 export interface RouteContext {
@@ -78,6 +88,42 @@ function userList(ctx: RouteContext, collaborators: boolean): Reply {
   return pagedReply(list, ctx.url, q.data, (u) => simpleUser(u, ctx.api));
 }
 
+/**
+ * The organization roles and their holders: for an owner's classic token with admin:org, or an App with the custom
+ * organization roles permission; GitHub answers 404 to anyone else.
+ */
+function orgRoles(ctx: RouteContext, list: 'roles' | 'users' | 'teams'): Reply {
+  const classicWithout = ctx.scopes !== undefined && !ctx.scopes.includes('admin:org');
+  if (!ctx.owner || classicWithout || ctx.lacks(GITHUB_PERMISSIONS.orgRoles)) {
+    // GitHub tells an App (or fine-grained) token which permission the endpoint accepts.
+    const accepted: Record<string, string> = {};
+    if (ctx.scopes === undefined) accepted['x-accepted-github-permissions'] = 'organization_custom_org_roles=read';
+    const refused = notFound(DOCS.orgRoles);
+    return { ...refused, headers: { ...refused.headers, ...accepted } };
+  }
+  const org = ctx.org;
+  if (list === 'roles') {
+    const roles = org.roles.map((r) => organizationRole(r, org, ctx.api));
+    return { status: 200, body: { total_count: roles.length, roles } };
+  }
+  const id = Number(/\/organization-roles\/(\d+)\//.exec(ctx.url.pathname)?.[1]);
+  const role = org.roles.find((r) => r.id === id);
+  if (!role) return notFound(DOCS.orgRoles);
+  const q = pageQuery.safeParse(Object.fromEntries(ctx.url.searchParams));
+  if (!q.success) return invalid(q.error.issues, DOCS.orgRoles);
+  if (list === 'teams') {
+    const teams = role.team ? [role.team] : [];
+    return pagedReply(
+      lazyList(teams.length, (i) => teams[i]!),
+      ctx.url,
+      q.data,
+      (t) => teamRoleAssignment(t, org, ctx.api),
+    );
+  }
+  const holders = lazyList(role.members.length, (i) => org.member(role.members[i]!));
+  return pagedReply(holders, ctx.url, q.data, (u) => userRoleAssignment(u, role, org, ctx.api));
+}
+
 function auditLog(ctx: RouteContext): Reply {
   if (ctx.org.enterprise === null) return notFound(DOCS.auditLog);
   const q = auditQuery.safeParse(Object.fromEntries(ctx.url.searchParams));
@@ -126,6 +172,24 @@ export const ROUTES: Route[] = [
     pattern: /^\/orgs\/([^/]+)\/outside_collaborators$/,
     scope: 'org',
     handle: (ctx) => userList(ctx, true),
+  },
+  {
+    endpoint: 'GET /orgs/{org}/organization-roles',
+    pattern: /^\/orgs\/([^/]+)\/organization-roles$/,
+    scope: 'org',
+    handle: (ctx) => orgRoles(ctx, 'roles'),
+  },
+  {
+    endpoint: 'GET /orgs/{org}/organization-roles/{role_id}/users',
+    pattern: /^\/orgs\/([^/]+)\/organization-roles\/\d+\/users$/,
+    scope: 'org',
+    handle: (ctx) => orgRoles(ctx, 'users'),
+  },
+  {
+    endpoint: 'GET /orgs/{org}/organization-roles/{role_id}/teams',
+    pattern: /^\/orgs\/([^/]+)\/organization-roles\/\d+\/teams$/,
+    scope: 'org',
+    handle: (ctx) => orgRoles(ctx, 'teams'),
   },
   {
     endpoint: 'GET /orgs/{org}/audit-log',

@@ -18,6 +18,44 @@ export interface GithubUser {
   twoFactor: 'enabled' | 'disabled' | 'insecure';
 }
 
+/** An organization role as the simulator serves it: GitHub's predefined ones and the world's custom ones. */
+export interface GithubOrgRole {
+  id: number;
+  name: string;
+  description: string;
+  baseRole: 'read' | 'triage' | 'write' | 'maintain' | 'admin' | null;
+  source: 'Organization' | 'Predefined';
+  permissions: string[];
+  /** Positions in the member list of those who hold it. */
+  members: number[];
+  team: string | undefined;
+}
+
+/** A few of GitHub's predefined organization roles; nobody holds them unless the world says so. */
+const PREDEFINED_ROLES: Omit<GithubOrgRole, 'id' | 'members' | 'team'>[] = [
+  {
+    name: 'all_repo_read',
+    description: 'Grants read access to all repositories in the organization.',
+    baseRole: 'read',
+    source: 'Predefined',
+    permissions: [],
+  },
+  {
+    name: 'all_repo_admin',
+    description: 'Grants admin access to all repositories in the organization.',
+    baseRole: 'admin',
+    source: 'Predefined',
+    permissions: [],
+  },
+  {
+    name: 'security_manager',
+    description: 'Manages security policies, security alerts, and security configurations for an organization.',
+    baseRole: 'read',
+    source: 'Predefined',
+    permissions: ['read_organization_custom_org_role', 'write_organization_security_center'],
+  },
+];
+
 export interface GithubOrgView {
   world: GithubWorld;
   login: string;
@@ -34,6 +72,7 @@ export interface GithubOrgView {
   tokenUser(owner: boolean): GithubUser;
   listMembers(filter: MemberFilter, role: MemberRole): LazyList<GithubUser>;
   listCollaborators(filter: MemberFilter): LazyList<GithubUser>;
+  roles: GithubOrgRole[];
 }
 
 /** The two tokens the simulator issues per org: classic PATs of an owner and of a plain member. */
@@ -145,6 +184,21 @@ export function githubOrg(world: GithubWorld, seed: number): GithubOrgView {
     return lazyList(chosen.k, (j) => collaborator(chosen.nth(j)));
   };
 
+  const declared = new Map(world.organizationRoles.map((r) => [r.name, r]));
+  const roles: GithubOrgRole[] = [
+    ...PREDEFINED_ROLES.map((r, i) => ({ ...r, id: 8_000 + i, members: [], team: undefined })),
+    ...world.organizationRoles.map((r, i) => ({
+      id: 2_000_000 + below(1_000_000, seed, 'github', org, 'role', r.name) * 10 + i,
+      name: r.name,
+      description: '',
+      baseRole: r.baseRole,
+      source: 'Organization' as const,
+      permissions: r.permissions,
+      members: r.members.filter((m) => m < world.members),
+      team: r.team,
+    })),
+  ].filter((r) => r.source === 'Organization' || !declared.has(r.name));
+
   const createdDay = 14_000 + below(4_000, seed, 'github', org, 'created');
   return {
     world,
@@ -160,5 +214,6 @@ export function githubOrg(world: GithubWorld, seed: number): GithubOrgView {
     tokenUser,
     listMembers,
     listCollaborators,
+    roles,
   };
 }

@@ -109,6 +109,18 @@ export const entraWorld = z.object({
   customControl: z.string().default('duo-mfa'),
 });
 
+/** A custom organization role and the members (by position in the member list, owners first) who hold it. */
+export const githubOrgRole = z.object({
+  name: z.string().min(1),
+  /** The repository role it inherits on every repository (`admin` is admin of all of them). */
+  baseRole: z.enum(['read', 'triage', 'write', 'maintain', 'admin']).nullable().default(null),
+  /** Organization permissions, e.g. `read_audit_logs`, `write_organization_custom_org_role`. */
+  permissions: z.array(z.string()).default([]),
+  members: z.array(z.number().int().nonnegative()).default([]),
+  /** Held through this team: the users list names it under `inherited_from`, the teams list lists it. */
+  team: z.string().optional(),
+});
+
 export const githubWorld = z.object({
   org: z.string().min(1),
   plan: z.enum(['free', 'team', 'enterprise']).default('team'),
@@ -135,7 +147,9 @@ export const githubWorld = z.object({
   /** The classic token's scopes (`X-OAuth-Scopes`); by default an owner's full set or a member's read:org. */
   tokenScopes: z.array(z.string()).optional(),
   /** The App installation's permissions, e.g. `{ members: 'read', administration: 'read' }`. */
-  appPermissions: z.record(z.string(), z.enum(['read', 'write'])).default({ members: 'read', administration: 'read' }),
+  appPermissions: z
+    .record(z.string(), z.enum(['read', 'write']))
+    .default({ members: 'read', administration: 'read', organization_custom_org_roles: 'read' }),
   /** The org login the connection names when it differs from the org's (a misspelling: every call is a 404). */
   connectionOrg: z.string().min(1).optional(),
   /**
@@ -143,6 +157,8 @@ export const githubWorld = z.object({
    * GitHub lists every member under `2fa_disabled` and the org cannot require 2FA.
    */
   managedUsers: z.object({ shortcode: z.string().regex(/^[a-z0-9]+$/) }).optional(),
+  /** Custom organization roles, beside GitHub's predefined ones (which nobody holds unless declared here). */
+  organizationRoles: z.array(githubOrgRole).default([]),
 });
 
 export const gcpBucket = z.object({
@@ -151,6 +167,18 @@ export const gcpBucket = z.object({
   retentionDays: z.number().int().positive(),
   locked: z.boolean().default(false),
 });
+
+/** A sink's exclusion (`LogExclusion`): what its filter matches the sink drops, unless it is disabled. */
+export const gcpExclusion = z.object({
+  name: z.string().min(1),
+  filter: z.string().min(1),
+  disabled: z.boolean().default(false),
+});
+
+/** Changes to a resource's built-in `_Default` sink: disabled, or with exclusions (what `projects.exclusions` lists). */
+export const gcpDefaultSink = z
+  .object({ disabled: z.boolean().default(false), exclusions: z.array(gcpExclusion).default([]) })
+  .default({ disabled: false, exclusions: [] });
 
 export const gcpSink = z.object({
   name: z.string().min(1),
@@ -161,6 +189,7 @@ export const gcpSink = z.object({
   includeChildren: z.boolean().default(false),
   /** With includeChildren: what it matches reaches no sink of the resources below but `_Required`. */
   interceptChildren: z.boolean().default(false),
+  exclusions: z.array(gcpExclusion).default([]),
 });
 
 const hoursAgo = z.number().nonnegative().nullable();
@@ -182,6 +211,7 @@ export const gcpFolder = z.object({
   /** The folder it sits in (declared before it); the organization when unset. */
   parent: z.string().optional(),
   sinks: z.array(gcpSink).default([]),
+  defaultSink: gcpDefaultSink,
   dataAccess,
   dataAccessExemptions: z.array(z.string()).default([]),
   newestEntries: gcpNewestEntries,
@@ -193,6 +223,7 @@ export const gcpProject = z.object({
   defaultRetentionDays: z.number().int().positive().default(30),
   buckets: z.array(gcpBucket).default([]),
   sinks: z.array(gcpSink).default([]),
+  defaultSink: gcpDefaultSink,
   /** Data-access audit logs: on for all services, for some, or off (Google's default). */
   dataAccess: z.enum(['all', 'partial', 'none']).default('none'),
   dataAccessExemptions: z.array(z.string()).default([]),
@@ -204,6 +235,7 @@ export const gcpProject = z.object({
 export const gcpWorld = z.object({
   organizationId: z.string().optional(),
   organizationSinks: z.array(gcpSink).default([]),
+  organizationDefaultSink: gcpDefaultSink,
   /** Data Access audit configs on the organization, inherited by everything under it. */
   organizationDataAccess: dataAccess,
   organizationDataAccessExemptions: z.array(z.string()).default([]),
@@ -256,6 +288,8 @@ export type GithubWorld = z.infer<typeof githubWorld>;
 export type GcpWorld = z.infer<typeof gcpWorld>;
 export type GcpProject = z.infer<typeof gcpProject>;
 export type GcpSink = z.infer<typeof gcpSink>;
+export type GcpExclusion = z.infer<typeof gcpExclusion>;
+export type GcpDefaultSink = z.infer<typeof gcpDefaultSink>;
 export type GcpFolder = z.infer<typeof gcpFolder>;
 export type GcpNewestEntries = z.infer<typeof gcpNewestEntries>;
 export type FaultSpec = z.infer<typeof faultSpec>;
