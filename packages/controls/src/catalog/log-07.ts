@@ -9,8 +9,8 @@ import { count, listOf } from '../words.ts';
 const params = z.object(common).strict();
 
 function grade(f: LogSourceFact): [Grade, string] {
-  if (f.enabled === false) return ['failing', 'data-access logging is turned off'];
-  if (f.enabled === 'unknown') return ['unknown', 'whether data-access logging is on could not be read'];
+  if (f.enabled === false) return ['failing', 'data-access logging is turned off, or stored nowhere'];
+  if (f.enabled === 'unknown') return ['unknown', 'whether data-access logging is on and stored could not be read'];
   if (f.exemptions.length > 0) {
     const who = listOf([...f.exemptions].sort());
     return ['weak', `on, but ${count(f.exemptions.length, 'principal is', 'principals are')} exempted: ${who}`];
