@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, newId, type OrganizationId, UnauthenticatedError } from '@evident/core';
 import { type StaffUser, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
-import { accountKey, addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout.ts';
+import { accountKey, addressKey, takeAttempt } from './lockout.ts';
 import {
   decoyHash,
   hashPassword,
@@ -44,15 +44,13 @@ export async function signUp(
   return 'enrol';
 }
 
-/** Password step: checks locks first, then every account of the address; the first that matches wins. */
+/** Password step: takes an attempt first, then checks every account of the address; the first that matches wins. */
 export async function signIn(
   ctx: Context,
   input: { email: string; password: string; organizationId?: OrganizationId },
 ): Promise<NextStep> {
   const { store, now } = ctx.deps;
-  const account = accountKey(input.email);
-  const address = addressKey(ctx.req.address);
-  await assertNotLocked(store, [account, address], now());
+  const attempt = await takeAttempt(store, accountKey(input.email), addressKey(ctx.req.address), now());
   const candidates = (await store.staffAccountsByEmail(input.email)).filter(
     (c) => !input.organizationId || c.organizationId === input.organizationId,
   );
@@ -67,11 +65,11 @@ export async function signIn(
   }
   if (candidates.length === 0) await verifyPassword(await decoyHash(), input.password);
   if (!match) {
-    await recordFailure(store, account, address, now());
     for (const c of candidates)
       await audit(ctx, c.organizationId, c.userId, 'auth.sign_in_failed', { step: 'password' });
     throw new UnauthenticatedError(WRONG);
   }
+  await attempt.succeeded();
   await audit(ctx, match.organizationId, match.id, 'auth.password_accepted');
   await startSession(ctx, match, false);
   return match.totpConfirmed ? 'totp' : 'enrol';
@@ -98,20 +96,23 @@ async function spendTotp(ctx: Context, caller: SessionCaller, code: string): Pro
   return (await store.spendTotpStep(caller.organizationId, caller.user.id, step)) ? 'ok' : 'replayed';
 }
 
-/** A refused code counts towards the lockout; a replayed one is also written to the audit log. */
+/** A code's attempt on the account and the address, taken before the code is looked at. */
+const takeCodeAttempt = (ctx: Context, caller: SessionCaller) =>
+  takeAttempt(ctx.deps.store, accountKey(caller.user.email), addressKey(ctx.req.address), ctx.deps.now());
+
+/** A refused code stays counted; a replayed one is also written to the audit log. */
 async function refuseCode(ctx: Context, caller: SessionCaller, outcome: 'wrong' | 'replayed', during: string) {
   const { organizationId: org, user } = caller;
-  await recordFailure(ctx.deps.store, accountKey(user.email), addressKey(ctx.req.address), ctx.deps.now());
   if (outcome === 'replayed') await audit(ctx, org, user.id, 'auth.totp_replayed', { step: during });
 }
 
 /** Proves the enrolled secret with a code; hands out the recovery codes, once. */
 export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code: string): Promise<string[]> {
-  const { store, now } = ctx.deps;
+  const { store } = ctx.deps;
   if (caller.user.totpConfirmed) throw new ConflictError('a second factor is already enrolled');
   if (!(await store.readTotpSecret(caller.organizationId, caller.user.id)))
     throw new ConflictError('start enrolment first');
-  await assertNotLocked(store, [accountKey(caller.user.email)], now());
+  const attempt = await takeCodeAttempt(ctx, caller);
   const outcome = await spendTotp(ctx, caller, code);
   if (outcome !== 'ok') {
     await refuseCode(ctx, caller, outcome, 'enrol');
@@ -128,7 +129,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
   const user = await store.confirmTotp(caller.organizationId, caller.user.id);
   await audit(ctx, caller.organizationId, user.id, 'auth.totp_enrolled');
   await audit(ctx, caller.organizationId, user.id, 'auth.sign_in', { method: 'totp' });
-  await clearFailures(store, accountKey(user.email));
+  await attempt.succeeded();
   await startSession(ctx, user, true);
   return codes;
 }
@@ -139,11 +140,10 @@ export async function verifySecondFactor(
   caller: SessionCaller,
   input: { code: string } | { recoveryCode: string },
 ): Promise<void> {
-  const { store, now } = ctx.deps;
+  const { store } = ctx.deps;
   const { organizationId: org, user } = caller;
   if (!user.totpConfirmed) throw new ConflictError('enrol a second factor first');
-  const account = accountKey(user.email);
-  await assertNotLocked(store, [account, addressKey(ctx.req.address)], now());
+  const attempt = await takeCodeAttempt(ctx, caller);
   const method = 'code' in input ? 'totp' : 'recovery_code';
   const outcome =
     'code' in input
@@ -156,7 +156,7 @@ export async function verifySecondFactor(
     await audit(ctx, org, user.id, 'auth.sign_in_failed', { step: method, reason: outcome });
     throw new UnauthenticatedError(outcome === 'replayed' ? REPLAYED : 'that code is not right');
   }
-  await clearFailures(store, account);
+  await attempt.succeeded();
   await audit(ctx, org, user.id, 'auth.sign_in', { method });
   await startSession(ctx, user, true);
 }
