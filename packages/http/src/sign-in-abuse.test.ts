@@ -79,6 +79,7 @@ describe('sign-in abuse over HTTP', () => {
   afterAll(async () => {
     await server?.close();
     await db?.close();
+    limitPasswordWork({ concurrent: 2, waiting: 32 });
   });
 
   it('refuses whole a batch of 300 wrong second-factor codes and the right one, before any runs', async () => {
@@ -177,7 +178,6 @@ describe('sign-in abuse over HTTP', () => {
       expect(answers.filter((a) => code(a) === 'UNAUTHORIZED').length).toBeGreaterThan(0);
     } finally {
       await busy.close();
-      limitPasswordWork({ concurrent: 2, waiting: 32 });
     }
   });
 });
