@@ -1,6 +1,7 @@
 import { secretKeyList } from '@evident/db';
 import { storageEnvShape } from '@evident/evidence';
 import { z } from 'zod';
+import { trustProxySetting } from './trust-proxy.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -10,8 +11,13 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Where browsers reach the server, e.g. https://evident.example.com: the origin mutations must come from. */
   PUBLIC_ORIGIN: z.url().optional(),
-  /** Behind a load balancer: take the client address from X-Forwarded-For. */
-  TRUST_PROXY: flag.default(false),
+  /** Behind proxies: how many hops (e.g. 1, the ingress) or which proxy addresses/CIDRs to believe; unset, none. */
+  TRUST_PROXY: trustProxySetting.optional(),
+  /** The bearer token a metrics scraper sends; unset, /metrics answers 404. */
+  METRICS_TOKEN: z.union([z.literal('').transform(() => undefined), z.string().min(16)]).optional(),
+  /** argon2 hashes computed at once, and sign-ins that may wait for one; more are refused until one ends. */
+  PASSWORD_HASHES_AT_ONCE: positiveInt.default(2),
+  PASSWORD_HASHES_WAITING: z.coerce.number().int().min(0).default(32),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().min(1),
   EVIDENT_SECRET_KEY: z

@@ -1,4 +1,13 @@
-export { currentTotpCode, hashPassword, newTotpSecret, totpCodeForStep, totpStepAt } from './auth/secrets.ts';
+export type { PasswordWorkLimit } from './auth/password-work.ts';
+export {
+  currentTotpCode,
+  hashPassword,
+  limitPasswordWork,
+  newTotpSecret,
+  totpCodeForStep,
+  totpStepAt,
+} from './auth/secrets.ts';
+export { isAuthProcedure } from './auth/unbatched.ts';
 export type {
   ApiDeps,
   ApiLogger,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { requireSession, type SessionCaller } from './auth/sessions.ts';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
+import { findNul } from './nul-input.ts';
 import { resolveShare } from './services/shares.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -20,8 +21,19 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Every procedure passes here: domain errors become tRPC errors, unknown ones a generic message (logged whole). */
-const base = t.procedure.use(async ({ ctx, path, next }) => {
+/**
+ * Every procedure passes here: input with a NUL is refused before anything reads it, domain errors become tRPC
+ * errors, unknown ones a generic message (logged whole).
+ */
+const base = t.procedure.use(async ({ ctx, path, next, getRawInput }) => {
+  // A body that does not parse is the input parser's to refuse, and only for procedures that take input.
+  const nul = findNul(await getRawInput().catch(() => undefined));
+  if (nul !== null) {
+    const field = nul || 'input';
+    throw toTRPCError(
+      new InvalidInputError(`${field} holds a NUL character`, [{ path: field, message: 'NUL is not accepted' }]),
+    );
+  }
   const result = await next();
   if (result.ok) return result;
   const original = result.error.code === 'INTERNAL_SERVER_ERROR' ? (result.error.cause ?? result.error) : result.error;

@@ -9,7 +9,7 @@ import {
 } from '@evident/core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from './repos/access.ts';
+import { type SignInPolicy, sha256 } from './repos/access.ts';
 import type { Repositories, Store } from './store.ts';
 import { gap, identity } from './testing/sample-facts.ts';
 import {
@@ -183,6 +183,7 @@ async function everything(store: Store, a: World) {
 
 /** In every row of organization A; never in anything B is given. */
 const MARKER = 'mkalphaqx';
+const SIGN_IN_POLICY: SignInPolicy = { free: 5, firstMs: 30_000, maxMs: 900_000, forgetMs: 86_400_000 };
 
 type Case = { expect: 'refused' | 'clean'; run: (b: World, a: World) => unknown };
 const refused = (run: Case['run']): Case => ({ expect: 'refused', run });
@@ -267,7 +268,8 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   findShareByToken: clean((b) => store.findShareByToken(b.shareHash)),
   acceptInvitation: clean(() => store.acceptInvitation(sha256('nobody-invite'))),
   signInLock: clean(() => store.signInLock('account:nobody@example.com')),
-  recordSignInFailure: clean(() => store.recordSignInFailure('account:nobody@example.com', () => 0)),
+  takeSignInAttempt: clean(() => store.takeSignInAttempt('account:nobody@example.com', SIGN_IN_POLICY)),
+  releaseSignInAttempt: clean(() => store.releaseSignInAttempt('account:nobody@example.com', SIGN_IN_POLICY)),
   clearSignInFailures: clean(() => store.clearSignInFailures('account:nobody@example.com')),
   createSession: refused((b, a) =>
     store.createSession(b.org, sha256('mallory'), {

@@ -75,7 +75,8 @@ const SELF_SCOPED = new Set<string>([
   'acceptInvitation',
   // Sign-in failures are counted per account or address, before any organization is known.
   'signInLock',
-  'recordSignInFailure',
+  'takeSignInAttempt',
+  'releaseSignInAttempt',
   'clearSignInFailures',
 ]);
 

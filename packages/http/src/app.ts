@@ -3,14 +3,16 @@ import type { AppRouter } from '@evident/api';
 import { type ApiDeps, appRouter, type Context } from '@evident/api';
 import type { PackStorage } from '@evident/evidence';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
-import type { Metrics } from './metrics.ts';
+import { type Metrics, registerMetrics } from './metrics.ts';
 import { registerPackRoutes } from './packs.ts';
+import { procedureNames, refuseAuthBatches } from './procedures.ts';
+import { type RateLimitSettings, registerRateLimit } from './rate-limit.ts';
+import { requestForLog } from './request-log.ts';
+import { type TrustProxy, trustProxyFn } from './trust-proxy.ts';
 import { registerWebApp } from './web.ts';
 
 export interface ServerOptions {
@@ -19,35 +21,33 @@ export interface ServerOptions {
   metrics: Metrics;
   /** The browser-facing origin; when https, cookies are Secure and `__Host-` prefixed. */
   publicOrigin?: string;
-  trustProxy?: boolean;
-  /**
-   * Requests per minute per address. With `redis` the counts are shared by every replica under `keyPrefix`; when
-   * Redis does not answer, requests pass uncounted rather than fail (the sign-in lockout lives in the database).
-   */
-  rateLimit: { perMinute: number; authPerMinute: number; redis?: Redis; keyPrefix?: string };
+  /** Which peers' X-Forwarded-For is believed: a hop count or a list of addresses/CIDRs; absent, none. */
+  trustProxy?: TrustProxy;
+  /** Requests per minute per address, counted in procedures (see rate-limit.ts). */
+  rateLimit: RateLimitSettings;
   /** Readiness: each check throws when its dependency cannot be reached. */
   ready: Record<string, () => Promise<unknown>>;
   /** Where evidence packs are stored (the worker's storage); absent, pack downloads answer 404. */
   storage?: PackStorage;
   /** Called on each scrape before the registry is read (queue depths). */
   beforeScrape?: () => Promise<void>;
+  /** The bearer token `/metrics` asks for; absent, `/metrics` answers 404. */
+  metricsToken?: string;
 }
 
 export const CSRF_HEADER = 'x-evident-csrf';
 export const SHARE_HEADER = 'x-evident-share';
 
-const procedures = (req: FastifyRequest) =>
-  decodeURIComponent(req.url.slice('/trpc/'.length).split('?')[0] ?? '')
-    .split(',')
-    .filter((p) => p in appRouter._def.procedures);
+const procedures = (req: FastifyRequest) => procedureNames(req.url).filter((p) => p in appRouter._def.procedures);
 
 /** The app with its pino logger typed as Fastify's base logger, which the pino instance satisfies. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const secure = options.publicOrigin?.startsWith('https://') ?? false;
   const cookieName = sessionCookieName(secure);
   const app = Fastify({
-    loggerInstance: options.logger,
-    trustProxy: options.trustProxy ?? false,
+    // Share and invitation tokens sit in URLs: every request line is logged with them redacted.
+    loggerInstance: options.logger.child({}, { serializers: { req: requestForLog } }),
+    trustProxy: trustProxyFn(options.trustProxy),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
@@ -60,23 +60,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'] } },
     hsts: secure,
   });
-  await app.register(rateLimit, {
-    global: true,
-    max: (req) =>
-      procedures(req).some((p) => p.startsWith('auth.'))
-        ? options.rateLimit.authPerMinute
-        : options.rateLimit.perMinute,
-    keyGenerator: (req) => (procedures(req).some((p) => p.startsWith('auth.')) ? `auth:${req.ip}` : req.ip),
-    timeWindow: 60_000,
-    ...(options.rateLimit.redis
-      ? {
-          redis: options.rateLimit.redis,
-          nameSpace: options.rateLimit.keyPrefix ?? 'evident-rate:',
-          skipOnError: true,
-        }
-      : {}),
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
-  });
+  app.addHook('onRequest', refuseAuthBatches);
+  registerRateLimit(app as unknown as FastifyInstance, options.rateLimit);
 
   // CSRF: every state-changing request carries the custom header (a cross-site form cannot), and comes from our origin.
   app.addHook('onRequest', async (req, reply) => {
@@ -97,23 +82,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const checks: Record<string, string> = {};
+  // Names and ok/failed only: a dependency's error (addresses, users) goes to the log, not to whoever asks.
+  app.get('/readyz', async (req, reply) => {
+    const checks: Record<string, 'ok' | 'failed'> = {};
     for (const [name, check] of Object.entries(options.ready)) {
       checks[name] = await check().then(
-        () => 'ok',
-        (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200),
+        () => 'ok' as const,
+        (err: unknown) => {
+          req.log.warn({ err, dependency: name }, 'readiness check failed');
+          return 'failed' as const;
+        },
       );
     }
     const ready = Object.values(checks).every((v) => v === 'ok');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, reply) => {
-    await options.beforeScrape?.().catch((err) => app.log.warn({ err }, 'queue depths not read'));
-    return reply
-      .header('content-type', options.metrics.registry.contentType)
-      .send(await options.metrics.registry.metrics());
-  });
+  registerMetrics(app as unknown as FastifyInstance, options.metrics, options.metricsToken, options.beforeScrape);
 
   const requestInfo = (req: FastifyRequest): Context['req'] => ({
     address: req.ip,

@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
@@ -38,4 +40,27 @@ export function createMetrics(): Metrics {
     observeJob: (queue, outcome, seconds) => jobs.observe({ queue, outcome }, seconds),
     queueDepth,
   };
+}
+
+/**
+ * `/metrics` behind a bearer token: the scraper's only. Without a token configured it answers 404, as though absent,
+ * since the app port faces browsers.
+ */
+export function registerMetrics(
+  app: FastifyInstance,
+  metrics: Metrics,
+  token: string | undefined,
+  beforeScrape?: () => Promise<void>,
+): void {
+  const expected = token ? createHash('sha256').update(`Bearer ${token}`).digest() : null;
+  app.get('/metrics', async (req, reply) => {
+    if (!expected) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
+    const given = createHash('sha256')
+      .update(req.headers.authorization ?? '')
+      .digest();
+    if (!timingSafeEqual(given, expected))
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+    await beforeScrape?.().catch((err) => req.log.warn({ err }, 'queue depths not read'));
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 }

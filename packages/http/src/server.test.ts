@@ -1,30 +1,36 @@
 import type { AppRouter } from '@evident/api';
 import { hashPassword, totpCode } from '@evident/api/testing';
 import { openWorld, type World } from '@evident/pipeline/testing';
-import { createTRPCClient, httpBatchLink, type TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from './start.ts';
 
 const PASSWORD = 'correct horse battery staple';
+const METRICS_TOKEN = 'scrape-token-0123456789';
 
 /** A real tRPC client over HTTP that keeps the session cookie and sends the CSRF header, as the web app does. */
 function client(base: string) {
   const jar: { cookie?: string; setCookie?: string } = {};
+  const options = {
+    url: `${base}/trpc`,
+    headers: () => ({ 'x-evident-csrf': '1', ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
+    fetch: async (url: string | URL, init?: RequestInit) => {
+      const res = await fetch(url, init);
+      const set = res.headers.get('set-cookie');
+      if (set) {
+        jar.setCookie = set;
+        const [pair] = set.split(';');
+        jar.cookie = pair!.endsWith('=') ? undefined : pair;
+      }
+      return res;
+    },
+  };
   const trpc = createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${base}/trpc`,
-        headers: () => ({ 'x-evident-csrf': '1', ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
-        fetch: async (url, init) => {
-          const res = await fetch(url, init);
-          const set = res.headers.get('set-cookie');
-          if (set) {
-            jar.setCookie = set;
-            const [pair] = set.split(';');
-            jar.cookie = pair!.endsWith('=') ? undefined : pair;
-          }
-          return res;
-        },
+      splitLink({
+        condition: (op) => op.path.startsWith('auth.'),
+        true: httpLink(options),
+        false: httpBatchLink(options),
       }),
     ],
   });
@@ -57,6 +63,7 @@ describe('the server over HTTP', () => {
         allowSignUp: true,
         rateLimit: { perMinute: 600, authPerMinute: 40 },
         logLevel: 'silent',
+        metricsToken: METRICS_TOKEN,
       },
       { database: world.db.database },
     );
@@ -146,7 +153,9 @@ describe('the server over HTTP', () => {
       expect(last.connections.some((c) => c.facts > 0)).toBe(true);
       const results = await trpc.tenant.results.query({ tenantId: tenant!.id });
       expect(results.runId).toBe(runId);
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const metrics = await (
+        await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
       expect(metrics).toMatch(/evident_trpc_request_duration_seconds_bucket\{le="[^"]+",procedure="tenant.assessNow"/);
       expect(metrics).toContain('evident_queue_jobs{queue="collect"');
     } finally {

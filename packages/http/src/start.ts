@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ApiDeps, DEFAULT_SESSIONS } from '@evident/api';
+import { type ApiDeps, DEFAULT_SESSIONS, limitPasswordWork, type PasswordWorkLimit } from '@evident/api';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
 import { packStorage, type StorageSettings, storedPacks } from '@evident/evidence';
@@ -11,6 +11,8 @@ import { Redis } from 'ioredis';
 import { buildServer } from './app.ts';
 import { createAssessments } from './assessments.ts';
 import { createMetrics } from './metrics.ts';
+import { assertOriginKnown } from './origin.ts';
+import type { TrustProxy } from './trust-proxy.ts';
 
 export interface RunningServer {
   url: string;
@@ -21,8 +23,14 @@ export interface RunningServer {
 export interface HttpSettings {
   port: number;
   host: string;
+  /** Required unless `host` is a loopback address: the origin mutations must come from. */
   publicOrigin?: string;
-  trustProxy?: boolean;
+  /** Proxy hops (or proxy addresses/CIDRs) whose X-Forwarded-For is believed; absent, none. */
+  trustProxy?: TrustProxy;
+  /** The bearer token of `/metrics`; absent, `/metrics` answers 404. */
+  metricsToken?: string;
+  /** argon2 computations at once in this process, and how many more may wait; past that, sign-ins are refused. */
+  passwordWork?: PasswordWorkLimit;
   redisUrl: string;
   /** Opened when no `database` is handed over. */
   databaseUrl?: string;
@@ -71,6 +79,8 @@ function rateLimitRedis(url: string, logger: ReturnType<typeof createLogger>): R
 
 /** Opens what the server needs, listens, and returns how to stop it in order: HTTP first, then queues, then the store. */
 export async function startServer(env: HttpSettings, options: StartOptions = {}): Promise<RunningServer> {
+  assertOriginKnown(env.host, env.publicOrigin);
+  if (env.passwordWork) limitPasswordWork(env.passwordWork);
   const logger = options.logger ?? createLogger({ level: env.logLevel ?? 'info' });
   const database =
     options.database ??
@@ -131,7 +141,8 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     metrics,
     ...(storage ? { storage } : {}),
     publicOrigin: env.publicOrigin,
-    trustProxy: env.trustProxy,
+    ...(env.trustProxy !== undefined ? { trustProxy: env.trustProxy } : {}),
+    ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}),
     rateLimit: {
       ...(env.rateLimit ?? { perMinute: 600, authPerMinute: 30 }),
       redis: limiter,

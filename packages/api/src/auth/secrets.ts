@@ -2,19 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { Secret, TOTP } from 'otpauth';
 import qrcode from 'qrcode-generator';
+import { type PasswordWorkLimit, passwordWorkGate } from './password-work.ts';
 
 /** argon2id (the library's `Algorithm.Argon2id`, a const enum isolated modules cannot read) at OWASP's settings. */
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const hashPassword = (password: string) => hash(password, ARGON2);
+/** One gate per process, whatever calls argon2: sign-in, sign-up, invitations, resets. */
+const gate = passwordWorkGate({ concurrent: 2, waiting: 32 });
+
+/** The host sets the cap from its configuration at start. */
+export const limitPasswordWork = (limit: PasswordWorkLimit) => gate.setLimit(limit);
+
+export const hashPassword = (password: string) => gate.run(() => hash(password, ARGON2));
 
 /** Verifies against a hash; a corrupt hash is a refusal, never an exception that reveals the account exists. */
-export const verifyPassword = (stored: string, password: string) => verify(stored, password).catch(() => false);
+export const verifyPassword = (stored: string, password: string) =>
+  gate.run(() => verify(stored, password).catch(() => false));
 
 /** A hash to verify against when the account does not exist, so the answer takes as long either way. */
 let decoy: Promise<string> | undefined;
 export const decoyHash = () => {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  decoy ??= hash(randomBytes(16).toString('hex'), ARGON2);
   return decoy;
 };
 

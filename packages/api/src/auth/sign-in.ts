@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, newId, type OrganizationId, Unauthentica
 import { type StaffUser, type Store, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
 import { type AuditEntry, auditedAs, writeAudit } from '../services/audit.ts';
-import { accountKey, addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout.ts';
+import { accountKey, addressKey, takeAttempt } from './lockout.ts';
 import {
   decoyHash,
   hashPassword,
@@ -46,15 +46,13 @@ export async function signUp(
   return 'enrol';
 }
 
-/** Password step: checks locks first, then every account of the address; the first that matches wins. */
+/** Password step: takes an attempt first, then checks every account of the address; the first that matches wins. */
 export async function signIn(
   ctx: Context,
   input: { email: string; password: string; organizationId?: OrganizationId },
 ): Promise<NextStep> {
   const { store, now } = ctx.deps;
-  const account = accountKey(input.email);
-  const address = addressKey(ctx.req.address);
-  await assertNotLocked(store, [account, address], now());
+  const attempt = await takeAttempt(store, accountKey(input.email), addressKey(ctx.req.address), now());
   const candidates = (await store.staffAccountsByEmail(input.email)).filter(
     (c) => !input.organizationId || c.organizationId === input.organizationId,
   );
@@ -70,13 +68,13 @@ export async function signIn(
   if (candidates.length === 0) await verifyPassword(await decoyHash(), input.password);
   if (!match) {
     await store.transaction(async (tx) => {
-      await recordFailure(tx, account, address, now());
       for (const c of candidates)
         await writeAudit(tx, who(ctx, c.organizationId, c.userId), entry('auth.sign_in_failed', { step: 'password' }));
     });
     throw new UnauthenticatedError(WRONG);
   }
   const user = match;
+  await attempt.succeeded();
   await auditedAs(
     store,
     who(ctx, user.organizationId, user.id),
@@ -107,7 +105,11 @@ async function spendTotp(ctx: Context, caller: SessionCaller, code: string): Pro
   return (await store.spendTotpStep(caller.organizationId, caller.user.id, step)) ? 'ok' : 'replayed';
 }
 
-/** A refused code counts towards the lockout; a replayed one is also written to the audit log, with `also`. */
+/** A code's attempt on the account and the address, taken before the code is looked at. */
+const takeCodeAttempt = (ctx: Context, caller: SessionCaller) =>
+  takeAttempt(ctx.deps.store, accountKey(caller.user.email), addressKey(ctx.req.address), ctx.deps.now());
+
+/** A refused code stays counted by its attempt; a replayed one is also written to the audit log, with `also`. */
 async function refuseCode(
   ctx: Context,
   caller: SessionCaller,
@@ -115,22 +117,26 @@ async function refuseCode(
   during: string,
   also?: AuditEntry,
 ) {
-  const { organizationId: org, user } = caller;
+  const entries = [
+    ...(outcome === 'replayed' ? [entry('auth.totp_replayed', { step: during })] : []),
+    ...(also ? [also] : []),
+  ];
+  if (entries.length === 0) return;
   await auditedAs(
     ctx.deps.store,
-    who(ctx, org, user.id),
-    (tx) => recordFailure(tx, accountKey(user.email), addressKey(ctx.req.address), ctx.deps.now()),
-    () => [...(outcome === 'replayed' ? [entry('auth.totp_replayed', { step: during })] : []), ...(also ? [also] : [])],
+    who(ctx, caller.organizationId, caller.user.id),
+    async () => {},
+    () => entries,
   );
 }
 
 /** Proves the enrolled secret with a code; hands out the recovery codes, once. */
 export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code: string): Promise<string[]> {
-  const { store, now } = ctx.deps;
+  const { store } = ctx.deps;
   if (caller.user.totpConfirmed) throw new ConflictError('a second factor is already enrolled');
   if (!(await store.readTotpSecret(caller.organizationId, caller.user.id)))
     throw new ConflictError('start enrolment first');
-  await assertNotLocked(store, [accountKey(caller.user.email)], now());
+  const attempt = await takeCodeAttempt(ctx, caller);
   const outcome = await spendTotp(ctx, caller, code);
   if (outcome !== 'ok') {
     await refuseCode(ctx, caller, outcome, 'enrol');
@@ -139,6 +145,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
     );
   }
   const codes = recoveryCodes();
+  await attempt.succeeded();
   await auditedAs(
     store,
     who(ctx, caller.organizationId, caller.user.id),
@@ -146,7 +153,6 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
       const hashes = codes.map((c) => sha256(normaliseRecoveryCode(c)));
       await tx.replaceRecoveryCodes(caller.organizationId, caller.user.id, hashes);
       const user = await tx.confirmTotp(caller.organizationId, caller.user.id);
-      await clearFailures(tx, accountKey(user.email));
       await startSession(within(ctx, tx), user, true);
     },
     () => [entry('auth.totp_enrolled'), entry('auth.sign_in', { method: 'totp' })],
@@ -160,11 +166,10 @@ export async function verifySecondFactor(
   caller: SessionCaller,
   input: { code: string } | { recoveryCode: string },
 ): Promise<void> {
-  const { store, now } = ctx.deps;
+  const { store } = ctx.deps;
   const { organizationId: org, user } = caller;
   if (!user.totpConfirmed) throw new ConflictError('enrol a second factor first');
-  const account = accountKey(user.email);
-  await assertNotLocked(store, [account, addressKey(ctx.req.address)], now());
+  const attempt = await takeCodeAttempt(ctx, caller);
   const method = 'code' in input ? 'totp' : 'recovery_code';
   const outcome =
     'code' in input
@@ -176,13 +181,11 @@ export async function verifySecondFactor(
     await refuseCode(ctx, caller, outcome, 'sign_in', entry('auth.sign_in_failed', { step: method, reason: outcome }));
     throw new UnauthenticatedError(outcome === 'replayed' ? REPLAYED : 'that code is not right');
   }
+  await attempt.succeeded();
   await auditedAs(
     store,
     who(ctx, org, user.id),
-    async (tx) => {
-      await clearFailures(tx, account);
-      await startSession(within(ctx, tx), user, true);
-    },
+    (tx) => startSession(within(ctx, tx), user, true),
     () => entry('auth.sign_in', { method }),
   );
 }

@@ -180,8 +180,13 @@ export const organizationRouter = router({
     .output(ok)
     .mutation(async ({ ctx, input }) => {
       const { organizationId: org, user } = ctx.staff;
-      const own = (await ctx.deps.store.listSessions(org, { userId: user.id })).some((s) => s.idHash === input.handle);
-      if (!own && !atLeast(user.role, 'admin')) throw new ForbiddenError('this needs the admin role or higher');
+      const session = (await ctx.deps.store.listSessions(org, {})).find((s) => s.idHash === input.handle);
+      if (session?.userId !== user.id) {
+        if (!atLeast(user.role, 'admin')) throw new ForbiddenError('this needs the admin role or higher');
+        const holder = session ? await ctx.deps.store.getUser(org, session.userId) : null;
+        if (holder && !atLeast(user.role, holder.role))
+          throw new ForbiddenError(`only an ${holder.role} or higher can end this session`);
+      }
       await audited(
         ctx,
         (tx) => tx.revokeSession(org, input.handle),

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
-import { addressAllowed, type EgressPolicy } from './policy.ts';
+import { addressAllowed, type EgressPolicy, portRefused } from './policy.ts';
 
 /** A connection the egress policy refused when it was opened; classified as a provider error. */
 export class EgressRefusedError extends Error {
@@ -33,12 +33,18 @@ export function guardedLookup(policy: EgressPolicy, resolve: typeof dnsLookup = 
   }) as LookupFunction;
 }
 
-/** Refuses an IP-literal target (a redirect to 169.254.169.254 needs no lookup) before the socket opens. */
-function checkLiteral(policy: EgressPolicy, host: string): EgressRefusedError | undefined {
+/**
+ * Refuses before the socket opens an IP-literal target the policy keeps out (a redirect to 169.254.169.254 needs no
+ * lookup), and a loopback or private target at a port the policy does not name.
+ */
+function checkTarget(policy: EgressPolicy, host: string, port: number): EgressRefusedError | undefined {
   const bare = host.replace(/^\[|\]$/g, '');
-  if (!isIP(bare)) return undefined;
-  const blocked = addressAllowed(policy, bare, bare);
-  return blocked ? refusal(host, bare, blocked) : undefined;
+  if (isIP(bare)) {
+    const blocked = addressAllowed(policy, bare, bare);
+    if (blocked) return refusal(host, bare, blocked);
+  }
+  const wrongPort = portRefused(policy, host, port);
+  return wrongPort ? new EgressRefusedError(`${host}:${port} refused by the egress policy: ${wrongPort}`) : undefined;
 }
 
 const contexts = new Map<string, SecureContext>();
@@ -68,7 +74,8 @@ export function egressDispatcher(policy: EgressPolicy, options: { ca?: string; c
   return new Agent({
     ...(options.connections ? { connections: options.connections } : {}),
     connect: (opts, callback) => {
-      const refused = checkLiteral(policy, opts.hostname);
+      const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
+      const refused = checkTarget(policy, opts.hostname, port);
       if (refused) return callback(refused, null);
       return base(opts, callback);
     },
@@ -87,7 +94,8 @@ export function egressAgent(policy: EgressPolicy, options: { ca?: string } = {})
   });
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (opts, callback) => {
-    const refused = checkLiteral(policy, String((opts as { host?: string }).host ?? ''));
+    const target = opts as { host?: string; port?: number | string };
+    const refused = checkTarget(policy, String(target.host ?? ''), Number(target.port) || 443);
     if (refused) throw refused;
     return create(opts, callback);
   };

@@ -75,6 +75,8 @@ describe('connections through the policy', () => {
       hits.push(`${req.url} ${req.headers.authorization ?? ''}`);
       if (req.url === '/redirect') {
         res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      } else if (req.url?.startsWith('/to-port/')) {
+        res.writeHead(302, { location: `http://127.0.0.1:${req.url.slice('/to-port/'.length)}/flushall` }).end();
       } else res.end('ok');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -101,6 +103,27 @@ describe('connections through the policy', () => {
     const redirected = fetch(`http://127.0.0.1:${port}/redirect`, { dispatcher } as RequestInit);
     await expect(redirected).rejects.toSatisfy((e: Error) => /link-local/.test(String((e.cause as Error)?.message)));
     await dispatcher.close();
+  });
+
+  it('refuse a redirect from an allowed simulator to another port of the same host, before any byte is sent', async () => {
+    const other: string[] = [];
+    const neighbour = createServer((req, res) => {
+      other.push(String(req.url));
+      res.end('reached');
+    });
+    await new Promise<void>((r) => neighbour.listen(0, '127.0.0.1', r));
+    const dispatcher = egressDispatcher(egressPolicy(`127.0.0.1:${port}`));
+    try {
+      const neighbourPort = (neighbour.address() as AddressInfo).port;
+      const redirected = fetch(`http://127.0.0.1:${port}/to-port/${neighbourPort}`, { dispatcher } as RequestInit);
+      await expect(redirected).rejects.toSatisfy((e: Error) =>
+        /not in EVIDENT_ALLOWED_ENDPOINTS/.test(String((e.cause as Error)?.message)),
+      );
+      expect(other).toEqual([]);
+    } finally {
+      await dispatcher.close();
+      await new Promise<void>((r) => neighbour.close(() => r()));
+    }
   });
 
   it('open no more sockets per origin than the connection may have calls in flight', async () => {

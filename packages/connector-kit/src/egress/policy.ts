@@ -56,6 +56,18 @@ export function addressAllowed(policy: EgressPolicy, host: string, address: stri
   return listed && literalOrLocal ? null : kind;
 }
 
+/**
+ * At connect time: a loopback or private target the policy allows is allowed at the port it names, no other, so a
+ * redirect from a listed simulator to another port of the same host (a database, Redis) is refused.
+ */
+export function portRefused(policy: EgressPolicy, host: string, port: number): string | null {
+  const bare = host.toLowerCase().replace(/^\[|\]$/g, '');
+  const local = isIpLiteral(bare) ? classifyAddress(bare) !== 'public' : loopbackName(bare);
+  if (!local) return null;
+  const key = `${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+  return policy.allowed.has(key) ? null : `${key} is not in EVIDENT_ALLOWED_ENDPOINTS`;
+}
+
 interface Target {
   host: string;
   port: number;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { OrganizationId, UserId } from '@evident/core';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Invitation, invitation, type StaffSession, staffSession } from '../domain.ts';
 import { invitations, recoveryCodes, signInFailures, staffSessions } from '../schema/access.ts';
@@ -8,6 +8,17 @@ import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
 import { found, iso, isoOrNull, organizationOf, parseInput, type RepoContext, rowsOf } from './boundary.ts';
 
 /** Tokens and codes are 128+ random bits, so a fast hash is enough (a password needs argon2id, not these). */
+/**
+ * How failed sign-ins hold a key back: `free` attempts, then a hold of `firstMs` doubling with each further failure
+ * up to `maxMs`; a key that has not failed for `forgetMs` starts again.
+ */
+export interface SignInPolicy {
+  free: number;
+  firstMs: number;
+  maxMs: number;
+  forgetMs: number;
+}
+
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 type SessionRow = typeof staffSessions.$inferSelect;
@@ -265,29 +276,38 @@ export function accessRepo({ db, inOrg }: RepoContext) {
       return { failures: row?.failures ?? 0, lockedUntil: row?.lockedUntil ?? null };
     },
 
-    /** Counts a failure at `now`; `lockFor(failures)` says how long the key is then locked (0: not yet). */
-    async recordSignInFailure(
-      key: string,
-      lockFor: (failures: number) => number,
-      now: Date = new Date(),
-    ): Promise<{ failures: number; lockedUntil: Date | null }> {
-      const [row] = await db
-        .insert(signInFailures)
-        .values({ key, failures: 1, lastFailureAt: now })
-        .onConflictDoUpdate({
-          target: signInFailures.key,
-          set: { failures: sql`${signInFailures.failures} + 1`, lastFailureAt: now },
-        })
-        .returning();
-      const ms = lockFor(row!.failures);
-      if (ms <= 0) return { failures: row!.failures, lockedUntil: null };
-      const lockedUntil = new Date(now.getTime() + ms);
-      // Replicas count failures at once; a lock set for a later failure is never shortened by an earlier one.
+    /**
+     * Takes one attempt on `key` unless it is held back: the attempt is counted as a failure, and the key held back
+     * when the count reaches `policy.free`, in the statement that checks the hold, so concurrent attempts cannot all
+     * pass before any is counted. Returns null when the attempt may go ahead, else until when the key is held.
+     */
+    async takeSignInAttempt(key: string, policy: SignInPolicy, now: Date = new Date()): Promise<Date | null> {
+      const at = now.toISOString();
+      const forgetBefore = new Date(now.getTime() - policy.forgetMs).toISOString();
+      const failures = sql`(case when f.last_failure_at < ${forgetBefore}::timestamptz then 1 else f.failures + 1 end)`;
+      const holdFor = (count: SQL) =>
+        sql`case when ${count} >= ${policy.free} then ${at}::timestamptz + least(${policy.firstMs}::float8 * power(2, ${count} - ${policy.free}), ${policy.maxMs}::float8) * interval '1 millisecond' end`;
+      const taken = await db.execute(sql`
+        insert into sign_in_failures as f (key, failures, last_failure_at, locked_until)
+        values (${key}, 1, ${at}::timestamptz, ${holdFor(sql`1`)})
+        on conflict (key) do update set
+          failures = ${failures}, last_failure_at = excluded.last_failure_at, locked_until = ${holdFor(failures)}
+        where f.locked_until is null or f.locked_until <= ${at}::timestamptz
+        returning failures`);
+      if (rowsOf(taken).length > 0) return null;
+      const [row] = await db.select().from(signInFailures).where(eq(signInFailures.key, key));
+      return row?.lockedUntil ?? now;
+    },
+
+    /** Gives back an attempt that succeeded (an address's count is of failures), and its hold if it caused one. */
+    async releaseSignInAttempt(key: string, policy: SignInPolicy): Promise<void> {
       await db
         .update(signInFailures)
-        .set({ lockedUntil: sql`greatest(${signInFailures.lockedUntil}, ${lockedUntil})` })
+        .set({
+          failures: sql`greatest(${signInFailures.failures} - 1, 0)`,
+          lockedUntil: sql`case when ${signInFailures.failures} - 1 < ${policy.free} then null else ${signInFailures.lockedUntil} end`,
+        })
         .where(eq(signInFailures.key, key));
-      return { failures: row!.failures, lockedUntil };
     },
 
     async clearSignInFailures(key: string): Promise<void> {
