@@ -1,4 +1,16 @@
 export {
+  CHANNEL_KINDS,
+  type ChannelConfig,
+  type ChannelKind,
+  type ChannelSecret,
+  type ChannelSettings,
+  channelConfigs,
+  channelKind,
+  channelSecrets,
+  checkTarget,
+  parseChannelSettings,
+} from './channel-settings.ts';
+export {
   ALERT_EVENT_TYPES,
   type AlertEvent,
   type AlertEventType,
@@ -10,6 +22,15 @@ export {
   type Transition,
   type VerdictChange,
 } from './events.ts';
+export {
+  type AlertMessage,
+  alertMessage,
+  alertMessageJsonSchema,
+  buildMessage,
+  controlUrl,
+  headline,
+  type MessageContext,
+} from './message.ts';
 export {
   type AlertRule,
   type AlertRuleInput,
