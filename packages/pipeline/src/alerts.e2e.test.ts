@@ -9,7 +9,7 @@ import {
   type WebhookCatcher,
 } from '@evident/simulators/alerts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRun, retryAlertDelivery, waitForRun } from './index.ts';
+import { openRun, type RunningWorker, retryAlertDelivery, type StartWorkerOptions, waitForRun } from './index.ts';
 import { openWorld, type World } from './testing/world.ts';
 
 const SIGNING = 'an-end-to-end-signing-secret-of-32-chars';
@@ -22,6 +22,8 @@ let catcher: WebhookCatcher;
 let smtp: SmtpSimulator;
 let tenant: TenantId;
 const channels: Record<string, string> = {};
+let worker: RunningWorker;
+let workerOptions: Partial<StartWorkerOptions>;
 
 async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -61,14 +63,15 @@ beforeAll(async () => {
     { host: '127.0.0.1', port: smtp.port, secure: false, from: 'alerts@acme.example', to: ['soc@northwind.example'] },
     {},
   );
-  await w.start({
+  workerOptions = {
     egress: egressPolicy(`${w.sims.allowedEndpoints},${loopback}`),
     alerts: {
       publicOrigin: ORIGIN,
       retry: { attempts: 3, backoffMs: 50 },
       sweep: { intervalMs: 300, graceMs: 1_000 },
     },
-  });
+  };
+  worker = await w.start(workerOptions);
 }, 120_000);
 afterAll(async () => {
   await w?.close();
@@ -167,5 +170,38 @@ describe('alerts through a running worker', () => {
     for (const row of dead) await retryAlertDelivery(w.store, w.jobs, w.org, row.id);
     await settled();
     expect((await deliveries()).filter((r) => r.status === 'dead')).toEqual([]);
+  });
+
+  it('sends again under the same idempotency key when the worker stops mid-delivery, and records it once', async () => {
+    catcher.answer('/slow', 200, 'ok', 30_000);
+    const slow = await w.store.createAlertChannel(w.org, {
+      kind: 'webhook',
+      name: 'slow',
+      config: { url: `${catcher.origin}/slow` },
+      secret: { signingSecret: SIGNING },
+    });
+    await w.store.addAlertRule(w.org, { channelId: slow.id, controlIds: [CONTROL] });
+    const latest = await w.store.latestResults(w.org, tenant);
+    const run = await w.store.createRun(w.org, { tenantId: tenant, trigger: 'manual', startedAt: new Date() });
+    const results: ControlResult[] = latest!.results.map((r) => ({
+      ...r,
+      status: r.controlId === CONTROL ? 'fail' : r.status,
+      evaluatedAt: new Date(Date.now() + 4 * 3_600_000).toISOString(),
+    }));
+    await w.store.writeResults(w.org, run.id, results);
+    const [first] = await catcher.waitFor('/slow', 1);
+    await worker.close(200);
+    catcher.answer('/slow', 200);
+    worker = await w.start(workerOptions);
+    const row = await poll('the slow delivery', async () => {
+      const rows = await w.store.listAlertDeliveries(w.org, { tenantId: tenant });
+      const r = rows.find((d) => d.channelId === slow.id);
+      return r?.status === 'delivered' ? r : undefined;
+    });
+    const sent = catcher.requests.filter((r) => r.path === '/slow');
+    expect(sent).toHaveLength(2);
+    expect(sent.map((r) => r.headers['idempotency-key'])).toEqual([row.id, row.id]);
+    expect(sent[1]!.body).toBe(first!.body);
+    expect(row.attempts).toBe(1);
   });
 });

@@ -13,8 +13,8 @@ export interface WebhookCatcher {
   /** `http://127.0.0.1:<port>` */
   origin: string;
   requests: CaughtRequest[];
-  /** Answer requests to `path` with `status` (and `body`) from now on; 200 by default. */
-  answer(path: string, status: number, body?: string): void;
+  /** Answer requests to `path` with `status` (and `body`, after `delayMs`) from now on; 200 at once by default. */
+  answer(path: string, status: number, body?: string, delayMs?: number): void;
   /** Resolves once `count` requests to `path` arrived, or rejects past the deadline. */
   waitFor(path: string, count: number, timeoutMs?: number): Promise<CaughtRequest[]>;
   close(): Promise<void>;
@@ -23,7 +23,7 @@ export interface WebhookCatcher {
 /** An HTTP server on loopback that records every request (method, path, headers, body) and answers as told. */
 export async function startWebhookCatcher(): Promise<WebhookCatcher> {
   const requests: CaughtRequest[] = [];
-  const answers = new Map<string, { status: number; body: string }>();
+  const answers = new Map<string, { status: number; body: string; delayMs: number }>();
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,8 +37,12 @@ export async function startWebhookCatcher(): Promise<WebhookCatcher> {
         body: Buffer.concat(chunks).toString('utf8'),
       });
       for (const w of waiters) w();
-      const a = answers.get(path) ?? { status: 200, body: 'ok' };
-      res.writeHead(a.status, { 'content-type': 'text/plain' }).end(a.body);
+      const a = answers.get(path) ?? { status: 200, body: 'ok', delayMs: 0 };
+      const reply = () => {
+        if (!res.destroyed) res.writeHead(a.status, { 'content-type': 'text/plain' }).end(a.body);
+      };
+      if (a.delayMs > 0) setTimeout(reply, a.delayMs).unref();
+      else reply();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +54,8 @@ export async function startWebhookCatcher(): Promise<WebhookCatcher> {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    answer: (path, status, body = status < 400 ? 'ok' : 'error') => answers.set(path, { status, body }),
+    answer: (path, status, body = status < 400 ? 'ok' : 'error', delayMs = 0) =>
+      answers.set(path, { status, body, delayMs }),
     waitFor: (path, count, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
