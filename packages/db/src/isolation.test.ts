@@ -31,6 +31,9 @@ interface World extends Seeded {
   invitation: string;
   sessionHash: string;
   shareHash: string;
+  channel: string;
+  rule: string;
+  delivery: string;
   ids: string[];
 }
 
@@ -72,12 +75,23 @@ async function world(store: Store, name: string): Promise<World> {
   const markedGap = { ...gap(connection), message: `${name} cannot read the audit log` };
   const { collection } = await store.writeCollection(org, run, connection, [marked, markedGap]);
   await store.writeResults(org, run, [result('MFA-01', 'pass', '2026-11-20T10:00:00.000Z', name)]);
+  const channel = await store.createAlertChannel(org, {
+    kind: 'webhook',
+    name: `${name} hook`,
+    config: { url: `https://${name}.example/hook` },
+    secret: { signingSecret: `${name}-signing-secret-of-thirty-two-chars` },
+  });
+  const rule = await store.addAlertRule(org, { channelId: channel.id, controlIds: ['MFA-01'] });
+  await store.muteTenantAlerts(org, { tenantId: tenant, until: new Date('2020-01-01T00:00:00Z') });
   const next = await store.createRun(org, {
     tenantId: tenant,
     trigger: 'schedule',
     startedAt: new Date(Date.now() + 1000),
   });
-  await store.writeResults(org, next.id, [result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z', name)]);
+  const { alerts } = await store.writeResults(org, next.id, [
+    result('MFA-01', 'fail', '2026-11-20T11:00:00.000Z', name),
+  ]);
+  const delivery = alerts[0]!.id;
   const exception = await store.createException(org, tenant, {
     controlId: 'MFA-01',
     subject: `${name}-u1`,
@@ -128,6 +142,9 @@ async function world(store: Store, name: string): Promise<World> {
     kid,
     share.id,
     invitation.id,
+    channel.id,
+    rule.id,
+    delivery,
   ];
   return {
     org,
@@ -142,6 +159,9 @@ async function world(store: Store, name: string): Promise<World> {
     invitation: invitation.id,
     sessionHash,
     shareHash,
+    channel: channel.id,
+    rule: rule.id,
+    delivery,
     ids,
   };
 }
@@ -178,6 +198,10 @@ async function everything(store: Store, a: World) {
     accesses: await store.listShareAccesses(a.org, a.share),
     branding: await store.getBranding(a.org),
     schedule: await store.getTenantSchedule(a.org, a.tenant),
+    alertChannels: await store.listAlertChannels(a.org),
+    alertChannel: await store.readAlertChannel(a.org, a.channel),
+    alertRules: await store.listAlertRules(a.org),
+    alertDeliveries: await store.listAlertDeliveries(a.org),
   };
 }
 
@@ -322,6 +346,20 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   portfolioStamp: clean((b) => store.portfolioStamp(b.org)),
   connectionHealth: clean((b, a) => store.connectionHealth(b.org, a.tenant)),
   evidencePage: clean((b, a) => store.evidencePage(b.org, a.run, 'MFA-01', { kind: 'failing' })),
+  createAlertChannel: clean((b) =>
+    store.createAlertChannel(b.org, { kind: 'slack', name: 'b', config: {}, secret: { url: 'https://b.example' } }),
+  ),
+  listAlertChannels: clean((b) => store.listAlertChannels(b.org)),
+  readAlertChannel: refused((b, a) => store.readAlertChannel(b.org, a.channel)),
+  addAlertRule: refused((b, a) => store.addAlertRule(b.org, { channelId: a.channel })),
+  listAlertRules: clean((b) => store.listAlertRules(b.org)),
+  removeAlertRule: refused((b, a) => store.removeAlertRule(b.org, a.rule)),
+  muteTenantAlerts: refused((b, a) => store.muteTenantAlerts(b.org, { tenantId: a.tenant, until: new Date() })),
+  getAlertDelivery: refused((b, a) => store.getAlertDelivery(b.org, a.delivery)),
+  listAlertDeliveries: clean((b, a) => store.listAlertDeliveries(b.org, { tenantId: a.tenant })),
+  markAlertDelivered: refused((b, a) => store.markAlertDelivered(b.org, a.delivery, new Date())),
+  recordAlertFailure: refused((b, a) => store.recordAlertFailure(b.org, a.delivery, { error: 'x', dead: true })),
+  retryAlertDelivery: refused((b, a) => store.retryAlertDelivery(b.org, a.delivery)),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

@@ -8,6 +8,11 @@ import { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
 import { DRIVERS, openTestDatabase } from './testing/test-databases.ts';
 
 const TABLES = [
+  'alert_channels',
+  'alert_flaps',
+  'alert_mutes',
+  'alert_outbox',
+  'alert_rules',
   'assessment_runs',
   'audit_alerts',
   'audit_events',

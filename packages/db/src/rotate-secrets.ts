@@ -3,9 +3,11 @@ import { and, asc, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Database, Db } from './client.ts';
 import { createKeyring, type Keyring, type Sealed, type SecretKey, seal, unseal } from './crypto.ts';
 import { translateError } from './errors.ts';
+import { channelSecretContext } from './repos/alerts.ts';
 import { secretContext } from './repos/connections.ts';
 import { signingKeyContext } from './repos/signing-keys.ts';
 import { totpContext } from './repos/users.ts';
+import { alertChannels } from './schema/alerts.ts';
 import { staffUsers } from './schema/organizations.ts';
 import { signingKeys } from './schema/signing-keys.ts';
 import { connections } from './schema/tenants.ts';
@@ -16,6 +18,7 @@ export interface RotationReport {
   connections: number;
   users: number;
   signingKeys: number;
+  alertChannels: number;
 }
 
 /** Pages through rows by id; each page is re-sealed and committed on its own. */
@@ -164,5 +167,37 @@ async function rotate(
     },
   );
 
-  return { connections: connectionsRotated, users: usersRotated, signingKeys: signingKeysRotated };
+  const alertChannelsRotated = await rotateAll(
+    db,
+    (after) =>
+      db
+        .select()
+        .from(alertChannels)
+        .where(
+          and(
+            org ? eq(alertChannels.organizationId, org) : undefined,
+            ne(alertChannels.secretKeyId, newKey.id),
+            sql`${alertChannels.id} > ${after}`,
+          ),
+        )
+        .orderBy(asc(alertChannels.id))
+        .limit(PAGE),
+    async (tx, r) => {
+      const sealed = { ciphertext: r.secretCiphertext, iv: r.secretIv, tag: r.secretTag, keyId: r.secretKeyId };
+      const next = reseal(keyring, sealed, channelSecretContext(r.organizationId, r.id));
+      const done = await tx
+        .update(alertChannels)
+        .set({ secretCiphertext: next.ciphertext, secretIv: next.iv, secretTag: next.tag, secretKeyId: next.keyId })
+        .where(and(eq(alertChannels.id, r.id), eq(alertChannels.secretKeyId, r.secretKeyId)))
+        .returning({ id: alertChannels.id });
+      return done.length > 0;
+    },
+  );
+
+  return {
+    connections: connectionsRotated,
+    users: usersRotated,
+    signingKeys: signingKeysRotated,
+    alertChannels: alertChannelsRotated,
+  };
 }

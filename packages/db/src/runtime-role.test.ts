@@ -1,6 +1,7 @@
 import type { ControlResult } from '@evident/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOrganizationIds } from './audit-anchor.ts';
+import { pendingAlerts } from './pending-alerts.ts';
 import { sha256 } from './repos/access.ts';
 import { auditHash } from './repos/audit.ts';
 import { staleRuns } from './stale-runs.ts';
@@ -49,6 +50,11 @@ const CUSTOMER_TABLES = [
   'share_accesses',
   'branding',
   'result_subjects',
+  'alert_channels',
+  'alert_rules',
+  'alert_mutes',
+  'alert_flaps',
+  'alert_outbox',
 ];
 
 describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
@@ -99,6 +105,14 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
       });
       await runtime.store.recordShareAccess(s.org, share.id, { address: null, userAgent: null, what: 'share.view' });
       await runtime.store.setBranding(s.org, { displayName: 'B', logoUrl: null, accentColor: '#000000' });
+      const channel = await runtime.store.createAlertChannel(s.org, {
+        kind: 'slack',
+        name: 'ops',
+        config: {},
+        secret: { url: 'https://hooks.example/x' },
+      });
+      await runtime.store.addAlertRule(s.org, { channelId: channel.id });
+      await runtime.store.muteTenantAlerts(s.org, { tenantId: s.tenant, until: new Date('2020-01-01T00:00:00Z') });
       await runtime.store.writeResults(s.org, s.run, [result('pass')]);
       const next = await runtime.store.createRun(s.org, {
         tenantId: s.tenant,
@@ -157,6 +171,9 @@ describe.each(DRIVERS)('the runtime role [%s]', (driver) => {
     expect(await listOrganizationIds(runtime.database)).toEqual(expect.arrayContaining([a.org, b.org]));
     const stale = await staleRuns(runtime.database, new Date(Date.now() + 60_000));
     expect(stale.map((r) => r.organizationId)).toEqual(expect.arrayContaining([a.org, b.org]));
+    const pending = await pendingAlerts(runtime.database, new Date(Date.now() + 60_000));
+    expect(pending.map((r) => r.organizationId)).toEqual(expect.arrayContaining([a.org, b.org]));
+    expect(Object.keys(pending[0]!).sort()).toEqual(['id', 'organizationId', 'round']);
   });
 
   it("sees only the organization's rows with the setting, and cannot write into another's", async () => {

@@ -86,8 +86,19 @@ describeBothDrivers('connection and staff secrets', (t) => {
     await store.setTotpSecret(a.org, user.id, 'TOTPA');
     const signing = { kid: 'kid-rotation-test-a', publicJwk: { x: 'pub' }, privateJwk: { d: 'SIGNA' } };
     await store.addSigningKey(a.org, signing);
+    const channel = await store.createAlertChannel(a.org, {
+      kind: 'slack',
+      name: 'ops',
+      config: {},
+      secret: { url: 'https://hooks.example/ALERTA' },
+    });
 
-    expect(await rotateSecrets(database, a.org, [k1], k2)).toEqual({ connections: 1, users: 1, signingKeys: 1 });
+    expect(await rotateSecrets(database, a.org, [k1], k2)).toEqual({
+      connections: 1,
+      users: 1,
+      signingKeys: 1,
+      alertChannels: 1,
+    });
     expect(await keyIds(own, a.org)).not.toContain(k1.id);
     expect(await keyIds(own, b.org)).not.toContain(k2.id);
 
@@ -96,16 +107,27 @@ describeBothDrivers('connection and staff secrets', (t) => {
     expect(await during.readSecret(b.org, b.connection)).toEqual({ token: 'b' });
 
     await rotateSecrets(database, undefined, [k1], k2);
-    expect(await rotateSecrets(database, undefined, [k1], k2)).toEqual({ connections: 0, users: 0, signingKeys: 0 });
+    expect(await rotateSecrets(database, undefined, [k1], k2)).toEqual({
+      connections: 0,
+      users: 0,
+      signingKeys: 0,
+      alertChannels: 0,
+    });
     const after = createStore(database, { secrets: { current: k2 } });
     expect(await after.readSecret(b.org, b.connection)).toEqual({ token: 'b' });
     expect(await after.readTotpSecret(a.org, user.id)).toBe('TOTPA');
     expect((await after.activeSigningKey(a.org))?.privateJwk).toEqual({ d: 'SIGNA' });
+    expect((await after.readAlertChannel(a.org, channel.id)).secret).toEqual({ url: 'https://hooks.example/ALERTA' });
     await expect(store.readSecret(a.org, a.connection)).rejects.toThrow(/which the keyring does not hold/);
 
     const k3 = { id: 'k3', key: generateSecretKey() };
     const c = await seed(createStore(database, { secrets: { current: k3 } }), { token: 'c' });
     await expect(rotateSecrets(database, c.org, [k1], k2)).rejects.toThrow(/sealed with key "k3"/);
-    expect(await rotateSecrets(database, c.org, [k3], k2)).toEqual({ connections: 1, users: 0, signingKeys: 0 });
+    expect(await rotateSecrets(database, c.org, [k3], k2)).toEqual({
+      connections: 1,
+      users: 0,
+      signingKeys: 0,
+      alertChannels: 0,
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { Database, Db } from './client.ts';
 import { createKeyring, type KeyringInput } from './crypto.ts';
 import { guardErrors } from './errors.ts';
 import { accessRepo } from './repos/access.ts';
+import { alertsRepo } from './repos/alerts.ts';
 import { auditRepo } from './repos/audit.ts';
 import type { RepoContext } from './repos/boundary.ts';
 import { collectionsRepo } from './repos/collections.ts';
@@ -43,6 +44,7 @@ function repositories(ctx: RepoContext) {
     ...evidenceRepo(ctx),
     ...portfolioRepo(ctx),
     ...healthRepo(ctx),
+    ...alertsRepo(ctx),
   };
 }
 

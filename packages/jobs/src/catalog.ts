@@ -41,6 +41,19 @@ export const JOBS = {
     attempts: 3,
     backoffMs: 60_000,
   },
+  /**
+   * Deliver one alert outbox row to its channel. Backoff doubles from 5 s (5, 10, 20, 40 s…); after the last
+   * attempt the row is dead-lettered with its error.
+   */
+  'deliver-alert': {
+    queue: 'alerts',
+    payload: z.strictObject({
+      organizationId: idSchema('org'),
+      outboxId: z.string().regex(/^alo_[0-9a-f]{32}$/, 'an alert outbox id'),
+    }),
+    attempts: 6,
+    backoffMs: 5_000,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -48,7 +61,7 @@ export type Payload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
 
 /** Every job has a handler, or the worker does not compile. */
 export type Handlers<R = unknown> = {
-  [N in JobName]: (payload: Payload<N>, meta: { jobId: string; attempt: number }) => Promise<R>;
+  [N in JobName]: (payload: Payload<N>, meta: { jobId: string; attempt: number; attempts: number }) => Promise<R>;
 };
 
 /** Parses a payload on dequeue; a job with a malformed payload fails at once with the zod issues. */
@@ -65,6 +78,8 @@ export const jobId = {
   collect: (p: Pick<Payload<'collect'>, 'connectionId' | 'runId'>) => `collect.${p.connectionId}.${p.runId}`,
   schedule: (tenantId: string) => `assess-schedule.${tenantId}`,
   exportSchedule: (tenantId: string) => `export-schedule.${tenantId}`,
+  /** The outbox row's id, and its round: a dead-lettered row retried by hand is a new job of the same row. */
+  deliverAlert: (outboxId: string, round: number) => (round === 0 ? outboxId : `${outboxId}.r${round}`),
   /** On demand: one per tenant per minute, so a double click exports once. */
   export: (tenantId: string, at: Date) => `export.${tenantId}.${at.toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
 };

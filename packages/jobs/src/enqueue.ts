@@ -205,3 +205,35 @@ export async function removeExportSchedule(jobs: JobsConnection, tenantId: strin
     await queue.close();
   }
 }
+
+/**
+ * Enqueues the delivery of alert outbox rows, once each: the job id is the row's, so the caller after a commit, the
+ * sweeper and a retried assessment may all enqueue the same row and it is added once.
+ */
+export async function enqueueAlertDeliveries(
+  jobs: JobsConnection,
+  organizationId: Payload<'deliver-alert'>['organizationId'],
+  rows: readonly { id: string; round: number }[],
+  retry: { attempts: number; backoffMs: number } = JOBS['deliver-alert'],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const queue = new Queue(JOBS['deliver-alert'].queue, {
+    connection: jobs.connection,
+    ...(jobs.prefix ? { prefix: jobs.prefix } : {}),
+  });
+  try {
+    await queue.addBulk(
+      rows.map((r) => ({
+        name: 'deliver-alert',
+        data: JOBS['deliver-alert'].payload.parse({ organizationId, outboxId: r.id }),
+        opts: {
+          ...options('deliver-alert', jobId.deliverAlert(r.id, r.round)),
+          attempts: retry.attempts,
+          backoff: { type: 'exponential', delay: retry.backoffMs },
+        },
+      })),
+    );
+  } finally {
+    await queue.close();
+  }
+}

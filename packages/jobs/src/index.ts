@@ -3,6 +3,7 @@ export {
   type CollectTarget,
   collectPriority,
   DEFAULT_INTERVAL_MS,
+  enqueueAlertDeliveries,
   enqueueAssessment,
   enqueueExport,
   getExportSchedule,

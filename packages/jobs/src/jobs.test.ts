@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, jobId, parsePayload } from './catalog.ts';
 import {
   collectPriority,
+  enqueueAlertDeliveries,
   enqueueAssessment,
   removeExportSchedule,
   removeTenantSchedule,
@@ -45,6 +46,20 @@ describe('enqueueing on real Redis', () => {
   });
 
   const ids = () => ({ organizationId: newId('org'), tenantId: newId('ten'), runId: newId('run') });
+
+  it("adds an alert delivery once per outbox row and round, with the catalog's attempts and backoff", async () => {
+    const org = newId('org');
+    const row = { id: `alo_${'a'.repeat(32)}`, round: 0 };
+    await enqueueAlertDeliveries({ connection, prefix }, org, [row]);
+    await enqueueAlertDeliveries({ connection, prefix }, org, [row]);
+    await enqueueAlertDeliveries({ connection, prefix }, org, [{ ...row, round: 1 }]);
+    const queue = new Queue(JOBS['deliver-alert'].queue, { connection, prefix });
+    const jobs = await queue.getJobs(['waiting']);
+    expect(jobs.map((j) => j.id).sort()).toEqual([row.id, `${row.id}.r1`]);
+    expect(jobs[0]!.opts).toMatchObject({ attempts: 6, backoff: { type: 'exponential', delay: 5_000 } });
+    expect(() => parsePayload('deliver-alert', { organizationId: org, outboxId: row.id, url: 'x' })).toThrow(/url/);
+    await queue.close();
+  });
 
   it('adds an assessment once, however often it is enqueued', async () => {
     const assess = { ...ids(), trigger: 'manual' as const };

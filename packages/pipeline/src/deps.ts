@@ -17,6 +17,8 @@ export interface WorkerDeps {
   throttle: { maxDeferrals: number; deferMs: number };
   /** Where evidence packs go, how long they stay and who hears of them; without it, export jobs are refused. */
   exports?: Omit<ExportJobDeps, 'store'>;
+  /** Where alert links point (the dashboard's public origin); without it, alert deliveries are refused. */
+  alerts?: { publicOrigin: string; retry?: { attempts: number; backoffMs: number } };
 }
 
 /** What one dequeued job gives its handler. */

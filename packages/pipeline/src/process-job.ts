@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { JobRuntime, WorkerDeps } from './deps.ts';
 import { assess, finish } from './handlers/assess.ts';
 import { collect } from './handlers/collect.ts';
+import { deliverAlert } from './handlers/deliver-alert.ts';
 import { exportEvidence } from './handlers/export.ts';
 import { tick } from './handlers/tick.ts';
 
@@ -14,6 +15,7 @@ export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
   collect: (p) => collect(deps, p, rt),
   assess: (p) => assess(deps, p, rt),
   export: (p) => exportEvidence(deps, p, rt),
+  'deliver-alert': (p, meta) => deliverAlert(deps, p, rt, meta),
 });
 
 const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
@@ -67,7 +69,7 @@ export async function processJob(
     },
   };
   const h = handlersFor(deps, rt);
-  const meta = { jobId: job.id ?? '', attempt: job.attemptsMade + 1 };
+  const meta = { jobId: job.id ?? '', attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 };
   try {
     switch (name) {
       case 'tick':
@@ -78,6 +80,8 @@ export async function processJob(
         return await h.assess(parse('assess', data), meta);
       case 'export':
         return await h.export(parse('export', data), meta);
+      case 'deliver-alert':
+        return await h['deliver-alert'](parse('deliver-alert', data), meta);
     }
   } catch (error) {
     if (error instanceof DelayedError) throw error;

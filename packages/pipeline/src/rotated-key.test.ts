@@ -71,6 +71,7 @@ describe('a worker whose keys do not open the stored secrets', () => {
       connections: 0,
       users: 0,
       signingKeys: 0,
+      alertChannels: 0,
     });
     await w.start({ store: storeWith([]) });
     const after = await assessed();

@@ -5,6 +5,7 @@ import { JOBS, type JobName } from '@evident/jobs';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { type AlertSweepOptions, startAlertSweeper } from './alert-sweeper.ts';
 import { type AuditWatchOptions, startAuditWatch } from './audit-watch.ts';
 import { type ConnectorRegistry, DEFAULT_CONNECTORS } from './connectors.ts';
 import type { WorkerDeps } from './deps.ts';
@@ -43,6 +44,14 @@ export interface StartWorkerOptions {
   auditWatch?: AuditWatchOptions;
   /** Evidence-pack storage, retention and webhook; with it this process also takes export jobs. */
   exports?: WorkerDeps['exports'];
+  /** With it this process also delivers alerts, and sweeps for pending outbox rows whose job was lost. */
+  alerts?: {
+    publicOrigin: string;
+    concurrency?: number;
+    sweep?: AlertSweepOptions;
+    /** Attempts and the first backoff of each delivery; the catalog's (6, from 5 s doubling) by default. */
+    retry?: { attempts: number; backoffMs: number };
+  };
 }
 
 export interface RunningWorker {
@@ -69,6 +78,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     now: options.now ?? (() => new Date()),
     throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
     ...(options.exports ? { exports: options.exports } : {}),
+    ...(options.alerts
+      ? {
+          alerts: {
+            publicOrigin: options.alerts.publicOrigin,
+            ...(options.alerts.retry ? { retry: options.alerts.retry } : {}),
+          },
+        }
+      : {}),
   };
   const connections: Redis[] = [producer];
   const processor = (job: Job, token?: string, signal?: AbortSignal) => processJob(deps, logger, job, token, signal);
@@ -93,17 +110,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     start(JOBS.assess.queue, options.concurrency?.assess ?? 2),
     start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
     ...(options.exports ? [start(JOBS.export.queue, 1)] : []),
+    ...(options.alerts ? [start(JOBS['deliver-alert'].queue, options.alerts.concurrency ?? 4)] : []),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const reaper = startReaper(deps, options.database, logger, options.reaper);
   const watch = options.auditWatch && startAuditWatch(options.store, options.database, logger, options.auditWatch);
+  const alertSweep = options.alerts && startAlertSweeper(deps, options.database, logger, options.alerts.sweep ?? {});
   logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
     close(deadlineMs = 25_000) {
       closing ??= (async () => {
-        const sweep = Promise.all([reaper.stop(), watch?.stop()]);
+        const sweep = Promise.all([reaper.stop(), watch?.stop(), alertSweep?.stop()]);
         const timer = setTimeout(() => {
           logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
           for (const w of workers) w.cancelAllJobs('shutdown');

@@ -39,7 +39,7 @@ describeBothDrivers('control results and drift', (t) => {
     const { store } = t();
     const s = await seed(store);
     const first = await runWith(store, s, 1, { 'MFA-01': 'pass', 'LOG-01': 'fail' });
-    expect(first.outcome).toEqual({ created: true, drift: [] });
+    expect(first.outcome).toEqual({ created: true, drift: [], alerts: [] });
 
     const second = await runWith(store, s, 2, { 'MFA-01': 'fail', 'LOG-01': 'fail' });
     expect(second.outcome.drift).toEqual([
@@ -80,7 +80,7 @@ describeBothDrivers('control results and drift', (t) => {
       result('MFA-01', 'fail', 2),
       result('LOG-01', 'pass', 2),
     ]);
-    expect(retry).toEqual({ created: false, drift: second.outcome.drift });
+    expect(retry).toEqual({ created: false, drift: second.outcome.drift, alerts: [] });
     expect((await store.runResults(s.org, second.run)).map((r) => [r.controlId, r.status])).toEqual([
       ['MFA-01', 'partial'],
     ]);

@@ -5,6 +5,7 @@ import type { Db } from '../client.ts';
 import type { AssessmentRun, DriftEvent } from '../domain.ts';
 import { controlResults, driftEvents } from '../schema/results.ts';
 import { assessmentRuns } from '../schema/runs.ts';
+import { pendingOutboxOfRun, writeAlertOutbox } from './alert-outbox.ts';
 import { found, parseInput, type RepoContext } from './boundary.ts';
 import { writeResultSubjects } from './evidence.ts';
 import { rowToDrift } from './result-queries.ts';
@@ -18,6 +19,8 @@ export interface WriteResultsOutcome {
   /** False when the run already had results: nothing was written and `drift` is what the first write found. */
   created: boolean;
   drift: DriftEvent[];
+  /** Alert outbox rows of the run still to deliver (with their round): enqueue them once this has returned. */
+  alerts: { id: string; round: number }[];
 }
 
 /** The tenant's latest run before `run` that has results: what drift is measured against. */
@@ -72,7 +75,13 @@ export function resultsRepo({ db }: RepoContext) {
           .for('update');
         const run = rowToRun(found(runRow, 'assessment run', runId));
         const [written] = await tx.select({ n: count() }).from(controlResults).where(ofRun(org, runId));
-        if (written!.n > 0) return { created: false, drift: await driftOfRun(tx, org, runId) };
+        if (written!.n > 0) {
+          return {
+            created: false,
+            drift: await driftOfRun(tx, org, runId),
+            alerts: await pendingOutboxOfRun(tx, org, runId),
+          };
+        }
         if (parsed.length === 0) throw new InvalidInputError('a run needs at least one control result');
         await tx.insert(controlResults).values(
           parsed.map((r) => ({
@@ -103,7 +112,7 @@ export function resultsRepo({ db }: RepoContext) {
           })
           .where(and(eq(assessmentRuns.organizationId, org), eq(assessmentRuns.id, runId)));
         const previousId = await previousRun(tx, run);
-        if (!previousId) return { created: true, drift: [] };
+        if (!previousId) return { created: true, drift: [], alerts: [] };
         const before = new Map(
           (
             await tx
@@ -112,8 +121,10 @@ export function resultsRepo({ db }: RepoContext) {
               .where(ofRun(org, previousId))
           ).map((r) => [r.controlId, r.status]),
         );
+        await writeAlertOutbox(tx, org, run, previousId, before, parsed);
+        const alerts = await pendingOutboxOfRun(tx, org, runId);
         const changed = parsed.filter((r) => before.has(r.controlId) && before.get(r.controlId) !== r.status);
-        if (changed.length === 0) return { created: true, drift: [] };
+        if (changed.length === 0) return { created: true, drift: [], alerts };
         const rows = await tx
           .insert(driftEvents)
           .values(
@@ -129,7 +140,11 @@ export function resultsRepo({ db }: RepoContext) {
             })),
           )
           .returning();
-        return { created: true, drift: rows.map(rowToDrift).sort((a, b) => a.controlId.localeCompare(b.controlId)) };
+        return {
+          created: true,
+          drift: rows.map(rowToDrift).sort((a, b) => a.controlId.localeCompare(b.controlId)),
+          alerts,
+        };
       });
     },
   };

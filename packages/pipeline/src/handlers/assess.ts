@@ -1,5 +1,5 @@
 import { startEvaluation } from '@evident/controls';
-import type { Payload } from '@evident/jobs';
+import { enqueueAlertDeliveries, type Payload } from '@evident/jobs';
 import type { JobRuntime, WorkerDeps } from '../deps.ts';
 
 export type AssessOutcome =
@@ -24,7 +24,11 @@ export async function assess(deps: WorkerDeps, p: Payload<'assess'>, rt: JobRunt
     for await (const fact of store.collectionFacts(org, c.id)) if (fact.type === 'gap') evaluation.add(fact);
   }
   const results = evaluation.finish();
-  const { drift } = await store.writeResults(org, p.runId, results);
+  const { drift, alerts } = await store.writeResults(org, p.runId, results);
+  // After the commit; should this fail or the process die first, the sweeper enqueues the rows later.
+  await enqueueAlertDeliveries(deps.jobs, org, alerts, deps.alerts?.retry).catch((err) =>
+    rt.logger.warn({ err, alerts: alerts.length }, 'alerts not enqueued; the sweeper will'),
+  );
   const failedConnections = failed.map((c) => c.connectionId);
   await finish(
     deps,

@@ -1,0 +1,44 @@
+export {
+  CHANNEL_KINDS,
+  type ChannelConfig,
+  type ChannelKind,
+  type ChannelSecret,
+  type ChannelSettings,
+  channelConfigs,
+  channelKind,
+  channelSecrets,
+  checkTarget,
+  parseChannelSettings,
+} from './channel-settings.ts';
+export {
+  ALERT_EVENT_TYPES,
+  type AlertEvent,
+  type AlertEventType,
+  alertEvent,
+  alertEventType,
+  dedupeKeyOf,
+  deriveEvents,
+  TRANSITIONS,
+  type Transition,
+  type VerdictChange,
+} from './events.ts';
+export {
+  type AlertMessage,
+  alertMessage,
+  alertMessageJsonSchema,
+  buildMessage,
+  controlUrl,
+  headline,
+  type MessageContext,
+} from './message.ts';
+export {
+  type AlertRule,
+  type AlertRuleInput,
+  alertRuleInput,
+  FLAP_WINDOW_MS,
+  type Routing,
+  type RoutingState,
+  routeEvents,
+  ruleMatches,
+  rulesFor,
+} from './rules.ts';

@@ -1,0 +1,78 @@
+import { controlById } from '@evident/controls';
+import { z } from 'zod';
+import { type AlertEvent, alertEventType } from './events.ts';
+
+/**
+ * A rule sends matching events to one channel. Rules without a tenant are the organization's defaults; a tenant's
+ * own rules for a channel replace the defaults for that channel (a disabled one silences it for that tenant).
+ * An empty filter list matches everything.
+ */
+export const alertRuleInput = z.strictObject({
+  tenantId: z.string().startsWith('ten_').nullable().default(null),
+  channelId: z.string().min(1),
+  enabled: z.boolean().default(true),
+  eventTypes: z.array(alertEventType).default([]),
+  controlIds: z.array(z.string().min(1)).default([]),
+  frameworks: z.array(z.string().min(1)).default([]),
+});
+export type AlertRuleInput = z.input<typeof alertRuleInput>;
+export type AlertRule = z.output<typeof alertRuleInput> & { id: string };
+
+/** The same control alerting again within this window (a flip back, or a flip back and forth) is suppressed. */
+export const FLAP_WINDOW_MS = 60 * 60 * 1000;
+
+/** The rules in force for one tenant: per channel, the tenant's own rules if it has any, else the defaults. */
+export function rulesFor(rules: readonly AlertRule[], tenantId: string): AlertRule[] {
+  const overridden = new Set(rules.filter((r) => r.tenantId === tenantId).map((r) => r.channelId));
+  return rules.filter((r) =>
+    r.tenantId === tenantId ? r.enabled : r.tenantId === null && r.enabled && !overridden.has(r.channelId),
+  );
+}
+
+const frameworksOf = (controlId: string): string[] => controlById(controlId)?.mappings.map((m) => m.framework) ?? [];
+
+export function ruleMatches(rule: AlertRule, event: AlertEvent): boolean {
+  if (rule.eventTypes.length > 0 && !rule.eventTypes.includes(event.type)) return false;
+  if (rule.controlIds.length > 0 && !rule.controlIds.includes(event.controlId)) return false;
+  if (rule.frameworks.length === 0) return true;
+  const mapped = frameworksOf(event.controlId);
+  return rule.frameworks.some((f) => mapped.includes(f));
+}
+
+export interface RoutingState {
+  rules: readonly AlertRule[];
+  /** The tenant is silent until then. */
+  mutedUntil: Date | null;
+  /** Per control, when it last raised an alert (kept in the store, so every worker sees the same). */
+  lastAlerted: ReadonlyMap<string, Date>;
+}
+
+export interface Routing {
+  deliveries: { event: AlertEvent; channelId: string }[];
+  /** Controls that alerted now: their `lastAlerted` becomes the event's time. */
+  alerted: { controlId: string; at: Date }[];
+  suppressed: { event: AlertEvent; why: 'muted' | 'flapping' }[];
+}
+
+/** Which channels hear of which events. Pure: the same events and state route the same way. */
+export function routeEvents(events: readonly AlertEvent[], tenantId: string, state: RoutingState): Routing {
+  const rules = rulesFor(state.rules, tenantId);
+  const out: Routing = { deliveries: [], alerted: [], suppressed: [] };
+  for (const event of events) {
+    const at = new Date(event.at);
+    if (state.mutedUntil && at < state.mutedUntil) {
+      out.suppressed.push({ event, why: 'muted' });
+      continue;
+    }
+    const channels = [...new Set(rules.filter((r) => ruleMatches(r, event)).map((r) => r.channelId))].sort();
+    if (channels.length === 0) continue;
+    const last = state.lastAlerted.get(event.controlId);
+    if (last && at.getTime() - last.getTime() < FLAP_WINDOW_MS) {
+      out.suppressed.push({ event, why: 'flapping' });
+      continue;
+    }
+    out.alerted.push({ controlId: event.controlId, at });
+    for (const channelId of channels) out.deliveries.push({ event, channelId });
+  }
+  return out;
+}

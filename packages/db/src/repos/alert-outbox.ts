@@ -1,0 +1,89 @@
+import { deriveEvents, routeEvents } from '@evident/alerts';
+import type { ControlResult, ControlStatus, OrganizationId, RunId } from '@evident/core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import type { AssessmentRun } from '../domain.ts';
+import { alertFlaps, alertMutes, alertOutbox, alertRules } from '../schema/alerts.ts';
+import { alertId, rowToRule } from './alerts.ts';
+
+/**
+ * Derives the run's alert events and writes one outbox row per (event, channel), inside the caller's transaction
+ * (the one storing the verdicts): a crash loses both or neither, and the unique key makes a second derivation a no-op.
+ * Flap state is read and written here too, so every worker sees the same.
+ */
+export async function writeAlertOutbox(
+  tx: Db,
+  org: OrganizationId,
+  run: AssessmentRun,
+  previousRunId: RunId,
+  before: ReadonlyMap<string, ControlStatus>,
+  results: readonly ControlResult[],
+): Promise<void> {
+  const events = deriveEvents({ tenantId: run.tenantId, runId: run.id, previousRunId, before, after: results });
+  if (events.length === 0) return;
+  const rules = (await tx.select().from(alertRules).where(eq(alertRules.organizationId, org))).map(rowToRule);
+  if (rules.length === 0) return;
+  const [mute] = await tx
+    .select({ until: alertMutes.until })
+    .from(alertMutes)
+    .where(and(eq(alertMutes.organizationId, org), eq(alertMutes.tenantId, run.tenantId)));
+  const flapKey = and(eq(alertFlaps.organizationId, org), eq(alertFlaps.tenantId, run.tenantId));
+  const flaps = await tx
+    .select()
+    .from(alertFlaps)
+    .where(
+      and(
+        flapKey,
+        inArray(
+          alertFlaps.controlId,
+          events.map((e) => e.controlId),
+        ),
+      ),
+    )
+    .for('update');
+  const routing = routeEvents(events, run.tenantId, {
+    rules,
+    mutedUntil: mute?.until ?? null,
+    lastAlerted: new Map(flaps.map((f) => [f.controlId, f.lastAlertedAt])),
+  });
+  if (routing.deliveries.length > 0) {
+    await tx
+      .insert(alertOutbox)
+      .values(
+        routing.deliveries.map((d) => ({
+          id: alertId('alo'),
+          organizationId: org,
+          tenantId: run.tenantId,
+          channelId: d.channelId,
+          runId: run.id,
+          dedupeKey: d.event.dedupeKey,
+          event: d.event,
+        })),
+      )
+      .onConflictDoNothing({ target: [alertOutbox.organizationId, alertOutbox.channelId, alertOutbox.dedupeKey] });
+  }
+  for (const a of routing.alerted) {
+    await tx
+      .insert(alertFlaps)
+      .values({ organizationId: org, tenantId: run.tenantId, controlId: a.controlId, lastAlertedAt: a.at })
+      .onConflictDoUpdate({
+        target: [alertFlaps.organizationId, alertFlaps.tenantId, alertFlaps.controlId],
+        set: { lastAlertedAt: a.at, suppressed: 0 },
+      });
+  }
+  const flapping = routing.suppressed.filter((s) => s.why === 'flapping').map((s) => s.event.controlId);
+  if (flapping.length > 0) {
+    await tx
+      .update(alertFlaps)
+      .set({ suppressed: sql`${alertFlaps.suppressed} + 1` })
+      .where(and(flapKey, inArray(alertFlaps.controlId, flapping)));
+  }
+}
+
+/** The run's rows still waiting for delivery: what the caller enqueues once the transaction has committed. */
+export async function pendingOutboxOfRun(tx: Db, org: OrganizationId, runId: RunId) {
+  return tx
+    .select({ id: alertOutbox.id, round: alertOutbox.round })
+    .from(alertOutbox)
+    .where(and(eq(alertOutbox.organizationId, org), eq(alertOutbox.runId, runId), eq(alertOutbox.status, 'pending')));
+}

@@ -1,0 +1,160 @@
+import { CHANNEL_KINDS } from '@evident/alerts';
+import type { OrganizationId, RunId, TenantId } from '@evident/core';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+} from 'drizzle-orm/pg-core';
+import { at, sealedColumns } from './columns.ts';
+import { organizations } from './organizations.ts';
+import { assessmentRuns } from './runs.ts';
+import { tenants } from './tenants.ts';
+
+export const alertChannelKind = pgEnum('alert_channel_kind', CHANNEL_KINDS);
+
+const org = () =>
+  text('organization_id')
+    .$type<OrganizationId>()
+    .notNull()
+    .references(() => organizations.id);
+
+const secret = sealedColumns('secret');
+
+/** Where alerts go. `config` is shown to staff; the sealed secret (URL with its token, signing key, password) never. */
+export const alertChannels = pgTable(
+  'alert_channels',
+  {
+    id: text('id').primaryKey(),
+    organizationId: org(),
+    kind: alertChannelKind('kind').notNull(),
+    name: text('name').notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    secretCiphertext: secret.ciphertext.notNull(),
+    secretIv: secret.iv.notNull(),
+    secretTag: secret.tag.notNull(),
+    secretKeyId: secret.keyId.notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [unique('alert_channels_organization_id_key').on(t.organizationId, t.id)],
+);
+
+/** A rule sends matching events to a channel: the organization's default (no tenant) or a tenant's override. */
+export const alertRules = pgTable(
+  'alert_rules',
+  {
+    id: text('id').primaryKey(),
+    organizationId: org(),
+    tenantId: text('tenant_id').$type<TenantId>(),
+    channelId: text('channel_id').notNull(),
+    enabled: boolean('enabled').notNull(),
+    eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+    controlIds: jsonb('control_ids').$type<string[]>().notNull(),
+    frameworks: jsonb('frameworks').$type<string[]>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'alert_rules_channel_fk',
+      columns: [t.organizationId, t.channelId],
+      foreignColumns: [alertChannels.organizationId, alertChannels.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'alert_rules_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+    index('alert_rules_organization_idx').on(t.organizationId),
+  ],
+);
+
+/** A tenant that raises no alert until `until`. */
+export const alertMutes = pgTable(
+  'alert_mutes',
+  {
+    organizationId: org(),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    until: at('until').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'alert_mutes_pkey', columns: [t.organizationId, t.tenantId] }),
+    foreignKey({
+      name: 'alert_mutes_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+  ],
+);
+
+/** When each control of a tenant last alerted, and how many flips were folded into that alert since. */
+export const alertFlaps = pgTable(
+  'alert_flaps',
+  {
+    organizationId: org(),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    controlId: text('control_id').notNull(),
+    lastAlertedAt: at('last_alerted_at').notNull(),
+    suppressed: integer('suppressed').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'alert_flaps_pkey', columns: [t.organizationId, t.tenantId, t.controlId] }),
+    foreignKey({
+      name: 'alert_flaps_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+  ],
+);
+
+export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+export const alertDeliveryStatus = pgEnum('alert_delivery_status', ALERT_DELIVERY_STATUSES);
+
+/**
+ * One row per (event, channel), written in the transaction that stores the verdicts; the unique key makes a
+ * second derivation of the same event write nothing. `round` counts manual retries of a dead row.
+ */
+export const alertOutbox = pgTable(
+  'alert_outbox',
+  {
+    id: text('id').primaryKey(),
+    organizationId: org(),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    channelId: text('channel_id').notNull(),
+    runId: text('run_id').$type<RunId>().notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    status: alertDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    round: integer('round').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    deliveredAt: at('delivered_at'),
+  },
+  (t) => [
+    unique('alert_outbox_once_key').on(t.organizationId, t.channelId, t.dedupeKey),
+    foreignKey({
+      name: 'alert_outbox_channel_fk',
+      columns: [t.organizationId, t.channelId],
+      foreignColumns: [alertChannels.organizationId, alertChannels.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'alert_outbox_run_fk',
+      columns: [t.organizationId, t.runId],
+      foreignColumns: [assessmentRuns.organizationId, assessmentRuns.id],
+    }),
+    foreignKey({
+      name: 'alert_outbox_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+    index('alert_outbox_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
+    index('alert_outbox_tenant_idx').on(t.organizationId, t.tenantId, t.createdAt.desc()),
+  ],
+);

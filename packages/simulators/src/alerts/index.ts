@@ -1,0 +1,2 @@
+export { type KeptMail, type SmtpSimulator, startSmtpSimulator } from './smtp.ts';
+export { type CaughtRequest, startWebhookCatcher, type WebhookCatcher } from './webhook-catcher.ts';
