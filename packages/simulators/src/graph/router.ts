@@ -18,6 +18,11 @@ import {
 import { getAuthenticationMethodsPolicy, getSecurityDefaults } from './endpoints/policies.ts';
 import { listRegistrationDetails } from './endpoints/registration-details.ts';
 import { listRoleAssignments } from './endpoints/role-assignments.ts';
+import {
+  listRoleDefinitions,
+  listRoleManagementPolicies,
+  listRoleManagementPolicyAssignments,
+} from './endpoints/role-management.ts';
 import { listUsers } from './endpoints/users.ts';
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -28,6 +33,9 @@ const ENDPOINTS: readonly Endpoint[] = [
   listRoleAssignments,
   listRoleEligibilityInstances,
   listGroupEligibilityInstances,
+  listRoleDefinitions,
+  listRoleManagementPolicies,
+  listRoleManagementPolicyAssignments,
   getAuthenticationRequirements,
   listConditionalAccessPolicies,
   getConditionalAccessPolicy,

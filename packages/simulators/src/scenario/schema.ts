@@ -54,6 +54,41 @@ export const entraDiagnosticSetting = z.object({
   separateBoundary: z.boolean().default(true),
 });
 
+/** A user of the world by position (`/users` order); a role by the scenario's name or a definition id. */
+const roleRef = z.union([z.enum(ENTRA_ROLES), z.string().min(1)]);
+
+export const entraEdges = z
+  .object({
+    /** Custom role definitions, with whether the tenant marks them privileged. */
+    customRoles: z
+      .array(z.object({ id: z.string().min(1), displayName: z.string().min(1), isPrivileged: z.boolean() }))
+      .default([]),
+    /** Single role assignments: at a scope (`/`, `/administrativeUnits/{id}`, `/{objectId}`), active or eligible. */
+    roleAssignments: z
+      .array(
+        z.object({
+          user: z.number().int().nonnegative(),
+          role: roleRef,
+          directoryScopeId: z.string().default('/'),
+          eligible: z.boolean().default(false),
+        }),
+      )
+      .default([]),
+    /** PIM's activation rules per directory role: MFA demanded, or an authentication context (`c1`…). */
+    activation: z
+      .array(
+        z.object({
+          role: roleRef,
+          mfa: z.boolean().default(false),
+          authenticationContext: z.string().optional(),
+        }),
+      )
+      .default([]),
+    /** Conditional-access policies in Graph's own shape, served after the presets'. */
+    policies: z.array(z.record(z.string(), z.unknown())).default([]),
+  })
+  .default({ customRoles: [], roleAssignments: [], activation: [], policies: [] });
+
 export const entraWorld = z.object({
   /** The Entra tenant id (a GUID is not required by the simulator). */
   tenantId: z.string().min(1),
@@ -100,6 +135,8 @@ export const entraWorld = z.object({
     .default({ enforced: 0, enabled: 0 }),
   /** Custom controls (`customAuthenticationFactors`) the `custom_control_mfa` preset grants with. */
   customControl: z.string().default('duo-mfa'),
+  /** Directory shapes beyond the generated blocks, for the documented edge cases. */
+  edges: entraEdges,
 });
 
 export const githubWorld = z.object({
@@ -245,6 +282,7 @@ export const scenario = z.object({
 });
 
 export type EntraWorld = z.infer<typeof entraWorld>;
+export type EntraEdges = z.infer<typeof entraEdges>;
 export type GithubWorld = z.infer<typeof githubWorld>;
 export type GcpWorld = z.infer<typeof gcpWorld>;
 export type GcpProject = z.infer<typeof gcpProject>;

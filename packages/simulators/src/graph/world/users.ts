@@ -93,7 +93,8 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
     eligibleRoleTemplateIds: eligible ? [ROLE_TEMPLATE_IDS[eligible.role]] : [],
     perUserMfaState: perUserMfaState(l, i),
     roleAssignedVia: roles.length === 0 ? null : block && i > block.start ? 'group' : 'direct',
-    isAdmin: roles.length > 0,
+    // The registration report calls any active role holder an administrator, at any scope, custom roles too.
+    isAdmin: roles.length > 0 || world.edges.roleAssignments.some((a) => a.user === i && !a.eligible),
     methodsRegistered: reg.methodsRegistered,
     isMfaRegistered: reg.isMfaRegistered,
     isMfaCapable: reg.isMfaCapable,
