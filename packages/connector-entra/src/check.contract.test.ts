@@ -2,7 +2,13 @@ import { PRESETS, type PresetName } from '@evident/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntraConnector } from './connector.ts';
 import { contextFor, FAST, scenarioOf, startWorld, type World } from './contract.fixture.ts';
-import { DIAGNOSTICS_ROLE, GOVERNANCE_LICENCE, GROUP_ELIGIBILITY_PERMISSION, P1_LICENCE } from './permissions.ts';
+import {
+  DIAGNOSTICS_ROLE,
+  GOVERNANCE_LICENCE,
+  GROUP_ELIGIBILITY_PERMISSION,
+  P1_LICENCE,
+  ROLE_POLICY_PERMISSION,
+} from './permissions.ts';
 
 const ENTRA = (Object.keys(PRESETS) as PresetName[]).filter((n) => scenarioOf(n).tenants.some((t) => t.entra));
 const check = (w: World, config = {}) => createEntraConnector(FAST).check(contextFor(w, { config }));
@@ -19,6 +25,7 @@ const ITEMS = [
   'GroupMember.Read.All',
   'User.Read.All',
   'Directory.Read.All',
+  ROLE_POLICY_PERMISSION,
   GROUP_ELIGIBILITY_PERMISSION,
   DIAGNOSTICS_ROLE,
 ];
@@ -40,7 +47,13 @@ describe.each(ENTRA)('%s', (name) => {
       ...Object.fromEntries(ITEMS.map((n) => [n, 'granted'])),
       // On Free the sign-in log, the only read that needs Directory.Read.All, is closed by the licence.
       ...(free ? { [P1_LICENCE]: 'missing', 'Directory.Read.All': 'unknown' } : {}),
-      ...(pim ? {} : { [GOVERNANCE_LICENCE]: 'missing', [GROUP_ELIGIBILITY_PERMISSION]: 'unknown' }),
+      ...(pim
+        ? {}
+        : {
+            [GOVERNANCE_LICENCE]: 'missing',
+            [ROLE_POLICY_PERMISSION]: 'unknown',
+            [GROUP_ELIGIBILITY_PERMISSION]: 'unknown',
+          }),
     });
     expect(result.ok).toBe(!free);
     const licence = result.items.find((i) => i.name === P1_LICENCE)!;
@@ -61,6 +74,7 @@ describe('what a check finds missing', () => {
     ['Policy.Read.All', { 'Policy.Read.All': 'missing' }],
     ['Directory.Read.All', { 'Directory.Read.All': 'missing' }],
     ['microsoft.aadiam/diagnosticSettings/read', { [DIAGNOSTICS_ROLE]: 'missing' }],
+    ['RoleManagementPolicy.Read.Directory,RoleManagement.Read.Directory', { [ROLE_POLICY_PERMISSION]: 'missing' }],
   ])('%s revoked', async (permission, changed) => {
     w.graph.faults.set(w.tenant, { revokePermission: { after: 0, permission } });
     try {

@@ -8,6 +8,8 @@ import {
 import type { Fact } from '@evident/core';
 import { checkEntra } from './check.ts';
 import { createClients } from './client.ts';
+import { activationRules, ROLE_POLICIES, ROLE_POLICY_ASSIGNMENTS } from './collect/activation.ts';
+import { ROLE_DEFINITIONS, roleDefinitions } from './collect/definitions.ts';
 import {
   eligibleGroupMembers,
   eligibleRoleHolders,
@@ -60,17 +62,25 @@ const SECTIONS = [
     run: policyGroups,
   },
   {
+    phase: 'role definitions',
+    source: `GET ${ROLE_DEFINITIONS}`,
+    // Without them the documented list stands in; the gap says so without hiding who is privileged.
+    covers: ['identity.privileged.definitions'],
+    after: [],
+    run: roleDefinitions,
+  },
+  {
     phase: 'privileged roles',
     source: 'GET /roleManagement/directory/roleAssignments',
     covers: ['identity.privileged', 'identity.roles'],
-    after: ['conditional access'],
+    after: ['conditional access', 'role definitions'],
     run: roleHolders,
   },
   {
     phase: 'eligible roles',
     source: `GET ${ROLE_ELIGIBILITY}`,
     covers: ['identity.eligible'],
-    after: ['conditional access'],
+    after: ['conditional access', 'role definitions'],
     run: eligibleRoleHolders,
   },
   {
@@ -79,6 +89,13 @@ const SECTIONS = [
     covers: ['identity.eligible'],
     after: ['privileged roles', 'eligible roles'],
     run: eligibleGroupMembers,
+  },
+  {
+    phase: 'role activation',
+    source: `GET ${ROLE_POLICIES}, GET ${ROLE_POLICY_ASSIGNMENTS}`,
+    covers: ['identity.activationMfa'],
+    after: ['eligible group members'],
+    run: activationRules,
   },
   {
     phase: 'policies',
@@ -91,7 +108,7 @@ const SECTIONS = [
     phase: 'identities',
     source: 'GET /reports/authenticationMethods/userRegistrationDetails',
     covers: ['identity'],
-    after: ['security defaults', 'policy groups', 'eligible group members'],
+    after: ['security defaults', 'policy groups', 'eligible group members', 'role activation'],
     run: identities,
   },
   {
@@ -120,8 +137,12 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
       policies: undefined,
       groupsOf: new Map(),
       groupsRead: false,
+      definitions: undefined,
       rolesOf: undefined,
+      wideRolesOf: new Map(),
       eligibleOf: new Map(),
+      wideEligibleOf: new Map(),
+      activation: undefined,
       roleGroups: new Map(),
       pimRead: false,
     },

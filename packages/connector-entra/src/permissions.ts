@@ -3,6 +3,7 @@ import type { PermissionSpec } from '@evident/connector-kit';
 export const P1_LICENCE = 'Microsoft Entra ID P1 or P2';
 export const GOVERNANCE_LICENCE = 'Microsoft Entra ID P2 or Microsoft Entra ID Governance';
 export const GROUP_ELIGIBILITY_PERMISSION = 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
+export const ROLE_POLICY_PERMISSION = 'RoleManagementPolicy.Read.Directory';
 /** Entra's diagnostic settings live at the tenant-root scope `/providers/Microsoft.aadiam`, not in a subscription. */
 export const DIAGNOSTICS_ROLE = 'Monitoring Reader (or Reader) on the scope /providers/Microsoft.aadiam';
 
@@ -19,6 +20,12 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
     name: GROUP_ELIGIBILITY_PERMISSION,
     kind: 'permission',
     why: 'eligible members of role-assignable groups (PIM for Groups)',
+    optional: true,
+  },
+  {
+    name: ROLE_POLICY_PERMISSION,
+    kind: 'permission',
+    why: 'what PIM demands to activate an eligible role (MFA, an authentication context)',
     optional: true,
   },
   { name: 'GroupMember.Read.All', kind: 'permission', why: 'members of groups that policies include or exclude' },

@@ -132,3 +132,41 @@ describe('fail closed', () => {
     );
   });
 });
+
+describe('fail closed: a role policy and a role held otherwise than actively over the directory', () => {
+  const role = fc.constantFrom(
+    '62e90394-69f5-4237-9190-012177145e10',
+    'custom-role-id',
+    'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  );
+  const byRole = (include: boolean, r: string) => {
+    const raw = enforcing();
+    raw.conditions.users = include ? { includeRoles: [r] } : { includeUsers: ['All'], excludeRoles: [r] };
+    return caPolicy.parse(raw);
+  };
+
+  it('a holder reached only by includeRoles, but whose role is scoped or eligible, is never enforced', () => {
+    fc.assert(
+      fc.property(role, fc.boolean(), (r, eligible) => {
+        // Scoped holdings reach neither set; an eligible one only `activatable`.
+        const p: Principal = { ...member, held: new Set([r]), activatable: new Set(eligible ? [r] : []) };
+        const got = resolveEnforcement(p, { securityDefaults: false, policies: [byRole(true, r)] });
+        expect(got.mfaEnforced).not.toBe(true);
+        expect(
+          resolveEnforcement({ ...p, roles: new Set([r]) }, { securityDefaults: false, policies: [byRole(true, r)] })
+            .mfaEnforced,
+        ).toBe(true);
+      }),
+    );
+  });
+
+  it('one who may activate an excluded role is excluded, never enforced', () => {
+    fc.assert(
+      fc.property(role, (r) => {
+        const p: Principal = { ...member, activatable: new Set([r]) };
+        const got = resolveEnforcement(p, { securityDefaults: false, policies: [byRole(false, r)] });
+        expect(got).toMatchObject({ mfaEnforced: false, reason: 'excluded' });
+      }),
+    );
+  });
+});

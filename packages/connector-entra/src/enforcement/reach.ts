@@ -20,8 +20,16 @@ export interface Principal {
   homeTenant?: string;
   /** Every group the user belongs to, directly or through nesting (only groups some policy names are needed). */
   groups: ReadonlySet<string>;
-  /** Directory role template ids the user holds, active or eligible, directly or through a role-assignable group. */
+  /**
+   * Built-in directory roles the user holds actively over the whole directory (`directoryScopeId` `/`), directly or
+   * through a role-assignable group: the only holdings a policy's roles reach. A role held at an administrative
+   * unit or one object, a custom role, or an eligible (PIM) one is not reached by `includeRoles`.
+   */
   roles: ReadonlySet<string>;
+  /** Directory-wide roles the user may activate (PIM): once active, `excludeRoles` spares them, so an exclusion counts. */
+  activatable?: ReadonlySet<string>;
+  /** Every role held at any scope, active or eligible: what security defaults' administrator roles are read from. */
+  held?: ReadonlySet<string>;
   /** The roles are not known here (a GDAP technician holds them through the partner relationship). */
   rolesUnknown?: boolean;
   mfaRegistered: Tri;
@@ -69,13 +77,43 @@ export function guestMatch(cond: GuestsOrExternal | null | undefined, p: Princip
   };
 }
 
-/** Whether users, groups or roles listed in a condition name the principal. */
-function listed(p: Principal, users: readonly string[], groups: readonly string[], roles: readonly string[]): Match {
+/** Graph's user value for every guest and external user, the older spelling of all guest types from all tenants. */
+export const ALL_GUESTS = 'GuestsOrExternalUsers';
+
+/**
+ * The guest population a guests-or-external-users condition names, spelled as a user value would be: every kind
+ * from every tenant is `GuestsOrExternalUsers`, so both spellings of one exclusion read the same.
+ */
+export function guestPopulation(cond: GuestsOrExternal): string {
+  const types = [...new Set((cond.guestOrExternalUserTypes ?? '').split(',').map((t) => t.trim()))]
+    .filter((t) => t.length > 0 && t !== 'none')
+    .sort();
+  const tenants = cond.externalTenants;
+  const kind = tenants?.membershipKind ?? (tenants?.['@odata.type']?.endsWith('AllExternalTenants') ? 'all' : null);
+  const everyTenant = !tenants || kind === 'all';
+  if (everyTenant && GUEST_TYPES.every((t) => types.includes(t))) return ALL_GUESTS;
+  const from = everyTenant
+    ? ''
+    : ` from ${kind === 'enumerated' ? tenants.members.join(',') : `'${kind ?? 'unstated'}'`}`;
+  return `guests:${types.join(',')}${from}`;
+}
+
+/**
+ * Whether users, groups or roles listed in a condition name the principal. An exclusion by role also names those
+ * who may activate it: they are excluded whenever they use it, so the exclusion is read as holding.
+ */
+function listed(
+  p: Principal,
+  users: readonly string[],
+  groups: readonly string[],
+  roles: readonly string[],
+  exclusion = false,
+): Match {
   const named =
     users.includes(p.id) ||
-    (p.guestType !== null && users.includes('GuestsOrExternalUsers')) ||
+    (p.guestType !== null && users.includes(ALL_GUESTS)) ||
     groups.some((g) => p.groups.has(g)) ||
-    roles.some((r) => p.roles.has(r));
+    roles.some((r) => p.roles.has(r) || (exclusion && p.activatable?.has(r) === true));
   if (named || !p.rolesUnknown || roles.length === 0) return { value: named };
   return { value: 'unknown', why: 'the policy names directory roles and the roles this account holds are unknown' };
 }
@@ -89,7 +127,7 @@ export function reach(policy: CaPolicy, p: Principal): { reach: Reach; why?: str
     or(listed(p, u.includeUsers, u.includeGroups, u.includeRoles), guestMatch(u.includeGuestsOrExternalUsers, p)),
   );
   const exclude = or(
-    listed(p, u.excludeUsers, u.excludeGroups, u.excludeRoles),
+    listed(p, u.excludeUsers, u.excludeGroups, u.excludeRoles, true),
     guestMatch(u.excludeGuestsOrExternalUsers, p),
   );
   if (include.value === false || (include.value === 'unknown' && exclude.value === true)) return { reach: 'outside' };

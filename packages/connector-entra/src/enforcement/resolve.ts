@@ -104,7 +104,8 @@ function examine(p: Principal, policies: readonly CaPolicy[], custom: ReadonlySe
  * enforce on every sign-in only for the documented administrator roles. Registration alone never enforces.
  */
 export function resolveEnforcement(p: Principal, tenant: TenantPolicy, perUser?: PerUserMfa): Enforcement {
-  const sdAdmin = tenant.securityDefaults === true && [...p.roles].some((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r));
+  const sdAdmin =
+    tenant.securityDefaults === true && [...(p.held ?? p.roles)].some((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r));
   if (sdAdmin) {
     return {
       mfaEnforced: true,
