@@ -9,6 +9,12 @@ import type { Fact } from '@evident/core';
 import { checkEntra } from './check.ts';
 import { createClients } from './client.ts';
 import { activationRules, ROLE_POLICIES, ROLE_POLICY_ASSIGNMENTS } from './collect/activation.ts';
+import {
+  CROSS_TENANT_DEFAULT,
+  CROSS_TENANT_PARTNERS,
+  crossTenantAccess,
+  directConnectIdentities,
+} from './collect/cross-tenant.ts';
 import { ROLE_DEFINITIONS, roleDefinitions } from './collect/definitions.ts';
 import {
   eligibleGroupMembers,
@@ -112,6 +118,21 @@ const SECTIONS = [
     run: identities,
   },
   {
+    phase: 'cross-tenant access',
+    source: `GET ${CROSS_TENANT_DEFAULT}, GET ${CROSS_TENANT_PARTNERS}`,
+    // Unread, a population let in may be judged by nobody: enforcement cannot pass.
+    covers: ['identity.mfaEnforced'],
+    after: [],
+    run: crossTenantAccess,
+  },
+  {
+    phase: 'direct-connect users',
+    source: `GET ${CROSS_TENANT_DEFAULT}, GET ${CROSS_TENANT_PARTNERS}`,
+    covers: ['identity.mfaEnforced'],
+    after: ['cross-tenant access', 'security defaults', 'policy groups', 'eligible group members'],
+    run: directConnectIdentities,
+  },
+  {
     phase: 'logs',
     source: 'GET /auditLogs, diagnostic settings',
     covers: ['logSource'],
@@ -143,6 +164,7 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
       eligibleOf: new Map(),
       wideEligibleOf: new Map(),
       activation: undefined,
+      directConnect: undefined,
       roleGroups: new Map(),
       pimRead: false,
     },

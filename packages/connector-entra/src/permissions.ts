@@ -9,7 +9,11 @@ export const DIAGNOSTICS_ROLE = 'Monitoring Reader (or Reader) on the scope /pro
 
 export const ENTRA_PERMISSIONS: PermissionSpec[] = [
   { name: 'AuditLog.Read.All', kind: 'permission', why: 'MFA registration report, audit and sign-in log probes' },
-  { name: 'Policy.Read.All', kind: 'permission', why: 'conditional-access policies and security defaults' },
+  {
+    name: 'Policy.Read.All',
+    kind: 'permission',
+    why: 'conditional-access policies, security defaults, and cross-tenant access (B2B direct connect, inbound MFA trust)',
+  },
   {
     name: 'Policy.Read.AuthenticationMethod',
     kind: 'permission',

@@ -1,7 +1,9 @@
 import type { ConnectorContext } from '@evident/connector-kit';
+import type { Tri } from '@evident/core';
 import type { EntraClients, Graph } from '../client.ts';
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import type { CaPolicy } from '../enforcement/policy.ts';
+import type { DirectConnect } from './cross-tenant.ts';
 
 /** PIM's end-user activation rules for one directory role. */
 export interface Activation {
@@ -48,6 +50,8 @@ export interface TenantState {
   activation: Map<string, Activation> | undefined;
   /** Whether PIM's role eligibility could be read. */
   pimRead: boolean;
+  /** B2B direct-connect populations the cross-tenant access settings let in (or may); `undefined` when unread. */
+  directConnect: (DirectConnect & { admitted: Tri })[] | undefined;
   /** role-assignable group id → role template ids it holds, active or eligible. */
   roleGroups: Map<string, Set<string>>;
 }

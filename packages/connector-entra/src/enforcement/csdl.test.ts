@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLE_RULE_TYPES } from '../collect/activation.ts';
+import { CONFIGURATION_PROPERTIES } from '../collect/cross-tenant.ts';
 import { APPLICATION_PROPERTIES, CONDITION_CLASSES } from './conditions.ts';
 import { GRANT_PROPERTIES } from './grant.ts';
 import { USER_PROPERTIES } from './reach.ts';
@@ -61,5 +62,25 @@ describe("PIM's activation rules", () => {
     expect(propertiesOf(xml, 'unifiedRoleManagementPolicyRuleTarget')).toEqual(
       expect.arrayContaining(['caller', 'level']),
     );
+  });
+});
+
+describe('cross-tenant access configurations', () => {
+  const xml = readFileSync(ROLES_CSDL, 'utf8');
+  it.each(['crossTenantAccessPolicyConfigurationDefault', 'crossTenantAccessPolicyConfigurationPartner'])(
+    'every property of %s is classified',
+    (type) => {
+      const block = new RegExp(
+        `<(?:Entity|Complex)Type Name="${type}"[^>]*>([\\s\\S]*?)</(?:Entity|Complex)Type>`,
+      ).exec(xml);
+      const properties = [...block![1]!.matchAll(/<(?:Navigation)?Property Name="([^"]+)"/g)].map((m) => m[1]!);
+      expect(properties.length).toBeGreaterThan(0);
+      expect(properties.filter((p) => !(p in CONFIGURATION_PROPERTIES))).toEqual([]);
+    },
+  );
+  it('the policy holds a default and partners, and the trust and B2B settings their read properties', () => {
+    expect(entityProperties(xml, 'crossTenantAccessPolicy')).toEqual(expect.arrayContaining(['default', 'partners']));
+    expect(propertiesOf(xml, 'crossTenantAccessPolicyInboundTrust')).toContain('isMfaAccepted');
+    expect(propertiesOf(xml, 'crossTenantAccessPolicyB2BSetting')).toEqual(['applications', 'usersAndGroups']);
   });
 });

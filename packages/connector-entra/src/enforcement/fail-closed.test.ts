@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { admits } from '../collect/cross-tenant.ts';
 import { APPLICATION_PROPERTIES, CONDITION_CLASSES } from './conditions.ts';
 import { GRANT_PROPERTIES } from './grant.ts';
 import { caPolicy } from './policy.ts';
@@ -166,6 +167,21 @@ describe('fail closed: a role policy and a role held otherwise than actively ove
         const p: Principal = { ...member, activatable: new Set([r]) };
         const got = resolveEnforcement(p, { securityDefaults: false, policies: [byRole(false, r)] });
         expect(got).toMatchObject({ mfaEnforced: false, reason: 'excluded' });
+      }),
+    );
+  });
+});
+
+describe('fail closed: direct connect', () => {
+  it('a direct-connect setting not understood is never read as keeping users out', () => {
+    const access = fc.oneof(fc.constant('allowed'), fc.constant('blocked'), fc.string(), fc.constant(null));
+    fc.assert(
+      fc.property(access, access, (users, apps) => {
+        const setting = {
+          usersAndGroups: { accessType: users, targets: [{ target: 'some-group', targetType: 'group' }] },
+          applications: { accessType: apps, targets: [{ target: 'some-app', targetType: 'application' }] },
+        };
+        if (users !== 'blocked' || apps !== 'blocked') expect(admits(setting)).not.toBe(false);
       }),
     );
   });

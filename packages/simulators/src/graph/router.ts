@@ -8,6 +8,7 @@ import {
 import { getDiagnosticSetting, getSubscription, listDiagnosticSettings } from './endpoints/arm-diagnostic-settings.ts';
 import { listDirectoryAudits, listSignIns } from './endpoints/audit-logs.ts';
 import { getConditionalAccessPolicy, listConditionalAccessPolicies } from './endpoints/conditional-access.ts';
+import { getCrossTenantDefault, listCrossTenantPartners } from './endpoints/cross-tenant.ts';
 import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
 import { listOrganization, listSubscribedSkus } from './endpoints/organization.ts';
 import {
@@ -41,6 +42,8 @@ const ENDPOINTS: readonly Endpoint[] = [
   getConditionalAccessPolicy,
   getSecurityDefaults,
   getAuthenticationMethodsPolicy,
+  getCrossTenantDefault,
+  listCrossTenantPartners,
   listSignIns,
   listDirectoryAudits,
   listOrganization,

@@ -86,8 +86,31 @@ export const entraEdges = z
       .default([]),
     /** Conditional-access policies in Graph's own shape, served after the presets'. */
     policies: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Cross-tenant access: B2B direct connect let in, and MFA from home tenants trusted; `null`: as the default. */
+    crossTenant: z
+      .object({
+        default: z
+          .object({ directConnectInbound: z.boolean().default(false), mfaAccepted: z.boolean().default(false) })
+          .default({ directConnectInbound: false, mfaAccepted: false }),
+        partners: z
+          .array(
+            z.object({
+              tenantId: z.string().min(1),
+              directConnectInbound: z.boolean().nullable().default(null),
+              mfaAccepted: z.boolean().nullable().default(null),
+            }),
+          )
+          .default([]),
+      })
+      .default({ default: { directConnectInbound: false, mfaAccepted: false }, partners: [] }),
   })
-  .default({ customRoles: [], roleAssignments: [], activation: [], policies: [] });
+  .default({
+    customRoles: [],
+    roleAssignments: [],
+    activation: [],
+    policies: [],
+    crossTenant: { default: { directConnectInbound: false, mfaAccepted: false }, partners: [] },
+  });
 
 export const entraWorld = z.object({
   /** The Entra tenant id (a GUID is not required by the simulator). */
