@@ -84,6 +84,24 @@ export const entraEdges = z
         }),
       )
       .default([]),
+    /**
+     * Users whose external-identity attributes differ from what their block gives (by position): a UPN of another
+     * shape, another `userType`, or attributes Graph leaves `null`.
+     */
+    users: z
+      .array(
+        z.object({
+          user: z.number().int().nonnegative(),
+          userPrincipalName: z.string().min(1).optional(),
+          userType: z.enum(['Member', 'Guest']).nullable().optional(),
+          creationType: z.string().nullable().optional(),
+          externalUserState: z.enum(['PendingAcceptance', 'Accepted']).nullable().optional(),
+          identities: z
+            .array(z.object({ signInType: z.string(), issuer: z.string(), issuerAssignedId: z.string().nullable() }))
+            .optional(),
+        }),
+      )
+      .default([]),
     /** Conditional-access policies in Graph's own shape, served after the presets'. */
     policies: z.array(z.record(z.string(), z.unknown())).default([]),
     /** Cross-tenant access: B2B direct connect let in, and MFA from home tenants trusted; `null`: as the default. */
@@ -106,6 +124,7 @@ export const entraEdges = z
   })
   .default({
     customRoles: [],
+    users: [],
     roleAssignments: [],
     activation: [],
     policies: [],
