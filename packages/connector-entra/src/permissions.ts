@@ -37,7 +37,9 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
   {
     name: 'User.Read.All',
     kind: 'permission',
-    why: 'users, when the registration report needs a licence the tenant lacks',
+    why:
+      'who is a guest or external user (userType, creationType, externalUserState, identities); users, when the ' +
+      'registration report needs a licence the tenant lacks',
     optional: true,
   },
   {

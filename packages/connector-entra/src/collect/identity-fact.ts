@@ -2,12 +2,13 @@ import type { IdentityFact, Tri } from '@evident/core';
 import type { GuestType, Principal } from '../enforcement/reach.ts';
 import { type Enforcement, type PerUserMfa, resolveEnforcement, type TenantPolicy } from '../enforcement/resolve.ts';
 import { isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import type { Kind } from './external.ts';
 import { activationOf } from './pim-gate.ts';
 import type { Run, TenantState } from './state.ts';
 
 const EMPTY = new Set<string>();
 
-export interface Person {
+export interface Person extends Kind {
   id: string;
   upn: string;
   /** `null` for a member of the tenant. */
@@ -26,18 +27,6 @@ export function homeDomain(upn: string): string {
     return local.slice(local.lastIndexOf('_') + 1).toLowerCase();
   }
   return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
-}
-
-/**
- * The kind of guest or external user an account is, from its user type and whether it signs in elsewhere (a B2B
- * account's UPN carries `#EXT#`). A type Graph does not document, or none, cannot be told apart.
- */
-export function guestTypeOf(userType: string | undefined, upn: string): Person['guestType'] {
-  const type = userType?.toLowerCase();
-  const invited = upn.includes('#EXT#');
-  if (type === 'member') return invited ? 'b2bCollaborationMember' : null;
-  if (type === 'guest') return invited ? 'b2bCollaborationGuest' : 'internalGuest';
-  return 'unknown';
 }
 
 /** The policies, once whom they reach can be told: the groups and roles they name were read. */
@@ -93,6 +82,9 @@ export function principalOf(person: Person, state: TenantState): Principal {
   return {
     id: person.id,
     guestType: person.guestType,
+    ...(person.guestWhy ? { guestWhy: person.guestWhy } : {}),
+    ...(person.homeTenant ? { homeTenant: person.homeTenant } : {}),
+    ...(person.homeWhy ? { homeWhy: person.homeWhy } : {}),
     groups: state.groupsOf.get(person.id) ?? EMPTY,
     roles: builtIn(state.wideRolesOf.get(person.id), state),
     activatable: state.wideEligibleOf.get(person.id) ?? EMPTY,
@@ -146,7 +138,9 @@ export function toIdentity(
   );
   const privileged = privilegeOf(person, privilegedRoles, state);
   const roleLabel = (r: string) => definitions?.names.get(r) ?? roleName(r);
-  const guest = person.guestType !== null;
+  // A kind that cannot be told is a guest's unless Graph calls the account a member.
+  const guest =
+    person.guestType === 'unknown' ? person.userType?.toLowerCase() !== 'member' : person.guestType !== null;
   const breakGlass = isBreakGlass(person, judging);
   const { mspDomains } = judging;
   return {
@@ -159,7 +153,7 @@ export function toIdentity(
     enabled: true,
     external: guest,
     ...(guest ? { guestType: person.guestType ?? 'unknown' } : {}),
-    mspPrincipal: mspDomains ? mspDomains.includes(homeDomain(person.upn)) : 'unknown',
+    mspPrincipal: mspDomains ? mspDomains.includes(person.homeTenant ?? homeDomain(person.upn)) : 'unknown',
     privileged,
     roles: privilegedRoles.map(roleLabel).sort(),
     eligible: privilegedRoles.some((r) => !active.has(r)),

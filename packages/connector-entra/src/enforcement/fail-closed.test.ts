@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admits } from '../collect/cross-tenant.ts';
+import { kindOf } from '../collect/external.ts';
 import { APPLICATION_PROPERTIES, CONDITION_CLASSES } from './conditions.ts';
 import { GRANT_PROPERTIES } from './grant.ts';
 import { caPolicy } from './policy.ts';
@@ -184,5 +185,74 @@ describe('fail closed: direct connect', () => {
         if (users !== 'blocked' || apps !== 'blocked') expect(admits(setting)).not.toBe(false);
       }),
     );
+  });
+});
+
+describe('fail closed: a guest or external user whose kind Graph does not tell', () => {
+  const text = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string());
+  const attributes = fc.record(
+    {
+      userType: fc.oneof(text, fc.constantFrom('Member', 'Guest', 'member', 'guest')),
+      creationType: text,
+      externalUserState: text,
+      identities: fc.oneof(fc.constant(null), fc.constant(undefined), fc.constant<{ issuer: string }[]>([])),
+    },
+    { requiredKeys: [] },
+  );
+  const types = fc.subarray([...GUEST_TYPES, 'unknownFutureValue'], { minLength: 1 }).map((t) => t.join(','));
+  const tenants = fc.oneof(
+    fc.constant(undefined),
+    fc.constant({ membershipKind: 'all' }),
+    fc.constant({ membershipKind: 'enumerated', members: ['partner.example'] }),
+  );
+  const byGuests = fc.record({
+    include: fc.boolean(),
+    types,
+    tenants,
+    spelling: fc.constantFrom('types', 'GuestsOrExternalUsers'),
+  });
+
+  it('attributes missing or not understood never make a guest-targeting policy enforce', () => {
+    fc.assert(
+      fc.property(attributes, byGuests, (a, g) => {
+        const kind = kindOf(a, 'someone_partner.example#EXT#@contoso.example');
+        fc.pre(kind.guestType === 'unknown');
+        const cond = { guestOrExternalUserTypes: g.types, externalTenants: g.tenants };
+        const raw = enforcing();
+        const named = g.spelling === 'types' ? undefined : ['GuestsOrExternalUsers'];
+        raw.conditions.users = g.include
+          ? { includeUsers: named ?? [], ...(named ? {} : { includeGuestsOrExternalUsers: cond }) }
+          : {
+              includeUsers: ['All'],
+              excludeUsers: named ?? [],
+              ...(named ? {} : { excludeGuestsOrExternalUsers: cond }),
+            };
+        const p: Principal = { ...member, ...kind };
+        const got = resolveEnforcement(p, { securityDefaults: false, policies: [caPolicy.parse(raw)] });
+        expect(got.mfaEnforced).not.toBe(true);
+        expect(got.detail).toMatch(/could not be told|not understood|external tenants/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a guest whose home tenant cannot be told is never enforced by an exclusion of listed tenants', () => {
+    const cond = {
+      guestOrExternalUserTypes: 'b2bCollaborationGuest',
+      externalTenants: { membershipKind: 'enumerated', members: ['11111111-2222-4333-8444-555555555555'] },
+    };
+    const raw = enforcing();
+    raw.conditions.users = { includeUsers: ['All'], excludeGuestsOrExternalUsers: cond };
+    for (const identities of [
+      [{ signInType: 'federated', issuer: 'ExternalAzureAD', issuerAssignedId: null }],
+      [{ signInType: 'federated', issuer: 'partner.example', issuerAssignedId: null }],
+    ]) {
+      const kind = kindOf({ userType: 'Guest', creationType: 'Invitation', identities }, 'a_b.example#EXT#@c.example');
+      const got = resolveEnforcement(
+        { ...member, ...kind },
+        { securityDefaults: false, policies: [caPolicy.parse(raw)] },
+      );
+      expect(got.mfaEnforced).toBe('unknown');
+    }
   });
 });

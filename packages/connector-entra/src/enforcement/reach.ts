@@ -16,8 +16,12 @@ export interface Principal {
   id: string;
   /** `null` for a member of the tenant; `unknown` for a guest or external user whose kind cannot be told. */
   guestType: GuestType | 'unknown' | null;
-  /** The tenant an external user comes from, when known. */
+  /** Why the kind of guest or external user cannot be told, when `guestType` is `unknown`. */
+  guestWhy?: string;
+  /** The tenant an external user comes from (an id or a domain), when known. */
   homeTenant?: string;
+  /** Why the home tenant cannot be told. */
+  homeWhy?: string;
   /** Every group the user belongs to, directly or through nesting (only groups some policy names are needed). */
   groups: ReadonlySet<string>;
   /**
@@ -60,20 +64,34 @@ const or = (a: Match, b: Match): Match =>
 export function guestMatch(cond: GuestsOrExternal | null | undefined, p: Principal): Match {
   if (!cond || p.guestType === null) return { value: false };
   const types = (cond.guestOrExternalUserTypes ?? '').split(',').map((t) => t.trim());
-  if (p.guestType === 'unknown') {
-    return { value: 'unknown', why: 'the kind of guest or external user this account is could not be told' };
-  }
+  if (p.guestType === 'unknown') return { value: 'unknown', why: unknownKind(p) };
   if (!types.includes(p.guestType)) return { value: false };
   const tenants = cond.externalTenants;
   const kind = tenants?.membershipKind ?? (tenants?.['@odata.type']?.endsWith('AllExternalTenants') ? 'all' : null);
   if (!tenants || kind === 'all') return { value: true };
-  if (kind === 'enumerated' && p.homeTenant) return { value: tenants.members.includes(p.homeTenant) };
+  if (kind === 'enumerated' && p.homeTenant) return listedTenant(tenants.members, p.homeTenant);
   return {
     value: 'unknown',
     why:
       kind === 'enumerated'
-        ? `the policy names external tenants (${tenants.members.join(', ')}) and this account's home tenant is unknown`
+        ? `the policy names external tenants (${tenants.members.join(', ')}) and ${p.homeWhy ?? "this account's home tenant is unknown"}`
         : `the policy's external tenants ('${kind ?? 'unstated'}') are not understood`,
+  };
+}
+
+const unknownKind = (p: Principal) =>
+  `the kind of guest or external user this account is could not be told${p.guestWhy ? `: ${p.guestWhy}` : ''}`;
+
+/** A tenant is named by its id, or by a domain: one spelling cannot rule out the other. */
+const isDomain = (t: string) => t.includes('.');
+
+function listedTenant(members: readonly string[], home: string): Match {
+  const h = home.toLowerCase();
+  if (members.some((m) => m.toLowerCase() === h)) return { value: true };
+  if (members.every((m) => isDomain(m) === isDomain(h))) return { value: false };
+  return {
+    value: 'unknown',
+    why: `the policy names external tenants (${members.join(', ')}) and this account's home tenant is known only as ${home}`,
   };
 }
 
@@ -109,11 +127,13 @@ function listed(
   roles: readonly string[],
   exclusion = false,
 ): Match {
+  const allGuests = users.includes(ALL_GUESTS);
   const named =
     users.includes(p.id) ||
-    (p.guestType !== null && users.includes(ALL_GUESTS)) ||
+    (allGuests && p.guestType !== null && p.guestType !== 'unknown') ||
     groups.some((g) => p.groups.has(g)) ||
     roles.some((r) => p.roles.has(r) || (exclusion && p.activatable?.has(r) === true));
+  if (!named && allGuests && p.guestType === 'unknown') return { value: 'unknown', why: unknownKind(p) };
   if (named || !p.rolesUnknown || roles.length === 0) return { value: named };
   return { value: 'unknown', why: 'the policy names directory roles and the roles this account holds are unknown' };
 }
