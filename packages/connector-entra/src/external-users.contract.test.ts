@@ -182,3 +182,35 @@ describe("guests of listed tenants: the home tenant from a federated identity's 
     expect(t.identity(15).enforcementDetail).toMatch(/only its #EXT# UPN suggests/);
   });
 });
+
+describe('security defaults challenge on every sign-in only active holders of the administrator roles', () => {
+  const t = started(
+    {
+      roleAssignments: [
+        { user: 5, role: 'globalAdministrator', directoryScopeId: '/administrativeUnits/0b5e7c1d-au' },
+        { user: 8, role: 'securityAdministrator', eligible: true },
+      ],
+      activation: [{ role: 'securityAdministrator', mfa: true }],
+    },
+    true,
+  );
+
+  it('an active Global Administrator over the directory is enforced', () => {
+    expect(t.identity(2)).toMatchObject({ mfaEnforced: true, enforcementReason: 'enforced_security_defaults' });
+  });
+
+  it('a holder whose only assignment is scoped to an administrative unit is unknown, with the reason', () => {
+    expect(t.identity(5)).toMatchObject({ privileged: true, mfaEnforced: 'unknown' });
+    expect(t.identity(5).enforcementDetail).toMatch(/administrative unit or one object; Microsoft does not document/);
+  });
+
+  it('an eligible-only holder is risk-based until activation; PIM demanding MFA shows on the fact', () => {
+    expect(t.identity(8)).toMatchObject({
+      eligible: true,
+      mfaEnforced: false,
+      enforcementReason: 'security_defaults_risk_based',
+      activationMfa: true,
+    });
+    expect(t.identity(8).enforcementDetail).toMatch(/not challenged on every sign-in until it activates/);
+  });
+});

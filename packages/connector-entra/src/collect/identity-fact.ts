@@ -77,6 +77,14 @@ function builtIn(roles: Set<string> | undefined, state: TenantState): ReadonlySe
   return defs ? new Set([...roles].filter((r) => defs.builtIn.has(r))) : roles;
 }
 
+/** Roles held actively, but only at an administrative unit or one object. */
+function scopedOnly(person: Person, state: TenantState): ReadonlySet<string> {
+  const active = state.rolesOf?.get(person.id);
+  if (!active) return EMPTY;
+  const wide = state.wideRolesOf.get(person.id) ?? EMPTY;
+  return new Set([...active].filter((r) => !wide.has(r)));
+}
+
 /** The person as the policies see them: only directory-wide active roles reach a policy's roles. */
 export function principalOf(person: Person, state: TenantState): Principal {
   return {
@@ -88,7 +96,7 @@ export function principalOf(person: Person, state: TenantState): Principal {
     groups: state.groupsOf.get(person.id) ?? EMPTY,
     roles: builtIn(state.wideRolesOf.get(person.id), state),
     activatable: state.wideEligibleOf.get(person.id) ?? EMPTY,
-    held: rolesOf(person, state).roles,
+    activeScoped: scopedOnly(person, state),
     mfaRegistered: person.mfaRegistered,
   };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admits } from '../collect/cross-tenant.ts';
 import { kindOf } from '../collect/external.ts';
+import { SECURITY_DEFAULTS_ADMIN_ROLES } from '../roles.ts';
 import { APPLICATION_PROPERTIES, CONDITION_CLASSES } from './conditions.ts';
 import { GRANT_PROPERTIES } from './grant.ts';
 import { caPolicy } from './policy.ts';
@@ -151,7 +152,11 @@ describe('fail closed: a role policy and a role held otherwise than actively ove
     fc.assert(
       fc.property(role, fc.boolean(), (r, eligible) => {
         // Scoped holdings reach neither set; an eligible one only `activatable`.
-        const p: Principal = { ...member, held: new Set([r]), activatable: new Set(eligible ? [r] : []) };
+        const p: Principal = {
+          ...member,
+          activeScoped: new Set(eligible ? [] : [r]),
+          activatable: new Set(eligible ? [r] : []),
+        };
         const got = resolveEnforcement(p, { securityDefaults: false, policies: [byRole(true, r)] });
         expect(got.mfaEnforced).not.toBe(true);
         expect(
@@ -168,6 +173,21 @@ describe('fail closed: a role policy and a role held otherwise than actively ove
         const p: Principal = { ...member, activatable: new Set([r]) };
         const got = resolveEnforcement(p, { securityDefaults: false, policies: [byRole(false, r)] });
         expect(got).toMatchObject({ mfaEnforced: false, reason: 'excluded' });
+      }),
+    );
+  });
+});
+
+describe('fail closed: security defaults and an administrator role not held actively over the directory', () => {
+  it('a holder only scoped or only eligible is never enforced by security defaults', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SECURITY_DEFAULTS_ADMIN_ROLES), fc.boolean(), (r, eligible) => {
+        const p: Principal = { ...member, [eligible ? 'activatable' : 'activeScoped']: new Set([r]) };
+        const got = resolveEnforcement(p, { securityDefaults: true, policies: [] });
+        expect(got.mfaEnforced).toBe(eligible ? false : 'unknown');
+        expect(
+          resolveEnforcement({ ...p, roles: new Set([r]) }, { securityDefaults: true, policies: [] }),
+        ).toMatchObject({ mfaEnforced: true, reason: 'enforced_security_defaults' });
       }),
     );
   });

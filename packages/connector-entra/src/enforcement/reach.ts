@@ -32,8 +32,11 @@ export interface Principal {
   roles: ReadonlySet<string>;
   /** Directory-wide roles the user may activate (PIM): once active, `excludeRoles` spares them, so an exclusion counts. */
   activatable?: ReadonlySet<string>;
-  /** Every role held at any scope, active or eligible: what security defaults' administrator roles are read from. */
-  held?: ReadonlySet<string>;
+  /**
+   * Roles held actively only at an administrative unit or one object: whether security defaults challenge such a
+   * holder on every sign-in, Microsoft does not document.
+   */
+  activeScoped?: ReadonlySet<string>;
   /** The roles are not known here (a GDAP technician holds them through the partner relationship). */
   rolesUnknown?: boolean;
   mfaRegistered: Tri;
