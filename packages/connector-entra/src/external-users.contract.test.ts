@@ -128,6 +128,27 @@ describe("a policy for B2B collaboration members reaches them by Graph's attribu
   it('the attributes are read from /users beside the registration report, one page here', () => {
     expect(requests(t.w, '/v1.0/users')).toBe(1);
   });
+
+  it('without User.Read.All every kind is unknown: a gap names it and the guest policy enforces on nobody', async () => {
+    t.w.graph.faults.set(t.w.tenant, {
+      revokePermission: { after: 0, permission: 'User.Read.All,User.ReadBasic.All,Directory.Read.All' },
+    });
+    try {
+      const closed = await collect(t.w);
+      expect(closed.gaps.find((g) => g.covers.includes('identity.guestType'))).toMatchObject({
+        code: 'permission_missing',
+      });
+      const of = (i: number) => closed.identities.find((f) => f.subject === t.w.dir.user(i).id)!;
+      for (const i of [6, 7, 12, 13, 14]) {
+        expect(of(i).mfaEnforced, of(i).name).toBe('unknown');
+        expect(of(i).enforcementDetail).toMatch(/external-identity attributes could not be read/);
+      }
+      expect(of(6)).toMatchObject({ kind: 'human', external: false });
+      expect(of(13)).toMatchObject({ kind: 'guest', guestType: 'unknown' });
+    } finally {
+      t.w.graph.faults.set(t.w.tenant, {});
+    }
+  });
 });
 
 describe('a policy for local guests does not reach an invited guest whose UPN lacks #EXT#', () => {
