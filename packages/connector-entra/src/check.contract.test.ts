@@ -7,6 +7,7 @@ import {
   GOVERNANCE_LICENCE,
   GROUP_ELIGIBILITY_PERMISSION,
   P1_LICENCE,
+  ROLE_POLICY_PERMISSION,
   STORAGE_READER,
   WORKSPACE_READER,
 } from './permissions.ts';
@@ -26,6 +27,7 @@ const ITEMS = [
   'GroupMember.Read.All',
   'User.Read.All',
   'Directory.Read.All',
+  ROLE_POLICY_PERMISSION,
   GROUP_ELIGIBILITY_PERMISSION,
   DIAGNOSTICS_ROLE,
 ];
@@ -58,7 +60,13 @@ describe.each(ENTRA)('%s', (name) => {
       ...Object.fromEntries(items.map((n) => [n, 'granted'])),
       // On Free the sign-in log, the only read that needs Directory.Read.All, is closed by the licence.
       ...(free ? { [P1_LICENCE]: 'missing', 'Directory.Read.All': 'unknown' } : {}),
-      ...(pim ? {} : { [GOVERNANCE_LICENCE]: 'missing', [GROUP_ELIGIBILITY_PERMISSION]: 'unknown' }),
+      ...(pim
+        ? {}
+        : {
+            [GOVERNANCE_LICENCE]: 'missing',
+            [ROLE_POLICY_PERMISSION]: 'unknown',
+            [GROUP_ELIGIBILITY_PERMISSION]: 'unknown',
+          }),
     });
     expect(result.ok).toBe(!free);
     const licence = result.items.find((i) => i.name === P1_LICENCE)!;
@@ -85,6 +93,7 @@ describe('what a check finds missing', () => {
     ],
     ['Microsoft.Storage/storageAccounts/read', { [STORAGE_READER]: 'missing' }],
     ['Microsoft.OperationalInsights/workspaces/read', { [WORKSPACE_READER]: 'missing' }],
+    ['RoleManagementPolicy.Read.Directory,RoleManagement.Read.Directory', { [ROLE_POLICY_PERMISSION]: 'missing' }],
   ])('%s revoked', async (permission, changed) => {
     w.graph.faults.set(w.tenant, { revokePermission: { after: 0, permission } });
     try {

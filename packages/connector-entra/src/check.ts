@@ -6,6 +6,7 @@ import {
   type ConnectorError,
 } from '@evident/connector-kit';
 import { createClients } from './client.ts';
+import { ROLE_POLICIES } from './collect/activation.ts';
 import { GROUP_ELIGIBILITY, ROLE_ELIGIBILITY } from './collect/eligibility.ts';
 import { DIAGNOSTICS } from './collect/exports.ts';
 import { licenceOf } from './collect/tenant.ts';
@@ -17,6 +18,7 @@ import {
   GOVERNANCE_LICENCE,
   GROUP_ELIGIBILITY_PERMISSION,
   P1_LICENCE,
+  ROLE_POLICY_PERMISSION,
   STORAGE_READER,
   WORKSPACE_READER,
 } from './permissions.ts';
@@ -51,6 +53,12 @@ const PROBES: {
   },
   { name: 'User.Read.All', path: '/users', query: { $select: 'id', $top: '1' } },
   { name: 'Directory.Read.All', path: '/auditLogs/signIns', query: { $top: '1' }, alongside: 'AuditLog.Read.All' },
+  {
+    name: ROLE_POLICY_PERMISSION,
+    path: ROLE_POLICIES,
+    query: { $filter: "scopeId eq '/' and scopeType eq 'DirectoryRole'", $top: '1' },
+    alongside: GOVERNANCE_LICENCE,
+  },
   {
     name: GROUP_ELIGIBILITY_PERMISSION,
     path: GROUP_ELIGIBILITY,
@@ -116,7 +124,8 @@ export async function checkEntra(
   const result = () => {
     const pim = items.find((i) => i.name === GOVERNANCE_LICENCE)?.status === 'granted';
     const optional = (i: CheckItem) =>
-      i.name === GOVERNANCE_LICENCE || (!pim && i.name === GROUP_ELIGIBILITY_PERMISSION && i.status === 'unknown');
+      i.name === GOVERNANCE_LICENCE ||
+      (!pim && [GROUP_ELIGIBILITY_PERMISSION, ROLE_POLICY_PERMISSION].includes(i.name) && i.status === 'unknown');
     return { ok: items.every((i) => i.status === 'granted' || optional(i)), items };
   };
   /** Records one outcome; false once the tenant refused to sign in, when nothing further can be learned. */

@@ -8,6 +8,14 @@ import {
 import type { Fact } from '@evident/core';
 import { checkEntra } from './check.ts';
 import { createClients } from './client.ts';
+import { activationRules, ROLE_POLICIES, ROLE_POLICY_ASSIGNMENTS } from './collect/activation.ts';
+import {
+  CROSS_TENANT_DEFAULT,
+  CROSS_TENANT_PARTNERS,
+  crossTenantAccess,
+  directConnectIdentities,
+} from './collect/cross-tenant.ts';
+import { ROLE_DEFINITIONS, roleDefinitions } from './collect/definitions.ts';
 import {
   eligibleGroupMembers,
   eligibleRoleHolders,
@@ -60,17 +68,25 @@ const SECTIONS = [
     run: policyGroups,
   },
   {
+    phase: 'role definitions',
+    source: `GET ${ROLE_DEFINITIONS}`,
+    // Without them the documented list stands in; the gap says so without hiding who is privileged.
+    covers: ['identity.privileged.definitions'],
+    after: [],
+    run: roleDefinitions,
+  },
+  {
     phase: 'privileged roles',
     source: 'GET /roleManagement/directory/roleAssignments',
     covers: ['identity.privileged', 'identity.roles'],
-    after: ['conditional access'],
+    after: ['conditional access', 'role definitions'],
     run: roleHolders,
   },
   {
     phase: 'eligible roles',
     source: `GET ${ROLE_ELIGIBILITY}`,
     covers: ['identity.eligible'],
-    after: ['conditional access'],
+    after: ['conditional access', 'role definitions'],
     run: eligibleRoleHolders,
   },
   {
@@ -79,6 +95,13 @@ const SECTIONS = [
     covers: ['identity.eligible'],
     after: ['privileged roles', 'eligible roles'],
     run: eligibleGroupMembers,
+  },
+  {
+    phase: 'role activation',
+    source: `GET ${ROLE_POLICIES}, GET ${ROLE_POLICY_ASSIGNMENTS}`,
+    covers: ['identity.activationMfa'],
+    after: ['eligible group members'],
+    run: activationRules,
   },
   {
     phase: 'policies',
@@ -91,8 +114,23 @@ const SECTIONS = [
     phase: 'identities',
     source: 'GET /reports/authenticationMethods/userRegistrationDetails',
     covers: ['identity'],
-    after: ['security defaults', 'policy groups', 'eligible group members'],
+    after: ['security defaults', 'policy groups', 'eligible group members', 'role activation'],
     run: identities,
+  },
+  {
+    phase: 'cross-tenant access',
+    source: `GET ${CROSS_TENANT_DEFAULT}, GET ${CROSS_TENANT_PARTNERS}`,
+    // Unread, a population let in may be judged by nobody: enforcement cannot pass.
+    covers: ['identity.mfaEnforced'],
+    after: [],
+    run: crossTenantAccess,
+  },
+  {
+    phase: 'direct-connect users',
+    source: `GET ${CROSS_TENANT_DEFAULT}, GET ${CROSS_TENANT_PARTNERS}`,
+    covers: ['identity.mfaEnforced'],
+    after: ['cross-tenant access', 'security defaults', 'policy groups', 'eligible group members'],
+    run: directConnectIdentities,
   },
   {
     phase: 'logs',
@@ -120,8 +158,13 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
       policies: undefined,
       groupsOf: new Map(),
       groupsRead: false,
+      definitions: undefined,
       rolesOf: undefined,
+      wideRolesOf: new Map(),
       eligibleOf: new Map(),
+      wideEligibleOf: new Map(),
+      activation: undefined,
+      directConnect: undefined,
       roleGroups: new Map(),
       pimRead: false,
     },

@@ -118,12 +118,17 @@ describe('a permission revoked mid-run', () => {
   it('Policy.Read.All: security defaults and policies unknown, so is enforcement; the rest intact', async () => {
     w.graph.faults.set(w.tenant, { revokePermission: { after: later(0), permission: 'Policy.Read.All' } });
     const run = await collect(w);
-    expect(run.gaps.map((g) => [g.code, g.permission, g.covers])).toEqual([
-      ['permission_missing', 'Policy.Read.All', ['authPolicy', 'setting.entra.conditional_access']],
-      ['permission_missing', 'Policy.Read.All', ['setting.entra.security_defaults']],
-      // Per-user MFA is read where no policy is known to enforce; it needs the same grant.
-      ['permission_missing', 'Policy.Read.All', ['identity.perUserMfa']],
-    ]);
+    // Sections run side by side: their gaps come in the order they fail.
+    expect(run.gaps.map((g) => [g.code, g.permission, g.covers]).sort()).toEqual(
+      [
+        ['permission_missing', 'Policy.Read.All', ['authPolicy', 'setting.entra.conditional_access']],
+        ['permission_missing', 'Policy.Read.All', ['setting.entra.security_defaults']],
+        // Unread cross-tenant settings may hide a population let in: enforcement cannot pass.
+        ['permission_missing', 'Policy.Read.All', ['identity.mfaEnforced']],
+        // Per-user MFA is read where no policy is known to enforce; it needs the same grant.
+        ['permission_missing', 'Policy.Read.All', ['identity.perUserMfa']],
+      ].sort(),
+    );
     const enforcement = {
       mfaEnforced: 'unknown',
       enforcementSource: 'unknown',

@@ -33,8 +33,11 @@ export async function getOne<T, C, S>(
   return session.call(
     async () => {
       try {
+        // A `/beta/…` path reads Graph beta (what v1.0 lacks, such as `isPrivileged`); everything else is v1.0.
+        const beta = path.startsWith('/beta/');
         return (await graph.client
-          .api(path)
+          .api(beta ? path.slice('/beta'.length) : path)
+          .version(beta ? 'beta' : 'v1.0')
           .query(query)
           .middlewareOptions([retryOptions(session, graph)])
           .get()) as T;

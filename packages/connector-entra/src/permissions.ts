@@ -3,6 +3,7 @@ import type { PermissionSpec } from '@evident/connector-kit';
 export const P1_LICENCE = 'Microsoft Entra ID P1 or P2';
 export const GOVERNANCE_LICENCE = 'Microsoft Entra ID P2 or Microsoft Entra ID Governance';
 export const GROUP_ELIGIBILITY_PERMISSION = 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
+export const ROLE_POLICY_PERMISSION = 'RoleManagementPolicy.Read.Directory';
 /** Entra's diagnostic settings live at the tenant-root scope `/providers/Microsoft.aadiam`, not in a subscription. */
 export const DIAGNOSTICS_ROLE = 'Monitoring Reader (or Reader) on the scope /providers/Microsoft.aadiam';
 export const WORKSPACE_READER = 'Reader on the Log Analytics workspace';
@@ -11,7 +12,11 @@ export const STORAGE_READER = 'Reader on the storage account';
 
 export const ENTRA_PERMISSIONS: PermissionSpec[] = [
   { name: 'AuditLog.Read.All', kind: 'permission', why: 'MFA registration report, audit and sign-in log probes' },
-  { name: 'Policy.Read.All', kind: 'permission', why: 'conditional-access policies and security defaults' },
+  {
+    name: 'Policy.Read.All',
+    kind: 'permission',
+    why: 'conditional-access policies, security defaults, and cross-tenant access (B2B direct connect, inbound MFA trust)',
+  },
   {
     name: 'Policy.Read.AuthenticationMethod',
     kind: 'permission',
@@ -24,12 +29,20 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
     why: 'eligible members of role-assignable groups (PIM for Groups)',
     optional: true,
   },
+  {
+    name: ROLE_POLICY_PERMISSION,
+    kind: 'permission',
+    why: 'what PIM demands to activate an eligible role (MFA, an authentication context)',
+    optional: true,
+  },
   { name: 'GroupMember.Read.All', kind: 'permission', why: 'members of groups that policies include or exclude' },
   { name: 'Organization.Read.All', kind: 'permission', why: 'the licence tier, which sets log retention' },
   {
     name: 'User.Read.All',
     kind: 'permission',
-    why: 'users, when the registration report needs a licence the tenant lacks',
+    why:
+      'who is a guest or external user (userType, creationType, externalUserState, identities); users, when the ' +
+      'registration report needs a licence the tenant lacks',
     optional: true,
   },
   {

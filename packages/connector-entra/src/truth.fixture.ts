@@ -19,9 +19,15 @@ interface Enforcement {
   phishingResistant(u: DirectoryUser): boolean;
 }
 
-/** Holds a role the "administrators" policy targets, active or eligible: role policies reach eligible holders too. */
-const isAdmin = (u: DirectoryUser) =>
-  [...u.roleTemplateIds, ...u.eligibleRoleTemplateIds].some((r) => ADMIN_ROLE_TEMPLATE_IDS.includes(r));
+/** Holds a role the "administrators" policy targets, actively: a role policy reaches eligible holders only once active. */
+const isAdmin = (u: DirectoryUser) => u.roleTemplateIds.some((r) => ADMIN_ROLE_TEMPLATE_IDS.includes(r));
+
+/** Whether every privileged role is held only as eligible: PIM's defaults then gate none of them with MFA. */
+function activation(u: DirectoryUser, held: string[]) {
+  if (held.length === 0 || held.some((r) => u.roleTemplateIds.includes(r))) return {};
+  const detail = held.map((r) => `${roleDisplayName(r)}: PIM does not require MFA on activation`).join('; ');
+  return { activationMfa: false, activationDetail: detail };
+}
 
 export function inGroup(d: EntraDirectory, key: string, u: DirectoryUser): boolean {
   const group = d.groups.find((g) => g.key === key);
@@ -54,8 +60,8 @@ export const ENFORCEMENT: Partial<Record<PresetName, Enforcement>> = {
   },
   // Free, no defaults, no conditional access, and the registration report needs P1.
   'free-no-defaults': { reason: () => 'unknown', phishingResistant: () => false },
-  // Admins (eligible ones too) meet the role policy; everyone else only narrowed, single-factor or undeclared
-  // custom-control grants, so legacy per-user MFA is all that enforces for some.
+  // Active admins meet the role policy (eligible ones only once they activate); everyone else only narrowed,
+  // single-factor or undeclared custom-control grants, so legacy per-user MFA is all that enforces for some.
   'privileged-scope': {
     reason(u) {
       if (u.breakGlass) return 'excluded';
@@ -101,6 +107,7 @@ export function expectedIdentity(
     privileged: held.length > 0,
     roles: held.map(roleDisplayName).sort(),
     eligible: u.eligibleRoleTemplateIds.some((r) => r in PRIVILEGED_ROLES && !u.roleTemplateIds.includes(r)),
+    ...activation(u, held),
     mfaRegistered: licensed ? u.isMfaRegistered : 'unknown',
     methods: licensed ? u.methodsRegistered : [],
     phishingResistantRegistered: licensed ? u.isPasswordlessCapable : 'unknown',

@@ -1,4 +1,11 @@
-import type { AuthPolicyFact, ExceptedSubject, FailingSubject, IdentityFact } from '@evident/core';
+import {
+  type AuthPolicyFact,
+  type ExceptedSubject,
+  type FailingSubject,
+  type IdentityFact,
+  reachesEverySignIn,
+  reachesLegacyClients,
+} from '@evident/core';
 import type { ReducerContext } from './control.ts';
 import { exceptedSubject, withExpiry } from './exceptions.ts';
 import { principalKey } from './identity.ts';
@@ -9,17 +16,20 @@ const MFA_GRANTS: ReadonlySet<AuthPolicyFact['grant']> = new Set([
   'auth_strength',
   'auth_strength_phishing_resistant',
 ]);
-const LEGACY_CLIENTS = ['exchangeActiveSync', 'other'];
 
-/** The part of a policy the MFA controls keep: a handful per tenant, never the identities it applies to. */
+/**
+ * The part of a policy the MFA controls keep: a handful per tenant, never the identities it applies to. The
+ * connector states it as its resolver reads the policy: every narrowing in `conditions`, client app types, and every
+ * exclusion (users, group and role holders active or eligible, guest populations) in `excluded`.
+ */
 export type PolicySummary = Pick<
   AuthPolicyFact,
-  'subject' | 'name' | 'state' | 'allUsers' | 'allApps' | 'conditions' | 'excluded'
+  'subject' | 'name' | 'state' | 'allUsers' | 'allApps' | 'conditions' | 'excluded' | 'clientAppTypes'
 >;
 
 export function summarize(p: AuthPolicyFact): PolicySummary {
-  const { subject, name, state, allUsers, allApps, conditions, excluded } = p;
-  return { subject, name, state, allUsers, allApps, conditions, excluded };
+  const { subject, name, state, allUsers, allApps, conditions, excluded, clientAppTypes } = p;
+  return { subject, name, state, allUsers, allApps, conditions, excluded, clientAppTypes };
 }
 
 export function requiresMfa(p: AuthPolicyFact): boolean {
@@ -27,18 +37,25 @@ export function requiresMfa(p: AuthPolicyFact): boolean {
 }
 
 export function blocksLegacyAuth(p: AuthPolicyFact): boolean {
-  return p.grant === 'block' && LEGACY_CLIENTS.every((c) => p.clientAppTypes.includes(c));
+  return p.grant === 'block' && reachesLegacyClients(p.clientAppTypes);
 }
 
-export function coversEveryone(p: PolicySummary): boolean {
-  return p.allUsers && p.allApps && p.conditions.length === 0;
+/**
+ * All users, all apps, no narrowing condition and (unless `anyClients`, for a block aimed at legacy clients on
+ * purpose) every interactive client: the per-user resolver's reading of the same policy.
+ */
+export function coversEveryone(p: PolicySummary, { anyClients = false } = {}): boolean {
+  const clients = anyClients || reachesEverySignIn(p.clientAppTypes);
+  return p.allUsers && p.allApps && p.conditions.length === 0 && clients;
 }
 
 /** How a policy falls short of everyone, everywhere: "only selected users, only when: trusted location". */
-export function narrowing(p: PolicySummary): string {
+export function narrowing(p: PolicySummary, { anyClients = false } = {}): string {
   const parts: string[] = [];
   if (!p.allUsers) parts.push('only selected users');
   if (!p.allApps) parts.push('only selected apps');
+  if (!anyClients && !reachesEverySignIn(p.clientAppTypes))
+    parts.push(`only client apps ${p.clientAppTypes.join(', ')}`);
   if (p.conditions.length > 0) parts.push(`only when: ${listOf(p.conditions)}`);
   return parts.join(', ');
 }

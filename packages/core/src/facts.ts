@@ -71,6 +71,13 @@ export const identityFact = z.object({
   roles: z.array(z.string()).default([]),
   /** Some privileged role is held only as eligible (PIM): the account can activate it at will. Absent: no. */
   eligible: z.boolean().optional(),
+  /**
+   * For an account whose privileged roles are all eligible (PIM): whether activating them demands MFA, by PIM's
+   * rule or by an authentication context a policy requires MFA for. Absent for anyone else.
+   */
+  activationMfa: tri.optional(),
+  /** Which path gates each role's activation, or why none does. */
+  activationDetail: z.string().optional(),
   mfaRegistered: tri,
   methods: z.array(z.string()).default([]),
   phishingResistantRegistered: tri,

@@ -2,7 +2,7 @@ import type { CollectionSession } from '@evident/connector-kit';
 import type { EntraConfig, EntraSecret } from '../config.ts';
 import { pages } from '../graph-pages.ts';
 import { GROUP_ELIGIBILITY_PERMISSION } from '../permissions.ts';
-import { add, type Member, rolesOfInterest, usersIn } from './membership.ts';
+import { add, directoryWide, type Member, rolesOfInterest, usersIn } from './membership.ts';
 import type { Run } from './state.ts';
 
 type Session = CollectionSession<EntraConfig, EntraSecret>;
@@ -13,6 +13,7 @@ export const GROUP_ELIGIBILITY = '/identityGovernance/privilegedAccess/group/eli
 interface Instance {
   principalId: string;
   roleDefinitionId: string;
+  directoryScopeId?: string;
   principal?: Member;
 }
 
@@ -23,6 +24,7 @@ interface Instance {
 export async function eligibleRoleHolders(run: Run, session: Session): Promise<void> {
   const roles = rolesOfInterest(run);
   const found = new Map<string, Set<string>>();
+  const wide = new Map<string, Set<string>>();
   for await (const page of pages<Instance, EntraConfig, EntraSecret>(
     session,
     run.graph,
@@ -33,13 +35,18 @@ export async function eligibleRoleHolders(run: Run, session: Session): Promise<v
     for (const i of page) {
       if (!roles.has(i.roleDefinitionId)) continue;
       const type = i.principal?.['@odata.type'];
+      const hold = (user: string) => {
+        add(found, user, i.roleDefinitionId);
+        if (directoryWide(i)) add(wide, user, i.roleDefinitionId);
+      };
       if (type === '#microsoft.graph.group') {
         add(run.state.roleGroups, i.principalId, i.roleDefinitionId);
-        for await (const user of usersIn(run, session, i.principalId)) add(found, user, i.roleDefinitionId);
-      } else if (!type || type === '#microsoft.graph.user') add(found, i.principalId, i.roleDefinitionId);
+        for await (const user of usersIn(run, session, i.principalId)) hold(user);
+      } else if (!type || type === '#microsoft.graph.user') hold(i.principalId);
     }
   }
   for (const [user, held] of found) for (const r of held) add(run.state.eligibleOf, user, r);
+  for (const [user, held] of wide) for (const r of held) add(run.state.wideEligibleOf, user, r);
   run.state.pimRead = true;
 }
 
@@ -64,7 +71,11 @@ export async function eligibleGroupMembers(run: Run, session: Session): Promise<
       )) {
         for (const i of page) {
           if (i.accessId !== 'member') continue;
-          for (const r of roles) add(run.state.eligibleOf, i.principalId, r);
+          // The group's roles may be held at a narrower scope; as an exclusion they are read as directory-wide.
+          for (const r of roles) {
+            add(run.state.eligibleOf, i.principalId, r);
+            add(run.state.wideEligibleOf, i.principalId, r);
+          }
         }
       }
     }),

@@ -4,9 +4,9 @@ import type { EntraConfig, EntraSecret } from '../config.ts';
 import type { Enforcement, PerUserMfa } from '../enforcement/resolve.ts';
 import { pages } from '../graph-pages.ts';
 import { isMfaMethod } from '../roles.ts';
+import { EXTERNAL_SELECT, type ExternalAttributes, type Kind, kindOf, unreadKind } from './external.ts';
 import {
   enforcementOf,
-  guestTypeOf,
   isBreakGlass,
   judging,
   type Person,
@@ -29,18 +29,25 @@ export interface Registration {
   methodsRegistered?: string[];
 }
 
-interface User {
+interface User extends ExternalAttributes {
   id: string;
   userPrincipalName: string;
-  userType?: string;
   accountEnabled?: boolean;
 }
 
-function registered(r: Registration): Person {
+/** Each user's kind, by id; one kind for all when `/users` could not be read. */
+type Kinds = Map<string, Kind> | Kind;
+
+function kindIn(kinds: Kinds, r: Registration): Kind {
+  if (!(kinds instanceof Map)) return { ...kinds, ...(r.userType ? { userType: r.userType } : {}) };
+  return kinds.get(r.id) ?? unreadKind('this account was not among the users /users listed');
+}
+
+function registered(r: Registration, kinds: Kinds): Person {
   return {
     id: r.id,
     upn: r.userPrincipalName,
-    guestType: guestTypeOf(r.userType, r.userPrincipalName),
+    ...kindIn(kinds, r),
     // The report's flag can lag its methods: a registered key or authenticator is registration.
     mfaRegistered: (r.methodsRegistered ?? []).some(isMfaMethod) || (r.isMfaRegistered ?? 'unknown'),
     methods: r.methodsRegistered ?? [],
@@ -52,7 +59,7 @@ function listed(u: User): Person {
   return {
     id: u.id,
     upn: u.userPrincipalName,
-    guestType: guestTypeOf(u.userType, u.userPrincipalName),
+    ...kindOf(u, u.userPrincipalName),
     mfaRegistered: 'unknown',
     methods: [],
   };
@@ -120,6 +127,31 @@ export function registrationPages(run: Pick<Run, 'graph'>, session: Session): As
   });
 }
 
+const USERS_SELECT = `id,userPrincipalName,accountEnabled,${EXTERNAL_SELECT}`;
+
+/**
+ * Every user's kind of guest or external user, from Graph's attributes. Unread, every kind is unknown and a gap
+ * says why; policies naming guests then reach nobody for certain.
+ */
+async function* kindsOf(run: Run, session: Session): AsyncGenerator<Fact, Kinds> {
+  const kinds = new Map<string, Kind>();
+  try {
+    for await (const page of pages<User, EntraConfig, EntraSecret>(session, run.graph, '/users', 'User.Read.All', {
+      $select: USERS_SELECT,
+      $top: '999',
+    })) {
+      for (const u of page) kinds.set(u.id, kindOf(u, u.userPrincipalName));
+    }
+    return kinds;
+  } catch (error) {
+    if (!(error instanceof ConnectorError) || error.code === 'auth_failed' || error.code === 'throttled') throw error;
+    yield session.gap({ source: `GET /users ($select=${EXTERNAL_SELECT})`, covers: KIND_COVERS }, error);
+    return unreadKind(`the users' external-identity attributes could not be read (${error.code})`);
+  }
+}
+
+const KIND_COVERS = ['identity.guestType', 'identity.external'];
+
 /**
  * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
  * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
@@ -132,10 +164,14 @@ export async function* identities(
   if (run.ctx.config.serviceProviderAccess) yield serviceProviderIdentity(run);
   let read = 0;
   const perUserRefused = { said: false };
+  let kinds: Kinds | undefined;
   try {
     for await (const page of report) {
       read++;
-      yield* judged(run, session, page, registered, `GET ${REGISTRATION}`, perUserRefused);
+      // Read once the report is open: where it is closed, `/users` is read instead and carries the attributes.
+      const known: Kinds = kinds ?? (yield* kindsOf(run, session));
+      kinds = known;
+      yield* judged(run, session, page, (r) => registered(r, known), `GET ${REGISTRATION}`, perUserRefused);
     }
     return;
   } catch (error) {
@@ -145,7 +181,7 @@ export async function* identities(
     yield session.gap({ source: `GET ${REGISTRATION}`, covers: REGISTRATION_COVERS }, error);
   }
   for await (const page of pages<User, EntraConfig, EntraSecret>(session, run.graph, '/users', 'User.Read.All', {
-    $select: 'id,userPrincipalName,userType,accountEnabled',
+    $select: USERS_SELECT,
     $top: '999',
   })) {
     const enabled = page.filter((u) => u.accountEnabled !== false);

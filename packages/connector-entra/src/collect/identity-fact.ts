@@ -1,12 +1,14 @@
 import type { IdentityFact, Tri } from '@evident/core';
-import type { GuestType } from '../enforcement/reach.ts';
+import type { GuestType, Principal } from '../enforcement/reach.ts';
 import { type Enforcement, type PerUserMfa, resolveEnforcement, type TenantPolicy } from '../enforcement/resolve.ts';
 import { isPhishingResistantMethod, PRIVILEGED_ROLES, roleName } from '../roles.ts';
+import type { Kind } from './external.ts';
+import { activationOf } from './pim-gate.ts';
 import type { Run, TenantState } from './state.ts';
 
 const EMPTY = new Set<string>();
 
-export interface Person {
+export interface Person extends Kind {
   id: string;
   upn: string;
   /** `null` for a member of the tenant. */
@@ -25,18 +27,6 @@ export function homeDomain(upn: string): string {
     return local.slice(local.lastIndexOf('_') + 1).toLowerCase();
   }
   return upn.slice(upn.lastIndexOf('@') + 1).toLowerCase();
-}
-
-/**
- * The kind of guest or external user an account is, from its user type and whether it signs in elsewhere (a B2B
- * account's UPN carries `#EXT#`). A type Graph does not document, or none, cannot be told apart.
- */
-export function guestTypeOf(userType: string | undefined, upn: string): Person['guestType'] {
-  const type = userType?.toLowerCase();
-  const invited = upn.includes('#EXT#');
-  if (type === 'member') return invited ? 'b2bCollaborationMember' : null;
-  if (type === 'guest') return invited ? 'b2bCollaborationGuest' : 'internalGuest';
-  return 'unknown';
 }
 
 /** The policies, once whom they reach can be told: the groups and roles they name were read. */
@@ -80,15 +70,39 @@ function rolesOf(person: Person, state: TenantState) {
   return { active, roles: eligibleRoles.size === 0 ? active : new Set([...active, ...eligibleRoles]) };
 }
 
-export function enforcementOf(person: Person, state: TenantState, judging: Judging, perUser?: PerUserMfa): Enforcement {
-  const principal = {
+/** A policy's roles name built-in roles only: a custom role's holder is not reached by them. */
+function builtIn(roles: Set<string> | undefined, state: TenantState): ReadonlySet<string> {
+  const defs = state.definitions;
+  if (!roles) return EMPTY;
+  return defs ? new Set([...roles].filter((r) => defs.builtIn.has(r))) : roles;
+}
+
+/** Roles held actively, but only at an administrative unit or one object. */
+function scopedOnly(person: Person, state: TenantState): ReadonlySet<string> {
+  const active = state.rolesOf?.get(person.id);
+  if (!active) return EMPTY;
+  const wide = state.wideRolesOf.get(person.id) ?? EMPTY;
+  return new Set([...active].filter((r) => !wide.has(r)));
+}
+
+/** The person as the policies see them: only directory-wide active roles reach a policy's roles. */
+export function principalOf(person: Person, state: TenantState): Principal {
+  return {
     id: person.id,
     guestType: person.guestType,
+    ...(person.guestWhy ? { guestWhy: person.guestWhy } : {}),
+    ...(person.homeTenant ? { homeTenant: person.homeTenant } : {}),
+    ...(person.homeWhy ? { homeWhy: person.homeWhy } : {}),
     groups: state.groupsOf.get(person.id) ?? EMPTY,
-    roles: rolesOf(person, state).roles,
+    roles: builtIn(state.wideRolesOf.get(person.id), state),
+    activatable: state.wideEligibleOf.get(person.id) ?? EMPTY,
+    activeScoped: scopedOnly(person, state),
     mfaRegistered: person.mfaRegistered,
   };
-  return resolveEnforcement(principal, judging.tenant, perUser);
+}
+
+export function enforcementOf(person: Person, state: TenantState, judging: Judging, perUser?: PerUserMfa): Enforcement {
+  return resolveEnforcement(principalOf(person, state), judging.tenant, perUser);
 }
 
 export const isBreakGlass = (person: Person, judging: Judging) =>
@@ -105,6 +119,17 @@ function enforced(e: Enforcement) {
   };
 }
 
+/**
+ * Privileged from the roles held, as the tenant marks them. Where its definitions could not be read, the documented
+ * list stands in: an account the registration report calls an administrator that holds none of those roles may hold
+ * a custom or newer privileged one, so it is unknown.
+ */
+function privilegeOf(person: Person, privilegedRoles: string[], state: TenantState): Tri {
+  if (!state.rolesOf) return person.isAdmin ?? 'unknown';
+  if (privilegedRoles.length > 0) return true;
+  return !state.definitions && person.isAdmin === true ? 'unknown' : false;
+}
+
 export function toIdentity(
   person: Person,
   run: Pick<Run, 'state' | 'stamp'>,
@@ -115,9 +140,15 @@ export function toIdentity(
 ): IdentityFact {
   const { state } = run;
   const { active, roles } = rolesOf(person, state);
-  const privilegedRoles = [...roles].filter((r) => r in PRIVILEGED_ROLES);
-  const privileged: Tri = state.rolesOf ? privilegedRoles.length > 0 : (person.isAdmin ?? 'unknown');
-  const guest = person.guestType !== null;
+  const { definitions } = state;
+  const privilegedRoles = [...roles].filter((r) =>
+    definitions ? definitions.privileged.has(r) : r in PRIVILEGED_ROLES,
+  );
+  const privileged = privilegeOf(person, privilegedRoles, state);
+  const roleLabel = (r: string) => definitions?.names.get(r) ?? roleName(r);
+  // A kind that cannot be told is a guest's unless Graph calls the account a member.
+  const guest =
+    person.guestType === 'unknown' ? person.userType?.toLowerCase() !== 'member' : person.guestType !== null;
   const breakGlass = isBreakGlass(person, judging);
   const { mspDomains } = judging;
   return {
@@ -130,10 +161,11 @@ export function toIdentity(
     enabled: true,
     external: guest,
     ...(guest ? { guestType: person.guestType ?? 'unknown' } : {}),
-    mspPrincipal: mspDomains ? mspDomains.includes(homeDomain(person.upn)) : 'unknown',
+    mspPrincipal: mspDomains ? mspDomains.includes(person.homeTenant ?? homeDomain(person.upn)) : 'unknown',
     privileged,
-    roles: privilegedRoles.map(roleName).sort(),
+    roles: privilegedRoles.map(roleLabel).sort(),
     eligible: privilegedRoles.some((r) => !active.has(r)),
+    ...activationOf(person, privilegedRoles, active, state, judging),
     mfaRegistered: person.mfaRegistered,
     methods: person.methods,
     phishingResistantRegistered:

@@ -56,12 +56,17 @@ export async function policyGroups(run: Run, session: Session): Promise<void> {
 interface Assignment {
   principalId: string;
   roleDefinitionId: string;
+  /** `/` for the whole directory; an administrative unit or an object otherwise. */
+  directoryScopeId?: string;
   principal?: Member;
 }
 
-/** Roles to read holders of: the privileged ones and any a policy names. */
+/** Whether an assignment covers the whole directory: only then do a policy's roles reach its holder. */
+export const directoryWide = (a: { directoryScopeId?: string }) => a.directoryScopeId === '/';
+
+/** Roles to read holders of: the privileged ones (the tenant's, else the documented list) and any a policy names. */
 export function rolesOfInterest(run: Run): Set<string> {
-  const roles = new Set(Object.keys(PRIVILEGED_ROLES));
+  const roles = new Set(run.state.definitions?.privileged.keys() ?? Object.keys(PRIVILEGED_ROLES));
   for (const p of run.state.policies ?? []) {
     const u = p.conditions.users;
     for (const r of [...(u?.includeRoles ?? []), ...(u?.excludeRoles ?? [])]) roles.add(r);
@@ -94,10 +99,14 @@ export async function roleHolders(run: Run, session: Session): Promise<void> {
       for (const a of page) {
         const role = a.roleDefinitionId;
         const type = a.principal?.['@odata.type'];
+        const hold = (user: string) => {
+          add(rolesOf, user, role);
+          if (directoryWide(a)) add(run.state.wideRolesOf, user, role);
+        };
         if (type === '#microsoft.graph.group') {
           add(run.state.roleGroups, a.principalId, role);
-          for await (const user of usersIn(run, session, a.principalId)) add(rolesOf, user, role);
-        } else if (!type || type === '#microsoft.graph.user') add(rolesOf, a.principalId, role);
+          for await (const user of usersIn(run, session, a.principalId)) hold(user);
+        } else if (!type || type === '#microsoft.graph.user') hold(a.principalId);
       }
     }
   };

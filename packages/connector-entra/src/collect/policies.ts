@@ -4,6 +4,7 @@ import type { EntraConfig, EntraSecret } from '../config.ts';
 import { narrowing } from '../enforcement/conditions.ts';
 import { grantOf, isPhishingResistantStrength, strengthShortfall } from '../enforcement/grant.ts';
 import { type CaPolicy, caPolicy } from '../enforcement/policy.ts';
+import { guestPopulation } from '../enforcement/reach.ts';
 import { pages } from '../graph-pages.ts';
 import type { Run, TenantState } from './state.ts';
 
@@ -36,10 +37,15 @@ const STATE = { enabled: 'on', enabledForReportingButNotEnforced: 'report_only' 
  * for the policies, so exclusions can be compared with the declared break-glass accounts. What could not be
  * expanded stays named as `group:<id>` or `role:<id>`.
  */
-export function excludedPrincipals(policy: CaPolicy, state: Pick<TenantState, 'groupsOf' | 'rolesOf'>): string[] {
+export function excludedPrincipals(
+  policy: CaPolicy,
+  state: Pick<TenantState, 'groupsOf' | 'rolesOf' | 'wideRolesOf' | 'wideEligibleOf'>,
+): string[] {
   const users = policy.conditions.users;
   if (!users) return [];
   const out = new Set(users.excludeUsers);
+  // Guests excluded by type or by the user value are one population, named alike.
+  if (users.excludeGuestsOrExternalUsers) out.add(guestPopulation(users.excludeGuestsOrExternalUsers));
   const groups = new Set(users.excludeGroups);
   const roles = new Set(users.excludeRoles);
   const expandedGroups = new Set<string>();
@@ -51,8 +57,11 @@ export function excludedPrincipals(policy: CaPolicy, state: Pick<TenantState, 'g
     }
   }
   for (const g of groups) if (!expandedGroups.has(g)) out.add(`group:${g}`);
+  // A role exclusion spares who holds the role over the whole directory, and who may activate it there.
   if (state.rolesOf) {
-    for (const [user, held] of state.rolesOf) for (const r of held) if (roles.has(r)) out.add(user);
+    for (const holders of [state.wideRolesOf, state.wideEligibleOf]) {
+      for (const [user, held] of holders) for (const r of held) if (roles.has(r)) out.add(user);
+    }
   } else {
     for (const r of roles) out.add(`role:${r}`);
   }

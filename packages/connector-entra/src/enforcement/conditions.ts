@@ -1,5 +1,6 @@
+import { reachesEverySignIn } from '@evident/core';
 import { isEmpty } from './grant.ts';
-import { type CaPolicy, MODERN_CLIENTS } from './policy.ts';
+import type { CaPolicy } from './policy.ts';
 import { USER_PROPERTIES } from './reach.ts';
 
 type Conditions = CaPolicy['conditions'];
@@ -45,7 +46,7 @@ function applications(c: Conditions): string[] {
 
 function clientAppTypes(c: Conditions): string[] {
   const clients = c.clientAppTypes;
-  if (clients.length === 0 || has(clients, 'all') || MODERN_CLIENTS.every((m) => has(clients, m))) return [];
+  if (reachesEverySignIn(clients)) return [];
   return [`only client apps ${clients.join(', ')}`];
 }
 

@@ -85,7 +85,3 @@ export const caPolicy = z.object({
 });
 export type CaPolicy = z.infer<typeof caPolicy>;
 export type Strength = NonNullable<NonNullable<CaPolicy['grantControls']>['authenticationStrength']>;
-
-/** Client app types a modern sign-in uses; a policy limited to fewer leaves those sign-ins unchallenged. */
-export const MODERN_CLIENTS = ['browser', 'mobileAppsAndDesktopClients'] as const;
-export const LEGACY_CLIENTS = ['exchangeActiveSync', 'other'] as const;

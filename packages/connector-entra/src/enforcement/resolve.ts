@@ -33,6 +33,32 @@ const SECURITY_DEFAULTS_RISK_BASED =
   'a risky sign-in) after a 14-day registration window; only administrators in the documented roles are ' +
   'challenged on every sign-in';
 
+const adminRoles = (roles: ReadonlySet<string> | undefined) =>
+  [...(roles ?? [])].filter((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r));
+
+/**
+ * Security defaults, where nothing else enforces: they challenge on every sign-in only active holders of the
+ * administrator roles. An eligible holder is not one until activation; a holder whose assignment is scoped to an
+ * administrative unit or one object, Microsoft does not document, so that is unknown.
+ */
+function securityDefaultsOnly(
+  p: Principal,
+  notEnforced: (reason: EnforcementReason, detail: string) => Enforcement,
+  unknown: (detail: string) => Enforcement,
+): Enforcement {
+  if (adminRoles(p.activeScoped).length > 0) {
+    return unknown(
+      'security defaults are on and this account holds an administrator role only at an administrative unit or ' +
+        'one object; Microsoft does not document whether security defaults challenge such a holder on every sign-in',
+    );
+  }
+  const eligible =
+    adminRoles(p.activatable).length > 0
+      ? '; this account is eligible (PIM) for an administrator role, and is not challenged on every sign-in until it activates it'
+      : '';
+  return notEnforced('security_defaults_risk_based', SECURITY_DEFAULTS_RISK_BASED + eligible);
+}
+
 interface Judged {
   policy: CaPolicy;
   grant: Grant;
@@ -101,10 +127,11 @@ function examine(p: Principal, policies: readonly CaPolicy[], custom: ReadonlySe
  * Effective MFA enforcement for one principal. Only enabled policies enforce; report-only and disabled ones never
  * do. A policy enforces when it reaches the principal, its grant demands MFA without an alternative, and no
  * condition narrows it — a condition or value the resolver does not understand narrows it. Security defaults
- * enforce on every sign-in only for the documented administrator roles. Registration alone never enforces.
+ * enforce on every sign-in only for active, directory-wide holders of the documented administrator roles.
+ * Registration alone never enforces.
  */
 export function resolveEnforcement(p: Principal, tenant: TenantPolicy, perUser?: PerUserMfa): Enforcement {
-  const sdAdmin = tenant.securityDefaults === true && [...p.roles].some((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r));
+  const sdAdmin = tenant.securityDefaults === true && adminRoles(p.roles).length > 0;
   if (sdAdmin) {
     return {
       mfaEnforced: true,
@@ -161,8 +188,7 @@ export function resolveEnforcement(p: Principal, tenant: TenantPolicy, perUser?:
     phishingResistantEnforced: false,
   });
   const perUserNote = perUser === 'enabled' ? '; per-user MFA is enabled but not yet enforced' : '';
-  if (tenant.securityDefaults === true)
-    return notEnforced('security_defaults_risk_based', SECURITY_DEFAULTS_RISK_BASED);
+  if (tenant.securityDefaults === true) return securityDefaultsOnly(p, notEnforced, unknown);
   if (f.conditional.length > 0) return notEnforced('conditional', f.conditional.join('; ') + perUserNote);
   if (f.excludedBy.length > 0) {
     return notEnforced('excluded', `excluded from ${f.excludedBy.map(name).join(', ')}${perUserNote}`);

@@ -16,14 +16,31 @@ function grade(f: IdentityFact): [Grade, string] {
       ? ['weak', `MFA enforced only by a per-user setting, not by a tenant-wide policy${held}`]
       : ['compliant', ''];
   }
-  if (f.mfaEnforced === 'unknown') return ['unknown', enforcementWhy(f) + held];
+  // Privilege held only as eligible is gated where activating it demands MFA, whatever the account's sign-in.
+  if (f.activationMfa === true) return ['compliant', ''];
+  const gate = f.activationDetail ? `; activation: ${f.activationDetail}` : '';
+  if (f.mfaEnforced === 'unknown' || f.activationMfa === 'unknown') {
+    return ['unknown', enforcementWhy(f) + held + gate];
+  }
   const registration =
     f.mfaRegistered === true
       ? 'a method is registered, but nothing forces its use'
       : f.mfaRegistered === false
         ? 'no method registered either'
         : 'whether a method is registered is unknown';
-  return ['failing', `${enforcementWhy(f)}; ${registration}${held}`];
+  return ['failing', `${enforcementWhy(f)}; ${registration}${held}${gate}`];
+}
+
+/** Where the tenant's role definitions were not read, the documented list of privileged roles stood in. */
+const DEFINITIONS = 'identity.privileged.definitions';
+
+function withDefinitions(outcome: Outcome, unread: GapFact[]): Outcome {
+  if (unread.length === 0) return outcome;
+  const words = unread.map((g) => g.message).join('; ');
+  return {
+    ...outcome,
+    reason: `${outcome.reason}; privileged roles are Microsoft's documented list, as the tenant's role definitions could not be read: ${words}`,
+  };
 }
 
 /** Eligible role holders that could not be read: a licence gap leaves the verdict, anything else blocks a pass. */
@@ -72,6 +89,7 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
     accepts: ['identity', 'gap'],
     reducer(ctx) {
       const unseen: GapFact[] = [];
+      const definitions: GapFact[] = [];
       const tally = new Tally(ctx, {
         one: 'privileged account',
         many: 'privileged accounts',
@@ -83,6 +101,10 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
       return {
         add(f) {
           if (f.type === 'gap') {
+            if (f.covers.includes(DEFINITIONS)) {
+              definitions.push(f);
+              return true;
+            }
             if (!f.covers.some((c) => gapCovers(c, 'identity.eligible'))) return false;
             unseen.push(f);
             return true;
@@ -93,7 +115,7 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
           }
           return true;
         },
-        finish: () => withUnseen(tally.outcome('strict'), unseen),
+        finish: () => withDefinitions(withUnseen(tally.outcome('strict'), unseen), definitions),
       };
     },
   },

@@ -30,7 +30,7 @@ function judge(
     return { grade: 'compliant', reason: 'security defaults are on, which block legacy authentication' };
   }
   const policies = [...blocking].sort(byName);
-  const full = policies.filter((p) => p.state === 'on' && coversEveryone(p));
+  const full = policies.filter((p) => p.state === 'on' && coversEveryone(p, { anyClients: true }));
   const resolved = full.map((p) => ({ p, ...resolveExclusions(ctx, p, breakGlass, 'legacy-authentication block') }));
   const clean = resolved.find((r) => r.undeclared.length === 0);
   if (clean) {
@@ -51,7 +51,10 @@ function judge(
   }
   const scoped = policies.find((p) => p.state === 'on');
   if (scoped) {
-    return { grade: 'weak', reason: `${policyLabel(scoped)} blocks legacy authentication ${narrowing(scoped)}` };
+    return {
+      grade: 'weak',
+      reason: `${policyLabel(scoped)} blocks legacy authentication ${narrowing(scoped, { anyClients: true })}`,
+    };
   }
   const reportOnly = policies.find((p) => p.state === 'report_only');
   if (reportOnly) {

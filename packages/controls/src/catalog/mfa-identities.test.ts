@@ -195,6 +195,45 @@ const CASES: Record<string, Case[]> = {
       why: /eligible, through PIM/,
     },
     {
+      name: 'role definitions unread: the documented list stood in, and the reason says so',
+      facts: [admin('a'), gap(['identity.privileged.definitions'], { code: 'permission_missing', message: 'refused' })],
+      status: 'pass',
+      reason: /documented list, as the tenant's role definitions could not be read: refused/,
+    },
+    {
+      name: 'an eligible-only holder whose every activation demands MFA (PIM) is forced through MFA',
+      facts: [admin('a'), unenforced('e', { privileged: true, eligible: true, activationMfa: true })],
+      status: 'pass',
+    },
+    {
+      name: 'an eligible-only holder whose activation rules could not be read: never a pass',
+      facts: [
+        admin('a'),
+        unenforced('e', {
+          privileged: true,
+          eligible: true,
+          activationMfa: 'unknown',
+          activationDetail: "PIM's activation rules could not be read",
+        }),
+      ],
+      status: 'unknown',
+      why: /activation: PIM's activation rules could not be read/,
+    },
+    {
+      name: 'an eligible-only holder whose activation asks no MFA fails, saying so',
+      facts: [
+        admin('a'),
+        unenforced('e', {
+          privileged: true,
+          eligible: true,
+          activationMfa: false,
+          activationDetail: 'Exchange Administrator: PIM does not require MFA on activation',
+        }),
+      ],
+      status: 'fail',
+      why: /PIM does not require MFA on activation/,
+    },
+    {
       name: 'eligibility unreadable for want of a licence: the verdict stands and the reason says what was not seen',
       facts: [admin('a'), gap(['identity.eligible'], { code: 'licence_required', message: 'PIM needs Entra ID P2' })],
       status: 'pass',

@@ -64,6 +64,29 @@ const CASES: Record<string, Case[]> = {
     },
   ],
   'MFA-07': [
+    {
+      name: 'a policy limited to browser sign-ins does not cover everyone, as the per-user resolver reads it',
+      facts: [policy('browser-only', { clientAppTypes: ['browser'] }), sdOff],
+      status: 'partial',
+      reason: /only client apps browser/,
+    },
+    {
+      name: 'a policy for every modern client (or all) covers everyone',
+      facts: [policy('modern', { clientAppTypes: ['browser', 'mobileAppsAndDesktopClients'] }), sdOff],
+      status: 'pass',
+    },
+    ...(['GuestsOrExternalUsers', 'guests:internalGuest'] as const).map((excluded) => ({
+      name: `guests excluded (${excluded}): no pass, however the exclusion is spelled`,
+      facts: [policy('all-but-guests', { excluded: [excluded] }), sdOff],
+      status: 'partial' as const,
+      reason: /excludes principals that are not declared/,
+    })),
+    {
+      name: 'a role exclusion held by eligible holders is an undeclared exclusion',
+      facts: [policy('all-but-helpdesk', { excluded: ['eligible-helpdesk-id'] }), sdOff],
+      status: 'partial',
+      failing: ['eligible-helpdesk-id'],
+    },
     { name: 'pass with security defaults', facts: [setting('entra.security_defaults', true)], status: 'pass' },
     {
       name: 'pass when the GitHub organization requires 2FA',
@@ -109,6 +132,17 @@ const CASES: Record<string, Case[]> = {
     { name: 'unknown with identities but no policy or setting', facts: [identity('a')], status: 'unknown' },
   ],
   'MFA-08': [
+    {
+      name: 'guests excluded as a user value or by guest type: the same undeclared exclusion fails',
+      facts: [
+        breakGlass('bg1'),
+        breakGlass('bg2'),
+        policy('by-value', { excluded: ['GuestsOrExternalUsers'] }),
+        policy('by-type', { excluded: ['GuestsOrExternalUsers'] }),
+      ],
+      status: 'fail',
+      failing: ['GuestsOrExternalUsers'],
+    },
     {
       name: 'partial with fewer break-glass accounts than the minimum',
       facts: [policy('mfa', { excluded: ['bg1'] }), breakGlass('bg1')],

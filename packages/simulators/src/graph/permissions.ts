@@ -12,6 +12,7 @@ export const GRANTED_PERMISSIONS = [
   'RoleManagement.Read.Directory',
   'Organization.Read.All',
   'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'RoleManagementPolicy.Read.Directory',
 ] as const;
 
 /** Every inner list needs one of its permissions; all inner lists must be met. */
@@ -26,6 +27,7 @@ export const needs = {
   group: [['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']],
   roleAssignments: [['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All']],
   policy: [['Policy.Read.All']],
+  roleManagementPolicies: [['RoleManagementPolicy.Read.Directory', 'RoleManagement.Read.Directory']],
   groupEligibility: [['PrivilegedEligibilitySchedule.Read.AzureADGroup', 'PrivilegedAccess.Read.AzureADGroup']],
   conditionalAccess: [['Policy.Read.All', 'Policy.Read.ConditionalAccess']],
   authenticationMethodsPolicy: [['Policy.Read.AuthenticationMethod', 'Policy.Read.All']],
@@ -34,7 +36,8 @@ export const needs = {
 
 export function heldPermissions(revoked: string | undefined): Set<string> {
   const held = new Set<string>(GRANTED_PERMISSIONS);
-  if (revoked) held.delete(revoked);
+  // Several permissions may be revoked at once, comma-separated: a read that any of them allows is then refused.
+  for (const p of revoked?.split(',') ?? []) held.delete(p.trim());
   return held;
 }
 

@@ -9,6 +9,7 @@ import {
 } from './endpoints/arm-storage.ts';
 import { listDirectoryAudits, listSignIns } from './endpoints/audit-logs.ts';
 import { getConditionalAccessPolicy, listConditionalAccessPolicies } from './endpoints/conditional-access.ts';
+import { getCrossTenantDefault, listCrossTenantPartners } from './endpoints/cross-tenant.ts';
 import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
 import { listOrganization, listSubscribedSkus } from './endpoints/organization.ts';
 import {
@@ -19,6 +20,11 @@ import {
 import { getAuthenticationMethodsPolicy, getSecurityDefaults } from './endpoints/policies.ts';
 import { listRegistrationDetails } from './endpoints/registration-details.ts';
 import { listRoleAssignments } from './endpoints/role-assignments.ts';
+import {
+  listRoleDefinitions,
+  listRoleManagementPolicies,
+  listRoleManagementPolicyAssignments,
+} from './endpoints/role-management.ts';
 import { listUsers } from './endpoints/users.ts';
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -29,11 +35,16 @@ const ENDPOINTS: readonly Endpoint[] = [
   listRoleAssignments,
   listRoleEligibilityInstances,
   listGroupEligibilityInstances,
+  listRoleDefinitions,
+  listRoleManagementPolicies,
+  listRoleManagementPolicyAssignments,
   getAuthenticationRequirements,
   listConditionalAccessPolicies,
   getConditionalAccessPolicy,
   getSecurityDefaults,
   getAuthenticationMethodsPolicy,
+  getCrossTenantDefault,
+  listCrossTenantPartners,
   listSignIns,
   listDirectoryAudits,
   listOrganization,

@@ -57,6 +57,83 @@ export const entraDiagnosticSetting = z.object({
   storage: entraStorage.optional(),
 });
 
+/** A user of the world by position (`/users` order); a role by the scenario's name or a definition id. */
+const roleRef = z.union([z.enum(ENTRA_ROLES), z.string().min(1)]);
+
+export const entraEdges = z
+  .object({
+    /** Custom role definitions, with whether the tenant marks them privileged. */
+    customRoles: z
+      .array(z.object({ id: z.string().min(1), displayName: z.string().min(1), isPrivileged: z.boolean() }))
+      .default([]),
+    /** Single role assignments: at a scope (`/`, `/administrativeUnits/{id}`, `/{objectId}`), active or eligible. */
+    roleAssignments: z
+      .array(
+        z.object({
+          user: z.number().int().nonnegative(),
+          role: roleRef,
+          directoryScopeId: z.string().default('/'),
+          eligible: z.boolean().default(false),
+        }),
+      )
+      .default([]),
+    /** PIM's activation rules per directory role: MFA demanded, or an authentication context (`c1`…). */
+    activation: z
+      .array(
+        z.object({
+          role: roleRef,
+          mfa: z.boolean().default(false),
+          authenticationContext: z.string().optional(),
+        }),
+      )
+      .default([]),
+    /**
+     * Users whose external-identity attributes differ from what their block gives (by position): a UPN of another
+     * shape, another `userType`, or attributes Graph leaves `null`.
+     */
+    users: z
+      .array(
+        z.object({
+          user: z.number().int().nonnegative(),
+          userPrincipalName: z.string().min(1).optional(),
+          userType: z.enum(['Member', 'Guest']).nullable().optional(),
+          creationType: z.string().nullable().optional(),
+          externalUserState: z.enum(['PendingAcceptance', 'Accepted']).nullable().optional(),
+          identities: z
+            .array(z.object({ signInType: z.string(), issuer: z.string(), issuerAssignedId: z.string().nullable() }))
+            .optional(),
+        }),
+      )
+      .default([]),
+    /** Conditional-access policies in Graph's own shape, served after the presets'. */
+    policies: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Cross-tenant access: B2B direct connect let in, and MFA from home tenants trusted; `null`: as the default. */
+    crossTenant: z
+      .object({
+        default: z
+          .object({ directConnectInbound: z.boolean().default(false), mfaAccepted: z.boolean().default(false) })
+          .default({ directConnectInbound: false, mfaAccepted: false }),
+        partners: z
+          .array(
+            z.object({
+              tenantId: z.string().min(1),
+              directConnectInbound: z.boolean().nullable().default(null),
+              mfaAccepted: z.boolean().nullable().default(null),
+            }),
+          )
+          .default([]),
+      })
+      .default({ default: { directConnectInbound: false, mfaAccepted: false }, partners: [] }),
+  })
+  .default({
+    customRoles: [],
+    users: [],
+    roleAssignments: [],
+    activation: [],
+    policies: [],
+    crossTenant: { default: { directConnectInbound: false, mfaAccepted: false }, partners: [] },
+  });
+
 export const entraWorld = z.object({
   /** The Entra tenant id (a GUID is not required by the simulator). */
   tenantId: z.string().min(1),
@@ -107,6 +184,8 @@ export const entraWorld = z.object({
     .default({ enforced: 0, enabled: 0 }),
   /** Custom controls (`customAuthenticationFactors`) the `custom_control_mfa` preset grants with. */
   customControl: z.string().default('duo-mfa'),
+  /** Directory shapes beyond the generated blocks, for the documented edge cases. */
+  edges: entraEdges,
 });
 
 /** A custom organization role and the members (by position in the member list, owners first) who hold it. */
@@ -284,6 +363,7 @@ export const scenario = z.object({
 });
 
 export type EntraWorld = z.infer<typeof entraWorld>;
+export type EntraEdges = z.infer<typeof entraEdges>;
 export type GithubWorld = z.infer<typeof githubWorld>;
 export type GcpWorld = z.infer<typeof gcpWorld>;
 export type GcpProject = z.infer<typeof gcpProject>;

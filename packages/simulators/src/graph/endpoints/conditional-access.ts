@@ -50,9 +50,12 @@ export const listConditionalAccessPolicies: Endpoint = {
     rejectExpand(query);
     checkSelect(query.select, PROPERTIES, 'conditionalAccessPolicy');
     const policies = tenant.directory.conditionalAccessPolicies;
+    const edges = tenant.directory.world.edges.policies;
     const context = selectContext('identity/conditionalAccess/policies', query.select);
-    return page(url, origin, context, policies.length, DIRECTORY_PAGES, query, (i) =>
-      project(resource(origin, policies[i]!), query.select),
+    return page(url, origin, context, policies.length + edges.length, DIRECTORY_PAGES, query, (i) =>
+      i < policies.length
+        ? project(resource(origin, policies[i]!), query.select)
+        : project(edges[i - policies.length]!, query.select),
     );
   },
 };

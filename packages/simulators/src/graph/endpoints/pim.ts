@@ -6,17 +6,26 @@ import { needs } from '../permissions.ts';
 import { rejectExpand } from '../query.ts';
 import type { SimTenant } from '../tenants.ts';
 import type { EntraDirectory } from '../world/directory.ts';
+import { roleDefinitionIdOf } from '../world/roles.ts';
 import { typed, userResource } from './directory-objects.ts';
 
 /** PIM's eligible holders, one instance per user and role, built from the world's eligible blocks. */
 function instances(tenant: SimTenant) {
   const d = tenant.directory;
-  return d.layout.eligibleBlocks.flatMap((b) =>
+  const blocks = d.layout.eligibleBlocks.flatMap((b) =>
     Array.from({ length: b.count }, (_, k) => {
       const u = d.user(b.start + k);
-      return { user: u, roleDefinitionId: u.eligibleRoleTemplateIds[0]! };
+      return { user: u, roleDefinitionId: u.eligibleRoleTemplateIds[0]!, directoryScopeId: '/' };
     }),
   );
+  const edges = d.world.edges.roleAssignments
+    .filter((a) => a.eligible)
+    .map((a) => ({
+      user: d.user(a.user),
+      roleDefinitionId: roleDefinitionIdOf(a.role),
+      directoryScopeId: a.directoryScopeId,
+    }));
+  return [...blocks, ...edges];
 }
 
 const START = '2026-01-01T00:00:00Z';
@@ -33,12 +42,12 @@ export const listRoleEligibilityInstances: Endpoint = {
     rejectExpand(query, 'principal');
     if (query.filter !== undefined) throw errors.unsupportedQuery('The simulator lists eligibility unfiltered.');
     const expand = query.expand === 'principal';
-    const rows = instances(tenant).map(({ user, roleDefinitionId }) => {
+    const rows = instances(tenant).map(({ user, roleDefinitionId, directoryScopeId }) => {
       const base = {
         id: guid(tenant.directory.seed, tenant.world.tenantId, 'eligibility', user.id, roleDefinitionId),
         principalId: user.id,
         roleDefinitionId,
-        directoryScopeId: '/',
+        directoryScopeId,
         appScopeId: null,
         startDateTime: START,
         endDateTime: null,

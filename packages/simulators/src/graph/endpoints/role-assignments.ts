@@ -58,7 +58,7 @@ function resource(tenant: SimTenant, a: DirectoryRoleAssignment, expand: boolean
     id: a.id,
     principalId,
     principalOrganizationId: tenant.world.tenantId,
-    directoryScopeId: '/',
+    directoryScopeId: a.directoryScopeId,
     appScopeId: null,
     condition: null,
     roleDefinitionId: a.roleDefinitionId,

@@ -10,6 +10,18 @@ export const SELECTED_CSDL = new URL(
   import.meta.url,
 ).pathname;
 
+/** Role definitions, PIM's role-management policies, cross-tenant access and `user`, from v1.0. */
+export const ROLES_CSDL = new URL(
+  '../../../../../../shared/reference/schemas/msgraph/msgraph-v1.0-roles-crosstenant-gdap-audit.csdl.xml',
+  import.meta.url,
+).pathname;
+
+/** `unifiedRoleDefinition` as beta has it, with `isPrivileged`. */
+export const BETA_ROLE_CSDL = new URL(
+  '../../../../../../shared/reference/schemas/msgraph/msgraph-beta-role-definition.csdl.xml',
+  import.meta.url,
+).pathname;
+
 const property = z.object({ Name: z.string(), Type: z.string(), Nullable: z.string().optional() });
 const structured = z.object({
   Name: z.string(),
@@ -77,15 +89,17 @@ export class CsdlSchema {
   private readonly derived = new Map<string, string[]>();
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(xml: string) {
+  /** One CSDL document, or several read in order (a later one's type replaces an earlier one's of that name). */
+  constructor(xml: string | readonly string[]) {
     // ajv-formats is CommonJS: under NodeNext its default import is the module, whose `default` is the plugin.
     formats.default(this.ajv);
-    const parsed = csdl.parse(
-      new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ARRAYS.has(name) }).parse(
-        xml,
-      ),
-    );
-    for (const schema of parsed['edmx:Edmx']['edmx:DataServices'].Schema) {
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => ARRAYS.has(name),
+    });
+    const documents = (typeof xml === 'string' ? [xml] : xml).map((x) => csdl.parse(parser.parse(x)));
+    for (const schema of documents.flatMap((d) => d['edmx:Edmx']['edmx:DataServices'].Schema)) {
       const name = (local: string) => `${schema.Namespace}.${local}`;
       for (const e of schema.EnumType) {
         const members = e.Member.map((m) => m.Name);
@@ -109,6 +123,11 @@ export class CsdlSchema {
 
   static load(path = SELECTED_CSDL): CsdlSchema {
     return new CsdlSchema(readFileSync(path, 'utf8'));
+  }
+
+  /** The selected types (`entity`, `directoryObject`…) with the excerpts that build on them. */
+  static loadWith(...paths: string[]): CsdlSchema {
+    return new CsdlSchema([SELECTED_CSDL, ...paths].map((p) => readFileSync(p, 'utf8')));
   }
 
   has(type: string): boolean {

@@ -98,7 +98,7 @@ export function entraDirectory(world: EntraWorld, seed: number, now: Date): Entr
     groups,
     group: (id) => groups.find((g) => g.id === id),
     transitiveMembers: membersOf,
-    roleAssignments: buildRoleAssignments(world.tenantId, seed, l, groups),
+    roleAssignments: buildRoleAssignments(world.tenantId, seed, l, groups, world.edges),
     conditionalAccessPolicies: policies,
     signIns: signInLog(source),
     directoryAudits: directoryAuditLog(source),

@@ -64,3 +64,17 @@ export const ADMIN_ROLE_TEMPLATE_IDS: readonly string[] = DIRECTORY_ROLE_TEMPLAT
 export function roleDisplayName(templateId: string): string {
   return DIRECTORY_ROLE_TEMPLATES.find((r) => r.templateId === templateId)?.displayName ?? templateId;
 }
+
+/** A scenario's role reference: a role's name in the simulator, or a (custom) role definition id as it stands. */
+export function roleDefinitionIdOf(role: string): string {
+  return (ROLE_TEMPLATE_IDS as Record<string, string>)[role] ?? role;
+}
+
+/**
+ * Built-in roles Microsoft marks privileged (`isPrivileged`): every administrator here, none of the readers. The
+ * connector's documented fallback list says the same, so a tenant whose definitions are read judges as before.
+ */
+export function isPrivilegedTemplate(templateId: string): boolean {
+  const role = DIRECTORY_ROLE_TEMPLATES.find((r) => r.templateId === templateId);
+  return role !== undefined && !role.displayName.endsWith('Reader');
+}

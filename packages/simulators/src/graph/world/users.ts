@@ -18,7 +18,13 @@ export interface DirectoryUser extends Registration {
   surname: string;
   mail: string;
   accountEnabled: boolean;
-  userType: 'Member' | 'Guest';
+  /** `null` only where an edge says Graph leaves it unset. */
+  userType: 'Member' | 'Guest' | null;
+  /** `Invitation` for an invited (B2B) account; `null` for one created in the tenant. */
+  creationType: string | null;
+  externalUserState: 'PendingAcceptance' | 'Accepted' | null;
+  /** A collection: never `null`, empty where Graph knows none. */
+  identities: ObjectIdentity[];
   breakGlass: boolean;
   roles: EntraRole[];
   roleTemplateIds: string[];
@@ -36,6 +42,13 @@ export interface DirectoryUser extends Registration {
   lastNonInteractiveSignInDateTime: string | null;
   /** Ids of the groups the user is a direct member of. */
   groupIds: string[];
+}
+
+/** Graph's `objectIdentity`: how an account signs in, and who issued that identity. */
+export interface ObjectIdentity {
+  signInType: string;
+  issuer: string;
+  issuerAssignedId: string | null;
 }
 
 export interface UserContext {
@@ -61,16 +74,28 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
   const domain = world.domain;
   const local = `${name.givenName}.${name.surname}.${i}`.toLowerCase();
   let upn = `${local}@${domain}`;
+  let msp = false;
   const displayName = `${name.givenName} ${name.surname}`;
   let mail = upn;
   if (cat === 'breakGlass') {
     upn = `breakglass${name.surname}@${domain}`;
     mail = upn;
   } else if (cat === 'guest') {
-    const home = i - l.guestStart < world.mspGuests ? world.mspDomain : partnerDomain(seed, tenant, i);
+    msp = i - l.guestStart < world.mspGuests;
+    const home = msp ? world.mspDomain : partnerDomain(seed, tenant, i);
     mail = `${local}@${home}`;
     upn = `${local}_${home}#EXT#@${domain}`;
   }
+  const guest = cat === 'guest';
+  const edge = world.edges.users.find((e) => e.user === i);
+  upn = edge?.userPrincipalName ?? upn;
+  // An invited guest signs in at home: the MSP's guests through their federated domain, the others through Entra.
+  const identities: ObjectIdentity[] = guest
+    ? [
+        { signInType: 'userPrincipalName', issuer: domain, issuerAssignedId: upn },
+        { signInType: 'federated', issuer: msp ? world.mspDomain : 'ExternalAzureAD', issuerAssignedId: null },
+      ]
+    : [{ signInType: 'userPrincipalName', issuer: domain, issuerAssignedId: upn }];
   const kind = cat === 'breakGlass' ? 'breakGlass' : roles.length > 0 ? 'admin' : 'user';
   const reg = registration(world, seed, [tenant, 'user', i], kind);
   const created = new Date(now.getTime() - (30 + r('created') * 1500) * DAY);
@@ -86,14 +111,25 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
     surname: name.surname,
     mail,
     accountEnabled: cat !== 'disabled',
-    userType: cat === 'guest' ? 'Guest' : 'Member',
+    userType: edge?.userType === undefined ? (guest ? 'Guest' : 'Member') : edge.userType,
+    creationType: edge?.creationType === undefined ? (guest ? 'Invitation' : null) : edge.creationType,
+    externalUserState:
+      edge?.externalUserState === undefined
+        ? guest
+          ? r('accepted') < 0.9
+            ? 'Accepted'
+            : 'PendingAcceptance'
+          : null
+        : edge.externalUserState,
+    identities: edge?.identities === undefined ? identities : edge.identities,
     breakGlass: cat === 'breakGlass',
     roles,
     roleTemplateIds: roles.map((role) => ROLE_TEMPLATE_IDS[role]),
     eligibleRoleTemplateIds: eligible ? [ROLE_TEMPLATE_IDS[eligible.role]] : [],
     perUserMfaState: perUserMfaState(l, i),
     roleAssignedVia: roles.length === 0 ? null : block && i > block.start ? 'group' : 'direct',
-    isAdmin: roles.length > 0,
+    // The registration report calls any active role holder an administrator, at any scope, custom roles too.
+    isAdmin: roles.length > 0 || world.edges.roleAssignments.some((a) => a.user === i && !a.eligible),
     methodsRegistered: reg.methodsRegistered,
     isMfaRegistered: reg.isMfaRegistered,
     isMfaCapable: reg.isMfaCapable,
