@@ -46,7 +46,8 @@ const offsetOf = (cursor: string | null | undefined) =>
  */
 export function enterpriseOwners(ctx: RouteContext, request: GraphqlRequest): Reply {
   const path = ['organization', 'enterpriseOwners'];
-  if (ctx.scopes !== undefined && !ctx.scopes.some((s) => s === 'read:org' || s === 'admin:org')) {
+  const readOrg = ctx.scopes?.some((s) => s === 'read:org' || s === 'admin:org');
+  if (ctx.scopes !== undefined && (!readOrg || ctx.lacks('members:read'))) {
     const has = ctx.scopes.map((s) => `'${s}'`).join(', ');
     return graphqlError(
       'INSUFFICIENT_SCOPES',
