@@ -19,6 +19,7 @@ const dir = (over: Partial<Directory> = {}): Directory => ({
   requirement: true,
   owners: new Set([1]),
   roleAdmins: new Map(),
+  enterpriseOwners: new Map(),
   without2fa: new Set([3]),
   msp: undefined,
   breakGlass: new Set(),
