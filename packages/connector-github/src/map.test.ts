@@ -211,3 +211,24 @@ describe('organization roles', () => {
     expect(identityOf(stamp, user(8), 'member', dir({ owners: undefined }), 'src').privileged).toBe('unknown');
   });
 });
+
+describe('enterprise owners', () => {
+  const owners = (login: string, role: 'OWNER' | 'DIRECT_MEMBER' | 'UNAFFILIATED') =>
+    new Map([[login.toLowerCase(), { login, role }]]);
+
+  it('make a member or an outside collaborator among them privileged; an unread list leaves members unknown', () => {
+    const listed = dir({ enterpriseOwners: owners('User-7', 'DIRECT_MEMBER') });
+    expect(identityOf(stamp, user(7, 'user-7'), 'member', listed, 'src')).toMatchObject({
+      privileged: true,
+      roles: ['member', 'enterprise owner'],
+    });
+    const outside = dir({ enterpriseOwners: owners('user-9', 'UNAFFILIATED') });
+    expect(identityOf(stamp, user(9, 'user-9'), 'collaborator', outside, 'src')).toMatchObject({
+      privileged: true,
+      roles: ['outside_collaborator', 'enterprise owner'],
+    });
+    const unread = dir({ enterpriseOwners: undefined });
+    expect(identityOf(stamp, user(8), 'member', unread, 'src').privileged).toBe('unknown');
+    expect(identityOf(stamp, user(8), 'collaborator', unread, 'src').privileged).toBe(false);
+  });
+});
