@@ -86,6 +86,14 @@ describe('owners of the organization’s enterprise, read through GraphQL', () =
     ]);
   });
 
+  it('describes an enterprise owner who is an outside collaborator once, privileged', async () => {
+    s = await simulate(world([{ login: 'ent-ext-1', organizationRole: 'UNAFFILIATED' }], { outsideCollaborators: 2 }));
+    const run = await collectAll(s);
+    const found = run.identities.filter((i) => i.name === 'ent-ext-1');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ privileged: true, roles: ['outside_collaborator', 'enterprise owner'] });
+  });
+
   it('fails closed when GitHub refuses the read: a gap naming read:org, members’ privilege unknown', async () => {
     s = await simulate(world([{ login: 'ent-dev-2', organizationRole: 'DIRECT_MEMBER' }], { tokenScopes: ['repo'] }));
     const run = await collectAll(s);
