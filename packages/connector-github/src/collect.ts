@@ -13,11 +13,18 @@ import {
   insecureSetting,
   isManagedLogin,
   managedGap,
+  outsideEnterpriseOwner,
   REQUIREMENT_KEY,
   requirementSetting,
 } from './map.ts';
 import { effect, Reader } from './reader.ts';
-import { organization, organizationRoles, type SimpleUser } from './schemas.ts';
+import {
+  type EnterpriseOwnerRole,
+  enterpriseOwnersPage,
+  organization,
+  organizationRoles,
+  type SimpleUser,
+} from './schemas.ts';
 
 export interface CollectOptions {
   tuning: ClientTuning;
@@ -29,6 +36,17 @@ const lower = (logins: readonly string[]) => new Set(logins.map((l) => l.toLower
 
 /** Pages of the full member and collaborator lists read ahead of the filters that judge them. */
 const LIST_READ_AHEAD = 2;
+
+/** GitHub's REST API does not list enterprise owners; GraphQL lists them on the org, empty outside an enterprise. */
+const ENTERPRISE_OWNERS_QUERY = `query($org: String!, $cursor: String) {
+  organization(login: $org) {
+    enterpriseOwners(first: 100, after: $cursor) {
+      pageInfo { hasNextPage endCursor }
+      nodes { login }
+      edges { organizationRole }
+    }
+  }
+}`;
 
 /** Starts a read now; its outcome is taken (and a failure becomes its section's gap) where the facts need it. */
 function early<T>(read: () => Promise<T>): () => Promise<T> {
@@ -50,6 +68,7 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
     requirement: null,
     owners: undefined,
     roleAdmins: undefined,
+    enterpriseOwners: undefined,
     without2fa: undefined,
     msp: ctx.config.mspLogins ? lower(ctx.config.mspLogins) : undefined,
     breakGlass: lower(ctx.config.breakGlassLogins),
@@ -160,6 +179,34 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
         dir.roleAdmins = holders;
       }),
     );
+    const enterpriseSource = 'POST /graphql organization.enterpriseOwners';
+    yield* session.section(
+      { phase: 'enterprise owners', source: enterpriseSource, covers: ['identity.privileged'] },
+      effect(async () => {
+        const owners = new Map<string, { login: string; role: EnterpriseOwnerRole }>();
+        let cursor: string | null = null;
+        do {
+          const vars: Record<string, string | null> = { org, cursor };
+          const page = await reader.get(
+            'enterprise_owners',
+            enterpriseOwnersPage,
+            enterpriseSource,
+            async (): Promise<{ data: unknown }> => ({
+              data: await octokit.graphql(ENTERPRISE_OWNERS_QUERY, vars),
+            }),
+          );
+          const { nodes, edges, pageInfo } = page.organization.enterpriseOwners;
+          for (const [i, n] of nodes.entries())
+            owners.set(n.login.toLowerCase(), { login: n.login, role: edges[i]!.organizationRole });
+          if (owners.size > cap) {
+            const why = `${enterpriseSource} lists more than ${cap} accounts, more than the connector holds in memory; left unknown.`;
+            throw new ConnectorError('not_supported', why);
+          }
+          cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+        } while (cursor);
+        dir.enterpriseOwners = owners;
+      }),
+    );
     // The 2FA filters mean nothing for managed users, whose second factor lives at the IdP.
     const insecureCovers = [`setting.${INSECURE_KEY}`, 'identity.methods'];
     const no2faSource = `GET /orgs/${org}/members?filter=2fa_disabled`;
@@ -224,11 +271,27 @@ export async function* collectGithub(ctx: GithubContext, options: CollectOptions
     }
 
     const guestsSource = `GET /orgs/${org}/outside_collaborators`;
+    const seenOutside = new Set<string>();
     yield* session.section(
       { phase: 'outside collaborators', source: guestsSource, covers: ['identity'] },
       async function* () {
         for await (const users of collaborators.items()) {
-          for (const user of users) yield identityOf(stamp(), user, 'collaborator', guests, guestsSource);
+          for (const user of users) {
+            seenOutside.add(user.login.toLowerCase());
+            yield identityOf(stamp(), user, 'collaborator', guests, guestsSource);
+          }
+        }
+      },
+    );
+
+    // Enterprise owners outside the org are in neither list; one who is an outside collaborator was just described.
+    yield* session.section(
+      { phase: 'enterprise owners', source: enterpriseSource, covers: ['identity'] },
+      async function* () {
+        for (const [key, { login, role }] of dir.enterpriseOwners ?? []) {
+          if (role === 'UNAFFILIATED' && !seenOutside.has(key)) {
+            yield outsideEnterpriseOwner(stamp(), login, dir, enterpriseSource);
+          }
         }
       },
     );

@@ -12,7 +12,8 @@ export type Endpoint =
   | 'collaborators_2fa'
   | 'audit_log'
   | 'streams'
-  | 'org_roles';
+  | 'org_roles'
+  | 'enterprise_owners';
 
 export const OWNER = 'organization owner';
 export const READ_ORG = 'read:org';
@@ -30,7 +31,11 @@ const MEMBERS: Need = { classic: READ_ORG, app: 'members:read' };
 const OWNER_ONLY: Need = { classic: OWNER, app: 'administration:read' };
 const AUDIT_LOG: Need = { classic: READ_AUDIT_LOG, app: 'administration:read' };
 const STREAMS: Need = { classic: ADMIN_ENTERPRISE, app: 'enterprise_administration:read' };
+const ENTERPRISE_OWNERS: Need = { classic: READ_ORG, app: 'members:read' };
 const ORG_ROLES: Need = { classic: ADMIN_ORG, app: 'organization_custom_org_roles:read' };
+
+const ENTERPRISE_OWNERS_UNREAD =
+  "GitHub refused to list the owners of the organization's enterprise, who can make themselves its owners, so whether a member is one is unknown.";
 
 type Rule =
   | { code: 'permission_missing'; need: Need; message: string; remedy?: string }
@@ -93,6 +98,10 @@ const RULES: Record<Endpoint, { forbidden: Rule; notFound?: Rule; notFoundToNonO
       'GitHub shows the organization roles to organization owners only, so who holds a role that administers the organization is unknown.',
     ),
   },
+  enterprise_owners: {
+    forbidden: needs(ENTERPRISE_OWNERS, ENTERPRISE_OWNERS_UNREAD),
+    notFound: needs(ENTERPRISE_OWNERS, ENTERPRISE_OWNERS_UNREAD),
+  },
   streams: {
     forbidden: needs(STREAMS, "GitHub refused to show the enterprise's audit-log streams to this token."),
     notFound: {
@@ -102,6 +111,28 @@ const RULES: Record<Endpoint, { forbidden: Rule; notFound?: Rule; notFoundToNonO
     },
   },
 };
+
+/** The parts of `@octokit/graphql`'s `GraphqlResponseError` (HTTP 200 carrying `errors`) the mapping reads. */
+const graphqlError = z.object({
+  name: z.literal('GraphqlResponseError'),
+  errors: z.array(z.object({ type: z.string().optional(), message: z.string() })).min(1),
+});
+
+/** GitHub's GraphQL error types: a refusal names what the field needs, a limit is throttling, the rest a failure. */
+function fromGraphql(errors: { type?: string; message: string }[], endpoint: Endpoint | undefined, cause: unknown) {
+  const words = errors.map((e) => `${e.type ?? 'ERROR'}: ${e.message}`).join('; ');
+  const refused = errors.find((e) => e.type === 'FORBIDDEN' || e.type === 'INSUFFICIENT_SCOPES');
+  const rule = endpoint ? RULES[endpoint].forbidden : undefined;
+  if (refused && rule?.code === 'permission_missing') {
+    const permission =
+      refused.type === 'INSUFFICIENT_SCOPES' ? rule.need.classic : permissionName(rule.need, refused.message, {});
+    return new ConnectorError('permission_missing', `${rule.message} (${words})`, { permission }, { cause });
+  }
+  if (errors.some((e) => e.type === 'RATE_LIMITED')) {
+    return new ConnectorError('throttled', `GitHub kept rate-limiting the GraphQL queries (${words}).`, {}, { cause });
+  }
+  return new ConnectorError('provider_error', `GitHub's GraphQL API answered with errors (${words}).`, {}, { cause });
+}
 
 /** The parts of an Octokit `RequestError` (name `HttpError`) the mapping reads. */
 const httpError = z.object({
@@ -166,6 +197,8 @@ export interface ErrorHints {
 export function toConnectorError(error: unknown, endpoint?: Endpoint, hints: ErrorHints = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;
   if (error instanceof Error && error.name === 'AbortError') return asConnectorError(error);
+  const graphql = graphqlError.safeParse(error);
+  if (graphql.success) return fromGraphql(graphql.data.errors, endpoint, error);
   const parsed = httpError.safeParse(error);
   if (!parsed.success) return asConnectorError(error);
   const { status, message } = parsed.data;

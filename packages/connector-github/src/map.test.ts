@@ -19,6 +19,7 @@ const dir = (over: Partial<Directory> = {}): Directory => ({
   requirement: true,
   owners: new Set([1]),
   roleAdmins: new Map(),
+  enterpriseOwners: new Map(),
   without2fa: new Set([3]),
   msp: undefined,
   breakGlass: new Set(),
@@ -208,5 +209,26 @@ describe('organization roles', () => {
     expect(identityOf(stamp, user(1), 'member', unread, 'src').privileged).toBe(true);
     expect(identityOf(stamp, user(8), 'collaborator', unread, 'src').privileged).toBe(false);
     expect(identityOf(stamp, user(8), 'member', dir({ owners: undefined }), 'src').privileged).toBe('unknown');
+  });
+});
+
+describe('enterprise owners', () => {
+  const owners = (login: string, role: 'OWNER' | 'DIRECT_MEMBER' | 'UNAFFILIATED') =>
+    new Map([[login.toLowerCase(), { login, role }]]);
+
+  it('make a member or an outside collaborator among them privileged; an unread list leaves members unknown', () => {
+    const listed = dir({ enterpriseOwners: owners('User-7', 'DIRECT_MEMBER') });
+    expect(identityOf(stamp, user(7, 'user-7'), 'member', listed, 'src')).toMatchObject({
+      privileged: true,
+      roles: ['member', 'enterprise owner'],
+    });
+    const outside = dir({ enterpriseOwners: owners('user-9', 'UNAFFILIATED') });
+    expect(identityOf(stamp, user(9, 'user-9'), 'collaborator', outside, 'src')).toMatchObject({
+      privileged: true,
+      roles: ['outside_collaborator', 'enterprise owner'],
+    });
+    const unread = dir({ enterpriseOwners: undefined });
+    expect(identityOf(stamp, user(8), 'member', unread, 'src').privileged).toBe('unknown');
+    expect(identityOf(stamp, user(8), 'collaborator', unread, 'src').privileged).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { type ConnectorError, remedyFor } from '@evident/connector-kit';
 import type { GapFact, IdentityFact, LogDestination, LogSourceFact, SettingFact, Tri } from '@evident/core';
-import type { AuditStream, SimpleUser } from './schemas.ts';
+import type { AuditStream, EnterpriseOwnerRole, SimpleUser } from './schemas.ts';
 
 /** What every fact of one collection carries besides its content. */
 export interface Stamp {
@@ -50,6 +50,8 @@ export interface Directory {
   owners: ReadonlySet<number> | undefined;
   /** Who holds an organization role that administers (by id, the roles' names); undefined when unread. */
   roleAdmins: ReadonlyMap<number, readonly string[]> | undefined;
+  /** Lower-cased logins of the enterprise's owners, with how each relates to the org; undefined when unread. */
+  enterpriseOwners: ReadonlyMap<string, { login: string; role: EnterpriseOwnerRole }> | undefined;
   /** Ids the `2fa_disabled` filter lists; undefined when the filter could not be used. */
   without2fa: ReadonlySet<number> | undefined;
   /** Lower-cased logins of the MSP's accounts; undefined when the connection does not declare them. */
@@ -136,10 +138,13 @@ export function identityOf(
   const owner: Tri = collaborator ? false : dir.owners === undefined ? 'unknown' : dir.owners.has(user.id);
   // Organization roles are held by members only; an unread role list leaves a non-owner's privilege unknown.
   const administering = collaborator ? [] : (dir.roleAdmins?.get(user.id) ?? []);
+  // An enterprise owner can make themselves owner of any of the enterprise's orgs.
+  const enterpriseOwner = dir.enterpriseOwners?.has(user.login.toLowerCase()) === true;
+  const unread = !collaborator && (dir.roleAdmins === undefined || dir.enterpriseOwners === undefined);
   const privileged: Tri =
-    owner === true || administering.length > 0
+    owner === true || administering.length > 0 || enterpriseOwner
       ? true
-      : owner === 'unknown' || (!collaborator && dir.roleAdmins === undefined)
+      : owner === 'unknown' || unread
         ? 'unknown'
         : false;
   const managed = dir.managed ?? (isManagedLogin(user.login) ? { idpConnection: undefined } : undefined);
@@ -158,13 +163,48 @@ export function identityOf(
     external: collaborator,
     mspPrincipal: has(dir.msp, user.login),
     privileged,
-    roles: collaborator
-      ? ['outside_collaborator']
-      : [...(owner === true ? ['owner'] : owner === false ? ['member'] : []), ...administering],
+    roles: [
+      ...(collaborator ? ['outside_collaborator'] : owner === true ? ['owner'] : owner === false ? ['member'] : []),
+      ...administering,
+      ...(enterpriseOwner ? [ENTERPRISE_OWNER] : []),
+    ],
     mfaRegistered,
     methods: !managed && dir.insecure?.has(user.id) ? [SMS_METHOD] : [],
     phishingResistantRegistered: 'unknown',
     ...(managed ? managedEnforcement(managed) : enforcementOf(dir.requirement, mfaRegistered)),
+    phishingResistantEnforced: false,
+    lastSignIn: 'unknown',
+  };
+}
+
+export const ENTERPRISE_OWNER = 'enterprise owner';
+
+/**
+ * An owner of the org's enterprise who is not in the org: they can make themselves its owner, so they are privileged,
+ * and the org's 2FA requirement does not bind them while they stay outside it.
+ */
+export function outsideEnterpriseOwner(stamp: Stamp, login: string, dir: Directory, source: string): IdentityFact {
+  return {
+    type: 'identity',
+    provider: 'github',
+    ...stamp,
+    source,
+    subject: `enterprise-owner:${login.toLowerCase()}`,
+    name: login,
+    kind: dir.breakGlass.has(login.toLowerCase()) ? 'break_glass' : 'human',
+    enabled: true,
+    external: true,
+    mspPrincipal: has(dir.msp, login),
+    privileged: true,
+    roles: [ENTERPRISE_OWNER],
+    mfaRegistered: 'unknown',
+    methods: [],
+    phishingResistantRegistered: 'unknown',
+    mfaEnforced: 'unknown',
+    enforcementSource: 'unknown',
+    enforcementReason: 'unknown',
+    enforcementDetail:
+      "an enterprise owner outside the organization: the enterprise's own 2FA requirement is not readable here",
     phishingResistantEnforced: false,
     lastSignIn: 'unknown',
   };

@@ -34,6 +34,25 @@ export const organizationRoles = z.object({
 });
 export type OrganizationRole = z.infer<typeof organizationRoles>['roles'][number];
 
+/** How an enterprise owner relates to the org: an org owner, a plain member, or outside it. */
+export const ENTERPRISE_OWNER_ROLES = ['OWNER', 'DIRECT_MEMBER', 'UNAFFILIATED'] as const;
+
+/** A page of GraphQL's `Organization.enterpriseOwners`; `edges[i]` carries `nodes[i]`'s organization role. */
+export const enterpriseOwnersPage = z
+  .object({
+    organization: z.object({
+      enterpriseOwners: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+        nodes: z.array(z.object({ login: z.string() })),
+        edges: z.array(z.object({ organizationRole: z.enum(ENTERPRISE_OWNER_ROLES) })),
+      }),
+    }),
+  })
+  .refine((p) => p.organization.enterpriseOwners.nodes.length === p.organization.enterpriseOwners.edges.length, {
+    message: 'enterpriseOwners lists as many nodes as edges',
+  });
+export type EnterpriseOwnerRole = (typeof ENTERPRISE_OWNER_ROLES)[number];
+
 /** An audit-log event: only its time is read. `@timestamp` is milliseconds since the epoch. */
 const auditEvent = z.object({ '@timestamp': z.number().optional(), created_at: z.number().optional() });
 export const auditEvents = z.array(auditEvent);

@@ -75,6 +75,8 @@ describe('healthy (Enterprise Cloud, 2FA required, audit log streamed)', () => {
       'GET /orgs/{org}/organization-roles/{role_id}/users': 2,
       'GET /orgs/{org}/audit-log': 2,
       'GET /enterprises/{enterprise}/audit-log/streams': 1,
+      // The enterprise's owners, which only GraphQL lists: none declared here.
+      'POST /graphql': 1,
     });
     expect(run.progress.at(-1)).toMatchObject({ pages: 9, throttleWaits: 0 });
   });

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Accounting } from '../accounting.ts';
 import type { FaultPlan } from '../faults.ts';
 import { accessTokenBody, type GithubApp, type InstallationTokens, verifyAppJwt } from './app.ts';
+import { type GraphqlRequest, graphqlError, parseGraphql } from './graphql.ts';
 import type { PrimaryRateLimit, RateState, SecondaryRateLimit } from './rate-limits.ts';
 import { DOCS, githubError, notFound, type Reply, SECONDARY_MESSAGE } from './reply.ts';
 import { GITHUB_PERMISSIONS, matchRoute } from './routes.ts';
@@ -51,14 +52,23 @@ export function githubHandler(state: GithubState) {
     const installation = req.method === 'POST' ? ACCESS_TOKENS.exec(url.pathname) : null;
     if (installation) return issueToken(state, req, res, Number(installation[1]), requestId);
     const matched = matchRoute(req.method, url.pathname);
-    const [route, param] = [matched?.route, matched?.param ?? ''];
+    const route = matched?.route;
+    let param = matched?.param ?? '';
     const caller = tenants.caller(req.headers.authorization, clock());
+    // GraphQL names the org in the query's variables; a query of another shape is answered after authentication.
+    let graphql: GraphqlRequest | Reply | undefined;
+    if (route?.method === 'POST') {
+      graphql = parseGraphql(await readBody(req));
+      param = 'query' in graphql ? graphql.variables.org : '';
+    }
     const target =
-      route?.scope === 'org'
-        ? tenants.org(param)
-        : route?.scope === 'enterprise'
-          ? tenants.enterprise(param)
-          : caller?.tenant;
+      graphql && !('query' in graphql)
+        ? caller?.tenant
+        : route?.scope === 'org'
+          ? tenants.org(param)
+          : route?.scope === 'enterprise'
+            ? tenants.enterprise(param)
+            : caller?.tenant;
     const tenant = (target ?? caller?.tenant)?.name ?? '(unknown)';
     const endpoint = route?.endpoint ?? `${req.method} (unmatched)`;
     const decision = target || caller ? faults.decide(tenant) : undefined;
@@ -123,6 +133,13 @@ export function githubHandler(state: GithubState) {
       const link = `https://github.com/orgs/${target.org.login}/sso?authorization_request=${requestId.replace(':', '')}`;
       return send({ ...githubError(403, SSO_MESSAGE, DOCS.sso), headers: { 'x-github-sso': `required; url=${link}` } });
     }
+    if (graphql && !('query' in graphql)) return send(graphql);
+    if (graphql && target !== caller.tenant) {
+      const path = ['organization'];
+      return send(
+        graphqlError('NOT_FOUND', `Could not resolve to an Organization with the login of '${param}'.`, path),
+      );
+    }
     if (!route || target !== caller.tenant || (route.ownerOnly && !caller.owner)) return send(notFound());
     if (counted && !primary.take(caller.token, clock())) {
       const retryAfterSeconds = Math.max(0, rate().reset - Math.floor(clock() / 1000));
@@ -154,9 +171,16 @@ export function githubHandler(state: GithubState) {
       scopes: caller.classic?.scopes,
       audit: target.audit,
       rate: rate(),
+      ...(graphql && 'query' in graphql ? { graphql } : {}),
     };
     send(route.handle(ctx), decision?.outcome === 'truncate');
   };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   teamRoleAssignment,
   userRoleAssignment,
 } from './bodies.ts';
+import { enterpriseOwners, type GraphqlRequest } from './graphql.ts';
 import { lazyList } from './lazy-list.ts';
 import type { RateState } from './rate-limits.ts';
 import { DOCS, githubError, linkHeader, notFound, pagedReply, pageQuery, perPage, type Reply } from './reply.ts';
@@ -41,10 +42,13 @@ export interface RouteContext {
   scopes: readonly string[] | undefined;
   audit: () => AuditLogView;
   rate: RateState;
+  /** The parsed body of a `POST /graphql`. */
+  graphql?: GraphqlRequest;
 }
 
 export interface Route {
   endpoint: string;
+  method?: 'POST';
   pattern: RegExp;
   /** Where the tenant comes from: the org or enterprise in the path, or the token. */
   scope: 'org' | 'enterprise' | 'token';
@@ -156,6 +160,14 @@ const auditPermission = (permission: string, handle: (ctx: RouteContext) => Repl
 
 export const ROUTES: Route[] = [
   {
+    endpoint: 'POST /graphql',
+    method: 'POST',
+    pattern: /^\/graphql$/,
+    // The org is the query's `$org` variable, which the handler reads from the body.
+    scope: 'org',
+    handle: (ctx) => (ctx.graphql ? enterpriseOwners(ctx, ctx.graphql) : notFound()),
+  },
+  {
     endpoint: 'GET /orgs/{org}',
     pattern: /^\/orgs\/([^/]+)$/,
     scope: 'org',
@@ -256,8 +268,8 @@ export const ROUTES: Route[] = [
 
 /** The route a request is for, with the org or enterprise named in its path. */
 export function matchRoute(method: string | undefined, pathname: string): { route: Route; param: string } | undefined {
-  if (method !== 'GET') return undefined;
   for (const route of ROUTES) {
+    if ((route.method ?? 'GET') !== method) continue;
     const m = route.pattern.exec(pathname);
     if (m) return { route, param: m[1] ?? '' };
   }

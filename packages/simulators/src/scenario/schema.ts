@@ -238,6 +238,18 @@ export const githubWorld = z.object({
   managedUsers: z.object({ shortcode: z.string().regex(/^[a-z0-9]+$/) }).optional(),
   /** Custom organization roles, beside GitHub's predefined ones (which nobody holds unless declared here). */
   organizationRoles: z.array(githubOrgRole).default([]),
+  /**
+   * The owners of the org's enterprise (Enterprise plan only), as GraphQL's `Organization.enterpriseOwners` lists
+   * them: a member's login with `OWNER` or `DIRECT_MEMBER`, or an account outside the org, `UNAFFILIATED`.
+   */
+  enterpriseOwners: z
+    .array(
+      z.object({
+        login: z.string().min(1),
+        organizationRole: z.enum(['OWNER', 'DIRECT_MEMBER', 'UNAFFILIATED']),
+      }),
+    )
+    .default([]),
 });
 
 export const gcpBucket = z.object({
