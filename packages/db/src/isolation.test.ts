@@ -31,6 +31,8 @@ interface World extends Seeded {
   invitation: string;
   sessionHash: string;
   shareHash: string;
+  passkey: string;
+  credentialId: string;
   ids: string[];
 }
 
@@ -116,6 +118,25 @@ async function world(store: Store, name: string): Promise<World> {
   });
   await store.recordShareAccess(org, share.id, { address: null, userAgent: name, what: 'share.view' });
   await store.setBranding(org, { displayName: `${name} brand`, logoUrl: null, accentColor: '#123456' });
+  const passkey = await store.addPasskey(org, user.id, {
+    id: newId('pky'),
+    credentialId: `${name}-credential-${org.slice(4)}`,
+    publicKey: Buffer.from(`${name}-public-key`),
+    counter: 0,
+    transports: ['internal'],
+    deviceType: 'multiDevice',
+    backedUp: true,
+    name: `${name} laptop`,
+    at: new Date(),
+  });
+  await store.setPasskeysRequired(org, true);
+  await store.setSsoSettings(org, {
+    tenantId: '11111111-2222-3333-4444-555555555555',
+    clientId: '66666666-7777-8888-9999-000000000000',
+    clientSecret: `${name}-sso-secret`,
+    authority: `https://${name}.example`,
+    jitRole: 'viewer',
+  });
   const ids = [
     org,
     tenant,
@@ -128,8 +149,11 @@ async function world(store: Store, name: string): Promise<World> {
     kid,
     share.id,
     invitation.id,
+    passkey.id,
   ];
   return {
+    passkey: passkey.id,
+    credentialId: passkey.credentialId,
     org,
     tenant,
     connection,
@@ -178,6 +202,9 @@ async function everything(store: Store, a: World) {
     accesses: await store.listShareAccesses(a.org, a.share),
     branding: await store.getBranding(a.org),
     schedule: await store.getTenantSchedule(a.org, a.tenant),
+    passkeys: await store.listPasskeys(a.org, a.user),
+    authSettings: await store.staffAuthSettings(a.org),
+    ssoSecret: await store.readSsoClientSecret(a.org),
   };
 }
 
@@ -320,6 +347,33 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   portfolioStamp: clean((b) => store.portfolioStamp(b.org)),
   connectionHealth: clean((b, a) => store.connectionHealth(b.org, a.tenant)),
   evidencePage: clean((b, a) => store.evidencePage(b.org, a.run, 'MFA-01', { kind: 'failing' })),
+  addPasskey: refused((b, a) =>
+    store.addPasskey(b.org, a.user, {
+      id: newId('pky'),
+      credentialId: 'mallory-credential-0001',
+      publicKey: Buffer.from('x'),
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice',
+      backedUp: false,
+      name: 'mallory',
+      at: new Date(),
+    }),
+  ),
+  listPasskeys: clean((b, a) => store.listPasskeys(b.org, a.user)),
+  usePasskey: clean((b, a) => store.usePasskey(b.org, a.passkey, 99, new Date())),
+  renamePasskey: refused((b, a) => store.renamePasskey(b.org, a.user, a.passkey, 'mallory')),
+  deletePasskey: refused((b, a) => store.deletePasskey(b.org, a.user, a.passkey)),
+  // Global by design: the credential id is what the authenticator presents; a ceremony key is the browser's.
+  passkeyByCredential: clean(() => store.passkeyByCredential('nobody-credential-0001')),
+  putAuthFlow: clean(() =>
+    store.putAuthFlow({ keyHash: sha256('x'), purpose: 'x', data: {}, expiresAt: new Date() }, new Date()),
+  ),
+  takeAuthFlow: clean(() => store.takeAuthFlow(sha256('nobody'), 'x', new Date())),
+  staffAuthSettings: clean((b) => store.staffAuthSettings(b.org)),
+  setPasskeysRequired: clean((b) => store.setPasskeysRequired(b.org, false)),
+  setSsoSettings: clean((b) => store.setSsoSettings(b.org, null)),
+  readSsoClientSecret: clean((b) => store.readSsoClientSecret(b.org)),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

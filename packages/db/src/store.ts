@@ -5,6 +5,7 @@ import { createKeyring, type KeyringInput } from './crypto.ts';
 import { guardErrors } from './errors.ts';
 import { accessRepo } from './repos/access.ts';
 import { auditRepo } from './repos/audit.ts';
+import { authFlowsRepo } from './repos/auth-flows.ts';
 import type { RepoContext } from './repos/boundary.ts';
 import { collectionsRepo } from './repos/collections.ts';
 import { connectionsRepo } from './repos/connections.ts';
@@ -13,6 +14,7 @@ import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { healthRepo } from './repos/health.ts';
 import { organizationsRepo } from './repos/organizations.ts';
+import { passkeysRepo } from './repos/passkeys.ts';
 import { portfolioRepo } from './repos/portfolio.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultSubjectsRepo } from './repos/result-subjects.ts';
@@ -20,6 +22,7 @@ import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
 import { sharesRepo } from './repos/shares.ts';
 import { signingKeysRepo } from './repos/signing-keys.ts';
+import { staffAuthSettingsRepo } from './repos/staff-auth-settings.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -43,6 +46,9 @@ function repositories(ctx: RepoContext) {
     ...evidenceRepo(ctx),
     ...portfolioRepo(ctx),
     ...healthRepo(ctx),
+    ...passkeysRepo(ctx),
+    ...authFlowsRepo(ctx),
+    ...staffAuthSettingsRepo(ctx),
   };
 }
 
@@ -77,6 +83,10 @@ const SELF_SCOPED = new Set<string>([
   'signInLock',
   'recordSignInFailure',
   'clearSignInFailures',
+  // A passwordless sign-in knows a credential, not an organization; ceremonies begin before anyone is known.
+  'passkeyByCredential',
+  'putAuthFlow',
+  'takeAuthFlow',
 ]);
 
 type AnyFn = (org: OrganizationId, ...args: unknown[]) => unknown;
