@@ -8,7 +8,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
+import { flowCookieName, readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
 import type { Metrics } from './metrics.ts';
 import { registerPackRoutes } from './packs.ts';
 import { registerWebApp } from './web.ts';
@@ -45,6 +45,7 @@ const procedures = (req: FastifyRequest) =>
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const secure = options.publicOrigin?.startsWith('https://') ?? false;
   const cookieName = sessionCookieName(secure);
+  const flowName = flowCookieName(secure);
   const app = Fastify({
     loggerInstance: options.logger,
     trustProxy: options.trustProxy ?? false,
@@ -119,6 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     address: req.ip,
     userAgent: req.headers['user-agent'] ?? null,
     sessionToken: readCookie(req.headers.cookie, cookieName),
+    flowToken: readCookie(req.headers.cookie, flowName),
     shareToken: typeof req.headers[SHARE_HEADER] === 'string' ? (req.headers[SHARE_HEADER] as string) : null,
   });
   registerPackRoutes(app as unknown as FastifyInstance, options.deps, options.storage, requestInfo);
@@ -134,6 +136,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         res: {
           setSession: (token, maxAgeMs) => {
             res.header('set-cookie', sessionCookie(cookieName, token, maxAgeMs, secure));
+          },
+          setFlow: (token, maxAgeMs) => {
+            res.header('set-cookie', sessionCookie(flowName, token, maxAgeMs, secure));
           },
         },
       }),

@@ -2,6 +2,7 @@ import { ConflictError, ForbiddenError, newId, type OrganizationId, Unauthentica
 import { type StaffUser, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
 import { accountKey, addressKey, assertNotLocked, clearFailures, recordFailure } from './lockout.ts';
+import { codeLeadsTo } from './passkey-policy.ts';
 import {
   decoyHash,
   hashPassword,
@@ -112,6 +113,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
   if (!(await store.readTotpSecret(caller.organizationId, caller.user.id)))
     throw new ConflictError('start enrolment first');
   await assertNotLocked(store, [accountKey(caller.user.email)], now());
+  const after = await codeLeadsTo(ctx, caller);
   const outcome = await spendTotp(ctx, caller, code);
   if (outcome !== 'ok') {
     await refuseCode(ctx, caller, outcome, 'enrol');
@@ -129,7 +131,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
   await audit(ctx, caller.organizationId, user.id, 'auth.totp_enrolled');
   await audit(ctx, caller.organizationId, user.id, 'auth.sign_in', { method: 'totp' });
   await clearFailures(store, accountKey(user.email));
-  await startSession(ctx, user, true);
+  await startSession(ctx, user, after === 'signed_in', 'totp');
   return codes;
 }
 
@@ -144,6 +146,7 @@ export async function verifySecondFactor(
   if (!user.totpConfirmed) throw new ConflictError('enrol a second factor first');
   const account = accountKey(user.email);
   await assertNotLocked(store, [account, addressKey(ctx.req.address)], now());
+  const after = await codeLeadsTo(ctx, caller);
   const method = 'code' in input ? 'totp' : 'recovery_code';
   const outcome =
     'code' in input
@@ -158,7 +161,7 @@ export async function verifySecondFactor(
   }
   await clearFailures(store, account);
   await audit(ctx, org, user.id, 'auth.sign_in', { method });
-  await startSession(ctx, user, true);
+  await startSession(ctx, user, after === 'signed_in', method);
 }
 
 export async function changePassword(ctx: Context, caller: SessionCaller, current: string, next: string) {
