@@ -9,6 +9,7 @@ import { Enrol, SecondFactor, SignIn, SignUp } from './views/auth.tsx';
 import { ControlView } from './views/control.tsx';
 import { ExceptionsView } from './views/exceptions.tsx';
 import { AcceptInvitation } from './views/invitation.tsx';
+import { PasskeyEnrolStep } from './views/passkeys.tsx';
 import { PortfolioView } from './views/portfolio.tsx';
 import { SchedulesView } from './views/schedules.tsx';
 import { SettingsView } from './views/settings/index.tsx';
@@ -65,10 +66,16 @@ function StaffApp({ route }: { route: Route }) {
         <Enrol email={pending.data.email} />
       </Frame>
     );
-  if (pending.data.next === 'totp')
+  if (pending.data.next === 'totp' || pending.data.next === 'passkey')
     return (
       <Frame>
-        <SecondFactor email={pending.data.email} />
+        <SecondFactor email={pending.data.email} passkeyOnly={pending.data.next === 'passkey'} />
+      </Frame>
+    );
+  if (pending.data.next === 'passkey_enrol')
+    return (
+      <Frame>
+        <PasskeyEnrolStep email={pending.data.email} />
       </Frame>
     );
   if (route.name === 'signIn' || route.name === 'signUp' || route.name === 'invitation') {

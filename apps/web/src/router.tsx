@@ -17,7 +17,7 @@ export type Route =
   | { name: 'verify' }
   | { name: 'notFound' };
 
-export const SETTINGS_TABS = ['branding', 'staff', 'sessions'] as const;
+export const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 const seg = encodeURIComponent;
