@@ -5,6 +5,7 @@ import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
 import { faultSpec, type Scenario } from '../scenario/schema.ts';
 import { TokenIssuer } from './auth.ts';
+import { OidcProvider } from './oidc.ts';
 import { handleRequest } from './pipeline.ts';
 import { Router } from './router.ts';
 import type { SimState } from './state.ts';
@@ -34,6 +35,8 @@ export interface GraphSimulator {
   caCert: string;
   faults: FaultPlan;
   accounting: Accounting;
+  /** Sets who the OpenID Connect sign-in page signs in as (`amr` without `mfa`: a password-only sign-in). */
+  oidc: Pick<OidcProvider, 'signInAs'>;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function startGraphSimulator(
     seed: scenario.seed,
     tenants: new TenantRegistry(scenario, now),
     tokens: new TokenIssuer(),
+    oidc: new OidcProvider(),
     router: new Router(),
     faults,
     accounting,
@@ -84,6 +88,7 @@ export async function startGraphSimulator(
     caCert: cert,
     faults,
     accounting,
+    oidc: state.oidc,
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort(new Error('simulator closed'));
