@@ -64,6 +64,10 @@ export interface ApiDeps {
   issuer: string;
   /** The relying party passkeys are bound to, from `PUBLIC_ORIGIN`; absent, passkeys are off. */
   webauthn?: { origin: string; rpId: string; rpName: string };
+  /** The browser-facing origin (`PUBLIC_ORIGIN`): Sign in with Microsoft redirects back to it; absent, it is off. */
+  publicOrigin?: string;
+  /** PEM of an extra CA the identity platform's certificate may chain to (a local simulator's). */
+  ssoCaCert?: string;
   now(): Date;
 }
 

@@ -125,6 +125,16 @@ const SPECS: Record<string, Spec> = {
   },
   'passkeys.policy': orgRead(),
   'passkeys.setPolicy': orgWrite(() => ({ requiredForAdmins: false })),
+  'sso.start': {
+    input: (i) => ({ organizationId: i.org }),
+    cases: { a: 'refused', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC },
+  },
+  'sso.finish': {
+    input: () => ({ callbackUrl: 'https://evident.example/sso/callback?code=x&state=y' }),
+    cases: { a: 'refused', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC },
+  },
+  'sso.settings': orgAdminRead(),
+  'sso.setSettings': orgWrite(() => ({ settings: null })),
   'portfolio.frameworks': orgRead(),
   'portfolio.matrix': orgRead(() => ({})),
   'tenant.list': orgRead(),

@@ -9,12 +9,14 @@ import { passkeysRouter } from './routers/passkeys.ts';
 import { portfolioRouter } from './routers/portfolio.ts';
 import { sharedRouter } from './routers/shared.ts';
 import { sharesRouter } from './routers/shares.ts';
+import { ssoRouter } from './routers/sso.ts';
 import { tenantRouter } from './routers/tenant.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
   auth: authRouter,
   passkeys: passkeysRouter,
+  sso: ssoRouter,
   portfolio: portfolioRouter,
   tenant: tenantRouter,
   controls: controlsRouter,

@@ -122,7 +122,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     allowSignUp: env.allowSignUp,
     sessions: env.sessions ?? DEFAULT_SESSIONS,
     issuer: 'Evident',
-    ...(env.publicOrigin ? { webauthn: relyingParty(env.publicOrigin) } : {}),
+    ...(env.publicOrigin ? { webauthn: relyingParty(env.publicOrigin), publicOrigin: env.publicOrigin } : {}),
     now: () => new Date(),
     ...options.deps,
   };
