@@ -67,7 +67,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await page.getByRole('rowheader', { name: /Laptop/ }).waitFor();
     await page.getByRole('button', { name: 'Rename Laptop' }).click();
     await page.getByLabel('New name for Laptop').fill('Work laptop');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('rowheader', { name: /Work laptop/ }).waitFor();
     await checkA11y(page, 'settings-security');
   });

@@ -15,6 +15,7 @@ import { SchedulesView } from './views/schedules.tsx';
 import { SettingsView } from './views/settings/index.tsx';
 import { SharedView } from './views/shared.tsx';
 import { SharesView } from './views/shares.tsx';
+import { MicrosoftCallback } from './views/sso.tsx';
 import { TenantView } from './views/tenant.tsx';
 import { VerifyView } from './views/verify.tsx';
 
@@ -52,6 +53,8 @@ function StaffApp({ route }: { route: Route }) {
       <Frame>
         {route.name === 'signUp' ? (
           <SignUp />
+        ) : route.name === 'ssoCallback' ? (
+          <MicrosoftCallback />
         ) : route.name === 'invitation' ? (
           <AcceptInvitation token={route.token} />
         ) : (
@@ -78,7 +81,12 @@ function StaffApp({ route }: { route: Route }) {
         <PasskeyEnrolStep email={pending.data.email} />
       </Frame>
     );
-  if (route.name === 'signIn' || route.name === 'signUp' || route.name === 'invitation') {
+  if (
+    route.name === 'signIn' ||
+    route.name === 'signUp' ||
+    route.name === 'invitation' ||
+    route.name === 'ssoCallback'
+  ) {
     navigate({ name: 'portfolio' }, true);
     return null;
   }

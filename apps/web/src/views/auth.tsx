@@ -4,6 +4,7 @@ import { Link } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Field, FormError, NewPasswordField } from './form.tsx';
 import { PasskeySecondFactor, PasskeySignIn } from './passkeys.tsx';
+import { MicrosoftSignIn } from './sso.tsx';
 
 const value = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '');
 
@@ -36,6 +37,7 @@ export function SignIn() {
         </button>
       </form>
       <PasskeySignIn />
+      <MicrosoftSignIn />
       <p>
         New to Evident? <Link to={{ name: 'signUp' }}>Create your organization</Link>
       </p>

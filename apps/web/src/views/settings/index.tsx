@@ -39,7 +39,7 @@ export function SettingsView({ tab }: { tab: SettingsTab }) {
       ) : tab === 'staff' ? (
         <StaffSettings role={me.data.user.role} myId={me.data.user.id} />
       ) : tab === 'security' ? (
-        <SecuritySettings role={me.data.user.role} />
+        <SecuritySettings role={me.data.user.role} organizationId={me.data.organization.id} />
       ) : (
         <SessionsSettings />
       )}

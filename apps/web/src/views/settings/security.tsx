@@ -4,14 +4,16 @@ import { useTRPC } from '../../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../../ui.tsx';
 import { FormError } from '../form.tsx';
 import { AddPasskey } from '../passkeys.tsx';
+import { MicrosoftSettings } from '../sso.tsx';
 import type { Role } from './roles.ts';
 
 /** The caller's passkeys, and (owners) whether owners and admins must sign in with one. */
-export function SecuritySettings({ role }: { role: Role }) {
+export function SecuritySettings({ role, organizationId }: { role: Role; organizationId: string }) {
   return (
     <>
       <PasskeyList />
       <PasskeyPolicy role={role} />
+      {role === 'owner' && <MicrosoftSettings organizationId={organizationId} />}
     </>
   );
 }
