@@ -42,7 +42,7 @@ describe('assess now in Chromium', () => {
     await page.goto(`${host.url}/sign-in`);
     await page.getByLabel('Email').fill('analyst@acme.example');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('Six-digit code from your authenticator').fill(totp(SECRET));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Portfolio' }).waitFor();

@@ -29,10 +29,11 @@ const freePort = () =>
 export async function startServerProcess(
   db: TestDatabase,
   prefix = `e2e-${process.pid}-${Date.now()}`,
-  extraEnv: Record<string, string> = {},
+  extraEnv: Record<string, string> | ((port: number) => Record<string, string>) = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   if (db.database.driver !== 'pg') throw new Error('the server process needs a PostgreSQL test database');
   const port = await freePort();
+  const extra = typeof extraEnv === 'function' ? extraEnv(port) : extraEnv;
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [BIN], {
     env: {
@@ -46,7 +47,7 @@ export async function startServerProcess(
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
       LOG_LEVEL: 'warn',
       METADATA_SERVER_DETECTION: 'none',
-      ...extraEnv,
+      ...extra,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

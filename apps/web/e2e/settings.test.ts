@@ -155,7 +155,7 @@ describe('settings, schedules, the share access log and control descriptions in 
       await p.goto(`${host.url}/sign-in`);
       await p.getByLabel('Email').fill('owner@northwind.example');
       await p.getByLabel('Password').fill(PASSWORD);
-      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
       await p.getByRole('heading', { name: 'Second step' }).waitFor();
     } finally {
       await second.close();

@@ -9,11 +9,13 @@ import { Enrol, SecondFactor, SignIn, SignUp } from './views/auth.tsx';
 import { ControlView } from './views/control.tsx';
 import { ExceptionsView } from './views/exceptions.tsx';
 import { AcceptInvitation } from './views/invitation.tsx';
+import { PasskeyEnrolStep } from './views/passkeys.tsx';
 import { PortfolioView } from './views/portfolio.tsx';
 import { SchedulesView } from './views/schedules.tsx';
 import { SettingsView } from './views/settings/index.tsx';
 import { SharedView } from './views/shared.tsx';
 import { SharesView } from './views/shares.tsx';
+import { MicrosoftCallback } from './views/sso.tsx';
 import { TenantView } from './views/tenant.tsx';
 import { VerifyView } from './views/verify.tsx';
 
@@ -51,6 +53,8 @@ function StaffApp({ route }: { route: Route }) {
       <Frame>
         {route.name === 'signUp' ? (
           <SignUp />
+        ) : route.name === 'ssoCallback' ? (
+          <MicrosoftCallback />
         ) : route.name === 'invitation' ? (
           <AcceptInvitation token={route.token} />
         ) : (
@@ -65,13 +69,24 @@ function StaffApp({ route }: { route: Route }) {
         <Enrol email={pending.data.email} />
       </Frame>
     );
-  if (pending.data.next === 'totp')
+  if (pending.data.next === 'totp' || pending.data.next === 'passkey')
     return (
       <Frame>
-        <SecondFactor email={pending.data.email} />
+        <SecondFactor email={pending.data.email} passkeyOnly={pending.data.next === 'passkey'} />
       </Frame>
     );
-  if (route.name === 'signIn' || route.name === 'signUp' || route.name === 'invitation') {
+  if (pending.data.next === 'passkey_enrol')
+    return (
+      <Frame>
+        <PasskeyEnrolStep email={pending.data.email} />
+      </Frame>
+    );
+  if (
+    route.name === 'signIn' ||
+    route.name === 'signUp' ||
+    route.name === 'invitation' ||
+    route.name === 'ssoCallback'
+  ) {
     navigate({ name: 'portfolio' }, true);
     return null;
   }

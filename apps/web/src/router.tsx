@@ -15,9 +15,10 @@ export type Route =
   | { name: 'schedules'; tenantId: string }
   | { name: 'shared'; token: string }
   | { name: 'verify' }
+  | { name: 'ssoCallback' }
   | { name: 'notFound' };
 
-export const SETTINGS_TABS = ['branding', 'staff', 'sessions'] as const;
+export const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 const seg = encodeURIComponent;
@@ -50,6 +51,8 @@ export function href(route: Route): string {
       return `/s/${seg(route.token)}`;
     case 'verify':
       return '/verify';
+    case 'ssoCallback':
+      return '/sso/callback';
     case 'notFound':
       return '/not-found';
   }
@@ -63,6 +66,7 @@ export function parse(path: string): Route {
   if (a === 'sign-up' && parts.length === 1) return { name: 'signUp' };
   if (a === 'audit' && parts.length === 1) return { name: 'audit' };
   if (a === 'verify' && parts.length === 1) return { name: 'verify' };
+  if (a === 'sso' && b === 'callback' && parts.length === 2) return { name: 'ssoCallback' };
   if (a === 'settings' && parts.length === 1) return { name: 'settings', tab: 'branding' };
   if (a === 'settings' && parts.length === 2 && SETTINGS_TABS.includes(b as SettingsTab))
     return { name: 'settings', tab: b as SettingsTab };

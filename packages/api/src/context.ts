@@ -66,6 +66,12 @@ export interface ApiDeps {
   sessions: { idleMs: number; absoluteMs: number };
   /** The TOTP issuer shown in authenticator apps. */
   issuer: string;
+  /** The relying party passkeys are bound to, from `PUBLIC_ORIGIN`; absent, passkeys are off. */
+  webauthn?: { origin: string; rpId: string; rpName: string };
+  /** The browser-facing origin (`PUBLIC_ORIGIN`): Sign in with Microsoft redirects back to it; absent, it is off. */
+  publicOrigin?: string;
+  /** PEM of an extra CA the identity platform's certificate may chain to (a local simulator's). */
+  ssoCaCert?: string;
   now(): Date;
 }
 
@@ -75,11 +81,15 @@ export interface RequestInfo {
   userAgent: string | null;
   sessionToken: string | null;
   shareToken: string | null;
+  /** The short-lived cookie that binds a sign-in ceremony (passkey, OpenID Connect) to this browser. */
+  flowToken?: string | null;
 }
 
 export interface ResponseControl {
   /** Sets (or with null clears) the session cookie; `maxAgeMs` is the absolute lifetime. */
   setSession(token: string | null, maxAgeMs: number): void;
+  /** Sets (or with null clears) the ceremony cookie; hosts without one cannot run passwordless or SSO sign-in. */
+  setFlow?(token: string | null, maxAgeMs: number): void;
 }
 
 export interface Context {

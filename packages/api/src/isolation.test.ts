@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { expect, it } from 'vitest';
 import type { ApiDeps } from './context.ts';
 import { appRouter } from './router.ts';
-import { type Agent, agent, PASSWORD, signedIn, testDeps } from './testing/index.ts';
+import { type Agent, agent, PASSWORD, SoftAuthenticator, signedIn, testDeps } from './testing/index.ts';
 
 /** The ids a call is made with: this organization's real ones, or (case c) another tenant's id with this one's children. */
 interface Ids {
@@ -20,6 +20,8 @@ interface Ids {
   session: string;
   invitation: string;
   email: string;
+  passkey: string;
+  credential: string;
 }
 
 type Expect = 'refused' | 'clean' | { skip: string };
@@ -95,6 +97,44 @@ const SPECS: Record<string, Spec> = {
     input: () => ({ current: 'not the password', next: 'whatever whatever' }),
     cases: { a: 'refused', b: OWN, c: NO_IDS, d: OWN, e: 'refused', f: 'refused' },
   },
+  'passkeys.list': orgRead(),
+  'passkeys.beginRegistration': {
+    cases: { a: 'refused', b: OWN, c: NO_IDS, d: OWN, e: 'refused', f: 'refused' },
+  },
+  'passkeys.finishRegistration': {
+    input: (i) => ({ name: 'mallory', response: registration(i.credential) }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: 'refused', e: 'refused', f: 'refused' },
+  },
+  'passkeys.rename': {
+    input: (i) => ({ id: i.passkey, name: 'mallory' }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: 'refused', e: 'refused', f: 'refused' },
+  },
+  'passkeys.revoke': {
+    input: (i) => ({ id: i.passkey }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: 'refused', e: 'refused', f: 'refused' },
+  },
+  'passkeys.beginSecondFactor': { cases: { a: 'refused', b: OWN, c: NO_IDS, d: OWN, e: 'refused', f: 'refused' } },
+  'passkeys.finishSecondFactor': {
+    input: (i) => ({ response: assertion(i.credential) }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: 'refused', e: 'refused', f: 'refused' },
+  },
+  'passkeys.beginPasswordless': { cases: { a: 'clean', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC } },
+  'passkeys.finishPasswordless': {
+    input: (i) => ({ response: assertion(i.credential) }),
+    cases: { a: 'refused', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC },
+  },
+  'passkeys.policy': orgRead(),
+  'passkeys.setPolicy': orgWrite(() => ({ requiredForAdmins: false })),
+  'sso.start': {
+    input: (i) => ({ organizationId: i.org }),
+    cases: { a: 'refused', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC },
+  },
+  'sso.finish': {
+    input: () => ({ callbackUrl: 'https://evident.example/sso/callback?code=x&state=y' }),
+    cases: { a: 'refused', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC },
+  },
+  'sso.settings': orgAdminRead(),
+  'sso.setSettings': orgWrite(() => ({ settings: null })),
   'portfolio.frameworks': orgRead(),
   'portfolio.matrix': orgRead(() => ({})),
   'tenant.list': orgRead(),
@@ -178,6 +218,22 @@ const SPECS: Record<string, Spec> = {
   },
 };
 
+/** Well-formed WebAuthn answers naming A's credential, to no challenge anyone asked for. */
+const registration = (credential: string) => ({
+  id: credential,
+  rawId: credential,
+  type: 'public-key' as const,
+  clientExtensionResults: {},
+  response: { clientDataJSON: 'e30', attestationObject: 'oA' },
+});
+const assertion = (credential: string) => ({
+  id: credential,
+  rawId: credential,
+  type: 'public-key' as const,
+  clientExtensionResults: {},
+  response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA' },
+});
+
 const REFUSALS = new Set<TRPCError['code']>(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
 
 const result = (controlId: string, subject: string): ControlResult => ({
@@ -223,6 +279,11 @@ async function organization(deps: ApiDeps, mark: string) {
   });
   const invitation = await owner.call.organization.invite({ email: `invitee@${mark}.example`, role: 'viewer' });
   await owner.call.organization.setBranding({ displayName: `${mark} brand`, logoUrl: null, accentColor: '#123456' });
+  const device = new SoftAuthenticator(deps.webauthn!.origin);
+  const passkey = await owner.call.passkeys.finishRegistration({
+    name: `${mark} key`,
+    response: device.create(await owner.call.passkeys.beginRegistration()),
+  });
   const me = await owner.call.auth.me();
   const [session] = await owner.call.organization.sessions({ everyone: false });
   const ids: Ids = {
@@ -236,6 +297,8 @@ async function organization(deps: ApiDeps, mark: string) {
     session: session!.handle,
     invitation: invitation.id,
     email: me.user.email,
+    passkey: passkey.id,
+    credential: [...device.credentials.keys()][0]!,
   };
   return { owner, ids, shareToken: share.token, markers: [mark, ...Object.values(ids)] };
 }
@@ -252,7 +315,11 @@ async function call(who: Agent, path: string, input: unknown) {
 
 describeBothDrivers('isolation, generated from the router', (t) => {
   it('refuses every procedure to whoever may not call it, and leaks nothing to whoever may', async () => {
-    const deps = testDeps(t().store, { connectors: { github: githubConnector }, egress: egressPolicy('127.0.0.1:9') });
+    const deps = testDeps(t().store, {
+      connectors: { github: githubConnector },
+      egress: egressPolicy('127.0.0.1:9'),
+      webauthn: { origin: 'https://evident.example', rpId: 'evident.example', rpName: 'Evident' },
+    });
     const a = await organization(deps, 'alphamark');
     const b = await organization(deps, 'bravomark');
     const second = await a.owner.call.tenant.create({ name: 'second tenant', kind: 'customer' });

@@ -5,14 +5,18 @@ import { evidenceRouter } from './routers/evidence.ts';
 import { exceptionsRouter } from './routers/exceptions.ts';
 import { organizationRouter } from './routers/organization.ts';
 import { packsRouter } from './routers/packs.ts';
+import { passkeysRouter } from './routers/passkeys.ts';
 import { portfolioRouter } from './routers/portfolio.ts';
 import { sharedRouter } from './routers/shared.ts';
 import { sharesRouter } from './routers/shares.ts';
+import { ssoRouter } from './routers/sso.ts';
 import { tenantRouter } from './routers/tenant.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
   auth: authRouter,
+  passkeys: passkeysRouter,
+  sso: ssoRouter,
   portfolio: portfolioRouter,
   tenant: tenantRouter,
   controls: controlsRouter,

@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   user: 'usr',
   share: 'shr',
   export: 'exp',
+  passkey: 'pky',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -24,6 +25,7 @@ export type CollectionId = Id<'col'>;
 export type RunId = Id<'run'>;
 export type ExceptionId = Id<'exc'>;
 export type UserId = Id<'usr'>;
+export type PasskeyId = Id<'pky'>;
 
 const BODY = /^[0-9a-z]{26}$/;
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -88,11 +88,17 @@ export type AuditVerification =
   | { valid: true; events: number; head: string | null }
   | { valid: false; events: number; brokenAt: number; problem: string };
 
+/** How a session's second factor was given: the product's own, or the identity provider's proven MFA. */
+export const SECOND_FACTORS = ['totp', 'recovery_code', 'passkey', 'idp_mfa'] as const;
+export type SecondFactor = (typeof SECOND_FACTORS)[number];
+
 export const staffSession = z.object({
   idHash: z.string(),
   organizationId: idSchema('org'),
   userId: idSchema('usr'),
+  /** Signed in: the second factor passed and nothing more is asked (a required passkey enrolled). */
   totpPassed: z.boolean(),
+  secondFactor: z.enum(SECOND_FACTORS).nullable(),
   credentialsVersion: z.number().int(),
   address: z.string().nullable(),
   userAgent: z.string().nullable(),

@@ -23,11 +23,13 @@ export { EVIDENCE_SORTS, type EvidencePage, type EvidencePageInput } from './rep
 export type { CreateExceptionInput } from './repos/exceptions.ts';
 export type { FactSource } from './repos/fact-batches.ts';
 export type { ConnectionHealth } from './repos/health.ts';
+export type { StoredPasskey } from './repos/passkeys.ts';
 export type { PortfolioCell, ResultSummary, TrendPoint } from './repos/portfolio.ts';
 export type { ResultHead } from './repos/result-subjects.ts';
 export type { WriteResultsOutcome } from './repos/results.ts';
 export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export type { AddSigningKeyInput, PublicSigningKey } from './repos/signing-keys.ts';
+export { type StaffAuthSettings, ssoSettingsInput } from './repos/staff-auth-settings.ts';
 export { type TenantSchedule, tenantSchedule } from './repos/tenants.ts';
 export { grantRuntimeLogin, RUNTIME_ROLE } from './roles.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';

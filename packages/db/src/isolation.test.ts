@@ -34,6 +34,8 @@ interface World extends Seeded {
   channel: string;
   rule: string;
   delivery: string;
+  passkey: string;
+  credentialId: string;
   ids: string[];
 }
 
@@ -130,6 +132,25 @@ async function world(store: Store, name: string): Promise<World> {
   });
   await store.recordShareAccess(org, share.id, { address: null, userAgent: name, what: 'share.view' });
   await store.setBranding(org, { displayName: `${name} brand`, logoUrl: null, accentColor: '#123456' });
+  const passkey = await store.addPasskey(org, user.id, {
+    id: newId('pky'),
+    credentialId: `${name}-credential-${org.slice(4)}`,
+    publicKey: Buffer.from(`${name}-public-key`),
+    counter: 0,
+    transports: ['internal'],
+    deviceType: 'multiDevice',
+    backedUp: true,
+    name: `${name} laptop`,
+    at: new Date(),
+  });
+  await store.setPasskeysRequired(org, true);
+  await store.setSsoSettings(org, {
+    tenantId: '11111111-2222-3333-4444-555555555555',
+    clientId: '66666666-7777-8888-9999-000000000000',
+    clientSecret: `${name}-sso-secret`,
+    authority: `https://${name}.example`,
+    jitRole: 'viewer',
+  });
   const ids = [
     org,
     tenant,
@@ -145,8 +166,11 @@ async function world(store: Store, name: string): Promise<World> {
     channel.id,
     rule.id,
     delivery,
+    passkey.id,
   ];
   return {
+    passkey: passkey.id,
+    credentialId: passkey.credentialId,
     org,
     tenant,
     connection,
@@ -202,6 +226,9 @@ async function everything(store: Store, a: World) {
     alertChannel: await store.readAlertChannel(a.org, a.channel),
     alertRules: await store.listAlertRules(a.org),
     alertDeliveries: await store.listAlertDeliveries(a.org),
+    passkeys: await store.listPasskeys(a.org, a.user),
+    authSettings: await store.staffAuthSettings(a.org),
+    ssoSecret: await store.readSsoClientSecret(a.org),
   };
 }
 
@@ -360,6 +387,33 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   markAlertDelivered: refused((b, a) => store.markAlertDelivered(b.org, a.delivery, new Date())),
   recordAlertFailure: refused((b, a) => store.recordAlertFailure(b.org, a.delivery, { error: 'x', dead: true })),
   retryAlertDelivery: refused((b, a) => store.retryAlertDelivery(b.org, a.delivery)),
+  addPasskey: refused((b, a) =>
+    store.addPasskey(b.org, a.user, {
+      id: newId('pky'),
+      credentialId: 'mallory-credential-0001',
+      publicKey: Buffer.from('x'),
+      counter: 0,
+      transports: [],
+      deviceType: 'singleDevice',
+      backedUp: false,
+      name: 'mallory',
+      at: new Date(),
+    }),
+  ),
+  listPasskeys: clean((b, a) => store.listPasskeys(b.org, a.user)),
+  usePasskey: clean((b, a) => store.usePasskey(b.org, a.passkey, 99, new Date())),
+  renamePasskey: refused((b, a) => store.renamePasskey(b.org, a.user, a.passkey, 'mallory')),
+  deletePasskey: refused((b, a) => store.deletePasskey(b.org, a.user, a.passkey)),
+  // Global by design: the credential id is what the authenticator presents; a ceremony key is the browser's.
+  passkeyByCredential: clean(() => store.passkeyByCredential('nobody-credential-0001')),
+  putAuthFlow: clean(() =>
+    store.putAuthFlow({ keyHash: sha256('x'), purpose: 'x', data: {}, expiresAt: new Date() }, new Date()),
+  ),
+  takeAuthFlow: clean(() => store.takeAuthFlow(sha256('nobody'), 'x', new Date())),
+  staffAuthSettings: clean((b) => store.staffAuthSettings(b.org)),
+  setPasskeysRequired: clean((b) => store.setPasskeysRequired(b.org, false)),
+  setSsoSettings: clean((b) => store.setSsoSettings(b.org, null)),
+  readSsoClientSecret: clean((b) => store.readSsoClientSecret(b.org)),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

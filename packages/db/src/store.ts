@@ -6,6 +6,7 @@ import { guardErrors } from './errors.ts';
 import { accessRepo } from './repos/access.ts';
 import { alertsRepo } from './repos/alerts.ts';
 import { auditRepo } from './repos/audit.ts';
+import { authFlowsRepo } from './repos/auth-flows.ts';
 import type { RepoContext } from './repos/boundary.ts';
 import { collectionsRepo } from './repos/collections.ts';
 import { connectionsRepo } from './repos/connections.ts';
@@ -14,6 +15,7 @@ import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { healthRepo } from './repos/health.ts';
 import { organizationsRepo } from './repos/organizations.ts';
+import { passkeysRepo } from './repos/passkeys.ts';
 import { portfolioRepo } from './repos/portfolio.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultSubjectsRepo } from './repos/result-subjects.ts';
@@ -21,6 +23,7 @@ import { resultsRepo } from './repos/results.ts';
 import { runsRepo } from './repos/runs.ts';
 import { sharesRepo } from './repos/shares.ts';
 import { signingKeysRepo } from './repos/signing-keys.ts';
+import { staffAuthSettingsRepo } from './repos/staff-auth-settings.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
 
@@ -45,6 +48,9 @@ function repositories(ctx: RepoContext) {
     ...portfolioRepo(ctx),
     ...healthRepo(ctx),
     ...alertsRepo(ctx),
+    ...passkeysRepo(ctx),
+    ...authFlowsRepo(ctx),
+    ...staffAuthSettingsRepo(ctx),
   };
 }
 
@@ -80,6 +86,10 @@ const SELF_SCOPED = new Set<string>([
   'takeSignInAttempt',
   'releaseSignInAttempt',
   'clearSignInFailures',
+  // A passwordless sign-in knows a credential, not an organization; ceremonies begin before anyone is known.
+  'passkeyByCredential',
+  'putAuthFlow',
+  'takeAuthFlow',
 ]);
 
 type AnyFn = (org: OrganizationId, ...args: unknown[]) => unknown;

@@ -6,7 +6,7 @@ import helmet from '@fastify/helmet';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
+import { flowCookieName, readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
 import { type Metrics, registerMetrics } from './metrics.ts';
 import { registerPackRoutes } from './packs.ts';
 import { procedureNames, refuseAuthBatches } from './procedures.ts';
@@ -44,6 +44,7 @@ const procedures = (req: FastifyRequest) => procedureNames(req.url).filter((p) =
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const secure = options.publicOrigin?.startsWith('https://') ?? false;
   const cookieName = sessionCookieName(secure);
+  const flowName = flowCookieName(secure);
   const app = Fastify({
     // Share and invitation tokens sit in URLs: every request line is logged with them redacted.
     loggerInstance: options.logger.child({}, { serializers: { req: requestForLog } }),
@@ -103,6 +104,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     address: req.ip,
     userAgent: req.headers['user-agent'] ?? null,
     sessionToken: readCookie(req.headers.cookie, cookieName),
+    flowToken: readCookie(req.headers.cookie, flowName),
     shareToken: typeof req.headers[SHARE_HEADER] === 'string' ? (req.headers[SHARE_HEADER] as string) : null,
   });
   registerPackRoutes(app as unknown as FastifyInstance, options.deps, options.storage, requestInfo);
@@ -118,6 +120,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         res: {
           setSession: (token, maxAgeMs) => {
             res.header('set-cookie', sessionCookie(cookieName, token, maxAgeMs, secure));
+          },
+          setFlow: (token, maxAgeMs) => {
+            res.header('set-cookie', sessionCookie(flowName, token, maxAgeMs, secure));
           },
         },
       }),

@@ -3,6 +3,11 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-evident_session' : 'evident_session';
 }
 
+/** The ceremony cookie (a passkey challenge, an OpenID Connect state): binds a sign-in in flight to this browser. */
+export function flowCookieName(secure: boolean): string {
+  return secure ? '__Host-evident_flow' : 'evident_flow';
+}
+
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {

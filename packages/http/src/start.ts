@@ -78,6 +78,13 @@ function rateLimitRedis(url: string, logger: ReturnType<typeof createLogger>): R
 }
 
 /** Opens what the server needs, listens, and returns how to stop it in order: HTTP first, then queues, then the store. */
+/** Passkeys are bound to the browser-facing origin: its host is the relying party id. */
+const relyingParty = (publicOrigin: string) => ({
+  origin: new URL(publicOrigin).origin,
+  rpId: new URL(publicOrigin).hostname,
+  rpName: 'Evident',
+});
+
 export async function startServer(env: HttpSettings, options: StartOptions = {}): Promise<RunningServer> {
   assertOriginKnown(env.host, env.publicOrigin);
   if (env.passwordWork) limitPasswordWork(env.passwordWork);
@@ -132,6 +139,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     allowSignUp: env.allowSignUp,
     sessions: env.sessions ?? DEFAULT_SESSIONS,
     issuer: 'Evident',
+    ...(env.publicOrigin ? { webauthn: relyingParty(env.publicOrigin), publicOrigin: env.publicOrigin } : {}),
     now: () => new Date(),
     ...options.deps,
   };

@@ -3,6 +3,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Field, FormError, NewPasswordField } from './form.tsx';
+import { PasskeySecondFactor, PasskeySignIn } from './passkeys.tsx';
+import { MicrosoftSignIn } from './sso.tsx';
 
 const value = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '');
 
@@ -34,6 +36,8 @@ export function SignIn() {
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <PasskeySignIn />
+      <MicrosoftSignIn />
       <p>
         New to Evident? <Link to={{ name: 'signUp' }}>Create your organization</Link>
       </p>
@@ -151,7 +155,7 @@ export function Enrol({ email }: { email: string }) {
   );
 }
 
-export function SecondFactor({ email }: { email: string }) {
+export function SecondFactor({ email, passkeyOnly }: { email: string; passkeyOnly: boolean }) {
   const trpc = useTRPC();
   const done = useAfterSignIn();
   const verify = useMutation(trpc.auth.verify.mutationOptions({ onSuccess: done }));
@@ -167,24 +171,29 @@ export function SecondFactor({ email }: { email: string }) {
       <p>
         Signed in as <strong>{email}</strong>.
       </p>
-      <form onSubmit={submit} className="card" key={String(useRecovery)}>
-        {useRecovery ? (
-          <Field id="code" label="Recovery code">
-            <input id="code" name="code" autoComplete="off" required />
-          </Field>
-        ) : (
-          <Field id="code" label="Six-digit code from your authenticator">
-            <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required />
-          </Field>
-        )}
-        <FormError error={verify.error} />
-        <button type="submit" className="primary" disabled={verify.isPending}>
-          Verify
+      <PasskeySecondFactor only={passkeyOnly} />
+      {!passkeyOnly && (
+        <form onSubmit={submit} className="card" key={String(useRecovery)}>
+          {useRecovery ? (
+            <Field id="code" label="Recovery code">
+              <input id="code" name="code" autoComplete="off" required />
+            </Field>
+          ) : (
+            <Field id="code" label="Six-digit code from your authenticator">
+              <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required />
+            </Field>
+          )}
+          <FormError error={verify.error} />
+          <button type="submit" className="primary" disabled={verify.isPending}>
+            Verify
+          </button>
+        </form>
+      )}
+      {!passkeyOnly && (
+        <button type="button" className="link-button" onClick={() => setUseRecovery(!useRecovery)}>
+          {useRecovery ? 'Use a code from the authenticator instead' : 'Use a recovery code instead'}
         </button>
-      </form>
-      <button type="button" className="link-button" onClick={() => setUseRecovery(!useRecovery)}>
-        {useRecovery ? 'Use a code from the authenticator instead' : 'Use a recovery code instead'}
-      </button>
+      )}
     </section>
   );
 }

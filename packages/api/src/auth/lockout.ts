@@ -39,3 +39,8 @@ export async function takeAttempt(store: Store, account: string | null, address:
     },
   };
 }
+
+/** Counts a failure on an account found only after its attempt was taken (a passwordless assertion names its user). */
+export async function countAccountFailure(store: Store, account: string, now: Date): Promise<void> {
+  await store.takeSignInAttempt(account, ACCOUNT, now);
+}

@@ -1,5 +1,5 @@
 import { type OrganizationId, UnauthenticatedError } from '@evident/core';
-import { type StaffSession, type StaffUser, sha256 } from '@evident/db';
+import { type SecondFactor, type StaffSession, type StaffUser, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
 import { randomToken } from './secrets.ts';
 
@@ -38,7 +38,12 @@ export async function requireSession(ctx: Context): Promise<SessionCaller> {
 }
 
 /** A new session id for the user (the old one, if any, is revoked): on sign-in, second factor and any change. */
-export async function startSession(ctx: Context, user: StaffUser, totpPassed: boolean): Promise<void> {
+export async function startSession(
+  ctx: Context,
+  user: StaffUser,
+  totpPassed: boolean,
+  secondFactor: SecondFactor | null = null,
+): Promise<void> {
   const { store, sessions, now } = ctx.deps;
   await revokeCurrent(ctx);
   const token = randomToken();
@@ -46,6 +51,7 @@ export async function startSession(ctx: Context, user: StaffUser, totpPassed: bo
     userId: user.id,
     credentialsVersion: user.credentialsVersion,
     totpPassed,
+    secondFactor,
     address: ctx.req.address,
     userAgent: ctx.req.userAgent?.slice(0, 500) ?? null,
     expiresAt: new Date(now().getTime() + sessions.absoluteMs),

@@ -3,6 +3,7 @@ import { type StaffUser, type Store, sha256 } from '@evident/db';
 import type { Context } from '../context.ts';
 import { type AuditEntry, auditedAs, writeAudit } from '../services/audit.ts';
 import { accountKey, addressKey, takeAttempt } from './lockout.ts';
+import { codeLeadsTo } from './passkey-policy.ts';
 import {
   decoyHash,
   hashPassword,
@@ -137,6 +138,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
   if (!(await store.readTotpSecret(caller.organizationId, caller.user.id)))
     throw new ConflictError('start enrolment first');
   const attempt = await takeCodeAttempt(ctx, caller);
+  const after = await codeLeadsTo(ctx, caller);
   const outcome = await spendTotp(ctx, caller, code);
   if (outcome !== 'ok') {
     await refuseCode(ctx, caller, outcome, 'enrol');
@@ -153,7 +155,7 @@ export async function confirmEnrolment(ctx: Context, caller: SessionCaller, code
       const hashes = codes.map((c) => sha256(normaliseRecoveryCode(c)));
       await tx.replaceRecoveryCodes(caller.organizationId, caller.user.id, hashes);
       const user = await tx.confirmTotp(caller.organizationId, caller.user.id);
-      await startSession(within(ctx, tx), user, true);
+      await startSession(within(ctx, tx), user, after === 'signed_in', 'totp');
     },
     () => [entry('auth.totp_enrolled'), entry('auth.sign_in', { method: 'totp' })],
   );
@@ -170,6 +172,7 @@ export async function verifySecondFactor(
   const { organizationId: org, user } = caller;
   if (!user.totpConfirmed) throw new ConflictError('enrol a second factor first');
   const attempt = await takeCodeAttempt(ctx, caller);
+  const after = await codeLeadsTo(ctx, caller);
   const method = 'code' in input ? 'totp' : 'recovery_code';
   const outcome =
     'code' in input
@@ -185,7 +188,7 @@ export async function verifySecondFactor(
   await auditedAs(
     store,
     who(ctx, org, user.id),
-    (tx) => startSession(within(ctx, tx), user, true),
+    (tx) => startSession(within(ctx, tx), user, after === 'signed_in', method),
     () => entry('auth.sign_in', { method }),
   );
 }

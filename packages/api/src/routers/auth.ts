@@ -1,5 +1,6 @@
 import { idSchema, isoDateTime } from '@evident/core';
 import { z } from 'zod';
+import { pendingStep } from '../auth/passkey-policy.ts';
 import { endSession } from '../auth/sessions.ts';
 import {
   acceptInvitation,
@@ -36,11 +37,8 @@ export const authRouter = router({
 
   /** Where a half-signed-in session stands: which step is next. */
   pending: pendingProcedure
-    .output(z.object({ email: z.string(), next: z.enum(['enrol', 'totp', 'done']) }))
-    .query(({ ctx }) => ({
-      email: ctx.caller.user.email,
-      next: ctx.caller.session.totpPassed ? 'done' : ctx.caller.user.totpConfirmed ? 'totp' : 'enrol',
-    })),
+    .output(z.object({ email: z.string(), next: z.enum(['enrol', 'totp', 'passkey', 'passkey_enrol', 'done']) }))
+    .query(async ({ ctx }) => ({ email: ctx.caller.user.email, next: await pendingStep(ctx, ctx.caller) })),
 
   beginEnrolment: pendingProcedure
     .output(z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() }))

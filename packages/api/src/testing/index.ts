@@ -7,6 +7,7 @@ import { type ApiDeps, type Context, DEFAULT_SESSIONS, type RequestInfo } from '
 import { appRouter } from '../router.ts';
 import { createCallerFactory } from '../trpc.ts';
 
+export { SoftAuthenticator } from './authenticator.ts';
 export { hashPassword };
 
 /** Per secret, the last time step whose code this process handed out. */
@@ -50,13 +51,23 @@ export function testDeps(store: Store, overrides: Partial<ApiDeps> = {}): ApiDep
 
 /** A caller that keeps its session cookie between calls, as a browser would. */
 export function agent(deps: ApiDeps, init: Partial<RequestInfo> = {}) {
-  const req: RequestInfo = { address: '127.0.0.1', userAgent: 'vitest', sessionToken: null, shareToken: null, ...init };
+  const req: RequestInfo = {
+    address: '127.0.0.1',
+    userAgent: 'vitest',
+    sessionToken: null,
+    shareToken: null,
+    flowToken: null,
+    ...init,
+  };
   const ctx: Context = {
     deps,
     req,
     res: {
       setSession(token) {
         req.sessionToken = token;
+      },
+      setFlow(token) {
+        req.flowToken = token;
       },
     },
   };

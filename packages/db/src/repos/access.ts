@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { OrganizationId, UserId } from '@evident/core';
 import { and, desc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Invitation, invitation, type StaffSession, staffSession } from '../domain.ts';
+import { type Invitation, invitation, SECOND_FACTORS, type StaffSession, staffSession } from '../domain.ts';
 import { invitations, recoveryCodes, signInFailures, staffSessions } from '../schema/access.ts';
 import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
 import { found, iso, isoOrNull, organizationOf, parseInput, type RepoContext, rowsOf } from './boundary.ts';
@@ -28,6 +28,7 @@ const rowToSession = (row: SessionRow): StaffSession =>
     organizationId: row.organizationId,
     userId: row.userId,
     totpPassed: row.totpPassed,
+    secondFactor: row.secondFactor,
     credentialsVersion: row.credentialsVersion,
     address: row.address,
     userAgent: row.userAgent,
@@ -50,6 +51,7 @@ const sessionInput = z.object({
   userId: z.string().min(1),
   credentialsVersion: z.number().int().positive(),
   totpPassed: z.boolean(),
+  secondFactor: z.enum(SECOND_FACTORS).nullable().optional(),
   address: z.string().max(200).nullable(),
   userAgent: z.string().max(500).nullable(),
   expiresAt: z.date(),

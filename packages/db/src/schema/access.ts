@@ -15,6 +15,8 @@ export const staffSessions = pgTable(
     userId: text('user_id').$type<UserId>().notNull(),
     /** The password was right; the second factor is still to come until this is true. */
     totpPassed: boolean('totp_passed').notNull().default(false),
+    /** How the second factor was given (`totp`, `recovery_code`, `passkey`, `idp_mfa`); null before it is. */
+    secondFactor: text('second_factor'),
     credentialsVersion: integer('credentials_version').notNull(),
     address: text('address'),
     userAgent: text('user_agent'),

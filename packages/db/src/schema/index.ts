@@ -9,4 +9,5 @@ export * from './results.ts';
 export * from './runs.ts';
 export * from './shares.ts';
 export * from './signing-keys.ts';
+export * from './staff-auth.ts';
 export * from './tenants.ts';

@@ -5,6 +5,8 @@ import { type SimState, UNAUTHENTICATED } from './state.ts';
 
 const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i;
 const OPENID = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i;
+const AUTHORIZE = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/i;
+const KEYS = /^\/([^/]+)\/discovery\/v2\.0\/keys$/i;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -21,9 +23,19 @@ export async function handleIdentityPlatform(
 ): Promise<boolean> {
   const token = TOKEN.exec(url.pathname);
   const openid = OPENID.exec(url.pathname);
-  const authority = decodeURIComponent((token ?? openid)?.[1] ?? '');
-  if (!token && !openid) return false;
+  const authorize = AUTHORIZE.exec(url.pathname);
+  const keys = KEYS.exec(url.pathname);
+  const authority = decodeURIComponent((token ?? openid ?? authorize ?? keys)?.[1] ?? '');
+  if (!token && !openid && !authorize && !keys) return false;
   const tenant = state.tenants.resolve(authority);
+  if (authorize) {
+    state.oidc.authorize(tenant, authority, url, res);
+    return true;
+  }
+  if (keys) {
+    sendJson(res, 200, state.oidc.jwks(), JSON_HEADERS);
+    return true;
+  }
   const account = (endpoint: string, served: boolean) =>
     state.accounting.request('graph', tenant?.name ?? UNAUTHENTICATED, endpoint, served);
   if (openid) {
@@ -39,12 +51,11 @@ export async function handleIdentityPlatform(
     return true;
   }
   try {
-    const issued = await state.tokens.issue(
-      tenant,
-      authority,
-      new URLSearchParams(await readBody(req)),
-      `${origin}${url.pathname}`,
-    );
+    const form = new URLSearchParams(await readBody(req));
+    const issued =
+      form.get('grant_type') === 'authorization_code'
+        ? state.oidc.redeem(tenant, authority, form, origin)
+        : await state.tokens.issue(tenant, authority, form, `${origin}${url.pathname}`);
     account(endpoint, true);
     sendJson(res, 200, issued, JSON_HEADERS);
   } catch (e) {

@@ -6,6 +6,7 @@ import { FaultPlan } from '../faults.ts';
 import { faultSpec, type Scenario } from '../scenario/schema.ts';
 import { type SimulatedApp, simulatedApp } from './app.ts';
 import { TokenIssuer } from './auth.ts';
+import { OidcProvider } from './oidc.ts';
 import { handleRequest } from './pipeline.ts';
 import { Router } from './router.ts';
 import type { SimState } from './state.ts';
@@ -37,6 +38,8 @@ export interface GraphSimulator {
   app: SimulatedApp;
   faults: FaultPlan;
   accounting: Accounting;
+  /** Sets who the OpenID Connect sign-in page signs in as (`amr` without `mfa`: a password-only sign-in). */
+  oidc: Pick<OidcProvider, 'signInAs'>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function startGraphSimulator(
     seed: scenario.seed,
     tenants: new TenantRegistry(scenario, now),
     tokens: new TokenIssuer(app),
+    oidc: new OidcProvider(),
     router: new Router(),
     faults,
     accounting,
@@ -89,6 +93,7 @@ export async function startGraphSimulator(
     app,
     faults,
     accounting,
+    oidc: state.oidc,
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort(new Error('simulator closed'));

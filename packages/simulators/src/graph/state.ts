@@ -1,6 +1,7 @@
 import type { Accounting } from '../accounting.ts';
 import type { FaultPlan } from '../faults.ts';
 import type { TokenIssuer } from './auth.ts';
+import type { OidcProvider } from './oidc.ts';
 import type { Router } from './router.ts';
 import type { TenantRegistry } from './tenants.ts';
 import type { RealThrottles } from './throttling.ts';
@@ -10,6 +11,8 @@ export interface SimState {
   seed: number;
   tenants: TenantRegistry;
   tokens: TokenIssuer;
+  /** Staff sign-in with Microsoft: authorization codes, ID tokens, the JWKS. */
+  oidc: OidcProvider;
   router: Router;
   faults: FaultPlan;
   accounting: Accounting;

@@ -3,6 +3,7 @@ import { Link, type SettingsTab, useFocusHeading } from '../../router.tsx';
 import { useTRPC } from '../../trpc.ts';
 import { ErrorState, Loading } from '../../ui.tsx';
 import { BrandingSettings } from './branding.tsx';
+import { SecuritySettings } from './security.tsx';
 import { SessionsSettings } from './sessions.tsx';
 import { StaffSettings } from './staff.tsx';
 
@@ -10,6 +11,7 @@ const TABS: { tab: SettingsTab; label: string }[] = [
   { tab: 'branding', label: 'Branding' },
   { tab: 'staff', label: 'Staff and invitations' },
   { tab: 'sessions', label: 'Your sessions' },
+  { tab: 'security', label: 'Security' },
 ];
 
 /** The organization's settings; actions a role may not take are not offered (the server refuses them anyway). */
@@ -36,6 +38,8 @@ export function SettingsView({ tab }: { tab: SettingsTab }) {
         <BrandingSettings role={me.data.user.role} organizationName={me.data.organization.name} />
       ) : tab === 'staff' ? (
         <StaffSettings role={me.data.user.role} myId={me.data.user.id} />
+      ) : tab === 'security' ? (
+        <SecuritySettings role={me.data.user.role} organizationId={me.data.organization.id} />
       ) : (
         <SessionsSettings />
       )}
