@@ -64,12 +64,22 @@ export class OidcProvider {
       back.searchParams.set('error_description', description);
       res.writeHead(302, { location: back.toString() }).end();
     };
-    if (q.get('response_type') !== 'code') return refuse('unsupported_response_type', 'AADSTS700054: code only.');
-    if (!q.get('client_id'))
-      return refuse('invalid_request', "AADSTS900144: The request body must contain 'client_id'.");
-    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge'))
-      return refuse('invalid_request', 'AADSTS501491: PKCE with S256 is required.');
-    if (!this.next) return refuse('access_denied', 'AADSTS50126: the user did not sign in.');
+    const refusal =
+      q.get('response_type') !== 'code'
+        ? ['unsupported_response_type', 'AADSTS700054: code only.']
+        : !q.get('client_id')
+          ? ['invalid_request', "AADSTS900144: The request body must contain 'client_id'."]
+          : q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')
+            ? ['invalid_request', 'AADSTS501491: PKCE with S256 is required.']
+            : null;
+    if (refusal) {
+      refuse(refusal[0]!, refusal[1]!);
+      return;
+    }
+    if (!this.next) {
+      refuse('access_denied', 'AADSTS50126: the user did not sign in.');
+      return;
+    }
     const code = randomBytes(32).toString('base64url');
     this.codes.set(code, {
       tenant,
