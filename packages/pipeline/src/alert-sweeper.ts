@@ -2,6 +2,7 @@ import { type Database, pendingAlerts } from '@evident/db';
 import { enqueueAlertDeliveries } from '@evident/jobs';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './deps.ts';
+import { repeat } from './repeat.ts';
 
 export interface AlertSweepOptions {
   /** How often each worker process sweeps. */
@@ -29,22 +30,12 @@ export async function sweepPendingAlerts(
 /** Sweeps now and then every `intervalMs`, one sweep at a time, until stopped. */
 export function startAlertSweeper(deps: WorkerDeps, database: Database, logger: Logger, options: AlertSweepOptions) {
   const { intervalMs } = { ...ALERT_SWEEP_DEFAULTS, ...options };
-  let sweeping: Promise<unknown> | undefined;
-  const sweep = () => {
-    sweeping ??= sweepPendingAlerts(deps, database, options)
-      .then((n) => n > 0 && logger.info({ rows: n }, 'pending alerts enqueued again'))
-      .catch((err) => logger.warn({ err }, 'alert sweep failed'))
-      .finally(() => {
-        sweeping = undefined;
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return {
-    stop(): Promise<unknown> {
-      clearInterval(timer);
-      return sweeping ?? Promise.resolve();
+  return repeat(
+    intervalMs,
+    async () => {
+      const n = await sweepPendingAlerts(deps, database, options);
+      if (n > 0) logger.info({ rows: n }, 'pending alerts enqueued again');
     },
-  };
+    (err) => logger.warn({ err }, 'alert sweep failed'),
+  );
 }

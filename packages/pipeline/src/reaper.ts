@@ -2,6 +2,7 @@ import { type AssessmentRun, type Database, staleRuns } from '@evident/db';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './deps.ts';
 import { finish } from './handlers/assess.ts';
+import { repeat } from './repeat.ts';
 import { enqueueRun } from './runs.ts';
 
 export interface ReaperOptions {
@@ -58,22 +59,9 @@ export async function sweepStaleRuns(
 /** Sweeps now and then every `intervalMs`, one sweep at a time, until stopped. */
 export function startReaper(deps: WorkerDeps, database: Database, logger: Logger, options: ReaperOptions = {}) {
   const { intervalMs } = { ...REAPER_DEFAULTS, ...options };
-  let sweeping: Promise<unknown> | undefined;
-  const sweep = () => {
-    sweeping ??= sweepStaleRuns(deps, database, logger, options)
-      .catch((err) => logger.warn({ err }, 'stale-run sweep failed'))
-      .finally(() => {
-        sweeping = undefined;
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return {
-    /** No new sweep starts; the one in flight (it may wait on Redis) ends when the connections close. */
-    stop(): Promise<unknown> {
-      clearInterval(timer);
-      return sweeping ?? Promise.resolve();
-    },
-  };
+  return repeat(
+    intervalMs,
+    () => sweepStaleRuns(deps, database, logger, options),
+    (err) => logger.warn({ err }, 'stale-run sweep failed'),
+  );
 }
