@@ -178,11 +178,12 @@ describe('Kubernetes', () => {
   it('scales on the wait lists of the catalog’s queues', () => {
     const triggers = get(doc('ScaledObject'), ['spec', 'triggers']) as unknown[];
     expect(triggers.map((t) => get(t, ['metadata', 'listName'])).sort()).toEqual([
+      'evident:alerts:wait',
       'evident:assess:wait',
       'evident:collect:wait',
       'evident:export:wait',
     ]);
-    expect(new Set(k8sCtx.queues)).toEqual(new Set(['assess', 'collect', 'export']));
+    expect(new Set(k8sCtx.queues)).toEqual(new Set(['alerts', 'assess', 'collect', 'export']));
   });
 });
 
