@@ -74,6 +74,37 @@ export interface Connector<C, S> {
   check(ctx: ConnectorContext<C, S>): Promise<CheckResult>;
   /** Facts and gaps, streamed page by page; never the whole account in memory. */
   collect(ctx: ConnectorContext<C, S>): AsyncIterable<Fact>;
+  /** Present when one MSP-level account can serve many customers' connections. */
+  account?: ProviderAccount<any, any>;
+}
+
+/** One customer that an MSP-level provider account reaches, as the provider lists it. */
+export interface DiscoveredCustomer {
+  /** The provider's stable id (Entra tenant id, GitHub installation id, a GCP resource name): an import's key. */
+  externalId: string;
+  name: string;
+  /** Domains, logins or resource names that match it to an existing tenant. */
+  domains: string[];
+  /**
+   * What a connection to this customer sets over the account's own config and secret (shallow merge), e.g. Entra's
+   * `{ config: { tenantId } }` or GitHub's `{ config: { org }, secret: { installationId } }`.
+   */
+  connection: { config: Record<string, unknown>; secret?: Record<string, unknown> };
+  /** Whether the account can read it now (admin consent given, installation active), else why not. */
+  reachable: { ok: true } | { ok: false; reason: string };
+  /** What the MSP should know, in words: a relationship ending within 30 days, Global Administrator granted. */
+  warnings: string[];
+}
+
+/**
+ * An MSP-level account (a multi-tenant app, a GitHub App, a service account), sealed once and used by many
+ * connections. A connection made from it runs with the account's config and secret merged with its own.
+ */
+export interface ProviderAccount<AC, AS> {
+  config: z.ZodType<AC>;
+  secret: z.ZodType<AS>;
+  /** The customers the account can see, reachable or not. */
+  discover(ctx: ConnectorContext<AC, AS>): Promise<DiscoveredCustomer[]>;
 }
 
 /** A connector with its config and secret types erased, for registries that hold several kinds. */

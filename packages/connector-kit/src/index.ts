@@ -6,9 +6,11 @@ export type {
   CheckResult,
   Connector,
   ConnectorContext,
+  DiscoveredCustomer,
   Logger,
   PermissionSpec,
   Progress,
+  ProviderAccount,
 } from './contract.ts';
 export { silentLogger } from './contract.ts';
 export { classifyAddress } from './egress/addresses.ts';
