@@ -60,7 +60,7 @@ export interface CheckResult {
   items: CheckItem[];
 }
 
-export interface Connector<C, S> {
+export interface Connector<C, S, AC = unknown, AS = unknown> {
   kind: Provider;
   /** Validated before use; each connector documents its keys, `endpoints` included. */
   config: z.ZodType<C>;
@@ -75,7 +75,7 @@ export interface Connector<C, S> {
   /** Facts and gaps, streamed page by page; never the whole account in memory. */
   collect(ctx: ConnectorContext<C, S>): AsyncIterable<Fact>;
   /** Present when one MSP-level account can serve many customers' connections. */
-  account?: ProviderAccount<any, any>;
+  account?: ProviderAccount<AC, AS>;
 }
 
 /** One customer that an MSP-level provider account reaches, as the provider lists it. */
@@ -109,4 +109,4 @@ export interface ProviderAccount<AC, AS> {
 
 /** A connector with its config and secret types erased, for registries that hold several kinds. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry validates config and secret with the connector's own schemas
-export type AnyConnector = Connector<any, any>;
+export type AnyConnector = Connector<any, any, any, any>;
