@@ -1,5 +1,7 @@
 import { PRIVILEGED_ROLES, ROLES_PER_QUERY } from '@evident/connector-entra';
+import { administers } from '@evident/connector-github';
 import type { FaultSpec, Scenario, ScenarioInput, TenantWorld } from '@evident/simulators';
+import { githubOrg } from '@evident/simulators/github';
 import { entraDirectory } from '@evident/simulators/graph';
 
 export const LATENCY = { latencyMs: 40, jitterMs: 20 } satisfies Partial<FaultSpec>;
@@ -55,6 +57,15 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
     for (const p of ['subscribedSkus', 'organization', 'policies/identitySecurityDefaultsEnforcementPolicy'])
       put(`graph /v1.0/${p}`, 1);
     put('graph /v1.0/policies/authenticationMethodsPolicy', 1);
+    // Which roles the tenant itself calls privileged, built-in and custom.
+    put('graph /beta/roleManagement/directory/roleDefinitions', 1);
+    put('graph /v1.0/policies/crossTenantAccessPolicy/default', 1);
+    put(
+      'graph /v1.0/policies/crossTenantAccessPolicy/partners',
+      pages(d.world.edges.crossTenant.partners.length, GRAPH_MAX_PAGE),
+    );
+    // Every account's external-identity attributes: the report has no `creationType` or `externalUserState`.
+    put('graph /v1.0/users', pages(d.counts.users, GRAPH_MAX_PAGE));
     put('graph /v1.0/identity/conditionalAccess/policies', pages(d.conditionalAccessPolicies.length, GRAPH_MAX_PAGE));
     // One filtered read per fifteen roles (Graph's cap on an `in` list), each assignment on one page of 999; the
     // members of each group holding one of them; PIM's eligibility once (refused without P2), then per such group.
@@ -97,6 +108,17 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
         pages(g.collaboratorsWithInsecure2fa, GITHUB_MAX_PAGE),
     );
     put('github GET /orgs/{org}/audit-log', 1);
+    // The organization roles, then the holders of each one that administers; the enterprise's owners in one query.
+    put('github GET /orgs/{org}/organization-roles', 1);
+    const view = githubOrg(g, sc.seed);
+    const administering = view.roles.filter((r) =>
+      administers({ base_role: r.baseRole, permissions: r.permissions }),
+    );
+    put(
+      'github GET /orgs/{org}/organization-roles/{role_id}/users',
+      administering.reduce((n, r) => n + pages(r.members.length, GITHUB_MAX_PAGE), 0),
+    );
+    put('github POST /graphql', 1);
   }
   if (t.gcp) {
     const projects = t.gcp.projects.length;
@@ -105,6 +127,7 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
       'Projects.GetIamPolicy',
       'ConfigServiceV2.ListSinks',
       'ConfigServiceV2.ListBuckets',
+      'ConfigServiceV2.ListExclusions',
     ])
       put(`gcp ${rpc}`, projects);
     // The newest entry of each of the three audit logs.

@@ -7,4 +7,4 @@ export {
   githubConnector,
 } from './connector.ts';
 export { type Endpoint, toConnectorError } from './errors.ts';
-export { AUDIT_RETENTION_DAYS, GIT_RETENTION_DAYS, REQUIREMENT_KEY } from './map.ts';
+export { AUDIT_RETENTION_DAYS, administers, GIT_RETENTION_DAYS, REQUIREMENT_KEY } from './map.ts';
