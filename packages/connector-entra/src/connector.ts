@@ -141,8 +141,11 @@ const SECTIONS = [
   },
 ] as const;
 
-/** Registration pages read ahead of the state that judges them: the report is the longest, throttled chain. */
-const REPORT_READ_AHEAD = 2;
+/**
+ * Registration pages read ahead of the state that judges them: the report is the longest, throttled chain, and it
+ * keeps going while `/users` is read for the kinds its first page needs (8 pages of 999 are a few MB).
+ */
+const REPORT_READ_AHEAD = 8;
 
 async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
   const clients = createClients(ctx.config, ctx.secret, ctx.signal, tuning, ctx.egress, ctx.limiter.concurrency);
