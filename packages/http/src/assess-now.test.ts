@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hashPassword, totpCode } from '@evident/api/testing';
 import type { TenantId } from '@evident/core';
 import { openWorld, type World } from '@evident/pipeline/testing';
@@ -17,15 +20,29 @@ async function refusedPort(): Promise<number> {
   return port;
 }
 
-describe('assess-now while Redis is down', () => {
+describe('assess-now and exports while Redis is down', () => {
   let world: World;
   let server: RunningServer;
+  let dir: string;
+  let cookie = '';
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${server.url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-evident-csrf': '1', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    return res;
+  };
 
   beforeAll(async () => {
     world = await openWorld(['healthy'], 'pg');
+    dir = await mkdtemp(join(tmpdir(), 'evident-down-'));
     const user = await world.store.createUser(world.org, {
       email: 'analyst@down.example',
-      role: 'analyst',
+      role: 'admin',
       passwordHash: await hashPassword(PASSWORD),
     });
     await world.store.setTotpSecret(world.org, user.id, SECRET);
@@ -39,46 +56,46 @@ describe('assess-now while Redis is down', () => {
         queuePrefix: world.prefix,
         allowSignUp: false,
         logLevel: 'silent',
+        exports: { dir },
       },
       { database: world.db.database },
     );
+    expect((await post('auth.signIn', { email: 'analyst@down.example', password: PASSWORD })).status).toBe(200);
+    expect((await post('auth.verify', { code: await totpCode(SECRET) })).status).toBe(200);
   }, 60_000);
 
   afterAll(async () => {
     await server?.close();
     await world?.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it('answers 503 with a plain reason within two seconds, and leaves no run behind', async () => {
-    let cookie = '';
-    const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${server.url}/trpc/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-evident-csrf': '1', ...(cookie ? { cookie } : {}) },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
-      });
-      const set = res.headers.get('set-cookie');
-      if (set) cookie = set.split(';')[0]!;
-      return res;
-    };
-    expect((await post('auth.signIn', { email: 'analyst@down.example', password: PASSWORD })).status).toBe(200);
-    expect((await post('auth.verify', { code: await totpCode(SECRET) })).status).toBe(200);
-    const tenant = [...world.tenants.values()][0] as TenantId;
+  /** A 503 in words within two seconds, and no audit entry of the refused action. */
+  async function refusedAtOnce(path: string, input: unknown, action: string) {
     const before = await world.store.listAudit(world.org, { limit: 1000 });
-
     const started = performance.now();
-    const res = await post('tenant.assessNow', { tenantId: tenant });
+    const res = await post(path, input);
     const took = performance.now() - started;
-
     expect(res.status).toBe(503);
     const body = (await res.json()) as { error: { message: string; data: { code: string } } };
     expect(body.error.data.code).toBe('SERVICE_UNAVAILABLE');
     expect(body.error.message).toMatch(/job queue is not answering.*try again/i);
     expect(took).toBeLessThan(2_000);
-    expect(await world.store.listRuns(world.org, tenant)).toEqual([]);
     const after = await world.store.listAudit(world.org, { limit: 1000 });
-    expect(after.slice(before.length).map((e) => e.action)).not.toContain('tenant.assess');
-    expect(after.slice(before.length).map((e) => e.action)).not.toContain('run.start');
+    expect(after.slice(before.length).map((e) => e.action)).not.toContain(action);
+    return after.slice(before.length).map((e) => e.action);
+  }
+
+  it('answers 503 with a plain reason within two seconds, and leaves no run behind', async () => {
+    const tenant = [...world.tenants.values()][0] as TenantId;
+    const actions = await refusedAtOnce('tenant.assessNow', { tenantId: tenant }, 'tenant.assess');
+    expect(actions).not.toContain('run.start');
+    expect(await world.store.listRuns(world.org, tenant)).toEqual([]);
+  });
+
+  it('refuses export now and export schedules the same way', async () => {
+    const tenantId = [...world.tenants.values()][0] as TenantId;
+    await refusedAtOnce('packs.exportNow', { tenantId }, 'evidence_pack.export_requested');
+    await refusedAtOnce('packs.setSchedule', { tenantId, cron: '0 6 * * *', tz: 'UTC' }, 'evidence_pack.schedule_set');
   });
 });

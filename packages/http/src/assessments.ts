@@ -1,8 +1,8 @@
 import { type Assessments, type ConnectionProgress, type RunProgress, UnavailableError } from '@evident/api';
 import type { OrganizationId, RunId } from '@evident/core';
 import type { Store } from '@evident/db';
-import { JOBS, type JobsConnection, jobId } from '@evident/jobs';
-import { assessNow, QueueUnavailableError } from '@evident/pipeline';
+import { JOBS, type JobsConnection, jobId, QueueUnavailableError } from '@evident/jobs';
+import { assessNow } from '@evident/pipeline';
 import { Queue } from 'bullmq';
 
 const POLL_MS = 250;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiDeps, DEFAULT_SESSIONS, limitPasswordWork, type PasswordWorkLimit } from '@evident/api';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
-import { packStorage, type StorageSettings, storedPacks } from '@evident/evidence';
+import { packStorage, type StorageSettings } from '@evident/evidence';
 import { JOBS, type JobsConnection } from '@evident/jobs';
 import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
 import { Queue, QueueEvents } from 'bullmq';
@@ -12,6 +12,7 @@ import { buildServer } from './app.ts';
 import { createAssessments } from './assessments.ts';
 import { createMetrics } from './metrics.ts';
 import { assertOriginKnown } from './origin.ts';
+import { packsFor } from './pack-deps.ts';
 import type { TrustProxy } from './trust-proxy.ts';
 
 export interface RunningServer {
@@ -134,7 +135,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     connectors: DEFAULT_CONNECTORS,
     assessments,
     egress: egressPolicy(env.allowedEndpoints),
-    ...(storage ? { packs: storedPacks(storage, jobs, () => new Date()) } : {}),
+    ...(storage ? { packs: packsFor(storage, jobs) } : {}),
     logger,
     allowSignUp: env.allowSignUp,
     sessions: env.sessions ?? DEFAULT_SESSIONS,

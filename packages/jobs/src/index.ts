@@ -14,3 +14,4 @@ export {
   upsertExportSchedule,
   upsertTenantSchedule,
 } from './enqueue.ts';
+export { QueueUnavailableError, queueReady, READY_WAIT_MS } from './ready.ts';

@@ -4,7 +4,7 @@ export { AUDIT_WATCH_INTERVAL_MS, type AuditWatchOptions, watchAuditChains } fro
 export { type ConnectorRegistry, connectorFor, DEFAULT_CONNECTORS } from './connectors.ts';
 export { createLogger, REDACTED_PATHS } from './logger.ts';
 export { processJob } from './process-job.ts';
-export { openRun, QueueUnavailableError, type RunRecord, runIdFor } from './runs.ts';
+export { openRun, type RunRecord, runIdFor } from './runs.ts';
 export { syncSchedules } from './schedules.ts';
 export { type RedisRole, type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.ts';
 export { isCollectionFailure, type Verdict, watchFacts } from './verdict.ts';

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrganizationId, RunId, TenantId } from '@evident/core';
 import type { AssessmentRun, RunTrigger, Store } from '@evident/db';
-import { enqueueAssessment, type JobsConnection } from '@evident/jobs';
-import type { Redis } from 'ioredis';
+import { enqueueAssessment, type JobsConnection, queueReady } from '@evident/jobs';
 
 /** A run id derived from the job that opens it, so a retried tick opens the same run. */
 export function runIdFor(jobId: string): RunId {
@@ -49,40 +46,13 @@ export async function openRun(
   });
 }
 
-/** The queue's connection did not become ready in time: enqueuing would wait for it as long as Redis is down. */
-export class QueueUnavailableError extends Error {
-  constructor(status: string) {
-    super(`the job queue is not reachable (its connection is ${status})`);
-    this.name = 'QueueUnavailableError';
-  }
-}
-
-/** How long an enqueue waits for a connection that is still connecting before it gives up. */
-const READY_WAIT_MS = 1_000;
-
-/** Resolves when the connection is ready; a connection still (re)connecting gets `waitMs`, then the error. */
-async function queueReady(connection: Redis, waitMs: number): Promise<void> {
-  if (connection.status === 'ready') return;
-  if (connection.status === 'wait') connection.connect().catch(() => {});
-  const stop = new AbortController();
-  // An error while connecting (refused, unknown host) ends the wait at once: the queue is not there.
-  const ready = once(connection, 'ready', { signal: stop.signal }).then(
-    () => true,
-    () => false,
-  );
-  const late = sleep(waitMs, false, { ref: false, signal: stop.signal }).catch(() => false);
-  const ok = await Promise.race([ready, late]);
-  stop.abort();
-  if (!ok) throw new QueueUnavailableError(connection.status);
-}
-
 /**
  * Enqueues a running run's flow: one `collect` per enabled connection, each expected to take as long as its last
  * good collection did. Job ids are deterministic, so enqueuing a run whose jobs are already queued adds nothing; the
  * reaper relies on that.
  */
 export async function enqueueRun(store: Store, jobs: JobsConnection, run: AssessmentRun): Promise<void> {
-  await queueReady(jobs.connection, READY_WAIT_MS);
+  await queueReady(jobs.connection);
   const org = run.organizationId;
   const [connections, latest] = await Promise.all([
     store.listConnections(org, { tenantId: run.tenantId }),

@@ -1,7 +1,8 @@
 import type { TenantId } from '@evident/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assessNow, QueueUnavailableError, waitForRun } from './index.ts';
+import { QueueUnavailableError } from '@evident/jobs';
+import { assessNow, waitForRun } from './index.ts';
 import { startTcpProxy, type TcpProxy } from './testing/tcp-proxy.ts';
 import { openWorld, type World } from './testing/world.ts';
 
