@@ -1,7 +1,7 @@
 import type { TenantId } from '@evident/core';
+import { QueueUnavailableError } from '@evident/jobs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QueueUnavailableError } from '@evident/jobs';
 import { assessNow, waitForRun } from './index.ts';
 import { startTcpProxy, type TcpProxy } from './testing/tcp-proxy.ts';
 import { openWorld, type World } from './testing/world.ts';
