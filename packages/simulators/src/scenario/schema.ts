@@ -226,9 +226,14 @@ export const githubWorld = z.object({
   /** The classic token's scopes (`X-OAuth-Scopes`); by default an owner's full set or a member's read:org. */
   tokenScopes: z.array(z.string()).optional(),
   /** The App installation's permissions, e.g. `{ members: 'read', administration: 'read' }`. */
-  appPermissions: z
-    .record(z.string(), z.enum(['read', 'write']))
-    .default({ members: 'read', administration: 'read', organization_custom_org_roles: 'read' }),
+  appPermissions: z.record(z.string(), z.enum(['read', 'write'])).default({
+    members: 'read',
+    administration: 'read',
+    organization_administration: 'read',
+    organization_custom_org_roles: 'read',
+  }),
+  /** The App's installation on the org: active, suspended by an owner (no tokens), or absent (not installed). */
+  appInstallation: z.enum(['active', 'suspended', 'none']).default('active'),
   /** The org login the connection names when it differs from the org's (a misspelling: every call is a 404). */
   connectionOrg: z.string().min(1).optional(),
   /**
@@ -372,6 +377,8 @@ export const scenario = z.object({
   now: z.iso.datetime({ offset: true }).optional(),
   tenants: z.array(tenantWorld).min(1),
   faults: z.partialRecord(z.enum(SIMULATORS), faultSpec).default({}),
+  /** Personal accounts the simulated GitHub App is installed on too, listed beside the orgs' installations. */
+  githubAppUserInstallations: z.array(z.string().min(1)).default([]),
 });
 
 export type EntraWorld = z.infer<typeof entraWorld>;
