@@ -304,6 +304,8 @@ const dataAccess = z.enum(['all', 'partial', 'none']).default('none');
 
 export const gcpFolder = z.object({
   folderId: z.string().regex(/^\d+$/, 'folder ids are numbers'),
+  /** `DELETE_REQUESTED`: deleted, within the 30 days it can be restored; Resource Manager still lists it. */
+  state: z.enum(['ACTIVE', 'DELETE_REQUESTED']).default('ACTIVE'),
   /** The folder it sits in (declared before it); the organization when unset. */
   parent: z.string().optional(),
   sinks: z.array(gcpSink).default([]),
@@ -315,6 +317,8 @@ export const gcpFolder = z.object({
 
 export const gcpProject = z.object({
   projectId: z.string().min(1),
+  /** `DELETE_REQUESTED`: shut down, within the 30 days it can be restored; Resource Manager still lists it. */
+  state: z.enum(['ACTIVE', 'DELETE_REQUESTED']).default('ACTIVE'),
   /** Retention of the `_Default` bucket (30 unless changed). `_Required` is always 400 days, locked. */
   defaultRetentionDays: z.number().int().positive().default(30),
   buckets: z.array(gcpBucket).default([]),
@@ -330,6 +334,8 @@ export const gcpProject = z.object({
 
 export const gcpWorld = z.object({
   organizationId: z.string().optional(),
+  /** The organization's primary domain, its `displayName` in Resource Manager; `<organizationId>.example` unset. */
+  organizationDomain: z.string().min(1).optional(),
   organizationSinks: z.array(gcpSink).default([]),
   organizationDefaultSink: gcpDefaultSink,
   /** Data Access audit configs on the organization, inherited by everything under it. */
