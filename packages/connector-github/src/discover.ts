@@ -6,9 +6,13 @@ import { DEFAULT_API } from './config.ts';
 import { toConnectorError } from './errors.ts';
 
 /** The fields of GitHub's `installation` that discovery reads. */
-const installation = z.object({
+export const installation = z.object({
   id: z.number().int().positive(),
-  account: z.object({ login: z.string(), name: z.string().nullish() }).nullable(),
+  // A user or org (simple-user, with a login) or an enterprise (with a slug).
+  account: z
+    .object({ login: z.string().optional(), slug: z.string().optional(), name: z.string().nullish() })
+    .transform((a) => ({ handle: a.login ?? a.slug, name: a.name }))
+    .nullable(),
   target_type: z.string(),
   permissions: z.record(z.string(), z.string().optional()).default({}),
   suspended_at: z.string().nullish(),
@@ -53,18 +57,20 @@ function reachable(i: Installation, login: string): DiscoveredCustomer['reachabl
   return { ok: true };
 }
 
-function customerOf(i: Installation): DiscoveredCustomer {
-  const login = i.account?.login ?? `installation ${i.id}`;
-  const org = i.target_type === 'Organization' && i.account !== null;
+/** One installation as GitHub lists it, as a customer. */
+export function customerOf(i: Installation): DiscoveredCustomer {
+  const handle = i.account?.handle;
+  const login = handle ?? `installation ${i.id}`;
+  const org = i.target_type === 'Organization' && handle !== undefined;
   return {
     externalId: String(i.id),
     name: i.account?.name || login,
-    domains: i.account ? [i.account.login] : [],
+    domains: handle ? [handle] : [],
     connection: {
       config: org ? { org: login } : {},
       secret: { kind: 'app', installationId: i.id },
     },
-    reachable: i.account
+    reachable: handle
       ? reachable(i, login)
       : { ok: false, reason: `GitHub names no account for installation ${i.id}.` },
     warnings: org ? warnings(i, login) : [],
