@@ -30,7 +30,7 @@ function late(permission: string, resource: string): CheckItem {
 export async function checkGcp(ctx: Ctx, tuning: Tuning): Promise<CheckResult> {
   let clients: GcpClients;
   try {
-    clients = await createClients(ctx.config, ctx.secret);
+    clients = await createClients(ctx.config, ctx.secret, ctx.egress);
   } catch (raw) {
     const message = asConnectorError(raw).message;
     return { ok: false, items: [{ name: 'service-account key', kind: 'permission', status: 'missing', message }] };

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { egressPolicy } from '@evident/connector-kit';
+import { startGcpSimulator } from '@evident/simulators/gcp';
 import { JWT, PassThroughClient } from 'google-auth-library';
 import { describe, expect, it } from 'vitest';
 import { createClients } from './clients.ts';
@@ -53,6 +55,35 @@ describe('createClients', () => {
       });
     } finally {
       await Promise.all([bare.close(), keyed.close()]);
+    }
+  });
+
+  it('over TLS, exchanges the key at the token endpoint an override names, through the egress policy', async () => {
+    const sim = await startGcpSimulator({
+      tenants: [{ name: 'acme', gcp: { projects: [{ projectId: 'acme-prod' }] } }],
+    });
+    const config = { resources: ['projects/acme-prod'], endpoints: { token: sim.tokenEndpoint } };
+    const serviceAccountKey = { ...sim.serviceAccountKey };
+    const allowed = await createClients(config, { serviceAccountKey }, egressPolicy(new URL(sim.tokenEndpoint).host));
+    const unlisted = await createClients(config, { serviceAccountKey }, egressPolicy(undefined));
+    try {
+      const jwt = async (clients: typeof allowed) => {
+        const auth = await clients.projects.auth.getClient();
+        if (!(auth instanceof JWT)) throw new Error('the Resource Manager client is not on the key’s JWT');
+        return auth;
+      };
+      expect((await (await jwt(allowed)).getAccessToken()).token).toMatch(/^ya29\./);
+      expect(sim.accessTokensIssued()).toBe(1);
+      const refused = await (await jwt(unlisted)).getAccessToken().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const causes: string[] = [];
+      for (let e = refused; e instanceof Error; e = e.cause) causes.push(e.message);
+      expect(causes.join(' ← ')).toMatch(/loopback address the egress policy refuses/);
+      expect(sim.accessTokensIssued()).toBe(1);
+    } finally {
+      await Promise.all([allowed.close(), unlisted.close(), sim.close()]);
     }
   });
 

@@ -1,4 +1,4 @@
-import { ConnectorError } from '@evident/connector-kit';
+import { ConnectorError, type EgressPolicy, egressDispatcher } from '@evident/connector-kit';
 import type { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import type { AuthClient } from 'google-auth-library';
 import type { GcpLoggingConfig, GcpLoggingSecret } from './config.ts';
@@ -20,6 +20,20 @@ const DEFAULT_ENDPOINTS = {
   resourceManager: 'cloudresourcemanager.googleapis.com:443',
 };
 const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+/** Where google-auth-library sends every token request; an `endpoints.token` override replaces this origin. */
+const GOOGLE_TOKEN_ORIGIN = 'https://oauth2.googleapis.com';
+
+/** The JWT client's transport: token requests to the overriding origin, through the egress policy. */
+function tokenTransport(origin: string | undefined, egress: EgressPolicy | undefined) {
+  if (origin === undefined) return {};
+  const dispatcher = egress ? { dispatcher: egressDispatcher(egress) } : {};
+  const fetchImplementation: typeof fetch = (input, init) =>
+    fetch(String(input).replace(GOOGLE_TOKEN_ORIGIN, origin.replace(/\/+$/, '')), {
+      ...init,
+      ...dispatcher,
+    } as RequestInit);
+  return { transporterOptions: { fetchImplementation } };
+}
 
 function endpoint(hostPort: string): { apiEndpoint: string; port: number } {
   const [host, port] = hostPort.split(':');
@@ -35,6 +49,7 @@ function authClient(
   config: GcpLoggingConfig,
   secret: GcpLoggingSecret,
   { JWT, PassThroughClient }: typeof import('google-auth-library'),
+  egress: EgressPolicy | undefined,
 ): AuthClient {
   if (config.endpoints?.insecure) return new PassThroughClient();
   const key = secret.serviceAccountKey;
@@ -48,27 +63,43 @@ function authClient(
     key: key.private_key,
     keyId: key.private_key_id,
     scopes: [READ_ONLY_SCOPE],
+    ...tokenTransport(config.endpoints?.token, egress),
   });
 }
 
 /**
- * A simulator on a plain-text channel still checks the service account: with a key, every call carries a JWT the
- * key signs itself (as Google's libraries do for service accounts), made locally, never fetched from Google.
+ * A simulator on a plain-text channel still checks the service account: with a key, every call carries an access
+ * token from the overriding token endpoint, or else a JWT the key signs itself (as Google's libraries can for
+ * service accounts), made locally, never fetched from Google.
  */
-async function selfSignedHeaders(
+async function simulatorHeaders(
+  config: GcpLoggingConfig,
   secret: GcpLoggingSecret,
   { JWT }: typeof import('google-auth-library'),
+  egress: EgressPolicy | undefined,
 ): Promise<Record<string, string>> {
   const key = secret.serviceAccountKey;
   if (!key) return {};
+  const token = config.endpoints?.token;
   const jwt = new JWT({
     email: key.client_email,
     key: key.private_key,
     keyId: key.private_key_id,
     scopes: [READ_ONLY_SCOPE],
+    ...tokenTransport(token, egress),
   });
-  jwt.useJWTAccessWithScope = true;
-  const headers = await jwt.getRequestHeaders();
+  jwt.useJWTAccessWithScope = token === undefined;
+  let headers: Headers;
+  try {
+    headers = await jwt.getRequestHeaders();
+  } catch (error) {
+    throw new ConnectorError(
+      'auth_failed',
+      `Google refused the service account's key when asked for an access token (${error instanceof Error ? error.message : String(error)}).`,
+      { remedy: `Check that the key is a current key of ${key.client_email} (IAM → Service accounts → Keys).` },
+      { cause: error },
+    );
+  }
   const authorization = headers.get('authorization');
   return authorization ? { authorization } : {};
 }
@@ -83,7 +114,11 @@ function asLegacyAuthClient(client: AuthClient): ConstructorParameters<typeof Pr
  * Google's client libraries load on first use: a process that collects no GCP connection never carries their
  * 15 MB of heap (which V8 lets grow several times over in garbage before it collects).
  */
-export async function createClients(config: GcpLoggingConfig, secret: GcpLoggingSecret): Promise<GcpClients> {
+export async function createClients(
+  config: GcpLoggingConfig,
+  secret: GcpLoggingSecret,
+  egress?: EgressPolicy,
+): Promise<GcpClients> {
   const [{ FoldersClient, OrganizationsClient, ProjectsClient }, grpc, authLibrary, { configClient, entriesClient }] =
     await Promise.all([
       import('@google-cloud/resource-manager'),
@@ -91,8 +126,8 @@ export async function createClients(config: GcpLoggingConfig, secret: GcpLogging
       import('google-auth-library'),
       loadGapic(),
     ]);
-  const auth = authClient(config, secret, authLibrary);
-  const headers = config.endpoints?.insecure ? await selfSignedHeaders(secret, authLibrary) : {};
+  const auth = authClient(config, secret, authLibrary, egress);
+  const headers = config.endpoints?.insecure ? await simulatorHeaders(config, secret, authLibrary, egress) : {};
   const insecure = config.endpoints?.insecure ? { sslCreds: grpc.credentials.createInsecure() } : {};
   const loggingOptions = {
     authClient: auth,

@@ -96,7 +96,7 @@ export async function* collectGcp(ctx: Ctx, tuning: Tuning): AsyncGenerator<Fact
   const session = new CollectionSession(ctx, 'gcp-logging');
   let clients: GcpClients;
   try {
-    clients = await createClients(ctx.config, ctx.secret);
+    clients = await createClients(ctx.config, ctx.secret, ctx.egress);
   } catch (raw) {
     yield session.gap(
       { source: 'service-account key', covers: ['logSource', `setting.${DATA_ACCESS_SETTING}`] },

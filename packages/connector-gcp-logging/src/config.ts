@@ -28,6 +28,12 @@ export const gcpLoggingConfig = z
         resourceManager: hostPort
           .optional()
           .describe('Resource Manager API (IAM policies, parents); default cloudresourcemanager.googleapis.com:443'),
+        token: z
+          .url()
+          .optional()
+          .describe(
+            'Origin of the OAuth token endpoint the key is exchanged at; default https://oauth2.googleapis.com',
+          ),
         insecure: z
           .boolean()
           .optional()

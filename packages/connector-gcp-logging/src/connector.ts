@@ -1,8 +1,10 @@
 import type { Connector, PermissionSpec } from '@evident/connector-kit';
+import { type GcpAccountConfig, type GcpAccountSecret, gcpAccountConfig, gcpAccountSecret } from './account.ts';
 import { DEFAULT_TUNING, type Tuning } from './calls.ts';
 import { checkGcp } from './check.ts';
 import { collectGcp } from './collect.ts';
 import { type GcpLoggingConfig, type GcpLoggingSecret, gcpLoggingConfig, gcpLoggingSecret } from './config.ts';
+import { discoverGcp } from './discover.ts';
 
 export const GCP_PERMISSIONS: PermissionSpec[] = [
   {
@@ -67,7 +69,9 @@ export const GCP_PERMISSIONS: PermissionSpec[] = [
 ];
 
 /** The connector with its call deadlines and retry budgets tuned (tests shorten them; the defaults suit Google). */
-export function createGcpLoggingConnector(tuning: Partial<Tuning> = {}): Connector<GcpLoggingConfig, GcpLoggingSecret> {
+export function createGcpLoggingConnector(
+  tuning: Partial<Tuning> = {},
+): Connector<GcpLoggingConfig, GcpLoggingSecret, GcpAccountConfig, GcpAccountSecret> {
   const effective = { ...DEFAULT_TUNING, ...tuning };
   return {
     kind: 'gcp-logging',
@@ -78,6 +82,12 @@ export function createGcpLoggingConnector(tuning: Partial<Tuning> = {}): Connect
     limits: { concurrency: 8 },
     check: (ctx) => checkGcp(ctx, effective),
     collect: (ctx) => collectGcp(ctx, effective),
+    // One service account of the MSP's, granted on each customer's organization, folder or project.
+    account: {
+      config: gcpAccountConfig,
+      secret: gcpAccountSecret,
+      discover: (ctx) => discoverGcp(ctx, effective),
+    },
   };
 }
 

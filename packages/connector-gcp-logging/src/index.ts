@@ -1,3 +1,4 @@
+export { type GcpAccountConfig, type GcpAccountSecret, gcpAccountConfig, gcpAccountSecret } from './account.ts';
 export type { DataAccessState } from './audit.ts';
 export { DEFAULT_TUNING, type Tuning } from './calls.ts';
 export { type GcpLoggingConfig, type GcpLoggingSecret, gcpLoggingConfig, gcpLoggingSecret } from './config.ts';

@@ -23,16 +23,19 @@ export function renewingCache(now: () => number = Date.now) {
   };
 }
 
-type Credential = Extract<GithubSecret, { kind: 'app' }>;
+/** An App's credentials; without an installation id they authenticate as the App itself (its JWT), for `/app/…`. */
+export type AppCredential = Omit<Extract<GithubSecret, { kind: 'app' }>, 'installationId'> & {
+  installationId?: number;
+};
 
 /** Octokit options that authenticate as the App's installation (JWT → installation token, renewed before expiry). */
-export function appAuth(secret: Credential) {
+export function appAuth(secret: AppCredential) {
   return {
     authStrategy: createAppAuth,
     auth: {
       appId: secret.appId,
       privateKey: secret.privateKey,
-      installationId: secret.installationId,
+      ...(secret.installationId === undefined ? {} : { installationId: secret.installationId }),
       cache: renewingCache(),
     },
   };

@@ -3,7 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RequestError } from '@octokit/request-error';
 import { Octokit } from '@octokit/rest';
-import { appAuth } from './app-auth.ts';
+import { type AppCredential, appAuth } from './app-auth.ts';
 import { DEFAULT_API, type GithubContext, type GithubSecret } from './config.ts';
 
 /**
@@ -47,8 +47,8 @@ export const DEFAULT_TUNING: ClientTuning = {
 
 export interface ClientOptions {
   baseUrl: string;
-  /** A classic token, or the App installation whose tokens the client obtains and renews itself. */
-  credential: GithubSecret;
+  /** A classic token, the App installation whose tokens the client obtains and renews itself, or the App itself. */
+  credential: GithubSecret | AppCredential;
   /** Keys the throttling plugin's (process-wide) limiter groups, so connections do not slow each other down. */
   id: string;
   signal: AbortSignal;

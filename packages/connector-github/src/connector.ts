@@ -1,8 +1,15 @@
 import type { Connector, PermissionSpec } from '@evident/connector-kit';
+import {
+  type GithubAccountConfig,
+  type GithubAccountSecret,
+  githubAccountConfig,
+  githubAccountSecret,
+} from './account.ts';
 import { checkGithub } from './check.ts';
 import { type ClientTuning, DEFAULT_TUNING } from './client.ts';
 import { collectGithub } from './collect.ts';
 import { type GithubConfig, type GithubSecret, githubConfig, githubSecret } from './config.ts';
+import { discoverGithub } from './discover.ts';
 import { ADMIN_ENTERPRISE, ADMIN_ORG, ENTERPRISE_CLOUD, OWNER, READ_AUDIT_LOG, READ_ORG } from './errors.ts';
 
 /** What a GitHub connection needs; without the optional ones the connector still collects, with gaps. */
@@ -46,7 +53,9 @@ export interface GithubConnectorOptions extends Partial<ClientTuning> {
 }
 
 /** A GitHub connector; the options tune its patience (tests shrink the waits GitHub asks for). */
-export function createGithubConnector(options: GithubConnectorOptions = {}): Connector<GithubConfig, GithubSecret> {
+export function createGithubConnector(
+  options: GithubConnectorOptions = {},
+): Connector<GithubConfig, GithubSecret, GithubAccountConfig, GithubAccountSecret> {
   const { maxHeldIds = 100_000, ...tuning } = options;
   const full: ClientTuning = { ...DEFAULT_TUNING, ...tuning };
   return {
@@ -56,6 +65,12 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Con
     permissions: GITHUB_PERMISSIONS,
     check: (ctx) => checkGithub(ctx, full),
     collect: (ctx) => collectGithub(ctx, { tuning: full, maxHeldIds }),
+    // A GitHub App of the MSP's, installed on each customer's org: its installations are the customers.
+    account: {
+      config: githubAccountConfig,
+      secret: githubAccountSecret,
+      discover: (ctx) => discoverGithub(ctx, full),
+    },
   };
 }
 

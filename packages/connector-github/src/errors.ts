@@ -153,6 +153,15 @@ function appRefusal(status: number, message: string, installation: string, cause
       cause,
     );
   }
+  if (status === 403 && /suspended/i.test(message)) {
+    const remedy = `An owner of the org unsuspends the App (Settings → GitHub Apps → Configure), then collect again.`;
+    return new ConnectorError(
+      'auth_failed',
+      `The App's installation ${installation} is suspended: GitHub gives it no tokens (403: ${message}).`,
+      { remedy },
+      cause,
+    );
+  }
   const remedy =
     "Check the App id and its private key in the connection (generate a new key on the App's settings page if it was revoked).";
   return new ConnectorError(

@@ -1,3 +1,9 @@
+export {
+  type GithubAccountConfig,
+  type GithubAccountSecret,
+  githubAccountConfig,
+  githubAccountSecret,
+} from './account.ts';
 export { type ClientTuning, DEFAULT_TUNING } from './client.ts';
 export { DEFAULT_API, type GithubConfig, type GithubSecret, githubConfig, githubSecret } from './config.ts';
 export {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject, verify } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { type GrpcFailure, grpcFailure } from './errors.ts';
+import type { AccessTokens } from './token.ts';
 
 /** A service-account JSON key as Google issues it, for the one account the simulator knows. */
 export interface ServiceAccountKey {
@@ -44,17 +45,20 @@ const json = (part: string | undefined): Record<string, unknown> | undefined => 
 };
 
 /**
- * Google's answer to a bearer credential: none when it is a live JWT the account's key signed (a self-signed JWT, as
- * Google's client libraries send for a service account), else UNAUTHENTICATED. A call with no credential at all is
+ * Google's answer to a bearer credential: none when it is an access token the token endpoint issued and still live,
+ * or a live JWT the account's key signed (a self-signed JWT, as Google's client libraries can send for a service
+ * account), else UNAUTHENTICATED. A call with no credential at all is
  * served, as the simulators' own pass-through clients send none.
  */
 export function refusal(
   authorization: string | undefined,
   account: SimulatedAccount,
   nowMs: number,
+  accessTokens?: AccessTokens,
 ): GrpcFailure | undefined {
   if (authorization === undefined) return undefined;
   const token = /^Bearer (.+)$/.exec(authorization)?.[1] ?? '';
+  if (accessTokens?.live(token, nowMs)) return undefined;
   const [header, payload, signature] = token.split('.');
   const claims = json(payload);
   const signed =

@@ -48,7 +48,7 @@ function rpc<Q>(spec: RpcSpec<Q>): Rpc {
   };
 }
 
-const listRequest = z.object({
+export const listRequest = z.object({
   parent: z.string(),
   pageToken: z.string().default(''),
   pageSize: z.number().int().default(0),
@@ -56,7 +56,7 @@ const listRequest = z.object({
 type ListRequest = z.infer<typeof listRequest>;
 
 /** Page tokens carry the parent they were issued for, so a token cannot be replayed against another list. */
-function page<T>(req: ListRequest, items: T[], key: string): Record<string, unknown> | GrpcFailure {
+export function page<T>(req: ListRequest, items: T[], key: string): Record<string, unknown> | GrpcFailure {
   let offset = 0;
   if (req.pageToken !== '') {
     const [parent, at] = Buffer.from(req.pageToken, 'base64url').toString().split('\n');
@@ -123,18 +123,19 @@ const getIamPolicy = (service: string, kind: string) =>
     serve: (_req, r) => r.policy,
   });
 
-function projectMessage(r: GcpResource) {
+export function projectMessage(r: GcpResource) {
   const p = r.project!;
   return {
     name: p.name,
     parent: p.parent,
     projectId: p.projectId,
-    state: 'ACTIVE',
+    state: p.state,
     displayName: p.projectId,
     createTime: p.createTime,
     updateTime: p.createTime,
     etag: `W/"${p.projectNumber.slice(-8)}"`,
     labels: {},
+    ...(p.state === 'DELETE_REQUESTED' ? { deleteTime: p.createTime } : {}),
   };
 }
 
@@ -166,13 +167,13 @@ const listProjects = rpc<ListRequest>({
   },
 });
 
-function folderMessage(r: GcpResource) {
+export function folderMessage(r: GcpResource) {
   const f = r.folder!;
   return {
     name: f.name,
     parent: f.parent,
     displayName: f.displayName,
-    state: 'ACTIVE',
+    state: f.state,
     createTime: f.createTime,
     updateTime: f.createTime,
     etag: `W/"${f.name.slice(-8)}"`,

@@ -16,6 +16,8 @@ import { grpcFailure, isFailure } from './errors.ts';
 import { loadServices, withoutDefaults } from './protos.ts';
 import { type GcpQuotaOptions, MinuteQuota, quotaRules } from './quota.ts';
 import { RPCS } from './rpcs.ts';
+import { SEARCHES } from './search.ts';
+import { AccessTokens, startTokenEndpoint } from './token.ts';
 import { type GcpWorldView, gcpWorldView } from './world-view.ts';
 
 export class GcpScenarioError extends Error {}
@@ -40,6 +42,9 @@ export interface GcpSimulator {
   accounting: Accounting;
   /** The one service-account key whose credentials the simulator accepts (any other is UNAUTHENTICATED). */
   serviceAccountKey: ServiceAccountKey;
+  /** Origin of the OAuth token endpoint (`POST /token`), which exchanges the key's signed JWT for an access token. */
+  tokenEndpoint: string;
+  accessTokensIssued(): number;
   close(): Promise<void>;
 }
 
@@ -63,17 +68,23 @@ function owners(sc: Scenario, now: number): Map<string, Owned> {
   return out;
 }
 
-function implementation(state: GcpState, serviceName: string, account: SimulatedAccount): UntypedServiceImplementation {
+function implementation(
+  state: GcpState,
+  serviceName: string,
+  account: SimulatedAccount,
+  tokens: AccessTokens,
+): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
-  for (const rpc of RPCS.filter((r) => r.service === serviceName)) {
+  for (const rpc of [...RPCS, ...SEARCHES].filter((r) => r.service === serviceName)) {
     impl[rpc.method] = (call: ServerUnaryCall<unknown, object>, callback: sendUnaryData<object>) => {
       const [authorization] = call.metadata.get('authorization');
-      const refused = refusal(typeof authorization === 'string' ? authorization : undefined, account, state.clock());
+      const bearer = typeof authorization === 'string' ? authorization : undefined;
+      const refused = refusal(bearer, account, state.clock(), tokens);
       if (refused) {
         state.accounting.request('gcp', '(unknown)', rpc.endpoint, false);
         return callback(refused);
       }
-      answer(state, rpc, call.request)
+      ('search' in rpc ? rpc.search(state, call.request) : answer(state, rpc, call.request))
         .then(({ tenant, reply }) => {
           state.accounting.request('gcp', tenant, rpc.endpoint, reply !== 'hang' && !isFailure(reply));
           if (reply === 'hang') return;
@@ -110,10 +121,12 @@ export async function startGcpSimulator(
   };
 
   const account = simulatedAccount();
+  const tokens = new AccessTokens();
   const server = new Server();
   for (const [name, definition] of Object.entries(loadServices()))
-    server.addService(definition, implementation(state, name, account));
+    server.addService(definition, implementation(state, name, account, tokens));
   const host = opts.host ?? '127.0.0.1';
+  const token = await startTokenEndpoint(host, account, tokens, state.clock);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
       err ? reject(err) : resolve(bound),
@@ -125,9 +138,13 @@ export async function startGcpSimulator(
     faults,
     accounting: state.accounting,
     serviceAccountKey: account.key,
+    tokenEndpoint: token.origin,
+    accessTokensIssued: () => tokens.count,
     close: async () => {
       closing.abort();
       server.forceShutdown();
+      token.server.closeAllConnections();
+      await new Promise<void>((resolve) => token.server.close(() => resolve()));
     },
   };
 }

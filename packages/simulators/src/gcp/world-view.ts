@@ -45,6 +45,7 @@ export interface LogSink {
 }
 
 export type LogType = 'ADMIN_READ' | 'DATA_WRITE' | 'DATA_READ';
+export type LifecycleState = 'ACTIVE' | 'DELETE_REQUESTED';
 
 /** `google.iam.v1.Policy` with its audit configs (the Data Access audit-log switches). */
 export interface IamPolicy {
@@ -61,9 +62,18 @@ export interface GcpResource {
   /** Other names that reach it, such as `projects/<projectNumber>`. */
   aliases: string[];
   /** Resource Manager's name for a project (`projects/<number>`) and its parent (`organizations/<id>` or empty). */
-  project?: { name: string; projectId: string; projectNumber: string; parent: string; createTime: Timestamp };
+  project?: {
+    name: string;
+    projectId: string;
+    projectNumber: string;
+    parent: string;
+    createTime: Timestamp;
+    state: LifecycleState;
+  };
   /** Resource Manager's folder: its parent (`folders/<id>` or `organizations/<id>`). */
-  folder?: { name: string; parent: string; displayName: string; createTime: Timestamp };
+  folder?: { name: string; parent: string; displayName: string; createTime: Timestamp; state: LifecycleState };
+  /** Resource Manager's organization: its domain and Workspace or Cloud Identity customer. */
+  organization?: { name: string; displayName: string; directoryCustomerId: string; createTime: Timestamp };
   buckets: LogBucket[];
   sinks: LogSink[];
   policy: IamPolicy;
@@ -201,6 +211,7 @@ export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): 
         projectNumber,
         parent,
         createTime: created,
+        state: p.state,
       },
       buckets: [
         ...defaultBuckets(name, p.defaultRetentionDays),
@@ -228,7 +239,13 @@ export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): 
       name,
       kind: 'folder',
       aliases: [],
-      folder: { name, parent: folderName(f.parent), displayName: `folder-${f.folderId}`, createTime: created },
+      folder: {
+        name,
+        parent: folderName(f.parent),
+        displayName: `folder-${f.folderId}`,
+        createTime: created,
+        state: f.state,
+      },
       buckets: defaultBuckets(name, 30),
       sinks: [...defaultSinks(name, created, f.defaultSink), ...f.sinks.map((s) => worldSink(s, writer, created))],
       policy: policy(f.dataAccess, f.dataAccessExemptions, seed, name),
@@ -242,6 +259,12 @@ export function gcpWorldView(world: GcpWorld, seed: number, now = WORLD_EPOCH): 
       name: orgName,
       kind: 'organization',
       aliases: [],
+      organization: {
+        name: orgName,
+        displayName: world.organizationDomain ?? `${world.organizationId}.example`,
+        directoryCustomerId: `C0${guid(seed, 'gcp-customer', orgName).replaceAll('-', '').slice(0, 7)}`,
+        createTime: created,
+      },
       buckets: defaultBuckets(orgName, 30),
       sinks: [
         ...defaultSinks(orgName, created, world.organizationDefaultSink),

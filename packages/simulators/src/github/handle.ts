@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Accounting } from '../accounting.ts';
 import type { FaultPlan } from '../faults.ts';
-import { accessTokenBody, type GithubApp, type InstallationTokens, verifyAppJwt } from './app.ts';
+import type { GithubApp, InstallationTokens } from './app.ts';
+import { serveApp } from './app-routes.ts';
 import { type GraphqlRequest, graphqlError, parseGraphql } from './graphql.ts';
+import type { AppInstallation } from './installations.ts';
 import type { PrimaryRateLimit, RateState, SecondaryRateLimit } from './rate-limits.ts';
 import { DOCS, githubError, notFound, type Reply, SECONDARY_MESSAGE } from './reply.ts';
 import { GITHUB_PERMISSIONS, matchRoute } from './routes.ts';
@@ -22,9 +24,10 @@ export interface GithubState {
   api: () => string;
   app: GithubApp;
   installations: InstallationTokens;
+  /** The App's installations, ordered by id. */
+  appInstallations: AppInstallation[];
 }
 
-const ACCESS_TOKENS = /^\/app\/installations\/(\d+)\/access_tokens$/;
 const SSO_MESSAGE =
   'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.';
 
@@ -49,8 +52,7 @@ export function githubHandler(state: GithubState) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = `C0DE:${(++sequence).toString(16).toUpperCase().padStart(6, '0')}`;
     const url = new URL(req.url ?? '/', state.api());
-    const installation = req.method === 'POST' ? ACCESS_TOKENS.exec(url.pathname) : null;
-    if (installation) return issueToken(state, req, res, Number(installation[1]), requestId);
+    if (url.pathname.startsWith('/app/')) return serveApp(state, req, res, url, requestId);
     const matched = matchRoute(req.method, url.pathname);
     const route = matched?.route;
     let param = matched?.param ?? '';
@@ -181,32 +183,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * `POST /app/installations/{id}/access_tokens`: the App's JWT checked against its key and the simulator's clock,
- * then an hour-long installation token carrying the installation's permissions.
- */
-function issueToken(state: GithubState, req: IncomingMessage, res: ServerResponse, id: number, requestId: string) {
-  const endpoint = 'POST /app/installations/{installation_id}/access_tokens';
-  const now = state.clock();
-  const tenant = state.tenants.installation(id);
-  const refused = verifyAppJwt(req.headers.authorization, state.app, now);
-  const reply: Reply =
-    refused ??
-    (tenant
-      ? {
-          status: 201,
-          body: accessTokenBody(state.installations.issue(tenant.org.login, tenant.org.world.appPermissions, now)),
-        }
-      : notFound(DOCS.installation));
-  state.accounting.request('github', tenant?.name ?? '(unknown)', endpoint, reply.status < 300);
-  const body = JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    'content-type': 'application/json; charset=utf-8',
-    'x-github-request-id': requestId,
-    date: new Date(now).toUTCString(),
-    'content-length': String(Buffer.byteLength(body)),
-  });
-  res.end(body);
 }

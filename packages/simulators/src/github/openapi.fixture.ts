@@ -18,6 +18,7 @@ const SCHEMAS = {
   enterpriseAuditLog: 'ghec__GET_enterprises_enterprise_audit-log__200.deref.json',
   streams: 'ghec__GET_enterprises_enterprise_audit-log_streams__200.deref.json',
   accessToken: 'api.github.com__POST_app_installations_installation_id_access_tokens__201.deref.json',
+  installation: 'api.github.com__GET_app_installations_installation_id__200.deref.json',
   error: 'api.github.com__basic-error.deref.json',
 } as const;
 export type SchemaName = keyof typeof SCHEMAS;
@@ -29,11 +30,24 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+/**
+ * OpenAPI 3.0's `nullable` beside `anyOf` (no `type`), which Ajv refuses, as the JSON Schema it means: the same
+ * alternatives or null.
+ */
+function nullableAnyOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableAnyOf);
+  if (node === null || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, nullableAnyOf(v)]));
+  if (out.nullable !== true || 'type' in out || !Array.isArray(out.anyOf)) return out;
+  const { nullable: _, anyOf, ...rest } = out;
+  return { ...rest, anyOf: [...anyOf, { type: 'null' }] };
+}
+
 function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
     const file = new URL(`./openapi/${SCHEMAS[name]}`, import.meta.url);
-    v = ajv.compile(JSON.parse(readFileSync(file, 'utf8')));
+    v = ajv.compile(nullableAnyOf(JSON.parse(readFileSync(file, 'utf8'))) as object);
     compiled.set(name, v);
   }
   return v;

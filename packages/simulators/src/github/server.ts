@@ -5,6 +5,7 @@ import { FaultPlan } from '../faults.ts';
 import { type GithubWorld, type Scenario, type ScenarioInput, scenario as scenarioSchema } from '../scenario/schema.ts';
 import { createGithubApp, InstallationTokens, installationId } from './app.ts';
 import { githubHandler } from './handle.ts';
+import { appInstallations } from './installations.ts';
 import {
   type GithubRateLimitOptions,
   githubRateLimitOptions,
@@ -30,7 +31,7 @@ export interface GithubSimulator {
   url: string;
   faults: FaultPlan;
   accounting: Accounting;
-  /** The GitHub App installed on every org of the scenario: its id, private key and installation per org. */
+  /** The GitHub App installed on the scenario's orgs (unless `appInstallation: 'none'`): its id, key, installations. */
   app: { id: number; privateKey: string; installationId(org: string): number; tokensIssued(): number };
   close(): Promise<void>;
 }
@@ -62,6 +63,7 @@ export async function startGithubSimulator(
   const handle = githubHandler({
     app,
     installations,
+    appInstallations: appInstallations(sc),
     tenants: new GithubTenants(sc, sc.now ? Date.parse(sc.now) : clock(), installations),
     faults,
     accounting,

@@ -53,7 +53,7 @@ export class GithubTenants {
       };
       this.byOrg.set(key, tenant);
       if (org.enterprise) this.byEnterprise.set(org.enterprise.toLowerCase(), tenant);
-      this.byInstallation.set(installationId(t.github, scenario.seed), tenant);
+      if (t.github.appInstallation !== 'none') this.byInstallation.set(installationId(t.github, scenario.seed), tenant);
     }
   }
 
@@ -65,7 +65,7 @@ export class GithubTenants {
     return this.byEnterprise.get(decode(slug));
   }
 
-  /** The org the App is installed on under this installation id (the simulated App is installed on every org). */
+  /** The org the App is installed on under this installation id (every org whose installation is not `none`). */
   installation(id: number): GithubTenant | undefined {
     return this.byInstallation.get(id);
   }

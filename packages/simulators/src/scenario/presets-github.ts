@@ -85,4 +85,23 @@ export const GITHUB_PRESETS = {
       },
     ],
   },
+  /**
+   * The MSP's GitHub App, installed on three customer orgs and one personal account: one installation was suspended
+   * by the org's owner, one was granted Members only.
+   */
+  'github-app-msp': {
+    name: 'github-app-msp',
+    tenants: [
+      {
+        name: 'harbor',
+        github: { org: 'harbor', plan: 'enterprise', members: 25, credential: 'app', auditLogStreaming: true },
+      },
+      { name: 'quay', github: { org: 'quay', members: 12, credential: 'app', appInstallation: 'suspended' } },
+      {
+        name: 'pier',
+        github: { org: 'pier', members: 8, credential: 'app', appPermissions: { members: 'read' } },
+      },
+    ],
+    githubAppUserInstallations: ['harbor-contractor'],
+  },
 } satisfies Record<string, ScenarioInput>;

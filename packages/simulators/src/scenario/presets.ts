@@ -228,5 +228,9 @@ export function combinePresets(names: PresetName[], seed = 1): Scenario {
     name: names.join('+'),
     seed,
     tenants: names.flatMap((n): ScenarioInput['tenants'] => PRESETS[n].tenants),
+    githubAppUserInstallations: names.flatMap((n) => {
+      const p: ScenarioInput = PRESETS[n];
+      return p.githubAppUserInstallations ?? [];
+    }),
   });
 }

@@ -226,9 +226,14 @@ export const githubWorld = z.object({
   /** The classic token's scopes (`X-OAuth-Scopes`); by default an owner's full set or a member's read:org. */
   tokenScopes: z.array(z.string()).optional(),
   /** The App installation's permissions, e.g. `{ members: 'read', administration: 'read' }`. */
-  appPermissions: z
-    .record(z.string(), z.enum(['read', 'write']))
-    .default({ members: 'read', administration: 'read', organization_custom_org_roles: 'read' }),
+  appPermissions: z.record(z.string(), z.enum(['read', 'write'])).default({
+    members: 'read',
+    administration: 'read',
+    organization_administration: 'read',
+    organization_custom_org_roles: 'read',
+  }),
+  /** The App's installation on the org: active, suspended by an owner (no tokens), or absent (not installed). */
+  appInstallation: z.enum(['active', 'suspended', 'none']).default('active'),
   /** The org login the connection names when it differs from the org's (a misspelling: every call is a 404). */
   connectionOrg: z.string().min(1).optional(),
   /**
@@ -299,6 +304,8 @@ const dataAccess = z.enum(['all', 'partial', 'none']).default('none');
 
 export const gcpFolder = z.object({
   folderId: z.string().regex(/^\d+$/, 'folder ids are numbers'),
+  /** `DELETE_REQUESTED`: deleted, within the 30 days it can be restored; Resource Manager still lists it. */
+  state: z.enum(['ACTIVE', 'DELETE_REQUESTED']).default('ACTIVE'),
   /** The folder it sits in (declared before it); the organization when unset. */
   parent: z.string().optional(),
   sinks: z.array(gcpSink).default([]),
@@ -310,6 +317,8 @@ export const gcpFolder = z.object({
 
 export const gcpProject = z.object({
   projectId: z.string().min(1),
+  /** `DELETE_REQUESTED`: shut down, within the 30 days it can be restored; Resource Manager still lists it. */
+  state: z.enum(['ACTIVE', 'DELETE_REQUESTED']).default('ACTIVE'),
   /** Retention of the `_Default` bucket (30 unless changed). `_Required` is always 400 days, locked. */
   defaultRetentionDays: z.number().int().positive().default(30),
   buckets: z.array(gcpBucket).default([]),
@@ -325,6 +334,8 @@ export const gcpProject = z.object({
 
 export const gcpWorld = z.object({
   organizationId: z.string().optional(),
+  /** The organization's primary domain, its `displayName` in Resource Manager; `<organizationId>.example` unset. */
+  organizationDomain: z.string().min(1).optional(),
   organizationSinks: z.array(gcpSink).default([]),
   organizationDefaultSink: gcpDefaultSink,
   /** Data Access audit configs on the organization, inherited by everything under it. */
@@ -372,6 +383,8 @@ export const scenario = z.object({
   now: z.iso.datetime({ offset: true }).optional(),
   tenants: z.array(tenantWorld).min(1),
   faults: z.partialRecord(z.enum(SIMULATORS), faultSpec).default({}),
+  /** Personal accounts the simulated GitHub App is installed on too, listed beside the orgs' installations. */
+  githubAppUserInstallations: z.array(z.string().min(1)).default([]),
 });
 
 export type EntraWorld = z.infer<typeof entraWorld>;
