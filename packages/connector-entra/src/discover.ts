@@ -15,12 +15,12 @@ import {
   type DelegatedAdminRelationship,
   delegatedAdminCustomer,
   delegatedAdminRelationship,
-  GDAP_PERMISSION,
   type GdapRelationship,
   gdapWarnings,
   relationshipOf,
 } from './gdap.ts';
 import { getOne, pages } from './graph-pages.ts';
+import { GDAP_PERMISSION } from './permissions.ts';
 import type { EntraTuning } from './tuning.ts';
 
 type AccountCtx = ConnectorContext<EntraAccountConfig, EntraSecret>;

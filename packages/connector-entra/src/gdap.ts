@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { signInError } from './errors.ts';
 import { PRIVILEGED_ROLES } from './roles.ts';
 
-export const GDAP_PERMISSION = 'DelegatedAdminRelationship.Read.All';
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
 /** A relationship that ends this soon is the MSP's to renew now. */
 export const ENDING_SOON_DAYS = 30;
@@ -96,5 +96,5 @@ export function consentReason(message: string): string {
     '50020': 'the tenant does not allow the app in',
   };
   const said = code ? words[code] : undefined;
-  return said ? `${said} (AADSTS${code})` : message.split('\n')[0]!.slice(0, 300);
+  return said ? `${said} (AADSTS${code})` : signInError(message).slice(0, 300);
 }
