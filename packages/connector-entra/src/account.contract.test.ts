@@ -189,3 +189,42 @@ describe('certificate credentials', () => {
     expect(problem({ certificate: `${cert}\n${key}` })).toBeUndefined();
   });
 });
+
+describe('a partner with more customers than a page holds', () => {
+  it('pages the relationships and customers; customers outside the simulation are not found', async () => {
+    const relationships = Array.from({ length: 305 }, (_, i) => ({
+      customer: `ext-${i}`,
+      displayName: `Customer ${i}`,
+    }));
+    const big = await startSimulators(
+      scenario.parse({
+        name: 'big-partner',
+        now: NOW,
+        tenants: [{ name: 'partner', entra: { tenantId: 'partner', users: 5, partner: { relationships } } }],
+      }),
+    );
+    try {
+      const sim = big.graph!;
+      const endpoints = { graph: sim.url, login: sim.url, arm: sim.url, caCert: sim.caCert };
+      const config = entraAccountConfig.parse({ clientId: sim.mspApp.clientId, partnerTenantId: 'partner', endpoints });
+      const ctx = createContext<EntraAccountConfig, EntraSecret>({
+        connection: 'partner-account',
+        config,
+        secret: { clientSecret: sim.mspApp.clientSecret },
+        egress: egressPolicy(new URL(sim.url).host),
+        now: () => new Date(NOW),
+      });
+      const customers = await connector.account!.discover(ctx);
+      expect(customers.map((c) => c.externalId)).toEqual(relationships.map((r) => r.customer));
+      expect(
+        big.accounting.total({ tenant: 'partner', endpoint: '/v1.0/tenantRelationships/delegatedAdminRelationships' }),
+      ).toBe(2);
+      expect(customers[304]).toMatchObject({
+        name: 'Customer 304',
+        reachable: { ok: false, reason: expect.stringMatching(/^the tenant was not found/) },
+      });
+    } finally {
+      await big.close();
+    }
+  }, 60_000);
+});

@@ -19,6 +19,9 @@ describe('GDAP warnings', () => {
       'The GDAP relationship “Contoso managed services” ends on 2026-12-28, in 30 days: renew it in Partner Center before delegated access is lost.',
     ]);
     expect(gdapWarnings([rel({ endDateTime: inDays(31) })], NOW)).toEqual([]);
+    expect(gdapWarnings([rel({ status: 'expiring', endDateTime: inDays(2) })], NOW)).toEqual([
+      expect.stringMatching(/ends on 2026-11-30, in 2 days/),
+    ]);
     expect(gdapWarnings([rel({ endDateTime: inDays(5), autoExtends: true })], NOW)).toEqual([]);
   });
 

@@ -6,6 +6,8 @@ const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
 /** A relationship that ends this soon is the MSP's to renew now. */
 export const ENDING_SOON_DAYS = 30;
 const DAY_MS = 86_400_000;
+/** Statuses under which the partner's access still works. */
+const LIVE = new Set(['active', 'expiring']);
 
 /** `delegatedAdminRelationship` as Graph v1.0 sends it, the parts discovery reads. */
 export const delegatedAdminRelationship = z.object({
@@ -61,7 +63,7 @@ const day = (iso: string) => iso.slice(0, 10);
  */
 export function gdapWarnings(relationships: readonly GdapRelationship[], now: Date): string[] {
   const warnings: string[] = [];
-  const active = relationships.filter((r) => r.status === 'active');
+  const active = relationships.filter((r) => LIVE.has(r.status));
   if (active.length === 0) {
     const states = relationships.map((r) => `“${r.name}” is ${r.status}`).join('; ');
     warnings.push(`No active GDAP relationship${states ? ` (${states})` : ''}: the MSP has no delegated admin access.`);
@@ -95,6 +97,9 @@ export function consentReason(message: string): string {
     '700024': 'the client assertion was refused as outside its valid time: check the clock',
     '50020': 'the tenant does not allow the app in',
   };
+  // MSAL reads the 400 `invalid_tenant` of OpenID discovery as endpoints it cannot resolve.
+  if (!code && /endpoints_resolution_error/.test(message))
+    return 'the tenant was not found: its sign-in endpoints do not resolve (AADSTS90002)';
   const said = code ? words[code] : undefined;
   return said ? `${said} (AADSTS${code})` : signInError(message).slice(0, 300);
 }
