@@ -1,5 +1,11 @@
-import { type AccessToken, ClientSecretCredential, type GetTokenOptions } from '@azure/identity';
-import { type EgressPolicy, egressAgent, egressDispatcher } from '@evident/connector-kit';
+import {
+  type AccessToken,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type ClientSecretCredentialOptions,
+  type GetTokenOptions,
+} from '@azure/identity';
+import { ConnectorError, type EgressPolicy, egressAgent, egressDispatcher } from '@evident/connector-kit';
 import {
   Client,
   type Context,
@@ -8,6 +14,7 @@ import {
   MiddlewareFactory,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { checkCertificate } from './certificate.ts';
 import type { EntraConfig, EntraSecret } from './config.ts';
 import type { EntraTuning } from './tuning.ts';
 
@@ -47,7 +54,7 @@ class DeadlineHandler implements Middleware {
 }
 
 /** Sections start side by side: their first calls share one token request per scope; MSAL's cache serves the rest. */
-function sharedTokens(credential: ClientSecretCredential) {
+function sharedTokens(credential: ClientSecretCredential | ClientCertificateCredential) {
   const pending = new Map<string, Promise<AccessToken>>();
   return {
     getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
@@ -62,8 +69,47 @@ function sharedTokens(credential: ClientSecretCredential) {
   };
 }
 
+/** Where and as whom a client signs in: a connection's config, or an account's aimed at one tenant. */
+export type SignIn = Pick<EntraConfig, 'tenantId' | 'clientId' | 'endpoints'>;
+
+/**
+ * The credential a secret makes: a client secret, or a certificate whose key signs the client assertion (MSAL sends
+ * PS256 with the certificate's SHA-256 thumbprint, `x5t#S256`).
+ */
+export function credentialFor(
+  config: SignIn,
+  secret: EntraSecret,
+  options: ClientSecretCredentialOptions,
+): ClientSecretCredential | ClientCertificateCredential {
+  if (secret.credential !== 'certificate')
+    return new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, options);
+  const checked = checkCertificate(secret.certificate, secret.privateKey);
+  if (!checked.ok)
+    throw new ConnectorError('auth_failed', `The certificate credential is unusable: ${checked.message}`);
+  const { certificate, privateKey } = checked.pems;
+  return new ClientCertificateCredential(
+    config.tenantId,
+    config.clientId,
+    { certificate: `${privateKey}\n${certificate}` },
+    options,
+  );
+}
+
+/** The identity platform's options for a login endpoint, its token requests sent through `agent`. */
+export function signInOptions(
+  login: string,
+  agent: ClientSecretCredentialOptions['agent'],
+): ClientSecretCredentialOptions {
+  const customLogin = login.replace(/\/$/, '') !== DEFAULT_LOGIN;
+  return {
+    authorityHost: login,
+    ...(customLogin ? { disableInstanceDiscovery: true } : {}),
+    ...(agent ? { agent } : {}),
+  };
+}
+
 export function createClients(
-  config: EntraConfig,
+  config: SignIn,
   secret: EntraSecret,
   signal: AbortSignal,
   tuning: EntraTuning,
@@ -76,14 +122,7 @@ export function createClients(
   // Every connection, the token requests' included, is opened through the egress policy.
   const dispatcher = egressDispatcher(egress, { ...(ca ? { ca } : {}), ...(connections ? { connections } : {}) });
   const agent = egressAgent(egress, ca ? { ca } : {});
-  const customLogin = endpoints.login.replace(/\/$/, '') !== DEFAULT_LOGIN;
-  const credential = sharedTokens(
-    new ClientSecretCredential(config.tenantId, config.clientId, secret.clientSecret, {
-      authorityHost: endpoints.login,
-      ...(customLogin ? { disableInstanceDiscovery: true } : {}),
-      agent,
-    }),
-  );
+  const credential = sharedTokens(credentialFor(config, secret, signInOptions(endpoints.login, agent)));
   const graphHost = new URL(endpoints.graph).hostname;
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(
     new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),

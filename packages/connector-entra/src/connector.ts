@@ -28,7 +28,15 @@ import { policyGroups, roleHolders } from './collect/membership.ts';
 import { conditionalAccess, POLICIES_SOURCE, policyFacts } from './collect/policies.ts';
 import type { Run } from './collect/state.ts';
 import { authenticationMethods, licence, securityDefaults } from './collect/tenant.ts';
-import { type EntraConfig, type EntraSecret, entraConfig, entraSecret } from './config.ts';
+import {
+  type EntraAccountConfig,
+  type EntraConfig,
+  type EntraSecret,
+  entraAccountConfig,
+  entraConfig,
+  entraSecret,
+} from './config.ts';
+import { discoverCustomers } from './discover.ts';
 import { classifyGraphError } from './errors.ts';
 import { ENTRA_PERMISSIONS } from './permissions.ts';
 import { DEFAULT_TUNING, type EntraTuning } from './tuning.ts';
@@ -194,8 +202,14 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
 
 async function* none(): AsyncGenerator<Fact> {}
 
-/** The connector with its deadlines and retry budget tuned (tests shorten them; the defaults suit Microsoft). */
-export function createEntraConnector(tuning: Partial<EntraTuning> = {}): Connector<EntraConfig, EntraSecret> {
+/**
+ * The connector with its deadlines and retry budget tuned (tests shorten them; the defaults suit Microsoft). Its
+ * account is the MSP's multi-tenant app: it discovers the customers of the partner tenant's GDAP relationships, and a
+ * connection made from it sets only `tenantId`.
+ */
+export function createEntraConnector(
+  tuning: Partial<EntraTuning> = {},
+): Connector<EntraConfig, EntraSecret, EntraAccountConfig, EntraSecret> {
   const effective = { ...DEFAULT_TUNING, ...tuning };
   return {
     kind: 'entra',
@@ -204,6 +218,11 @@ export function createEntraConnector(tuning: Partial<EntraTuning> = {}): Connect
     permissions: ENTRA_PERMISSIONS,
     check: (ctx) => checkEntra(ctx, effective),
     collect: (ctx) => collect(ctx, effective),
+    account: {
+      config: entraAccountConfig,
+      secret: entraSecret,
+      discover: (ctx) => discoverCustomers(ctx, effective),
+    },
   };
 }
 

@@ -29,8 +29,14 @@ export interface World {
   tenant: string;
   dir: EntraDirectory;
   config: EntraConfig;
-  secret: EntraSecret;
+  /** The simulator hands out the collector app's client secret. */
+  secret: Extract<EntraSecret, { clientSecret: string }>;
   close(): Promise<void>;
+}
+
+function clientSecretOf(secret: EntraSecret): Extract<EntraSecret, { clientSecret: string }> {
+  if (secret.credential === 'certificate') throw new Error('the simulator hands out client secrets');
+  return secret;
 }
 
 export function scenarioOf(name: PresetName): Scenario {
@@ -48,7 +54,7 @@ export async function startWorld(sc: Scenario, throttleScale = 0.01): Promise<Wo
     tenant: t.name,
     dir: entraDirectory(t.entra!, sc.seed, new Date(sc.now ?? NOW)),
     config: entraConfig.parse(conn.config),
-    secret: entraSecret.parse(conn.secret),
+    secret: clientSecretOf(entraSecret.parse(conn.secret)),
     close: () => sims.close(),
   };
 }

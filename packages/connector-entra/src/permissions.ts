@@ -1,5 +1,7 @@
 import type { PermissionSpec } from '@evident/connector-kit';
 
+/** What the MSP's app needs in its partner tenant to list the GDAP customers and relationships. */
+export const GDAP_PERMISSION = 'DelegatedAdminRelationship.Read.All';
 export const P1_LICENCE = 'Microsoft Entra ID P1 or P2';
 export const GOVERNANCE_LICENCE = 'Microsoft Entra ID P2 or Microsoft Entra ID Governance';
 export const GROUP_ELIGIBILITY_PERMISSION = 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
@@ -71,4 +73,17 @@ export const ENTRA_PERMISSIONS: PermissionSpec[] = [
     why: 'how long a storage account that receives the logs keeps them, and whether they are locked (immutability, legal holds)',
     optional: true,
   },
+];
+
+/**
+ * What the MSP's multi-tenant app needs: in its partner tenant, the GDAP reads that discover customers; in each
+ * customer's, by admin consent, what a connection needs.
+ */
+export const ENTRA_ACCOUNT_PERMISSIONS: PermissionSpec[] = [
+  {
+    name: GDAP_PERMISSION,
+    kind: 'permission',
+    why: 'in the partner tenant: the GDAP customers and relationships (roles granted, status, end date)',
+  },
+  ...ENTRA_PERMISSIONS,
 ];

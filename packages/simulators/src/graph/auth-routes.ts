@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleAdminConsent } from './admin-consent.ts';
 import { openIdConfiguration, TokenEndpointError } from './auth.ts';
 import { readBody, sendJson } from './http.ts';
 import { type SimState, UNAUTHENTICATED } from './state.ts';
@@ -7,12 +8,13 @@ const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i;
 const OPENID = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i;
 const AUTHORIZE = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/i;
 const KEYS = /^\/([^/]+)\/discovery\/v2\.0\/keys$/i;
+const ADMIN_CONSENT = /^\/([^/]+)\/v2\.0\/adminconsent$/i;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 /**
- * The Entra ID endpoints a client-credential flow touches: OpenID discovery and the token endpoint. Returns false
- * when the request is not for them.
+ * The Entra ID endpoints a client-credential flow touches (OpenID discovery, the token endpoint), staff sign-in and
+ * the admin-consent page. Returns false when the request is not for them.
  */
 export async function handleIdentityPlatform(
   state: SimState,
@@ -21,6 +23,11 @@ export async function handleIdentityPlatform(
   url: URL,
   origin: string,
 ): Promise<boolean> {
+  const consent = ADMIN_CONSENT.exec(url.pathname);
+  if (consent) {
+    await handleAdminConsent(state.consents, state.tenants, decodeURIComponent(consent[1]!), req, res, url);
+    return true;
+  }
   const token = TOKEN.exec(url.pathname);
   const openid = OPENID.exec(url.pathname);
   const authorize = AUTHORIZE.exec(url.pathname);

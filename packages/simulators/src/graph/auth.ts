@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { assertionValid, type SimulatedApp, secretMatches } from './app.ts';
-import { GRANTED_PERMISSIONS } from './permissions.ts';
+import { type AssertionProblem, checkAssertion, secretMatches } from './app.ts';
+import type { ConsentRegistry } from './consent.ts';
 import type { SimTenant } from './tenants.ts';
 
 export type Audience = 'graph' | 'arm';
@@ -10,6 +10,8 @@ export interface IssuedToken {
   tenant: string;
   audience: Audience;
   clientId: string;
+  /** The application permissions the app holds in the tenant. */
+  roles: readonly string[];
   expiresAt: number;
 }
 
@@ -54,38 +56,61 @@ export class TokenEndpointError extends Error {
   }
 }
 
-/** Issues client-credential tokens and maps each back to its tenant and audience. */
+const ASSERTION_REFUSALS: Record<AssertionProblem, [number, string]> = {
+  malformed: [700027, 'Client assertion contains an invalid signature. The assertion is not a JWT.'],
+  signature: [
+    700027,
+    'Client assertion failed signature validation. Thumbprint of key used by client: %. Please visit the Microsoft Graph Explorer and query for the application registration to see the configured keys.',
+  ],
+  claims: [
+    700027,
+    "Client assertion contains an invalid claim: 'iss' and 'sub' must be the client id and 'aud' this token endpoint.",
+  ],
+  expired: [700024, 'Client assertion is not within its valid time range.'],
+};
+
+/** Issues client-credential tokens and maps each back to its tenant, audience and the app's permissions there. */
 export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
 
-  constructor(private readonly app: SimulatedApp) {}
+  constructor(private readonly consents: ConsentRegistry) {}
 
-  /** Refuses a client Entra would refuse: an app the tenant does not know, a wrong secret, a certificate not registered. */
-  private async authenticate(tenant: SimTenant, req: z.infer<typeof tokenRequest>, endpoint: string): Promise<void> {
-    if (req.client_id !== this.app.clientId)
+  /**
+   * Refuses a client Entra would refuse: an app the simulator does not know, a wrong secret, an assertion the
+   * registered certificate did not sign, or an app with no service principal (admin consent) in the tenant.
+   */
+  private async authenticate(tenant: SimTenant, req: z.infer<typeof tokenRequest>, endpoint: string) {
+    const app = this.consents.app(req.client_id);
+    if (!app)
       throw new TokenEndpointError(
         400,
         'unauthorized_client',
         700016,
         `Application with identifier '${req.client_id}' was not found in the directory '${tenant.world.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
       );
-    if (req.client_secret !== undefined && !secretMatches(this.app, req.client_secret))
+    if (req.client_secret !== undefined && !secretMatches(app, req.client_secret))
       throw new TokenEndpointError(
         401,
         'invalid_client',
         7000215,
-        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.app.clientId}'.`,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
       );
     if (req.client_assertion !== undefined) {
-      const { ok, thumbprint } = await assertionValid(this.app, req.client_assertion, endpoint);
-      if (!ok)
-        throw new TokenEndpointError(
-          401,
-          'invalid_client',
-          700027,
-          `Client assertion failed signature validation. Thumbprint of key used by client: '${thumbprint}'. Please visit the Microsoft Graph Explorer and query for the application registration to see the configured keys.`,
-        );
+      const { problem, thumbprint } = await checkAssertion(app, req.client_assertion, endpoint);
+      if (problem) {
+        const [code, message] = ASSERTION_REFUSALS[problem];
+        throw new TokenEndpointError(401, 'invalid_client', code, message.replace('%', `'${thumbprint}'`));
+      }
     }
+    const roles = this.consents.roles(app, tenant);
+    if (!roles)
+      throw new TokenEndpointError(
+        400,
+        'invalid_client',
+        7000229,
+        `The client application ${app.clientId} is missing service principal in the tenant ${tenant.world.tenantId}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
+      );
+    return roles;
   }
 
   async issue(tenant: SimTenant | undefined, authority: string, form: URLSearchParams, endpoint: string) {
@@ -115,7 +140,7 @@ export class TokenIssuer {
         7000216,
         "'client_assertion' or 'client_secret' is required.",
       );
-    await this.authenticate(tenant, req, endpoint);
+    const roles = await this.authenticate(tenant, req, endpoint);
     const resource = req.scope
       .split(' ')
       .find((s) => s.endsWith('/.default'))
@@ -129,8 +154,8 @@ export class TokenIssuer {
         `The provided value for scope ${req.scope} is not valid.`,
       );
     const expiresAt = Date.now() + LIFETIME_S * 1000;
-    const token = jwtShaped(tenant, audience, req.client_id, expiresAt);
-    this.tokens.set(token, { tenant: tenant.name, audience, clientId: req.client_id, expiresAt });
+    const token = jwtShaped(tenant, audience, req.client_id, roles, expiresAt);
+    this.tokens.set(token, { tenant: tenant.name, audience, clientId: req.client_id, roles, expiresAt });
     return { token_type: 'Bearer', expires_in: LIFETIME_S, ext_expires_in: LIFETIME_S, access_token: token };
   }
 
@@ -140,14 +165,20 @@ export class TokenIssuer {
 }
 
 /** Looks like an Entra access token so tools that peek at claims work; only the issuer's own map makes it valid. */
-function jwtShaped(tenant: SimTenant, audience: Audience, clientId: string, expiresAt: number): string {
+function jwtShaped(
+  tenant: SimTenant,
+  audience: Audience,
+  clientId: string,
+  roles: readonly string[],
+  expiresAt: number,
+): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     aud: audience === 'graph' ? 'https://graph.microsoft.com' : 'https://management.azure.com',
     tid: tenant.world.tenantId,
     appid: clientId,
-    roles: GRANTED_PERMISSIONS,
+    roles,
     iat: now,
     nbf: now,
     exp: Math.floor(expiresAt / 1000),

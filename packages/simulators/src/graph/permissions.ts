@@ -15,6 +15,9 @@ export const GRANTED_PERMISSIONS = [
   'RoleManagementPolicy.Read.Directory',
 ] as const;
 
+/** What the MSP's app needs in its partner tenant to list GDAP customers and relationships. */
+export const GDAP_PERMISSION = 'DelegatedAdminRelationship.Read.All';
+
 /** Every inner list needs one of its permissions; all inner lists must be met. */
 export type Requirement = readonly (readonly string[])[];
 
@@ -32,10 +35,14 @@ export const needs = {
   conditionalAccess: [['Policy.Read.All', 'Policy.Read.ConditionalAccess']],
   authenticationMethodsPolicy: [['Policy.Read.AuthenticationMethod', 'Policy.Read.All']],
   organization: [['Organization.Read.All', 'Directory.Read.All']],
+  gdap: [[GDAP_PERMISSION, 'DelegatedAdminRelationship.ReadWrite.All']],
 } satisfies Record<string, Requirement>;
 
-export function heldPermissions(revoked: string | undefined): Set<string> {
-  const held = new Set<string>(GRANTED_PERMISSIONS);
+export function heldPermissions(
+  revoked: string | undefined,
+  granted: readonly string[] = GRANTED_PERMISSIONS,
+): Set<string> {
+  const held = new Set<string>(granted);
   // Several permissions may be revoked at once, comma-separated: a read that any of them allows is then refused.
   for (const p of revoked?.split(',') ?? []) held.delete(p.trim());
   return held;

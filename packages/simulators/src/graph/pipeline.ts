@@ -29,7 +29,7 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
     sendJson(res, e.status, errorBody(api, e, ids.requestId, ids.clientRequestId), headers);
   };
   try {
-    const tenant = authenticate(state, req, api, (name) => {
+    const { tenant, roles } = authenticate(state, req, api, (name) => {
       tenantName = name;
     });
     if (match.kind === 'unknown' && !batch)
@@ -61,17 +61,19 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
       }
     }
     if (api === 'arm' && !url.searchParams.has('api-version')) throw armErrors.missingApiVersion();
+    const revoked = decision.revokedPermission;
+    const held = { revoked, permissions: heldPermissions(revoked, roles) };
     if (batch) {
       const body = await runBatch(state, tenant, req, url, origin, {
         admit: (e, q) => admit(state, tenant, e, q),
-        authorize: (e, q, u) => authorize(e, q, decision.revokedPermission, tenant, u),
+        authorize: (e, q, u) => authorize(e, q, held, tenant, u),
       });
       state.accounting.request('graph', tenant.name, endpoint.path, true);
       return sendJson(res, 200, body, baseHeaders(api, ids), outcome === 'truncate');
     }
     const query = parseQuery(url.searchParams);
     const extra = admit(state, tenant, endpoint, query);
-    authorize(endpoint, query, decision.revokedPermission, tenant, url);
+    authorize(endpoint, query, held, tenant, url);
     const params = match.kind === 'found' ? match.params : {};
     const body = endpoint.handle({ tenant, url, origin, params, query });
     state.accounting.request('graph', tenant.name, endpoint.path, outcome !== 'truncate');
@@ -83,13 +85,16 @@ export async function handleRequest(state: SimState, req: IncomingMessage, res: 
   }
 }
 
-/** The tenant a valid token was issued for; `identified` learns it even when the token is then refused. */
+/**
+ * The tenant a valid token was issued for, and what the app holds there; `identified` learns the tenant even when
+ * the token is then refused.
+ */
 function authenticate(
   state: SimState,
   req: IncomingMessage,
   api: ApiKind,
   identified: (tenant: string) => void,
-): SimTenant {
+): { tenant: SimTenant; roles: readonly string[] } {
   const token = bearer(req);
   if (!token)
     throw api === 'arm'
@@ -109,7 +114,7 @@ function authenticate(
         )
       : errors.wrongAudience();
   if (issued.expiresAt < Date.now()) throw api === 'arm' ? armErrors.expiredToken() : errors.expiredToken();
-  return tenant;
+  return { tenant, roles: issued.roles };
 }
 
 /** Applies the real throttles when the tenant's fault spec keeps them on; returns the headers a pass carries. */
@@ -143,14 +148,15 @@ function throttled(
 function authorize(
   endpoint: Endpoint,
   query: ReturnType<typeof parseQuery>,
-  revoked: string | undefined,
+  held: { revoked: string | undefined; permissions: ReadonlySet<string> },
   tenant: SimTenant,
   url: URL,
 ): void {
+  const { revoked } = held;
   if (endpoint.armAction && revoked?.toLowerCase() === endpoint.armAction.toLowerCase())
     throw armErrors.authorizationFailed(endpoint.armAction, url.pathname);
   const needs = typeof endpoint.permissions === 'function' ? endpoint.permissions(query) : endpoint.permissions;
-  if (needs && !satisfies(needs, heldPermissions(revoked))) throw errors.insufficientPrivileges();
+  if (needs && !satisfies(needs, held.permissions)) throw errors.insufficientPrivileges();
   const premium = typeof endpoint.premium === 'function' ? endpoint.premium(query) : endpoint.premium;
   if (premium === 'governance' && tenant.world.licence !== 'p2') throw errors.governanceLicence();
   if (premium && tenant.world.licence === 'free') throw errors.premiumLicence();

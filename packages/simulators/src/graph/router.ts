@@ -10,6 +10,7 @@ import {
 import { listDirectoryAudits, listSignIns } from './endpoints/audit-logs.ts';
 import { getConditionalAccessPolicy, listConditionalAccessPolicies } from './endpoints/conditional-access.ts';
 import { getCrossTenantDefault, listCrossTenantPartners } from './endpoints/cross-tenant.ts';
+import { listDelegatedAdminCustomers, listDelegatedAdminRelationships } from './endpoints/gdap.ts';
 import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
 import { listOrganization, listSubscribedSkus } from './endpoints/organization.ts';
 import {
@@ -49,6 +50,8 @@ const ENDPOINTS: readonly Endpoint[] = [
   listDirectoryAudits,
   listOrganization,
   listSubscribedSkus,
+  listDelegatedAdminCustomers,
+  listDelegatedAdminRelationships,
   listDiagnosticSettings,
   getDiagnosticSetting,
   getSubscription,

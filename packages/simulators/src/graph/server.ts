@@ -4,8 +4,9 @@ import type { Socket } from 'node:net';
 import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
 import { faultSpec, type Scenario } from '../scenario/schema.ts';
-import { type SimulatedApp, simulatedApp } from './app.ts';
+import { mspApp, type SimulatedApp, simulatedApp } from './app.ts';
 import { TokenIssuer } from './auth.ts';
+import { ConsentRegistry } from './consent.ts';
 import { OidcProvider } from './oidc.ts';
 import { handleRequest } from './pipeline.ts';
 import { Router } from './router.ts';
@@ -34,8 +35,16 @@ export interface GraphSimulator {
   url: string;
   /** The PEM certificate to trust (it is its own CA). */
   caCert: string;
-  /** The app registration the token endpoint accepts, and only it. */
+  /** The collector's app registration, consented in every tenant. */
   app: SimulatedApp;
+  /**
+   * The MSP's multi-tenant app, registered in the scenario's partner tenant (one with `partner`): it reads GDAP
+   * there, and is consented in a customer tenant only as the scenario says or once an admin accepts on the
+   * admin-consent page (`GET /{tenant|organizations}/v2.0/adminconsent`).
+   */
+  mspApp: SimulatedApp;
+  /** Whether an app has admin consent in a tenant (by scenario name); what the admin-consent page records. */
+  consented(clientId: string, tenant: string): boolean;
   faults: FaultPlan;
   accounting: Accounting;
   /** Sets who the OpenID Connect sign-in page signs in as (`amr` without `mfa`: a password-only sign-in). */
@@ -56,10 +65,14 @@ export async function startGraphSimulator(
   // Every delayed answer listens for close: one per request in flight, from every tenant at once.
   setMaxListeners(0, closing.signal);
   const app = simulatedApp(scenario.seed);
+  const msp = mspApp(scenario.seed);
+  const tenants = new TenantRegistry(scenario, now);
+  const consents = new ConsentRegistry(app, msp, tenants);
   const state: SimState = {
     seed: scenario.seed,
-    tenants: new TenantRegistry(scenario, now),
-    tokens: new TokenIssuer(app),
+    tenants,
+    tokens: new TokenIssuer(consents),
+    consents,
     oidc: new OidcProvider(),
     router: new Router(),
     faults,
@@ -91,6 +104,12 @@ export async function startGraphSimulator(
     url: `https://${host}:${port}`,
     caCert: cert,
     app,
+    mspApp: msp,
+    consented: (clientId, name) => {
+      const known = consents.app(clientId);
+      const tenant = tenants.named(name);
+      return known !== undefined && tenant !== undefined && consents.consented(known, tenant);
+    },
     faults,
     accounting,
     oidc: state.oidc,

@@ -1,6 +1,7 @@
 import type { Accounting } from '../accounting.ts';
 import type { FaultPlan } from '../faults.ts';
 import type { TokenIssuer } from './auth.ts';
+import type { ConsentRegistry } from './consent.ts';
 import type { OidcProvider } from './oidc.ts';
 import type { Router } from './router.ts';
 import type { TenantRegistry } from './tenants.ts';
@@ -11,6 +12,8 @@ export interface SimState {
   seed: number;
   tenants: TenantRegistry;
   tokens: TokenIssuer;
+  /** Which app is consented in which tenant; the admin-consent page adds to it. */
+  consents: ConsentRegistry;
   /** Staff sign-in with Microsoft: authorization codes, ID tokens, the JWKS. */
   oidc: OidcProvider;
   router: Router;

@@ -79,7 +79,10 @@ export const PRESETS = {
       },
     ],
   },
-  /** The MSP's own estate. */
+  /**
+   * The MSP's own estate, and its partner tenant: GDAP relationships with the demo's customers (Northwind consented
+   * to the MSP's app; Fabrikam granted Global Administrator; Tailspin's relationship ending within 30 days).
+   */
   'msp-internal': {
     name: 'msp-internal',
     tenants: [
@@ -95,6 +98,25 @@ export const PRESETS = {
           adminPhishingResistantShare: 1,
           conditionalAccess: ['all_users_mfa_break_glass', 'legacy_auth_blocked', 'phishing_resistant_admins'],
           diagnosticSettings: exported,
+          partner: {
+            relationships: [
+              {
+                customer: 'northwind',
+                displayName: 'Northwind Traders',
+                roles: ['globalReader', 'securityAdministrator'],
+                endsInDays: 400,
+                autoExtend: true,
+                consented: true,
+              },
+              { customer: 'fabrikam', displayName: 'Fabrikam', roles: ['globalAdministrator'], endsInDays: 200 },
+              {
+                customer: 'tailspin',
+                displayName: 'Tailspin Toys',
+                roles: ['globalReader', 'userAdministrator'],
+                endsInDays: 12,
+              },
+            ],
+          },
         },
         github: { org: 'contoso-msp', plan: 'enterprise', members: 30, owners: 2, auditLogStreaming: true },
       },

@@ -134,6 +134,31 @@ export const entraEdges = z
     crossTenant: { default: { directConnectInbound: false, mfaAccepted: false }, partners: [] },
   });
 
+/**
+ * A GDAP relationship the partner tenant holds with a customer: the roles it grants, its status and when it ends.
+ * `customer` is a scenario tenant's name or tenant id, or the id of a tenant the scenario does not simulate.
+ */
+export const gdapRelationship = z.object({
+  customer: z.string().min(1),
+  /** The customer's name as Partner Center lists it; by default the simulated tenant's organization name. */
+  displayName: z.string().min(1).optional(),
+  /** The relationship's own name. */
+  name: z.string().min(1).optional(),
+  roles: z.array(roleRef).min(1).default(['globalReader']),
+  status: z
+    .enum(['active', 'approvalPending', 'created', 'expired', 'terminated', 'terminationRequested', 'activating'])
+    .default('active'),
+  /** Days from `now` to `endDateTime` (negative: ended). */
+  endsInDays: z.number().int().default(365),
+  /** Whether Partner Center renews it for another 180 days (`autoExtendDuration`). */
+  autoExtend: z.boolean().default(false),
+  /** The MSP's multi-tenant app already has admin consent in the customer tenant. */
+  consented: z.boolean().default(false),
+});
+
+/** The MSP's own tenant as a Microsoft partner: its GDAP relationships, served by `tenantRelationships`. */
+export const entraPartner = z.object({ relationships: z.array(gdapRelationship).default([]) });
+
 export const entraWorld = z.object({
   /** The Entra tenant id (a GUID is not required by the simulator). */
   tenantId: z.string().min(1),
@@ -186,6 +211,8 @@ export const entraWorld = z.object({
   customControl: z.string().default('duo-mfa'),
   /** Directory shapes beyond the generated blocks, for the documented edge cases. */
   edges: entraEdges,
+  /** The tenant is a Microsoft partner's: its GDAP customers, and the MSP's multi-tenant app registered in it. */
+  partner: entraPartner.optional(),
 });
 
 /** A custom organization role and the members (by position in the member list, owners first) who hold it. */
@@ -389,6 +416,8 @@ export const scenario = z.object({
 
 export type EntraWorld = z.infer<typeof entraWorld>;
 export type EntraEdges = z.infer<typeof entraEdges>;
+export type EntraPartner = z.infer<typeof entraPartner>;
+export type GdapRelationship = z.infer<typeof gdapRelationship>;
 export type GithubWorld = z.infer<typeof githubWorld>;
 export type GcpWorld = z.infer<typeof gcpWorld>;
 export type GcpProject = z.infer<typeof gcpProject>;

@@ -51,14 +51,15 @@ export async function fetchToken(
   sim: GraphSimulator,
   tenant: string,
   scope = 'https://graph.microsoft.com/.default',
+  app: Pick<GraphSimulator['app'], 'clientId' | 'clientSecret'> = sim.app,
 ): Promise<string> {
   const dispatcher = trustingAgent(sim);
   const res = await fetch(`${sim.url}/${tenant}/oauth2/v2.0/token`, {
     method: 'POST',
     body: new URLSearchParams({
       grant_type: 'client_credentials',
-      client_id: sim.app.clientId,
-      client_secret: sim.app.clientSecret,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
       scope,
     }),
     dispatcher,
