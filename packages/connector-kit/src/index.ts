@@ -28,5 +28,5 @@ export { type FieldKind, type FieldSpec, field, type ProviderSpec, provider } fr
 export { createLimiter, DEFAULT_CONCURRENCY, type LimiterOptions, type RateLimiter } from './limiter.ts';
 export { MAX_PROVIDER_TEXT, redactProviderText } from './redact.ts';
 export { type RetryOptions, sleep, withRetry } from './retry.ts';
-export { requiresSecretAgain } from './secret-again.ts';
+export { changedCredentialBound, credentialBoundKeys, requiresSecretAgain } from './secret-again.ts';
 export { CollectionSession, type SectionSpec } from './session.ts';
