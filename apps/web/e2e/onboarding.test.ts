@@ -83,9 +83,9 @@ describe('a new MSP onboards a tenant in Chromium', () => {
     await page.getByLabel('Name', { exact: true }).fill('fabrikam-github');
     const sim = sims.connections('fabrikam').find((c) => c.kind === 'github')!;
     const config = sim.config as { org: string; endpoints: { api: string } };
-    await page.getByLabel('Org', { exact: true }).fill(config.org);
-    await page.getByLabel('Api (optional)').fill(config.endpoints.api);
-    await page.getByLabel('Kind').selectOption('token');
+    await page.getByLabel('Organization', { exact: true }).fill(config.org);
+    await page.getByLabel('REST API (optional)').fill(config.endpoints.api);
+    await page.getByLabel('Credential').selectOption({ label: 'Personal access token (classic)' });
     await page.getByLabel('Token').fill((sim.secret as { token: string }).token);
     // Help text comes from the connector's schema.
     await page.getByText('The organization login, as in https://github.com/<org>.').waitFor();

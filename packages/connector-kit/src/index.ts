@@ -24,8 +24,9 @@ export {
   NO_OVERRIDES,
 } from './egress/policy.ts';
 export { asConnectorError, ConnectorError, type ConnectorErrorDetails, remedyFor } from './errors.ts';
+export { type FieldKind, type FieldSpec, field, type ProviderSpec, provider } from './form.ts';
 export { createLimiter, DEFAULT_CONCURRENCY, type LimiterOptions, type RateLimiter } from './limiter.ts';
 export { MAX_PROVIDER_TEXT, redactProviderText } from './redact.ts';
 export { type RetryOptions, sleep, withRetry } from './retry.ts';
-export { requiresSecretAgain } from './secret-again.ts';
+export { changedCredentialBound, credentialBoundKeys, requiresSecretAgain } from './secret-again.ts';
 export { CollectionSession, type SectionSpec } from './session.ts';

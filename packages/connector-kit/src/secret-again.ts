@@ -7,14 +7,24 @@ const IDENTITY: Record<string, readonly string[]> = {
   'gcp-logging': ['resources'],
 };
 
-/**
- * Whether a config change must come with the secret again: pointing a stored credential at another endpoint or
- * identity would hand it to whoever is there. Unknown kinds always need it.
- */
-export function requiresSecretAgain(kind: string, before: unknown, after: unknown): boolean {
+/** The config keys a stored credential is bound to (a form names them); unknown kinds: none is known. */
+export function credentialBoundKeys(kind: string): readonly string[] {
   const keys = IDENTITY[kind];
-  if (!keys) return true;
+  return keys ? ['endpoints', ...keys] : [];
+}
+
+/**
+ * The credential-bound keys a config change touches: pointing a stored credential at another endpoint or identity
+ * would hand it to whoever is there.
+ */
+export function changedCredentialBound(kind: string, before: unknown, after: unknown): string[] {
   const a = (before ?? {}) as Record<string, unknown>;
   const b = (after ?? {}) as Record<string, unknown>;
-  return ['endpoints', ...keys].some((k) => !isDeepStrictEqual(a[k], b[k]));
+  return credentialBoundKeys(kind).filter((k) => !isDeepStrictEqual(a[k], b[k]));
+}
+
+/** Whether a config change must come with the secret again. Unknown kinds always need it. */
+export function requiresSecretAgain(kind: string, before: unknown, after: unknown): boolean {
+  if (!IDENTITY[kind]) return true;
+  return changedCredentialBound(kind, before, after).length > 0;
 }

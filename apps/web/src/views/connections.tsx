@@ -10,6 +10,8 @@ const RUN_WORDS = { succeeded: 'collected', partial: 'partly collected', failed:
 export function Connections({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const list = useQuery(trpc.connections.list.queryOptions({ tenantId: tenantId as never }));
+  const kinds = useQuery(trpc.connections.kinds.queryOptions());
+  const titleOf = (kind: string) => kinds.data?.providers.find((p) => p.kind === kind)?.title ?? kind;
   // 'new', a connection id being edited, or nothing.
   const [editing, setEditing] = useState<string | null>(null);
   const close = () => setEditing(null);
@@ -37,10 +39,14 @@ export function Connections({ tenantId }: { tenantId: string }) {
           {list.data.map((c) => (
             <li key={c.id} className="card">
               <h3>
-                {c.name} <small className="muted">({c.kind})</small>
+                {c.name} <small className="muted">({titleOf(c.kind)})</small>
               </h3>
               <p>
-                <span className={`health health-${c.status}`}>{HEALTH_WORDS[c.status]}</span>
+                {c.status === 'ok' && !c.last ? (
+                  <span className="health">Not collected yet</span>
+                ) : (
+                  <span className={`health health-${c.status}`}>{HEALTH_WORDS[c.status]}</span>
+                )}
                 {c.statusReason && <> — {c.statusReason}</>}
               </p>
               <p>

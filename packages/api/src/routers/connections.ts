@@ -1,4 +1,4 @@
-import { createContext } from '@evident/connector-kit';
+import { ConnectorError, createContext, credentialBoundKeys } from '@evident/connector-kit';
 import { InvalidInputError, idSchema, isoDateTime, NotFoundError, PROVIDERS } from '@evident/core';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
@@ -60,53 +60,102 @@ async function ownConnection(
   return c;
 }
 
+type CheckOut = z.infer<typeof checkOut>;
+
+/** The connector's check; one that fails outright (a refused sign-in, an unreachable service) is a failed check. */
 async function runCheck(
   ctx: Context,
   kindName: string,
   name: string,
   config: Record<string, unknown>,
   secret: unknown,
-) {
+): Promise<CheckOut> {
   const connector = connectorFor(ctx.deps, kindName);
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
   const egress = ctx.deps.egress;
-  const result = await connector.check(
-    createContext({ connection: name, config, secret, signal, ...(egress ? { egress } : {}) }),
-  );
-  return {
-    ok: result.ok,
-    items: result.items.map(({ name, kind, status, message }) => ({ name, kind, status, message })),
-  };
+  try {
+    const result = await connector.check(
+      createContext({ connection: name, config, secret, signal, ...(egress ? { egress } : {}) }),
+    );
+    return {
+      ok: result.ok,
+      items: result.items.map(({ name, kind, status, message }) => ({ name, kind, status, message })),
+    };
+  } catch (error) {
+    if (!(error instanceof ConnectorError)) throw error;
+    return {
+      ok: false,
+      items: [{ name: 'connection', kind: 'permission', status: 'unknown', message: error.message }],
+    };
+  }
 }
 
+/** Why a connection saved past a failed check needs attention, naming what the check did not find. */
+function failedCheckReason(check: CheckOut): string {
+  const open = check.items.filter((i) => i.status !== 'granted');
+  const named = open.map((i) => `${i.name} ${i.status === 'missing' ? 'is missing' : 'could not be checked'}`);
+  return `Saved although the access check failed${named.length > 0 ? `: ${named.join('; ')}` : ''}.`;
+}
+
+/** With "Save anyway", the check runs again here: the status and reason are the server's, never the caller's. */
+async function statusAfterCheck(
+  ctx: Context,
+  kindName: string,
+  config: Record<string, unknown>,
+  secret: unknown,
+): Promise<{ status: 'ok' | 'needs_attention'; reason: string | null }> {
+  const check = await runCheck(ctx, kindName, 'check', config, secret);
+  return check.ok ? { status: 'ok', reason: null } : { status: 'needs_attention', reason: failedCheckReason(check) };
+}
+
+const saveAnyway = z
+  .literal(true)
+  .optional()
+  .describe('The caller saw the check fail and saves anyway: the connection is saved as needing attention.');
+
 export const connectionsRouter = router({
-  /** What each connector needs, with JSON Schemas of its settings and credentials for the forms. */
+  /**
+   * What each connector needs, with JSON Schemas of its settings and credentials for the forms (titles, help and
+   * field kinds from the schemas' metadata), the settings its stored credentials are bound to, and whether this
+   * deployment accepts endpoint overrides at all (`EVIDENT_ALLOWED_ENDPOINTS`).
+   */
   kinds: staffProcedure
     .output(
-      z.array(
-        z.object({
-          kind,
-          permissions: z.array(
-            z.object({ name: z.string(), kind: z.string(), why: z.string(), optional: z.boolean() }),
-          ),
-          configSchema: json,
-          secretSchema: json,
-        }),
-      ),
+      z.object({
+        endpointOverrides: z.boolean(),
+        providers: z.array(
+          z.object({
+            kind,
+            title: z.string(),
+            permissions: z.array(
+              z.object({ name: z.string(), kind: z.string(), why: z.string(), optional: z.boolean() }),
+            ),
+            credentialBound: z.array(z.string()),
+            configSchema: json,
+            secretSchema: json,
+          }),
+        ),
+      }),
     )
-    .query(({ ctx }) =>
-      Object.values(ctx.deps.connectors).map((c) => ({
-        kind: c.kind,
-        permissions: c.permissions.map((p) => ({
-          name: p.name,
-          kind: p.kind,
-          why: p.why,
-          optional: p.optional ?? false,
-        })),
-        configSchema: z.toJSONSchema(c.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-        secretSchema: z.toJSONSchema(c.secret, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-      })),
-    ),
+    .query(({ ctx }) => ({
+      endpointOverrides: (ctx.deps.egress?.allowed.size ?? 0) > 0,
+      providers: Object.values(ctx.deps.connectors).map((c) => {
+        const configSchema = z.toJSONSchema(c.config, { io: 'input', unrepresentable: 'any' });
+        return {
+          kind: c.kind,
+          title: typeof configSchema.title === 'string' ? configSchema.title : c.kind,
+          permissions: c.permissions.map((p) => ({
+            name: p.name,
+            kind: p.kind,
+            why: p.why,
+            optional: p.optional ?? false,
+          })),
+          credentialBound: [...credentialBoundKeys(c.kind)],
+          configSchema: configSchema as Record<string, unknown>,
+          secretSchema: z.toJSONSchema(c.secret, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+        };
+      }),
+    })),
 
   list: tenantProcedure()
     .output(z.array(connectionOut))
@@ -159,29 +208,45 @@ export const connectionsRouter = router({
     }),
 
   create: tenantProcedure('admin')
-    .input(z.object({ kind, name: z.string().trim().min(1).max(200), config: json, secret: z.unknown() }))
-    .output(z.object({ id: idSchema('con') }))
+    .input(z.object({ kind, name: z.string().trim().min(1).max(200), config: json, secret: z.unknown(), saveAnyway }))
+    .output(z.object({ id: idSchema('con'), status: z.enum(['ok', 'needs_attention']) }))
     .mutation(async ({ ctx, input }) => {
+      const org = ctx.staff.organizationId;
       const config = validateConnectionConfig(ctx.deps, input.kind, input.config);
       const secret = validateSecret(ctx.deps, input.kind, input.secret);
+      const after = input.saveAnyway ? await statusAfterCheck(ctx, input.kind, config, secret) : null;
       const c = await audited(
         ctx,
-        (tx) =>
-          tx.createConnection(ctx.staff.organizationId, {
+        async (tx) => {
+          const created = await tx.createConnection(org, {
             tenantId: ctx.tenant.id,
             kind: input.kind,
             name: input.name,
             config: config as Record<string, never>,
             secret: secret as never,
-          }),
-        (c) => ({ action: 'connection.create', target: c.id, data: { kind: c.kind, name: c.name } }),
+          });
+          if (after?.status !== 'needs_attention') return created;
+          return tx.setConnectionStatus(org, created.id, after.status, after.reason);
+        },
+        (c) => ({
+          action: 'connection.create',
+          target: c.id,
+          data: { kind: c.kind, name: c.name, ...(after ? { checkFailed: after.status !== 'ok' } : {}) },
+        }),
       );
-      return { id: c.id };
+      return { id: c.id, status: c.status === 'needs_attention' ? 'needs_attention' : 'ok' };
     }),
 
   /** New settings and/or new credentials; credentials are write-only and never come back. */
   update: tenantProcedure('admin')
-    .input(z.object({ connectionId: idSchema('con'), config: json.optional(), secret: z.unknown().optional() }))
+    .input(
+      z.object({
+        connectionId: idSchema('con'),
+        config: json.optional(),
+        secret: z.unknown().optional(),
+        saveAnyway,
+      }),
+    )
     .output(ok)
     .mutation(async ({ ctx, input }) => {
       const org = ctx.staff.organizationId;
@@ -190,16 +255,29 @@ export const connectionsRouter = router({
       const config = input.config && validateConnectionConfig(ctx.deps, c.kind, input.config);
       const secret = input.secret === undefined ? undefined : validateSecret(ctx.deps, c.kind, input.secret);
       if (config && secret === undefined) refuseStoredSecretElsewhere(c.kind, c.config, config);
+      const after = input.saveAnyway
+        ? await statusAfterCheck(
+            ctx,
+            c.kind,
+            config ?? c.config,
+            secret ?? (await ctx.deps.store.readSecret(org, c.id)),
+          )
+        : null;
       await audited(
         ctx,
         async (tx) => {
           if (secret !== undefined) await tx.replaceSecret(org, c.id, secret);
           if (config) await tx.updateConnectionConfig(org, c.id, config);
+          if (after && c.status !== 'disabled') await tx.setConnectionStatus(org, c.id, after.status, after.reason);
         },
         () => ({
           action: 'connection.update',
           target: c.id,
-          data: { config: Boolean(input.config), secret: input.secret !== undefined },
+          data: {
+            config: Boolean(input.config),
+            secret: input.secret !== undefined,
+            ...(after ? { checkFailed: after.status !== 'ok' } : {}),
+          },
         }),
       );
       return OK;

@@ -266,7 +266,7 @@ describeBothDrivers('procedures', (t) => {
   it('connections: form schemas with descriptions; live check against the GitHub simulator; secrets write-only', async () => {
     const { owner, worse, deps } = await world();
     const kinds = await owner.call.connections.kinds();
-    const github = kinds.find((k) => k.kind === 'github')!;
+    const github = kinds.providers.find((k) => k.kind === 'github')!;
     expect(JSON.stringify(github.configSchema)).toContain('The organization login');
     const sims = await startSimulators(combinePresets(['healthy']), { throttleScale: 0.01 });
     deps.egress = egressPolicy(sims.allowedEndpoints);
