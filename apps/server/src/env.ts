@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { secretKeyList } from '@evident/db';
 import { storageEnvShape } from '@evident/evidence';
 import { z } from 'zod';
@@ -29,6 +30,20 @@ const schema = z.object({
   EVIDENT_QUEUE_PREFIX: z.string().min(1).default('evident'),
   /** host:port list a connection's endpoints may be pointed at (simulators); unset, none. */
   EVIDENT_ALLOWED_ENDPOINTS: z.string().optional(),
+  /**
+   * A PEM file of certificates trusted, besides the system's, on the way to Sign in with Microsoft's identity
+   * platform: a TLS-inspecting proxy's CA, or a simulator's. Read once at boot.
+   */
+  EVIDENT_SSO_CA_FILE: z
+    .string()
+    .min(1)
+    .transform((path, ctx) => {
+      const pem = readPem(path);
+      if (pem) return pem;
+      ctx.addIssue({ code: 'custom', message: `${path} is not a readable PEM file of certificates` });
+      return z.NEVER;
+    })
+    .optional(),
   /** Whether anyone may create an organization by signing up. */
   EVIDENT_ALLOW_SIGN_UP: flag.default(true),
   SESSION_IDLE_MS: positiveInt.default(30 * 60_000),
@@ -41,6 +56,15 @@ const schema = z.object({
   SHUTDOWN_DEADLINE_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+function readPem(path: string): string | null {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.includes('-----BEGIN CERTIFICATE-----') ? text : null;
+  } catch {
+    return null;
+  }
+}
 
 export type ServerEnv = z.infer<typeof schema>;
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type RunningServer, startServer } from '@evident/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from './env.ts';
@@ -11,6 +14,21 @@ const base = {
   LOG_LEVEL: 'silent',
   AUTH_RATE_LIMIT_PER_MINUTE: '3',
 };
+
+describe('EVIDENT_SSO_CA_FILE', () => {
+  it('hands the certificates to the API, and refuses a missing or non-PEM file by name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evident-ca-'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(join(dir, 'ca.pem'), pem);
+    writeFileSync(join(dir, 'key.txt'), 'not a certificate');
+    expect(httpSettings(readEnv({ ...base, EVIDENT_SSO_CA_FILE: join(dir, 'ca.pem') })).ssoCaCert).toBe(pem);
+    expect(httpSettings(readEnv(base)).ssoCaCert).toBeUndefined();
+    for (const file of ['key.txt', 'absent.pem'])
+      expect(() => readEnv({ ...base, EVIDENT_SSO_CA_FILE: join(dir, file) })).toThrow(
+        `${join(dir, file)} is not a readable PEM file of certificates`,
+      );
+  });
+});
 
 describe('TRUST_PROXY', () => {
   it('refuses true, which would believe every hop, with a clear error', () => {

@@ -16,6 +16,7 @@ export function httpSettings(env: ServerEnv): HttpSettings {
     secretKey: { id: env.EVIDENT_SECRET_KEY_ID, key: env.EVIDENT_SECRET_KEY },
     previousKeys: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
     allowedEndpoints: env.EVIDENT_ALLOWED_ENDPOINTS,
+    ...(env.EVIDENT_SSO_CA_FILE ? { ssoCaCert: env.EVIDENT_SSO_CA_FILE } : {}),
     queuePrefix: env.EVIDENT_QUEUE_PREFIX,
     allowSignUp: env.EVIDENT_ALLOW_SIGN_UP,
     sessions: { idleMs: env.SESSION_IDLE_MS, absoluteMs: env.SESSION_ABSOLUTE_MS },

@@ -19,12 +19,15 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Debian's Chromium with a fresh profile; each call is a separate browser, so no cookie crosses between them. */
-export async function launch(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * Debian's Chromium with a fresh profile; each call is a separate browser, so no cookie crosses between them.
+ * `args` adds switches (e.g. a simulator's certificate to trust).
+ */
+export async function launch(args: string[] = []): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'evident-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
-    args: ARGS,
+    args: [...ARGS, ...args],
     viewport: { width: 1280, height: 860 },
   });
   return {

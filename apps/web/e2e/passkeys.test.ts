@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -103,6 +105,33 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await page.goto(`${origin}/settings/security`);
     await page.getByLabel('Require passkeys for owners and admins').click();
     await page.getByText(/^Not required/).waitFor();
+  });
+
+  test('the owner revokes a colleague’s passkeys from Settings → Staff, after seeing which go', async () => {
+    const [account] = await db.store.staffAccountsByEmail(EMAIL);
+    const org = account!.organizationId;
+    const colleague = await db.store.createUser(org, { email: 'tech@fabrikam.example', role: 'analyst' });
+    await db.store.addPasskey(org, colleague.id, {
+      id: newId('pky'),
+      credentialId: randomBytes(32).toString('base64url'),
+      publicKey: randomBytes(77),
+      counter: 0,
+      transports: ['internal'],
+      deviceType: 'singleDevice',
+      backedUp: false,
+      name: 'Lost phone',
+      at: new Date(),
+    });
+    await page.goto(`${origin}/settings/staff`);
+    await page.getByRole('button', { name: 'Revoke passkeys of tech@fabrikam.example' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText('Revoke the passkey of tech@fabrikam.example: Lost phone?').waitFor();
+    await checkA11y(page, 'settings-staff-revoke-passkeys');
+    await dialog.getByRole('button', { name: 'Revoke passkey' }).click();
+    await page.getByText('Revoked Lost phone of tech@fabrikam.example; their sessions have ended.').waitFor();
+    expect(await db.store.listPasskeys(org, colleague.id)).toEqual([]);
+    // The owner's own passkey stays.
+    expect(await db.store.listPasskeys(org, account!.userId)).toHaveLength(1);
   });
 
   test('a revoked passkey signs in no more, and every step is in the audit log', async () => {

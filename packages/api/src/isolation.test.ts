@@ -125,6 +125,8 @@ const SPECS: Record<string, Spec> = {
   },
   'passkeys.policy': orgRead(),
   'passkeys.setPolicy': orgWrite(() => ({ requiredForAdmins: false })),
+  'passkeys.ofStaff': orgWrite((i) => ({ userId: i.user }), 'refused'),
+  'passkeys.revokeOfStaff': orgWrite((i) => ({ userId: i.user }), 'refused'),
   'sso.start': {
     input: (i) => ({ organizationId: i.org }),
     cases: { a: 'refused', b: PUBLIC, c: PUBLIC, d: PUBLIC, e: PUBLIC, f: PUBLIC },

@@ -335,6 +335,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   touchSession: clean((b, a) => store.touchSession(b.org, a.sessionHash)),
   revokeSession: refused((b, a) => store.revokeSession(b.org, a.sessionHash)),
   revokeUserSessions: clean((b, a) => store.revokeUserSessions(b.org, a.user)),
+  revokeSessionsWithoutPasskey: clean((b) => store.revokeSessionsWithoutPasskey(b.org, ['owner', 'admin'], 'none')),
   listSessions: clean((b, a) => store.listSessions(b.org, { userId: a.user })),
   replaceRecoveryCodes: refused((b, a) => store.replaceRecoveryCodes(b.org, a.user, [sha256('mallory')])),
   useRecoveryCode: clean((b, a) => store.useRecoveryCode(b.org, a.user, sha256(`${MARKER}-code`))),
@@ -404,6 +405,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   usePasskey: clean((b, a) => store.usePasskey(b.org, a.passkey, 99, new Date())),
   renamePasskey: refused((b, a) => store.renamePasskey(b.org, a.user, a.passkey, 'mallory')),
   deletePasskey: refused((b, a) => store.deletePasskey(b.org, a.user, a.passkey)),
+  deleteUserPasskeys: clean((b, a) => store.deleteUserPasskeys(b.org, a.user)),
   // Global by design: the credential id is what the authenticator presents; a ceremony key is the browser's.
   passkeyByCredential: clean(() => store.passkeyByCredential('nobody-credential-0001')),
   putAuthFlow: clean(() =>

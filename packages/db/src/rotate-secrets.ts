@@ -6,10 +6,12 @@ import { translateError } from './errors.ts';
 import { channelSecretContext } from './repos/alerts.ts';
 import { secretContext } from './repos/connections.ts';
 import { signingKeyContext } from './repos/signing-keys.ts';
+import { ssoSecretContext } from './repos/staff-auth-settings.ts';
 import { totpContext } from './repos/users.ts';
 import { alertChannels } from './schema/alerts.ts';
 import { staffUsers } from './schema/organizations.ts';
 import { signingKeys } from './schema/signing-keys.ts';
+import { staffAuthSettings } from './schema/staff-auth.ts';
 import { connections } from './schema/tenants.ts';
 
 const PAGE = 500;
@@ -19,6 +21,7 @@ export interface RotationReport {
   users: number;
   signingKeys: number;
   alertChannels: number;
+  ssoClientSecrets: number;
 }
 
 /** Pages through rows by id; each page is re-sealed and committed on its own. */
@@ -194,10 +197,53 @@ async function rotate(
     },
   );
 
+  const sso = staffAuthSettings;
+  const ssoClientSecretsRotated = await rotateAll(
+    db,
+    async (after) =>
+      (
+        await db
+          .select()
+          .from(sso)
+          .where(
+            and(
+              org ? eq(sso.organizationId, org) : undefined,
+              isNotNull(sso.ssoClientSecretKeyId),
+              ne(sso.ssoClientSecretKeyId, newKey.id),
+              sql`${sso.organizationId} > ${after}`,
+            ),
+          )
+          .orderBy(asc(sso.organizationId))
+          .limit(PAGE)
+      ).map((r) => ({ ...r, id: r.organizationId })),
+    async (tx, r) => {
+      const keyId = r.ssoClientSecretKeyId!;
+      const sealed = {
+        ciphertext: r.ssoClientSecretCiphertext!,
+        iv: r.ssoClientSecretIv!,
+        tag: r.ssoClientSecretTag!,
+        keyId,
+      };
+      const next = reseal(keyring, sealed, ssoSecretContext(r.organizationId));
+      const done = await tx
+        .update(sso)
+        .set({
+          ssoClientSecretCiphertext: next.ciphertext,
+          ssoClientSecretIv: next.iv,
+          ssoClientSecretTag: next.tag,
+          ssoClientSecretKeyId: next.keyId,
+        })
+        .where(and(eq(sso.organizationId, r.organizationId), eq(sso.ssoClientSecretKeyId, keyId)))
+        .returning({ id: sso.organizationId });
+      return done.length > 0;
+    },
+  );
+
   return {
     connections: connectionsRotated,
     users: usersRotated,
     signingKeys: signingKeysRotated,
     alertChannels: alertChannelsRotated,
+    ssoClientSecrets: ssoClientSecretsRotated,
   };
 }

@@ -19,7 +19,8 @@ const keyIds = async (t: TestDatabase, org: string) =>
   JSON.stringify(
     await t.database.drizzle.execute(
       sql`select secret_key_id as k from connections where organization_id = ${org} union all
-          select totp_key_id from staff_users where organization_id = ${org} and totp_key_id is not null`,
+          select totp_key_id from staff_users where organization_id = ${org} and totp_key_id is not null union all
+          select sso_client_secret_key_id from staff_auth_settings where organization_id = ${org}`,
     ),
   );
 
@@ -92,12 +93,21 @@ describeBothDrivers('connection and staff secrets', (t) => {
       config: {},
       secret: { url: 'https://hooks.example/ALERTA' },
     });
+    const ssoSettings = {
+      tenantId: crypto.randomUUID(),
+      clientId: crypto.randomUUID(),
+      authority: null,
+      jitRole: null,
+    };
+    await store.setSsoSettings(a.org, { ...ssoSettings, clientSecret: 'SSOA' });
+    await store.setSsoSettings(b.org, { ...ssoSettings, clientSecret: 'SSOB' });
 
     expect(await rotateSecrets(database, a.org, [k1], k2)).toEqual({
       connections: 1,
       users: 1,
       signingKeys: 1,
       alertChannels: 1,
+      ssoClientSecrets: 1,
     });
     expect(await keyIds(own, a.org)).not.toContain(k1.id);
     expect(await keyIds(own, b.org)).not.toContain(k2.id);
@@ -112,12 +122,16 @@ describeBothDrivers('connection and staff secrets', (t) => {
       users: 0,
       signingKeys: 0,
       alertChannels: 0,
+      ssoClientSecrets: 0,
     });
     const after = createStore(database, { secrets: { current: k2 } });
     expect(await after.readSecret(b.org, b.connection)).toEqual({ token: 'b' });
     expect(await after.readTotpSecret(a.org, user.id)).toBe('TOTPA');
     expect((await after.activeSigningKey(a.org))?.privateJwk).toEqual({ d: 'SIGNA' });
     expect((await after.readAlertChannel(a.org, channel.id)).secret).toEqual({ url: 'https://hooks.example/ALERTA' });
+    expect(await after.readSsoClientSecret(a.org)).toBe('SSOA');
+    expect(await after.readSsoClientSecret(b.org)).toBe('SSOB');
+    await expect(store.readSsoClientSecret(b.org)).rejects.toThrow(/which the keyring does not hold/);
     await expect(store.readSecret(a.org, a.connection)).rejects.toThrow(/which the keyring does not hold/);
 
     const k3 = { id: 'k3', key: generateSecretKey() };
@@ -128,6 +142,7 @@ describeBothDrivers('connection and staff secrets', (t) => {
       users: 0,
       signingKeys: 0,
       alertChannels: 0,
+      ssoClientSecrets: 0,
     });
   });
 });

@@ -40,6 +40,8 @@ export interface HttpSettings {
   previousKeys?: { id: string; key: string }[];
   /** EVIDENT_ALLOWED_ENDPOINTS: host:port list connections may be pointed at besides the providers; unset, none. */
   allowedEndpoints?: string;
+  /** EVIDENT_SSO_CA_FILE's certificates (PEM): trusted besides the system's on the way to the identity platform. */
+  ssoCaCert?: string;
   queuePrefix: string;
   allowSignUp: boolean;
   sessions?: { idleMs: number; absoluteMs: number };
@@ -135,6 +137,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     connectors: DEFAULT_CONNECTORS,
     assessments,
     egress: egressPolicy(env.allowedEndpoints),
+    ...(env.ssoCaCert ? { ssoCaCert: env.ssoCaCert } : {}),
     ...(storage ? { packs: packsFor(storage, jobs) } : {}),
     logger,
     allowSignUp: env.allowSignUp,

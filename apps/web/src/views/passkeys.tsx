@@ -10,18 +10,30 @@ function useAfterSignIn() {
   return () => client.invalidateQueries();
 }
 
+type RequestOptions = Parameters<typeof startAuthentication>[0]['optionsJSON'];
+type Assertion = Awaited<ReturnType<typeof startAuthentication>>;
+
+/** One sign-in ceremony: the server's challenge, the browser's passkey prompt, the answer back; then ask again. */
+function useSignInCeremony(
+  begin: () => Promise<RequestOptions>,
+  finish: (input: { response: Assertion }) => Promise<unknown>,
+) {
+  const done = useAfterSignIn();
+  return useMutation({
+    mutationFn: async () => {
+      const optionsJSON = await begin();
+      await finish({ response: await startAuthentication({ optionsJSON }) });
+    },
+    onSuccess: done,
+  });
+}
+
 /** Passwordless: the browser offers the passkeys it holds for this site; one with user verification signs in. */
 export function PasskeySignIn() {
   const trpc = useTRPC();
-  const done = useAfterSignIn();
   const begin = useMutation(trpc.passkeys.beginPasswordless.mutationOptions());
-  const finish = useMutation(trpc.passkeys.finishPasswordless.mutationOptions({ onSuccess: done }));
-  const ceremony = useMutation({
-    mutationFn: async () => {
-      const optionsJSON = await begin.mutateAsync();
-      await finish.mutateAsync({ response: await startAuthentication({ optionsJSON }) });
-    },
-  });
+  const finish = useMutation(trpc.passkeys.finishPasswordless.mutationOptions());
+  const ceremony = useSignInCeremony(begin.mutateAsync, finish.mutateAsync);
   return (
     <div className="card">
       <button type="button" onClick={() => ceremony.mutate()} disabled={ceremony.isPending}>
@@ -35,15 +47,9 @@ export function PasskeySignIn() {
 /** After the password: one of the user's own passkeys as the second factor. */
 export function PasskeySecondFactor({ only }: { only: boolean }) {
   const trpc = useTRPC();
-  const done = useAfterSignIn();
   const begin = useMutation(trpc.passkeys.beginSecondFactor.mutationOptions());
-  const finish = useMutation(trpc.passkeys.finishSecondFactor.mutationOptions({ onSuccess: done }));
-  const ceremony = useMutation({
-    mutationFn: async () => {
-      const optionsJSON = await begin.mutateAsync();
-      await finish.mutateAsync({ response: await startAuthentication({ optionsJSON }) });
-    },
-  });
+  const finish = useMutation(trpc.passkeys.finishSecondFactor.mutationOptions());
+  const ceremony = useSignInCeremony(begin.mutateAsync, finish.mutateAsync);
   return (
     <div className="card">
       {only && <p>Your organization requires a passkey for owners and admins.</p>}

@@ -74,6 +74,16 @@ export async function startMicrosoftSignIn(ctx: Context, org: OrganizationId): P
   return { url: url.toString() };
 }
 
+const otherTenant = (tenantId: string) => `the account is not of this organization's Microsoft tenant (${tenantId})`;
+
+/** Entra's issuer names the tenant, so an ID token of another tenant fails openid-client's issuer check first. */
+function issuerMismatch(error: unknown): boolean {
+  // openid-client's ClientError around oauth4webapi's, whose `cause` names the claim that differed.
+  type Failure = { code?: unknown; cause?: Failure & { claim?: unknown } } | null;
+  const e = error as Failure;
+  return e?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && e.cause?.cause?.claim === 'iss';
+}
+
 const refused = (why: string) => new UnauthenticatedError(`Sign in with Microsoft was refused: ${why}`);
 
 /**
@@ -99,11 +109,12 @@ export async function finishMicrosoftSignIn(ctx: Context, callbackUrl: string): 
       idTokenExpected: true,
     })
     .catch((cause: unknown) => {
-      throw new UnauthenticatedError('Sign in with Microsoft was refused: the answer did not check out', { cause });
+      const why = issuerMismatch(cause) ? otherTenant(settings.tenantId) : 'the answer did not check out';
+      throw new UnauthenticatedError(`Sign in with Microsoft was refused: ${why}`, { cause });
     });
   const claims = tokens.claims();
   if (!claims || String(claims.tid ?? '').toLowerCase() !== settings.tenantId)
-    throw refused(`the account is not of this organization's Microsoft tenant (${settings.tenantId})`);
+    throw refused(otherTenant(settings.tenantId));
   const email = String(claims.email ?? claims.preferred_username ?? '').toLowerCase();
   if (!email) throw refused('Microsoft did not say which e-mail address signed in');
   const { store } = ctx.deps;

@@ -51,13 +51,13 @@ describeBothDrivers('passkeys', (t) => {
 
     const b = await passwordless(deps, laptop);
     expect((await b.call.auth.me()).user.email).toBe(email);
-    await passwordless(deps, phone);
+    const c = await passwordless(deps, phone);
 
     await b.call.passkeys.revoke({ id: first.id });
     expect((await b.call.passkeys.list()).map((p) => p.id)).toEqual([second.id]);
     await refusedWith(passwordless(deps, laptop), 'UNAUTHORIZED');
     // Revoking is a credential change: the user's other sessions end, the revoking one is renewed.
-    await refusedWith(a.call.auth.me(), 'UNAUTHORIZED');
+    await refusedWith(c.call.auth.me(), 'UNAUTHORIZED');
     expect((await b.call.auth.me()).user.email).toBe(email);
 
     const audit = await deps.store.listAudit(a.org);

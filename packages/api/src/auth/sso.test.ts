@@ -12,7 +12,14 @@ import { type Agent, agent, signedIn, testDeps, totpCode } from '../testing/inde
 // Entra tenant ids are GUIDs; the preset names its tenant, so it is given one.
 const TENANT = '3f0c9a52-6e1b-4c8d-9a7e-2b5d4c1e0f9a';
 const scenario = preset('msp-internal');
-scenario.tenants.find((t) => t.entra)!.entra!.tenantId = TENANT;
+const msp = scenario.tenants.find((t) => t.entra)!;
+msp.entra!.tenantId = TENANT;
+/**
+ * The simulator also finds a tenant by its scenario name: an organization configured with this GUID reaches the same
+ * sign-in page and key, and is answered with ID tokens whose `tid` (and issuer) are TENANT's, another tenant's.
+ */
+const NEIGHBOUR = '9d1e7c44-0b6a-4f3e-8c2d-5a7b9e1f3c60';
+msp.name = NEIGHBOUR;
 const CLIENT = '5a8c1f0e-2d7b-4f4e-9d0a-6c1e2b3a4d5f';
 const ORIGIN = 'http://localhost:5173';
 let sim: GraphSimulator;
@@ -118,6 +125,21 @@ describeBothDrivers('Sign in with Microsoft', (t) => {
     const flow = b.req.flowToken;
     await b.call.sso.finish({ callbackUrl: callback });
     await refusedWith(agent(d, { flowToken: flow }).call.sso.finish({ callbackUrl: callback }), 'UNAUTHORIZED');
+  });
+
+  it('refuses a valid ID token of another tenant than the configured one, in words, and starts no session', async () => {
+    const d = deps(t().store);
+    const owner = await organization(d, 'viewer', NEIGHBOUR);
+    const email = `tech${++n}@msp.example`;
+    await signedIn(d, { email, org: owner.org, role: 'analyst' });
+    sim.oidc.signInAs({ email, amr: ['pwd', 'mfa'] });
+    const b = agent(d);
+    const { url } = await b.call.sso.start({ organizationId: owner.org });
+    const refused = await refusedWith(b.call.sso.finish({ callbackUrl: await follow(url) }), 'UNAUTHORIZED');
+    expect(refused.message).toMatch(new RegExp(`not of this organization's Microsoft tenant \\(${NEIGHBOUR}\\)`));
+    await refusedWith(b.call.auth.pending(), 'UNAUTHORIZED');
+    const audit = await d.store.listAudit(owner.org);
+    expect(audit.filter((e) => e.data.method === 'sso.microsoft' || e.action === 'staff.join')).toEqual([]);
   });
 
   it('lets only owners set it up, and only to an endpoint the egress policy allows', async () => {

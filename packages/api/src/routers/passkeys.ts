@@ -1,4 +1,4 @@
-import { isoDateTime } from '@evident/core';
+import { idSchema, isoDateTime } from '@evident/core';
 import type { StoredPasskey } from '@evident/db';
 import type {
   AuthenticationResponseJSON,
@@ -17,7 +17,7 @@ import {
   renamePasskey,
   revokePasskey,
 } from '../auth/passkeys.ts';
-import { audited } from '../services/audit.ts';
+import { revokeStaffPasskeys, setPasskeysRequired, staffPasskeys } from '../auth/staff-passkeys.ts';
 import { pendingProcedure, publicProcedure, roleProcedure, router, staffProcedure } from '../trpc.ts';
 import { OK, ok } from './shapes.ts';
 
@@ -142,12 +142,21 @@ export const passkeysRouter = router({
     .input(z.object({ requiredForAdmins: z.boolean() }))
     .output(z.object({ requiredForAdmins: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      const org = ctx.staff.organizationId;
-      const settings = await audited(
-        ctx,
-        (tx) => tx.setPasskeysRequired(org, input.requiredForAdmins),
-        () => ({ action: 'organization.passkeys_required', target: null, data: { required: input.requiredForAdmins } }),
-      );
+      const { settings } = await setPasskeysRequired(ctx, input.requiredForAdmins);
       return { requiredForAdmins: settings.passkeysRequiredForAdmins };
     }),
+
+  /** Another staff member's passkeys, for an owner or admin deciding what to revoke. */
+  ofStaff: roleProcedure('admin')
+    .input(z.object({ userId: idSchema('usr') }))
+    .output(z.array(passkeyOut))
+    .query(async ({ ctx, input }) => (await staffPasskeys(ctx, input.userId)).map(toPasskeyOut)),
+
+  /** A lost device: every passkey of another staff member of no higher rank is revoked, and their sessions end. */
+  revokeOfStaff: roleProcedure('admin')
+    .input(z.object({ userId: idSchema('usr') }))
+    .output(z.object({ revoked: z.array(z.string()) }))
+    .mutation(async ({ ctx, input }) => ({
+      revoked: (await revokeStaffPasskeys(ctx, input.userId)).map((p) => p.name),
+    })),
 });

@@ -1,8 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { OrganizationId, UserId } from '@evident/core';
-import { and, desc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Invitation, invitation, SECOND_FACTORS, type StaffSession, staffSession } from '../domain.ts';
+import {
+  type Invitation,
+  invitation,
+  SECOND_FACTORS,
+  type StaffRole,
+  type StaffSession,
+  staffSession,
+} from '../domain.ts';
 import { invitations, recoveryCodes, signInFailures, staffSessions } from '../schema/access.ts';
 import { STAFF_ROLES, staffUsers } from '../schema/organizations.ts';
 import { found, iso, isoOrNull, organizationOf, parseInput, type RepoContext, rowsOf } from './boundary.ts';
@@ -149,6 +156,31 @@ export function accessRepo({ db, inOrg }: RepoContext) {
         .set({ revokedAt: new Date() })
         .where(
           and(eq(staffSessions.organizationId, org), eq(staffSessions.userId, userId), isNull(staffSessions.revokedAt)),
+        )
+        .returning({ idHash: staffSessions.idHash });
+      return rows.length;
+    },
+
+    /**
+     * Ends the live sessions of the organization's users holding one of `roles` whose second factor was not a
+     * passkey, except `keep` (the caller's own). Returns how many ended.
+     */
+    async revokeSessionsWithoutPasskey(org: OrganizationId, roles: StaffRole[], keep: string): Promise<number> {
+      const holders = db
+        .select({ id: staffUsers.id })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.organizationId, org), inArray(staffUsers.role, roles)));
+      const rows = await db
+        .update(staffSessions)
+        .set({ revokedAt: new Date() })
+        .where(
+          and(
+            eq(staffSessions.organizationId, org),
+            isNull(staffSessions.revokedAt),
+            sql`${staffSessions.secondFactor} is distinct from 'passkey'`,
+            ne(staffSessions.idHash, keep),
+            inArray(staffSessions.userId, holders),
+          ),
         )
         .returning({ idHash: staffSessions.idHash });
       return rows.length;

@@ -48,6 +48,12 @@ export function passkeysRepo({ db, inOrg }: RepoContext) {
   const mine = (org: OrganizationId, user: UserId, id: string) =>
     and(eq(staffPasskeys.organizationId, org), eq(staffPasskeys.userId, user), eq(staffPasskeys.id, id));
 
+  const endCredentials = (org: OrganizationId, user: UserId) =>
+    db
+      .update(staffUsers)
+      .set({ credentialsVersion: sql`${staffUsers.credentialsVersion} + 1` })
+      .where(and(eq(staffUsers.organizationId, org), eq(staffUsers.id, user)));
+
   return {
     async addPasskey(org: OrganizationId, user: UserId, input: z.input<typeof addInput>): Promise<StoredPasskey> {
       const { at, publicKey, ...v } = parseInput(addInput, input, 'passkey');
@@ -110,12 +116,25 @@ export function passkeysRepo({ db, inOrg }: RepoContext) {
       return rowToPasskey(found(row, 'passkey', id));
     },
 
+    /** Revoking a passkey is a credential change: the user's credentials version rises, so their sessions end. */
     async deletePasskey(org: OrganizationId, user: UserId, id: string): Promise<StoredPasskey> {
       const [row] = await db
         .delete(staffPasskeys)
         .where(mine(org, user, id))
         .returning();
-      return rowToPasskey(found(row, 'passkey', id));
+      const gone = rowToPasskey(found(row, 'passkey', id));
+      await endCredentials(org, user);
+      return gone;
+    },
+
+    /** Every passkey of the user (a lost device), ending their sessions; none removed, nothing changes. */
+    async deleteUserPasskeys(org: OrganizationId, user: UserId): Promise<StoredPasskey[]> {
+      const rows = await db
+        .delete(staffPasskeys)
+        .where(and(eq(staffPasskeys.organizationId, org), eq(staffPasskeys.userId, user)))
+        .returning();
+      if (rows.length > 0) await endCredentials(org, user);
+      return rows.map(rowToPasskey);
     },
   };
 }

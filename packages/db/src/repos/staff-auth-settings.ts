@@ -26,7 +26,7 @@ export const ssoSettingsInput = z.object({
   jitRole: z.enum(['admin', 'analyst', 'viewer']).nullable(),
 });
 
-const secretContext = (org: OrganizationId) => `sso client secret of ${org}`;
+export const ssoSecretContext = (org: OrganizationId) => `sso client secret of ${org}`;
 type Row = typeof staffAuthSettings.$inferSelect;
 
 const toSettings = (row: Row | undefined): StaffAuthSettings => ({
@@ -77,7 +77,7 @@ export function staffAuthSettingsRepo({ db, keyring }: RepoContext) {
           ssoClientSecretKeyId: null,
         });
       const v = parseInput(ssoSettingsInput, input, 'sign-in with Microsoft settings');
-      const secret = v.clientSecret === undefined ? undefined : seal(keyring, v.clientSecret, secretContext(org));
+      const secret = v.clientSecret === undefined ? undefined : seal(keyring, v.clientSecret, ssoSecretContext(org));
       return upsert(org, {
         ssoTenantId: v.tenantId.toLowerCase(),
         ssoClientId: v.clientId.toLowerCase(),
@@ -104,7 +104,7 @@ export function staffAuthSettingsRepo({ db, keyring }: RepoContext) {
         tag: row.ssoClientSecretTag,
         keyId: row.ssoClientSecretKeyId,
       };
-      return unseal(keyring, sealed, secretContext(org));
+      return unseal(keyring, sealed, ssoSecretContext(org));
     },
   };
 }

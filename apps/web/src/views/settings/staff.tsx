@@ -5,6 +5,7 @@ import { Empty, ErrorState, Loading, Time } from '../../ui.tsx';
 import { Field, FormError } from '../form.tsx';
 import { InvitationsPanel } from './invitations.tsx';
 import { atLeast, grantable, type Role } from './roles.ts';
+import { RevokeStaffPasskeys } from './staff-passkeys.tsx';
 
 export function StaffSettings({ role, myId }: { role: Role; myId: string }) {
   if (!atLeast(role, 'admin'))
@@ -80,6 +81,7 @@ function StaffTable({ role, myId }: { role: Role; myId: string }) {
                     {resetting === u.id && (
                       <ResetPassword userId={u.id} email={u.email} done={() => setResetting(null)} />
                     )}
+                    {u.id !== myId && atLeast(role, u.role) && <RevokeStaffPasskeys userId={u.id} email={u.email} />}
                   </td>
                 </tr>
               ))}
