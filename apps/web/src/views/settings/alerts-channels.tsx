@@ -17,6 +17,12 @@ const KIND_WORDS: Record<string, string> = {
 };
 const kindWord = (kind: string) => KIND_WORDS[kind] ?? kind;
 
+/** The form's view of a schema: a switch is never `required` there, which to a browser means "must be ticked". */
+const formSchema = (schema: JsonSchema): JsonSchema => ({
+  ...schema,
+  required: (schema.required ?? []).filter((k) => schema.properties?.[k]?.type !== 'boolean'),
+});
+
 /** A required switch left off is `false`, which the generic form leaves out (e-mail's `secure`). */
 function settingsPayload(schema: JsonSchema, values: Values): Values {
   const out = toPayload(schema, values);
@@ -167,7 +173,7 @@ function ChannelEditor({ existing, onDone }: { existing?: Channel | undefined; o
         <input id="channel-name" required value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       {configSchema && Object.keys(configSchema.properties ?? {}).length > 0 && (
-        <SchemaForm schema={configSchema} values={values} onChange={setConfig} legend="Settings" />
+        <SchemaForm schema={formSchema(configSchema)} values={values} onChange={setConfig} legend="Settings" />
       )}
       {secretSchema && (
         <>
