@@ -33,6 +33,7 @@ describe('npm run up -- --once', () => {
   it('brings up everything on embedded defaults, seeds the demo, assesses and prints the portfolio', async () => {
     const run = await up({ EVIDENT_DATA_DIR: dir, EVIDENT_QUEUE_PREFIX: prefix });
     expect(run.stderr).toMatch(/seeded the demo MSP \(4 tenants\)/);
+    expect(run.stderr).toMatch(/alerts go to a webhook catcher at http:\/\/127\.0\.0\.1:\d+ and an SMTP server/);
     expect(run.code).toBe(0);
     const table = portfolio(run.stdout);
     expect([...table.keys()].sort()).toEqual(['contoso-msp', 'fabrikam', 'northwind', 'tailspin']);

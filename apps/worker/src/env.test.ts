@@ -28,3 +28,11 @@ it('refuses a malformed previous key without echoing it', () => {
     expect(message).not.toContain(key.slice(0, 20));
   }
 });
+
+it('takes the dashboard origin alert links point to, and refuses one that is not http(s)', () => {
+  expect(readEnv(base).PUBLIC_ORIGIN).toBeUndefined();
+  expect(readEnv({ ...base, PUBLIC_ORIGIN: 'https://evident.example.com' }).PUBLIC_ORIGIN).toBe(
+    'https://evident.example.com',
+  );
+  expect(() => readEnv({ ...base, PUBLIC_ORIGIN: 'javascript:alert(1)' })).toThrow(/PUBLIC_ORIGIN/);
+});

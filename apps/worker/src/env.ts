@@ -47,6 +47,10 @@ const schema = z.object({
   /** Announces each new pack: POSTed with an HMAC-SHA256 of the body under the secret. */
   EVIDENT_EXPORT_WEBHOOK_URL: z.string().url().optional(),
   EVIDENT_EXPORT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Where browsers reach the dashboard: alert links point there. Unset, this worker delivers no alerts. */
+  PUBLIC_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  /** Alert deliveries sent at once by this process. */
+  WORKER_ALERT_CONCURRENCY: positiveInt.default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

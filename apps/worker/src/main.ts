@@ -40,12 +40,16 @@ try {
     exports: exportsFrom(env),
     auditWatch: { anchorFile: env.EVIDENT_AUDIT_ANCHOR_FILE, intervalMs: env.WORKER_AUDIT_VERIFY_INTERVAL_MS },
     reaper: { requeueAfterMs: env.WORKER_RUN_REQUEUE_AFTER_MS, failAfterMs: env.WORKER_RUN_DEADLINE_MS },
+    ...(env.PUBLIC_ORIGIN
+      ? { alerts: { publicOrigin: env.PUBLIC_ORIGIN, concurrency: env.WORKER_ALERT_CONCURRENCY } }
+      : {}),
     concurrency: {
       assess: env.WORKER_ASSESS_CONCURRENCY,
       collect: env.WORKER_COLLECT_CONCURRENCY,
       connectors: connectionLimits(env.WORKER_CONNECTION_CONCURRENCY),
     },
   });
+  if (!env.PUBLIC_ORIGIN) logger.warn('PUBLIC_ORIGIN is unset: this worker delivers no alerts');
   shutdown.add('workers', () => worker.close(env.WORKER_SHUTDOWN_DEADLINE_MS));
   shutdown.add('database', () => database.close());
 } catch (err) {

@@ -47,6 +47,12 @@ export interface EvidencePacks {
   currentSchedule(org: OrganizationId, tenant: TenantId): Promise<{ pattern: string; tz: string } | null>;
 }
 
+/** Alert deliveries as the API sees them: pending outbox rows handed to the delivery queue after their commit. */
+export interface AlertQueue {
+  /** Enqueues each row's delivery job (deterministic ids); a row left pending is also found by the worker's sweep. */
+  enqueue(org: OrganizationId, rows: readonly { id: string; round: number }[]): Promise<void>;
+}
+
 export interface ApiLogger {
   info(data: Record<string, unknown>, message: string): void;
   warn(data: Record<string, unknown>, message: string): void;
@@ -60,6 +66,8 @@ export interface ApiDeps {
   /** Where connections may point besides the providers (EVIDENT_ALLOWED_ENDPOINTS); absent, no override is accepted. */
   egress?: EgressPolicy;
   packs?: EvidencePacks;
+  /** Where test sends and retried dead letters are queued; absent, the worker's sweep picks them up after its grace. */
+  alerts?: AlertQueue;
   logger: ApiLogger;
   /** Whether anyone may create an organization by signing up (a trial); off, only invitations add staff. */
   allowSignUp: boolean;

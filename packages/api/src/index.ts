@@ -9,6 +9,7 @@ export {
 } from './auth/secrets.ts';
 export { isAuthProcedure } from './auth/unbatched.ts';
 export type {
+  AlertQueue,
   ApiDeps,
   ApiLogger,
   Assessments,

@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts.ts';
 import { authRouter } from './routers/auth.ts';
 import { connectionsRouter } from './routers/connections.ts';
 import { controlsRouter } from './routers/controls.ts';
@@ -26,6 +27,7 @@ export const appRouter = router({
   exceptions: exceptionsRouter,
   shares: sharesRouter,
   organization: organizationRouter,
+  alerts: alertsRouter,
   shared: sharedRouter,
 });
 

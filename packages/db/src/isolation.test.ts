@@ -388,6 +388,17 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   markAlertDelivered: refused((b, a) => store.markAlertDelivered(b.org, a.delivery, new Date())),
   recordAlertFailure: refused((b, a) => store.recordAlertFailure(b.org, a.delivery, { error: 'x', dead: true })),
   retryAlertDelivery: refused((b, a) => store.retryAlertDelivery(b.org, a.delivery)),
+  getAlertChannel: refused((b, a) => store.getAlertChannel(b.org, a.channel)),
+  updateAlertChannel: refused((b, a) => store.updateAlertChannel(b.org, a.channel, { name: 'mallory' })),
+  removeAlertChannel: refused((b, a) => store.removeAlertChannel(b.org, a.channel)),
+  updateAlertRule: refused((b, a) => store.updateAlertRule(b.org, a.rule, { channelId: a.channel })),
+  listAlertMutes: clean((b) => store.listAlertMutes(b.org)),
+  pageAlertDeliveries: clean((b, a) => store.pageAlertDeliveries(b.org, { tenantId: a.tenant })),
+  latestRunOf: clean((b, a) => store.latestRunOf(b.org, a.tenant)),
+  assessedTenants: clean((b) => store.assessedTenants(b.org)),
+  addTestAlert: refused(async (b, a) =>
+    store.addTestAlert(b.org, { channelId: a.channel, event: (await store.getAlertDelivery(a.org, a.delivery)).event }),
+  ),
   addPasskey: refused((b, a) =>
     store.addPasskey(b.org, a.user, {
       id: newId('pky'),

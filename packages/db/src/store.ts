@@ -4,6 +4,7 @@ import type { Database, Db } from './client.ts';
 import { createKeyring, type KeyringInput } from './crypto.ts';
 import { guardErrors } from './errors.ts';
 import { accessRepo } from './repos/access.ts';
+import { alertAdminRepo } from './repos/alert-admin.ts';
 import { alertsRepo } from './repos/alerts.ts';
 import { auditRepo } from './repos/audit.ts';
 import { authFlowsRepo } from './repos/auth-flows.ts';
@@ -48,6 +49,7 @@ function repositories(ctx: RepoContext) {
     ...portfolioRepo(ctx),
     ...healthRepo(ctx),
     ...alertsRepo(ctx),
+    ...alertAdminRepo(ctx),
     ...passkeysRepo(ctx),
     ...authFlowsRepo(ctx),
     ...staffAuthSettingsRepo(ctx),

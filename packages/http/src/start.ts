@@ -4,7 +4,7 @@ import { type ApiDeps, DEFAULT_SESSIONS, limitPasswordWork, type PasswordWorkLim
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
 import { packStorage, type StorageSettings } from '@evident/evidence';
-import { JOBS, type JobsConnection } from '@evident/jobs';
+import { enqueueAlertDeliveries, JOBS, type JobsConnection } from '@evident/jobs';
 import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -139,6 +139,7 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     egress: egressPolicy(env.allowedEndpoints),
     ...(env.ssoCaCert ? { ssoCaCert: env.ssoCaCert } : {}),
     ...(storage ? { packs: packsFor(storage, jobs) } : {}),
+    alerts: { enqueue: (org, rows) => enqueueAlertDeliveries(jobs, org, rows) },
     logger,
     allowSignUp: env.allowSignUp,
     sessions: env.sessions ?? DEFAULT_SESSIONS,

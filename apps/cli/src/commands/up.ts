@@ -12,6 +12,7 @@ import { settings } from '../env.ts';
 import { type Command, EXIT } from '../io.ts';
 import { untilStopped } from '../signals.ts';
 import { demoScenario, ensureDemo } from '../up/demo.ts';
+import { startDemoAlerts } from '../up/demo-alerts.ts';
 import { ensureDemoOwner } from '../up/demo-owner.ts';
 import { loadSecretKey } from '../up/key.ts';
 import { renderPortfolio } from '../up/portfolio.ts';
@@ -25,7 +26,9 @@ export const command: Command = {
     'Uses REDIS_URL if set, else starts a private redis-server; DATABASE_URL if set, else an embedded PostgreSQL',
     '(PGlite) under .evident/ (EVIDENT_DATA_DIR). Applies migrations, generates the local encryption key once, seeds',
     'a demo MSP with three customer tenants and its own, starts the provider simulators and the workers, runs a first',
-    'assessment and prints the portfolio. Evidence packs are stored under exports/ in the data folder.',
+    'assessment and prints the portfolio. Evidence packs are stored under exports/ in the data folder. Alerts go',
+    'to a webhook catcher and an SMTP server on loopback (channels "Demo webhook" and "Demo e-mail"); each one',
+    'delivered is printed.',
     'Ctrl-C stops everything. With --once: one round, print, exit.',
     '',
   ].join('\n'),
@@ -68,6 +71,10 @@ export const command: Command = {
       const { demo, seeded } = await ensureDemo(store, sims, dataDir);
       say(`${seeded ? 'seeded' : 'found'} the demo MSP (${demo.tenants.size} tenants) on simulated providers`);
 
+      const alerts = await startDemoAlerts(store, demo.organizationId, say);
+      stops.push(() => alerts.close());
+      const allowedEndpoints = `${sims.allowedEndpoints},${alerts.allowedEndpoints}`;
+
       const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
       stops.push(async () => {
         connection.disconnect();
@@ -75,7 +82,7 @@ export const command: Command = {
       const jobs = { connection, prefix: env.EVIDENT_QUEUE_PREFIX };
       // The portfolio owns stdout; the workers log errors to stderr (provider gaps are reported with the results).
       const logger = createLogger({ level: 'error', destination: process.stderr });
-      const egress = egressPolicy(sims.allowedEndpoints);
+      const egress = egressPolicy(allowedEndpoints);
       // The demo stores evidence packs under its data folder; the worker takes export jobs, the server serves them.
       const exportsAt: StorageSettings = { dir: resolve(dataDir, 'exports') };
       const worker = await startWorker({
@@ -86,6 +93,7 @@ export const command: Command = {
         prefix: env.EVIDENT_QUEUE_PREFIX,
         logger,
         egress,
+        alerts: { publicOrigin: `http://127.0.0.1:${env.PORT}` },
         auditWatch: { anchorFile: env.EVIDENT_AUDIT_ANCHOR_FILE ?? resolve(dataDir, 'audit-anchors.jsonl') },
       });
       stops.push(() => worker.close());
@@ -115,7 +123,7 @@ export const command: Command = {
             redisUrl: redis.url,
             secretKey,
             previousKeys: env.EVIDENT_SECRET_KEYS_PREVIOUS ?? [],
-            allowedEndpoints: sims.allowedEndpoints,
+            allowedEndpoints,
             queuePrefix: env.EVIDENT_QUEUE_PREFIX,
             allowSignUp: true,
             logLevel: 'error',

@@ -5,6 +5,7 @@ import { Coverage, Empty, ErrorState, Loading, num, STATUS_WORDS, StatusBadge, T
 import { AssessNow } from './assess.tsx';
 import { Connections } from './connections.tsx';
 import { TenantPacks } from './packs.tsx';
+import { TenantAlerts } from './tenant-alerts.tsx';
 
 const RANK = { fail: 0, unknown: 1, partial: 2, pass: 3, not_applicable: 4 } as const;
 const worstFirst = (
@@ -43,6 +44,7 @@ export function TenantView({ tenantId }: { tenantId: string }) {
       <Drift tenantId={tenantId} />
       <Connections tenantId={tenantId} />
       <TenantPacks tenantId={tenantId} />
+      <TenantAlerts tenantId={tenant.data.id} />
     </section>
   );
 }

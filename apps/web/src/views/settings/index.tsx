@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, type SettingsTab, useFocusHeading } from '../../router.tsx';
 import { useTRPC } from '../../trpc.ts';
 import { ErrorState, Loading } from '../../ui.tsx';
+import { AlertsSettings } from './alerts.tsx';
 import { BrandingSettings } from './branding.tsx';
 import { SecuritySettings } from './security.tsx';
 import { SessionsSettings } from './sessions.tsx';
@@ -12,6 +13,7 @@ const TABS: { tab: SettingsTab; label: string }[] = [
   { tab: 'staff', label: 'Staff and invitations' },
   { tab: 'sessions', label: 'Your sessions' },
   { tab: 'security', label: 'Security' },
+  { tab: 'alerts', label: 'Alerts' },
 ];
 
 /** The organization's settings; actions a role may not take are not offered (the server refuses them anyway). */
@@ -38,6 +40,8 @@ export function SettingsView({ tab }: { tab: SettingsTab }) {
         <BrandingSettings role={me.data.user.role} organizationName={me.data.organization.name} />
       ) : tab === 'staff' ? (
         <StaffSettings role={me.data.user.role} myId={me.data.user.id} />
+      ) : tab === 'alerts' ? (
+        <AlertsSettings role={me.data.user.role} />
       ) : tab === 'security' ? (
         <SecuritySettings role={me.data.user.role} organizationId={me.data.organization.id} />
       ) : (
