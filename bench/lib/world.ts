@@ -111,9 +111,7 @@ export function neededRequests(t: TenantWorld, sc: Scenario): Map<string, number
     // The organization roles, then the holders of each one that administers; the enterprise's owners in one query.
     put('github GET /orgs/{org}/organization-roles', 1);
     const view = githubOrg(g, sc.seed);
-    const administering = view.roles.filter((r) =>
-      administers({ base_role: r.baseRole, permissions: r.permissions }),
-    );
+    const administering = view.roles.filter((r) => administers({ base_role: r.baseRole, permissions: r.permissions }));
     put(
       'github GET /orgs/{org}/organization-roles/{role_id}/users',
       administering.reduce((n, r) => n + pages(r.members.length, GITHUB_MAX_PAGE), 0),
