@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { Link } from './router.tsx';
 
 export type Status = 'pass' | 'partial' | 'fail' | 'not_applicable' | 'unknown';
 
@@ -76,6 +77,19 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
         </button>
       )}
     </div>
+  );
+}
+
+/** A page whose subject does not exist (or is not this organization's): one heading, one way on. */
+export function NotFound({ what, children }: { what: string; children?: ReactNode }) {
+  return (
+    <section>
+      <h1 tabIndex={-1}>{what} not found</h1>
+      <p>{children ?? 'Nothing lives at this address: it may be mistyped, or what it named was deleted.'}</p>
+      <p>
+        <Link to={{ name: 'portfolio' }}>Go to the portfolio</Link>
+      </p>
+    </section>
   );
 }
 
