@@ -156,6 +156,18 @@ describe('dashboard fixes in Chromium', () => {
     await alert.getByText('Cron pattern: Five fields: minute hour day-of-month month day-of-week').waitFor();
     await alert.getByText('Time zone: Not a known time zone (e.g. Europe/London).').waitFor();
     expect(await alert.textContent()).not.toMatch(/[[{"]/);
+
+    // The assessment schedule checks its pattern and time zone as the export schedule does, and says so as plainly.
+    const assessForm = page.locator('form', { has: page.getByRole('button', { name: 'Save assessment schedule' }) });
+    await page.getByLabel('On a cron pattern').check();
+    await page.locator('#assess-cron').fill('every day');
+    await page.locator('#assess-tz').fill('Mars/Olympus');
+    await page.getByRole('button', { name: 'Save assessment schedule' }).click();
+    const refused = assessForm.getByRole('alert');
+    await refused.getByText('Time zone: Not a known time zone (e.g. Europe/London).').waitFor();
+    await refused.getByText('Cron pattern: Five fields').waitFor();
+    expect(await refused.textContent()).not.toMatch(/[[{"]/);
+    expect(await page.getByTestId('assessment-schedule').textContent()).toBe('Every 6 hours (the default).');
     await checkA11y(page, 'refused schedule');
     await screenshots(page, 'schedules-refused');
   });

@@ -1,5 +1,9 @@
 import { TRPCClientError } from '@trpc/client';
-import { num } from './ui.tsx';
+
+/** Counts and refusals in words, the same on every page. */
+
+const numberFormat = new Intl.NumberFormat();
+export const num = (n: number) => numberFormat.format(n);
 
 /** Whether a read failed because what it names does not exist: unknown, another organization's, or not an id at all. */
 export function isNotFound(error: unknown, field = 'tenantId'): boolean {
@@ -101,8 +105,8 @@ export function problems(error: unknown, labels: Record<string, string> = {}): P
   }
   return issues.map(({ path, issue }) => {
     const names = path.map(String);
-    const field = labels[names.join('.')] ?? [...names].reverse().find((n) => labels[n]) ?? names.at(-1) ?? null;
-    const label = field && (labels[field] ?? field);
+    const key = [names.join('.'), ...[...names].reverse()].find((n) => labels[n]);
+    const label = key ? (labels[key] ?? key) : (names.at(-1) ?? null);
     // A message the schema wrote itself is already meant for people; zod's own defaults are rewritten.
     const own = !/^(Invalid|Too (small|big)|Required|expected an id)/.test(issue.message ?? '');
     const text = own ? (issue.message ?? '') : words(issue);

@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { num, problems } from './messages.tsx';
 import { Link } from './router.tsx';
 
 export type Status = 'pass' | 'partial' | 'fail' | 'not_applicable' | 'unknown';
@@ -16,8 +17,7 @@ export function StatusBadge({ status }: { status: Status }) {
   return <span className={`status status-${status}`}>{STATUS_WORDS[status]}</span>;
 }
 
-const numberFormat = new Intl.NumberFormat();
-export const num = (n: number) => numberFormat.format(n);
+export { num };
 export const pct = (n: number) => `${Math.round(n)} %`;
 
 export function Coverage({ numerator, denominator }: { numerator: number; denominator: number }) {
@@ -65,7 +65,9 @@ export function Loading({ what }: { what: string }) {
 }
 
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  const message = problems(error)
+    .map((p) => p.message)
+    .join(' ');
   return (
     <div className="state state-error" role="alert">
       <p>
