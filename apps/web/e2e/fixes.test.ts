@@ -7,6 +7,7 @@ import type { ControlResult, TenantId } from '@evident/core';
 import { openWorld, type World } from '@evident/pipeline/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse, SETTINGS_TABS } from '../src/router.tsx';
 import { checkA11y, launch, screenshots, totp } from './browser.ts';
 import { buildWebApp, startServerProcess } from './server.ts';
 
@@ -104,11 +105,18 @@ describe('dashboard fixes in Chromium', () => {
   });
 
   test('unknown addresses answer 404 with one clear page; the app’s own pages answer 200', async () => {
-    const status = async (path: string) => (await fetch(`${host.url}${path}`)).status;
-    for (const path of ['/', '/audit', '/settings/staff', `/tenants/${tenantId}/shares`, '/tenants/x/controls/MFA-01'])
-      expect(await status(path), path).toBe(200);
-    for (const path of ['/no-such-page', '/settings/nope', `/tenants/${tenantId}/nope`, '/not-found'])
-      expect(await status(path), path).toBe(404);
+    // The server's list of pages agrees with the router's, tab by tab.
+    const paths = [
+      ...['/', '/sign-in', '/sign-up', '/audit', '/verify', '/sso/callback', '/settings', '/invite/abc'],
+      ...SETTINGS_TABS.map((tab) => `/settings/${tab}`),
+      ...['', '/shares', '/exceptions', '/schedules', '/controls/MFA-01'].map((p) => `/tenants/${tenantId}${p}`),
+      ...['/no-such-page', '/not-found', '/settings/nope', `/tenants/${tenantId}/nope`, '/tenants/x/controls'],
+    ];
+    for (const path of paths) {
+      const known = parse(path).name !== 'notFound';
+      expect((await fetch(`${host.url}${path}`)).status, path).toBe(known ? 200 : 404);
+    }
+    expect(paths.filter((p) => parse(p).name === 'notFound')).toHaveLength(5);
 
     expect((await page.goto(`${host.url}/no-such-page`))?.status()).toBe(404);
     await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
