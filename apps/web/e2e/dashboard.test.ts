@@ -167,10 +167,10 @@ describe('the dashboard in Chromium', () => {
       await p.getByRole('button', { name: /I have saved them/ }).click();
       await p.getByRole('heading', { name: 'Portfolio' }).waitFor();
       await p.goto(`${host.url}/tenants/${tenantId}`);
-      await p.getByRole('heading', { name: 'Tenant not available' }).waitFor();
+      await p.getByRole('heading', { name: 'Tenant not found' }).waitFor();
       await expect(p.getByText('Contoso Ltd').count()).resolves.toBe(0);
       await p.goto(`${host.url}/tenants/${tenantId}/controls/MFA-01`);
-      await p.getByRole('heading', { name: 'Control not available' }).waitFor();
+      await p.getByRole('heading', { name: 'Tenant not found' }).waitFor();
       await expect(p.getByText('alice@contoso.example').count()).resolves.toBe(0);
     } finally {
       await other.close();

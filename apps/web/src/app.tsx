@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Link, navigate, type Route, useRoute } from './router.tsx';
 import { ThemeToggle } from './theme.tsx';
 import { errorCode, useTRPC } from './trpc.ts';
-import { ErrorState, Loading } from './ui.tsx';
+import { ErrorState, Loading, NotFound } from './ui.tsx';
 import { AuditAlertBanner, AuditView } from './views/audit.tsx';
 import { Enrol, SecondFactor, SignIn, SignUp } from './views/auth.tsx';
 import { ControlView } from './views/control.tsx';
@@ -57,6 +57,8 @@ function StaffApp({ route }: { route: Route }) {
           <MicrosoftCallback />
         ) : route.name === 'invitation' ? (
           <AcceptInvitation token={route.token} />
+        ) : route.name === 'notFound' ? (
+          <NotFound what="Page" />
         ) : (
           <SignIn />
         )}
@@ -117,14 +119,7 @@ function Page({ route }: { route: Route }) {
     case 'settings':
       return <SettingsView tab={route.tab} />;
     default:
-      return (
-        <section>
-          <h1 tabIndex={-1}>Page not found</h1>
-          <p>
-            Nothing lives at this address. <Link to={{ name: 'portfolio' }}>Go to the portfolio</Link>.
-          </p>
-        </section>
-      );
+      return <NotFound what="Page" />;
   }
 }
 

@@ -58,6 +58,7 @@ export function href(route: Route): string {
   }
 }
 
+/** The server answers 404 for a path this does not know: `isAppPage` in `packages/http/src/web.ts` mirrors it. */
 export function parse(path: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [a, b, c, d] = parts;

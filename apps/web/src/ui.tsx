@@ -1,4 +1,6 @@
 import { type ReactNode, useState } from 'react';
+import { num, problems } from './messages.tsx';
+import { Link } from './router.tsx';
 
 export type Status = 'pass' | 'partial' | 'fail' | 'not_applicable' | 'unknown';
 
@@ -15,8 +17,7 @@ export function StatusBadge({ status }: { status: Status }) {
   return <span className={`status status-${status}`}>{STATUS_WORDS[status]}</span>;
 }
 
-const numberFormat = new Intl.NumberFormat();
-export const num = (n: number) => numberFormat.format(n);
+export { num };
 export const pct = (n: number) => `${Math.round(n)} %`;
 
 export function Coverage({ numerator, denominator }: { numerator: number; denominator: number }) {
@@ -64,7 +65,9 @@ export function Loading({ what }: { what: string }) {
 }
 
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  const message = problems(error)
+    .map((p) => p.message)
+    .join(' ');
   return (
     <div className="state state-error" role="alert">
       <p>
@@ -76,6 +79,19 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
         </button>
       )}
     </div>
+  );
+}
+
+/** A page whose subject does not exist (or is not this organization's): one heading, one way on. */
+export function NotFound({ what, children }: { what: string; children?: ReactNode }) {
+  return (
+    <section>
+      <h1 tabIndex={-1}>{what} not found</h1>
+      <p>{children ?? 'Nothing lives at this address: it may be mistyped, or what it named was deleted.'}</p>
+      <p>
+        <Link to={{ name: 'portfolio' }}>Go to the portfolio</Link>
+      </p>
+    </section>
   );
 }
 

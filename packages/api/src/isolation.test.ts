@@ -211,6 +211,9 @@ const SPECS: Record<string, Spec> = {
   'shared.view': shareRead(),
   'shared.history': shareRead(() => ({ controlId: 'MFA-01' })),
   'shared.control': shareRead(() => ({ controlId: 'MFA-01' })),
+  'shared.connections': {
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
+  },
   'shared.packs': {
     cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
   },

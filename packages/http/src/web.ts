@@ -17,6 +17,42 @@ const TYPES: Record<string, string> = {
 };
 const NOT_BUILT = 'The web app is not built. Run `npm run build`, then reload.';
 
+const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security'];
+const TENANT_PAGES = ['shares', 'exceptions', 'schedules'];
+
+/**
+ * Whether a path is one of the app's pages, as `apps/web/src/router.tsx` parses them. Any other path still gets the
+ * app (which shows its "page not found"), but with 404, so links checkers and crawlers see a missing page as missing.
+ */
+export function isAppPage(pathname: string): boolean {
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return false;
+  }
+  const [a = '', b = '', c = ''] = parts;
+  switch (parts.length) {
+    case 0:
+      return true;
+    case 1:
+      return ['sign-in', 'sign-up', 'audit', 'verify', 'settings'].includes(a);
+    case 2:
+      return (
+        (a === 'sso' && b === 'callback') ||
+        (a === 'settings' && SETTINGS_TABS.includes(b)) ||
+        a === 'invite' ||
+        a === 'tenants'
+      );
+    case 3:
+      return a === 'tenants' && TENANT_PAGES.includes(c);
+    case 4:
+      return a === 'tenants' && c === 'controls';
+    default:
+      return false;
+  }
+}
+
 /**
  * Serves the app's pages and hashed assets. `/s/<token>` is resolved as every share access is (`resolveShare`):
  * 404 for a token that is unknown, revoked, expired or of a deleted tenant, and each opening is in the access log.
@@ -56,7 +92,7 @@ export function registerWebApp(
   app.setNotFoundHandler(async (req, reply) => {
     const api = /^\/(trpc|healthz|readyz|metrics)(\/|$)/.test(req.url);
     if (req.method !== 'GET' || api) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
-    const p = await page(200);
+    const p = await page(isAppPage(new URL(req.url, 'http://app').pathname) ? 200 : 404);
     return reply.code(p.status).type(p.type).header('cache-control', 'no-cache').send(p.body);
   });
 }

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useState } from 'react';
+import { plural, problems } from '../messages.tsx';
 import { useTRPC } from '../trpc.ts';
-import { num, pct } from '../ui.tsx';
+import { pct } from '../ui.tsx';
 
 interface RunProgress {
   runId: string;
@@ -35,7 +36,9 @@ export function AssessNow({ tenantId }: { tenantId: string }) {
     ),
   );
   const finished = data !== undefined && data.status !== 'running';
-  const running = assess.isPending || (runId !== null && !finished);
+  // The stream failed, or lost the server and is trying to reach it again: nothing more will come for now.
+  const lost = !finished && (progress.status === 'error' || (progress.status === 'connecting' && !!progress.error));
+  const running = assess.isPending || (runId !== null && !finished && !lost);
   useEffect(() => {
     if (finished) void client.invalidateQueries();
   }, [finished, client]);
@@ -57,15 +60,20 @@ export function AssessNow({ tenantId }: { tenantId: string }) {
       >
         {running ? 'Assessing…' : 'Assess now'}
       </button>
-      {assess.isError && <p role="alert">{assess.error.message}</p>}
+      {assess.isError && <p role="alert">Not started: {problems(assess.error)[0]?.message}</p>}
       {runId && (
         <section aria-label="Assessment progress" aria-live="polite">
           <p>
             <progress max={100} value={overall} aria-label="Overall progress" /> {pct(overall)}
             {finished && data.status !== 'failed' && ' — done; the verdicts below are new.'}
             {finished && data.status === 'failed' && ' — the assessment failed; the last good verdicts stay.'}
-            {progress.error && ` — progress unavailable: ${progress.error.message}`}
           </p>
+          {lost && (
+            <p role="alert">
+              Progress stopped: {problems(progress.error)[0]?.message} The assessment may still finish; its verdicts
+              appear on this page once it does.
+            </p>
+          )}
           <ul className="progress-list">
             {data?.connections.map((c) => (
               <li key={c.connectionId}>
@@ -75,7 +83,13 @@ export function AssessNow({ tenantId }: { tenantId: string }) {
                   value={c.done ? 1 : undefined}
                   aria-label={`${names.get(c.connectionId) ?? c.connectionId} progress`}
                 />{' '}
-                {c.done ? 'done' : c.phase} · {num(c.pages)} pages · {num(c.facts)} facts · {num(c.gaps)} gaps
+                {[
+                  c.done ? 'done' : c.phase,
+                  // A finished collection's page count is no longer known: no "0 pages" beside its facts.
+                  ...(c.pages > 0 ? [plural(c.pages, 'page')] : []),
+                  plural(c.facts, 'fact'),
+                  plural(c.gaps, 'gap'),
+                ].join(' · ')}
               </li>
             ))}
           </ul>

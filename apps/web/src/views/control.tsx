@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
+import { isNotFound } from '../messages.tsx';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Coverage, Empty, ErrorState, Loading, num, StatusBadge, Time } from '../ui.tsx';
+import { Coverage, Empty, ErrorState, Loading, NotFound, num, StatusBadge, Time } from '../ui.tsx';
 import { ControlDescription } from './control-description.tsx';
 import { EvidenceTable } from './evidence.tsx';
 
@@ -12,7 +13,11 @@ export function ControlView({ tenantId, controlId }: { tenantId: string; control
   const tenant = useQuery(trpc.tenant.get.queryOptions({ tenantId: tid }));
   const results = useQuery(trpc.tenant.results.queryOptions({ tenantId: tid }));
   const history = useQuery(trpc.tenant.history.queryOptions({ tenantId: tid, controlId, limit: 30 }));
-  if (results.isPending || tenant.isPending) return <Loading what="the control" />;
+  const about = useQuery(trpc.controls.describe.queryOptions({ controlId }, { staleTime: Number.POSITIVE_INFINITY }));
+  if (tenant.isError && isNotFound(tenant.error)) return <NotFound what="Tenant" />;
+  if (about.isError && isNotFound(about.error, 'controlId'))
+    return <NotFound what="Control">Evident has no control {controlId}: the address may be mistyped.</NotFound>;
+  if (results.isPending || tenant.isPending || about.isPending) return <Loading what="the control" />;
   if (results.isError || tenant.isError)
     return (
       <section>

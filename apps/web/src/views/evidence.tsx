@@ -36,8 +36,13 @@ function download(name: string, text: string) {
 export function EvidenceTable({
   controlId,
   queryOptions,
+  title = 'Evidence',
+  level = 2,
 }: {
   controlId: string;
+  title?: string;
+  /** 3 where the table sits in a section of its own. */
+  level?: 2 | 3;
   queryOptions: (q: EvidenceQuery) => Parameters<typeof useQuery<Page, Error, Page, readonly unknown[]>>[0];
 }) {
   const [kind, setKind] = useState<EvidenceQuery['kind']>('failing');
@@ -67,7 +72,7 @@ export function EvidenceTable({
   );
   return (
     <section aria-labelledby="evidence-h">
-      <h2 id="evidence-h">Evidence</h2>
+      {level === 2 ? <h2 id="evidence-h">{title}</h2> : <h3 id="evidence-h">{title}</h3>}
       <search>
         <form className="filters" onSubmit={(e) => e.preventDefault()}>
           <label>

@@ -1,19 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useFocusHeading } from '../router.tsx';
+import { useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
 import { NewException } from './new-exception.tsx';
+import { TenantPage } from './tenant.tsx';
 
 export function ExceptionsView({ tenantId }: { tenantId: string }) {
   useFocusHeading(`exceptions-${tenantId}`);
   const trpc = useTRPC();
   const list = useQuery(trpc.exceptions.list.queryOptions({ tenantId: tenantId as never }));
   return (
-    <section>
-      <nav aria-label="Breadcrumb" className="crumbs">
-        <Link to={{ name: 'portfolio' }}>Portfolio</Link> › <Link to={{ name: 'tenant', tenantId }}>Tenant</Link> ›
-        Exceptions
-      </nav>
+    <TenantPage tenantId={tenantId} here="Exceptions">
       <h1 tabIndex={-1}>Exceptions</h1>
       <NewException tenantId={tenantId} />
       {list.isPending ? (
@@ -51,6 +48,6 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
           </tbody>
         </table>
       )}
-    </section>
+    </TenantPage>
   );
 }

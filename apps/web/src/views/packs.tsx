@@ -1,4 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { problems } from '../messages.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, num, Time } from '../ui.tsx';
 
@@ -43,23 +45,50 @@ function PackTable({ packs, href }: { packs: Pack[]; href: (name: string) => str
   );
 }
 
-/** A tenant's stored packs, downloadable, and "export now" (the worker makes the pack). */
+const POLL_MS = 2_000;
+const GIVE_UP_MS = 10 * 60_000;
+
+/** A tenant's stored packs, downloadable, and "export now": the list is re-read until the worker's pack is in it. */
 export function TenantPacks({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const tid = tenantId as never;
-  const packs = useQuery(trpc.packs.list.queryOptions({ tenantId: tid }));
-  const exportNow = useMutation(trpc.packs.exportNow.mutationOptions());
+  // The packs there were when an export was asked for; the export is pending until a pack not among them appears.
+  const [waiting, setWaiting] = useState<{ known: Set<string>; since: number } | null>(null);
+  const [outcome, setOutcome] = useState<'made' | 'slow' | null>(null);
+  const packs = useQuery({
+    ...trpc.packs.list.queryOptions({ tenantId: tid }),
+    refetchInterval: waiting ? POLL_MS : false,
+  });
+  const exportNow = useMutation(
+    trpc.packs.exportNow.mutationOptions({
+      onMutate: () => setOutcome(null),
+      onSuccess: () => setWaiting({ known: new Set(packs.data?.map((p) => p.name)), since: Date.now() }),
+    }),
+  );
+  const arrived = waiting !== null && packs.data?.some((p) => !waiting.known.has(p.name));
+  const gaveUp = waiting !== null && packs.dataUpdatedAt - waiting.since > GIVE_UP_MS;
+  useEffect(() => {
+    if (!arrived && !gaveUp) return;
+    setWaiting(null);
+    setOutcome(arrived ? 'made' : 'slow');
+  }, [arrived, gaveUp]);
   return (
     <section aria-labelledby="packs-h">
       <div className="title-row">
         <h2 id="packs-h">Evidence packs</h2>
-        <button type="button" onClick={() => exportNow.mutate({ tenantId: tid })} disabled={exportNow.isPending}>
-          Export now
+        <button
+          type="button"
+          onClick={() => exportNow.mutate({ tenantId: tid })}
+          disabled={exportNow.isPending || waiting !== null}
+        >
+          {waiting ? 'Exporting…' : 'Export now'}
         </button>
       </div>
       <p aria-live="polite">
-        {exportNow.isSuccess && 'Export requested: the pack appears here once the worker has made it.'}
-        {exportNow.isError && `Export not requested: ${exportNow.error.message}`}
+        {waiting && 'Export requested: the pack appears here once the worker has made it.'}
+        {outcome === 'made' && 'The new pack is in the list below.'}
+        {outcome === 'slow' && 'The pack is taking long: reload this page later to see it.'}
+        {exportNow.isError && `Export not requested: ${problems(exportNow.error)[0]?.message}`}
       </p>
       <p className="muted">
         Signed packs an auditor can check offline, or on the <a href="/verify">verify page</a>.

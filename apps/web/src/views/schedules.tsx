@@ -1,12 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link, useFocusHeading } from '../router.tsx';
+import { Problems, plural } from '../messages.tsx';
+import { useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { ErrorState, Loading } from '../ui.tsx';
-import { Field, FormError } from './form.tsx';
+import { Field } from './form.tsx';
 import { atLeast } from './settings/roles.ts';
+import { TenantPage } from './tenant.tsx';
 
 const HOUR = 3_600_000;
+const LABELS = { cron: 'Cron pattern', tz: 'Time zone', everyMs: 'Hours between assessments' };
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 type Schedule = { everyMs: number } | { cron: string; tz: string } | null;
@@ -16,8 +19,8 @@ export function describeSchedule(s: Schedule): string {
   if ('everyMs' in s) {
     const hours = s.everyMs / HOUR;
     return hours >= 1 && Number.isInteger(hours)
-      ? `Every ${hours === 1 ? 'hour' : `${hours} hours`}.`
-      : `Every ${Math.round(s.everyMs / 60_000)} minutes.`;
+      ? `Every ${hours === 1 ? 'hour' : plural(hours, 'hour')}.`
+      : `Every ${plural(Math.round(s.everyMs / 60_000), 'minute')}.`;
   }
   return `On the cron pattern ${s.cron} in ${s.tz}.`;
 }
@@ -26,15 +29,10 @@ export function describeSchedule(s: Schedule): string {
 export function SchedulesView({ tenantId }: { tenantId: string }) {
   useFocusHeading(`schedules-${tenantId}`);
   const trpc = useTRPC();
-  const tenant = useQuery(trpc.tenant.get.queryOptions({ tenantId: tenantId as never }));
   const me = useQuery(trpc.auth.me.queryOptions());
   const canEdit = me.data ? atLeast(me.data.user.role, 'admin') : false;
   return (
-    <section>
-      <nav aria-label="Breadcrumb" className="crumbs">
-        <Link to={{ name: 'portfolio' }}>Portfolio</Link> ›{' '}
-        <Link to={{ name: 'tenant', tenantId }}>{tenant.data?.name ?? 'Tenant'}</Link> › Schedules
-      </nav>
+    <TenantPage tenantId={tenantId} here="Schedules">
       <h1 tabIndex={-1}>Schedules</h1>
       <p className="muted">
         Cron patterns have five fields: minute hour day-of-month month day-of-week (e.g. <code>0 6 * * 1</code> is
@@ -45,7 +43,7 @@ export function SchedulesView({ tenantId }: { tenantId: string }) {
         <AssessmentSchedule tenantId={tenantId} canEdit={canEdit} />
         <ExportSchedule tenantId={tenantId} canEdit={canEdit} />
       </div>
-    </section>
+    </TenantPage>
   );
 }
 
@@ -148,7 +146,7 @@ function AssessmentSchedule({ tenantId, canEdit }: { tenantId: string; canEdit: 
           </Field>
         </>
       )}
-      <FormError error={save.error} />
+      <Problems error={save.error} labels={LABELS} />
       <button type="submit" className="primary" disabled={save.isPending}>
         Save assessment schedule
       </button>
@@ -207,7 +205,7 @@ function ExportSchedule({ tenantId, canEdit }: { tenantId: string; canEdit: bool
       <Field id="export-tz" label="Time zone">
         <input id="export-tz" name="export-tz" defaultValue={s?.tz ?? browserZone()} required />
       </Field>
-      <FormError error={set.error ?? clear.error} />
+      <Problems error={set.error ?? clear.error} labels={LABELS} />
       <button type="submit" className="primary" disabled={set.isPending}>
         Save export schedule
       </button>{' '}

@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { device } from '../device.ts';
-import { href, Link, useFocusHeading } from '../router.tsx';
+import { Problems } from '../messages.tsx';
+import { href, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Pager, Time, usePages } from '../ui.tsx';
-import { CopyLink, Field, FormError } from './form.tsx';
+import { CopyLink, Field } from './form.tsx';
+import { TenantPage } from './tenant.tsx';
 
 const SECTIONS = [
   { id: 'status', label: 'Control status' },
@@ -37,11 +39,7 @@ export function SharesView({ tenantId }: { tenantId: string }) {
   };
   const link = create.data ? `${location.origin}${href({ name: 'shared', token: create.data.token })}` : null;
   return (
-    <section>
-      <nav aria-label="Breadcrumb" className="crumbs">
-        <Link to={{ name: 'portfolio' }}>Portfolio</Link> › <Link to={{ name: 'tenant', tenantId }}>Tenant</Link> ›
-        Shares
-      </nav>
+    <TenantPage tenantId={tenantId} here="Shares">
       <h1 tabIndex={-1}>Shares</h1>
       <form className="card" onSubmit={submit} aria-labelledby="new-share-h">
         <h2 id="new-share-h">New share link</h2>
@@ -59,7 +57,10 @@ export function SharesView({ tenantId }: { tenantId: string }) {
             </label>
           ))}
         </fieldset>
-        <FormError error={create.error} />
+        <Problems
+          error={create.error}
+          labels={{ label: 'Label', expiresInDays: 'Expires after (days)', sections: 'Visible sections' }}
+        />
         <button type="submit" className="primary" disabled={create.isPending}>
           Create link
         </button>
@@ -99,7 +100,7 @@ export function SharesView({ tenantId }: { tenantId: string }) {
                 <td>
                   <span className={`state-word state-${s.state}`}>{s.state}</span>
                 </td>
-                <td>{s.sections.join(', ')}</td>
+                <td>{s.sections.map((id) => SECTIONS.find((x) => x.id === id)?.label ?? id).join(', ')}</td>
                 <td>
                   <Time iso={s.expiresAt} />
                 </td>
@@ -128,7 +129,7 @@ export function SharesView({ tenantId }: { tenantId: string }) {
         </table>
       )}
       {logOf && <AccessLog key={logOf.id} tenantId={tenantId} shareId={logOf.id} label={logOf.label} />}
-    </section>
+    </TenantPage>
   );
 }
 
@@ -207,6 +208,7 @@ const WHAT: Record<string, string> = {
   'shared.evidence': 'subject evidence',
   'shared.packs': 'the evidence packs',
   'shared.control': 'a control description',
+  'shared.connections': 'the connections',
 };
 const DOWNLOAD = 'evidence_pack.download ';
 const whatLabel = (what: string) =>

@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { isNotFound } from '../messages.tsx';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Coverage, Empty, ErrorState, Loading, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
+import { Coverage, Empty, ErrorState, Loading, NotFound, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
 import { AssessNow } from './assess.tsx';
 import { Connections } from './connections.tsx';
 import { TenantPacks } from './packs.tsx';
@@ -18,6 +20,7 @@ export function TenantView({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const tenant = useQuery(trpc.tenant.get.queryOptions({ tenantId: tenantId as never }));
   if (tenant.isPending) return <Loading what="the tenant" />;
+  if (tenant.isError && isNotFound(tenant.error)) return <NotFound what="Tenant" />;
   if (tenant.isError)
     return (
       <section>
@@ -45,6 +48,22 @@ export function TenantView({ tenantId }: { tenantId: string }) {
       <Connections tenantId={tenantId} />
       <TenantPacks tenantId={tenantId} />
       <TenantAlerts tenantId={tenant.data.id} />
+    </section>
+  );
+}
+
+/** A page under a tenant: the breadcrumb names the tenant; an unknown tenant is one "not found" page. */
+export function TenantPage({ tenantId, here, children }: { tenantId: string; here: string; children: ReactNode }) {
+  const trpc = useTRPC();
+  const tenant = useQuery(trpc.tenant.get.queryOptions({ tenantId: tenantId as never }));
+  if (tenant.isError && isNotFound(tenant.error)) return <NotFound what="Tenant" />;
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link to={{ name: 'portfolio' }}>Portfolio</Link> ›{' '}
+        <Link to={{ name: 'tenant', tenantId }}>{tenant.data?.name ?? 'Tenant'}</Link> › {here}
+      </nav>
+      {children}
     </section>
   );
 }

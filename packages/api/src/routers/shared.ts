@@ -1,4 +1,4 @@
-import { ForbiddenError, idSchema } from '@evident/core';
+import { ForbiddenError, idSchema, isoDateTime } from '@evident/core';
 import type { ShareSection } from '@evident/db';
 import { z } from 'zod';
 import { listPacks } from '../services/packs.ts';
@@ -68,6 +68,39 @@ export const sharedRouter = router({
     .input(controlIdInput)
     .output(controlDescriptionOut)
     .query(({ input }) => describeControl(input.controlId)),
+
+  /** The tenant's connections as a customer may see them: what is connected and how it is doing, no configuration. */
+  connections: shareProcedure
+    .output(
+      z.array(
+        z.object({
+          name: z.string(),
+          kind: z.string(),
+          status: z.enum(['ok', 'needs_attention', 'disabled']),
+          last: z.object({ status: z.enum(['succeeded', 'partial', 'failed']), finishedAt: isoDateTime }).nullable(),
+          gaps: z.array(z.string()),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) => {
+      need(ctx.share.sections, 'connections');
+      const { organizationId: org, tenantId } = ctx.share;
+      const [connections, health] = await Promise.all([
+        ctx.deps.store.listConnections(org, { tenantId }),
+        ctx.deps.store.connectionHealth(org, tenantId),
+      ]);
+      const byId = new Map(health.map((h) => [h.connectionId, h]));
+      return connections.map((c) => {
+        const h = byId.get(c.id);
+        return {
+          name: c.name,
+          kind: c.kind,
+          status: c.status,
+          last: h?.last ? { status: h.last.status, finishedAt: h.last.finishedAt } : null,
+          gaps: (h?.gaps ?? []).map((g) => g.message),
+        };
+      });
+    }),
 
   packs: shareProcedure.output(z.array(packOut)).query(({ ctx }) => {
     need(ctx.share.sections, 'evidence_packs');

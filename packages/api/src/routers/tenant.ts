@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PreconditionError } from '../errors.ts';
 import { audited, staffActor, writeAudit } from '../services/audit.ts';
 import { roleProcedure, router, staffProcedure, tenantProcedure } from '../trpc.ts';
+import { exportScheduleInput } from './packs.ts';
 import { coverageOut, OK, ok, statusOut, toResults } from './shapes.ts';
 
 const tenantOut = z.object({
@@ -133,7 +134,8 @@ export const tenantRouter = router({
     })),
 
   setSchedule: tenantProcedure('admin')
-    .input(z.object({ schedule: tenantSchedule.nullable() }))
+    // A cron pattern is checked as the export schedule's is: five fields and a time zone that exists.
+    .input(z.object({ schedule: z.union([tenantSchedule.options[0], exportScheduleInput.strict()]).nullable() }))
     .output(ok)
     .mutation(async ({ ctx, input }) => {
       await audited(

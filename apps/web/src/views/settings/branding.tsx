@@ -41,6 +41,8 @@ export function BrandingSettings({ role, organizationName }: { role: Role; organ
   };
   const pickLogo = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.currentTarget.files?.[0];
+    // A new pick is a new draft: what was saved before says nothing about it.
+    save.reset();
     setLogoError(null);
     if (!file) return;
     if (!LOGO_TYPES.includes(file.type)) return setLogoError('Choose a PNG, SVG, JPEG or WebP image.');
@@ -103,7 +105,7 @@ export function BrandingSettings({ role, organizationName }: { role: Role; organ
             Save branding
           </button>
         )}
-        <p aria-live="polite">{save.isSuccess && 'Saved: shared views use it from now on.'}</p>
+        <p aria-live="polite">{save.isSuccess && !logoError && 'Saved: shared views use it from now on.'}</p>
       </form>
       <section className="card" aria-labelledby="preview-h">
         <h2 id="preview-h">Preview</h2>
