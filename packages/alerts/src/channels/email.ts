@@ -85,6 +85,7 @@ export function emailChannel(
       } finally {
         transport.close();
       }
+      return undefined;
     },
   };
 }
