@@ -1,4 +1,4 @@
-export { retryAlertDelivery } from './alerts.ts';
+export { mapPsaCompany, retryAlertDelivery } from './alerts.ts';
 export { assessNow, RunTimeoutError, waitForRun } from './assess-now.ts';
 export { AUDIT_WATCH_INTERVAL_MS, type AuditWatchOptions, watchAuditChains } from './audit-watch.ts';
 export { type ConnectorRegistry, connectorFor, DEFAULT_CONNECTORS } from './connectors.ts';

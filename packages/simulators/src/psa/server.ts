@@ -40,6 +40,8 @@ export interface PsaSimulator {
   requests: LoggedRequest[];
   /** Answer the next `count` API requests (not authentication) with `status`. */
   failNext(status: number, count?: number): void;
+  /** Acts on matching requests at once but answers them `ms` later (a crash between the PSA's work and its answer). */
+  answerLate(method: string, path: RegExp, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startPsaServer(
   const requests: LoggedRequest[] = [];
   const recent: number[] = [];
   let failures: { status: number; count: number } | null = null;
+  let late: { method: string; path: RegExp; ms: number } | null = null;
   const send = (res: ServerResponse, r: Reply) => {
     const text = r.body === undefined ? '' : JSON.stringify(r.body);
     res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...r.headers }).end(text);
@@ -111,8 +114,10 @@ export async function startPsaServer(
       } catch {
         return reply(json(400, { message: 'The request body is not valid JSON' }));
       }
+      const slow = late && late.method === req.method && late.path.test(url.pathname) ? late.ms : 0;
+      const answer = (r: Reply) => (slow > 0 ? setTimeout(() => !res.destroyed && reply(r), slow).unref() : reply(r));
       try {
-        reply(
+        answer(
           handle({
             method: req.method ?? 'GET',
             path: url.pathname,
@@ -122,7 +127,7 @@ export async function startPsaServer(
           }),
         );
       } catch (error) {
-        reply(json(500, { message: (error as Error).message }));
+        answer(json(500, { message: (error as Error).message }));
       }
     });
   });
@@ -136,6 +141,9 @@ export async function startPsaServer(
     requests,
     failNext: (status, count = 1) => {
       failures = { status, count };
+    },
+    answerLate: (method, path, ms) => {
+      late = ms > 0 ? { method, path, ms } : null;
     },
     close: () =>
       new Promise((resolve) => {
