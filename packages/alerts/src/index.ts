@@ -14,6 +14,7 @@ export {
   parseChannelSettings,
 } from './channel-settings.ts';
 export { type DigestSchedule, digestDue, digestSchedule, WEEKDAYS } from './digest.ts';
+export { buildDigest, type DigestMessage, digestMessage, digestSummary } from './digest-message.ts';
 export {
   ALERT_EVENT_TYPES,
   type AlertEvent,

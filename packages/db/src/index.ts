@@ -13,7 +13,7 @@ export {
 export * from './domain.ts';
 export { DatabaseError } from './errors.ts';
 export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
-export { pendingAlerts } from './pending-alerts.ts';
+export { digestWork, pendingAlerts } from './pending-alerts.ts';
 export { type SignInPolicy, sha256 } from './repos/access.ts';
 export type { AlertChannel, AlertDelivery, CreateAlertChannelInput } from './repos/alerts.ts';
 export type { AlertDigest } from './repos/alerts-digest.ts';

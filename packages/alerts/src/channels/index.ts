@@ -8,6 +8,7 @@ import { teamsChannel } from './teams.ts';
 import { webhookChannel } from './webhook.ts';
 
 export { type Channel, type Delivery, DeliveryError, type TicketReceipt } from './base.ts';
+export { digestEmail, sendDigest } from './digest.ts';
 export { emailBody } from './email.ts';
 export { slackBody } from './slack.ts';
 export { teamsBody } from './teams.ts';
