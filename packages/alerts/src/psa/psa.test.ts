@@ -11,7 +11,7 @@ import { type ChannelKind, type PsaKind, parseChannelSettings } from '../channel
 import { channelFor } from '../channels/index.ts';
 import { deriveEvents } from '../events.ts';
 import { buildMessage } from '../message.ts';
-import { psaClientFor, psaTicketRef, resolvePsaCompany } from './index.ts';
+import { psaClientFor, psaLimiter, psaTicketRef, resolvePsaCompany } from './index.ts';
 
 const tenantId = idSchema('ten').parse('ten_0000000000aaaaaaaaaaaaaaaa');
 const companies = [{ id: 19, name: 'Contoso Ltd', identifier: 'Contoso' }];
@@ -179,6 +179,15 @@ describe.each(['connectwise', 'autotask', 'halopsa'] as const)('%s tickets', (ki
     );
     expect(sims[kind].tickets()).toHaveLength(before);
     await expect(good.send({ message: message(7, 'fail'), idempotencyKey: 'alo_7', psa })).resolves.toBeDefined();
+  });
+});
+
+describe('PSA rate limits', () => {
+  it("spaces one account's ConnectWise calls a second apart (60 a minute)", async () => {
+    const limiter = psaLimiter('connectwise', 'a limiter of its own');
+    const started: number[] = [];
+    await Promise.all([1, 2, 3].map(() => limiter.schedule(async () => started.push(Date.now()))));
+    expect(started[2]! - started[0]!).toBeGreaterThanOrEqual(1_900);
   });
 });
 
