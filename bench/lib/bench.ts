@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { alertsBench } from '../alerts.ts';
 import { requestsInFlight } from './assess.ts';
 import { type DashboardPlan, dashboard } from './dashboard.ts';
 import { evaluatorRow, factLines } from './evaluator.ts';
@@ -87,7 +88,7 @@ export interface BenchOptions {
   only?: readonly Benchmark[];
 }
 
-export const BENCHMARKS = ['sweep', 'scaleout', 'huge', 'evaluator', 'export', 'dashboard'] as const;
+export const BENCHMARKS = ['sweep', 'scaleout', 'huge', 'evaluator', 'export', 'dashboard', 'alerts'] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 
 /** One file per saved run, named by when it started: `2026-12-02T02-20.json`. */
@@ -151,6 +152,7 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
     details.huge = runs;
     rows.push(...hugeRows(runs, plan.huge.scale));
   }
+  if (want('alerts')) rows.push(...(await alertsBench(opts.mode, log)));
   if (want('evaluator')) {
     log(`evaluator: facts of a ${plan.evaluator.users}-user tenant…`);
     rows.push(evaluatorRow(await factLines(plan.evaluator.users), plan.evaluator.minMs, plan.repeats));

@@ -2,11 +2,20 @@ import { classifyAddress, type EgressPolicy } from '@evident/connector-kit';
 import { InvalidInputError } from '@evident/core';
 import { z } from 'zod';
 
-export const CHANNEL_KINDS = ['webhook', 'slack', 'teams', 'email'] as const;
+export const CHANNEL_KINDS = ['webhook', 'slack', 'teams', 'email', 'connectwise', 'autotask', 'halopsa'] as const;
+export const PSA_KINDS = ['connectwise', 'autotask', 'halopsa'] as const;
+export type PsaKind = (typeof PSA_KINDS)[number];
+export const isPsaKind = (kind: string): kind is PsaKind => (PSA_KINDS as readonly string[]).includes(kind);
 export const channelKind = z.enum(CHANNEL_KINDS);
 export type ChannelKind = z.infer<typeof channelKind>;
 
 const url = z.url({ protocol: /^https?$/ }).max(2048);
+const origin = url.describe('Base address of the PSA, scheme and host only, e.g. https://api-na.myconnectwise.net');
+const closeOnRecovery = z
+  .boolean()
+  .default(true)
+  .describe('When the control passes again, add a note and close the ticket (otherwise only add the note)');
+const picklistId = (what: string) => z.number().int().positive().describe(what);
 
 /** What staff see of a channel. Slack and Teams URLs carry their token, so they are secrets. */
 export const channelConfigs = {
@@ -22,6 +31,44 @@ export const channelConfigs = {
     from: z.email(),
     to: z.array(z.email()).min(1).max(50),
   }),
+  connectwise: z.strictObject({
+    site: origin,
+    codebase: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/)
+      .default('v4_6_release')
+      .describe('The release path segment of the API, usually v4_6_release'),
+    companyId: z.string().min(1).max(100).describe('The company id you sign in to ConnectWise PSA with'),
+    publicKey: z.string().min(1).max(100).describe("The API member's public key"),
+    boardId: picklistId('Service board the tickets are opened on'),
+    closedStatusId: picklistId('Status a recovered ticket is moved to (a closed status of that board)'),
+    closeOnRecovery,
+  }),
+  autotask: z.strictObject({
+    zoneLookup: url
+      .default('https://webservices.autotask.net/atservicesrest')
+      .describe('Where the API zone of the user is looked up (ZoneInformation)'),
+    userName: z.string().min(1).max(320).describe('The API-only user name (an e-mail address)'),
+    queueId: picklistId('Queue the tickets are placed in').optional(),
+    priority: picklistId('Ticket priority (picklist value)').default(2),
+    newStatus: picklistId('Status of a new ticket (picklist value; 1 is New)').default(1),
+    completeStatus: picklistId('Status of a closed ticket (picklist value; 5 is Complete)').default(5),
+    closeOnRecovery,
+  }),
+  halopsa: z.strictObject({
+    authServer: url.describe('Authorisation server, e.g. https://example.halopsa.com/auth'),
+    resourceServer: origin.describe('Resource server, e.g. https://example.halopsa.com'),
+    tenant: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .max(100)
+      .optional()
+      .describe('Tenant name of a hosted instance (sent as ?tenant= to the token endpoint)'),
+    clientId: z.string().min(1).max(200).describe('Client id of the API application (client credentials)'),
+    ticketTypeId: picklistId('Ticket type of a new ticket').optional(),
+    closedStatusId: picklistId('Status of a closed ticket (9 is Closed)').default(9),
+    closeOnRecovery,
+  }),
 } as const;
 
 /** Sealed in the store, never returned. */
@@ -30,6 +77,17 @@ export const channelSecrets = {
   slack: z.strictObject({ url }),
   teams: z.strictObject({ url }),
   email: z.strictObject({ password: z.string().min(1).max(1024).optional() }),
+  connectwise: z.strictObject({
+    privateKey: z.string().min(1).max(200).describe("The API member's private key"),
+    clientId: z.uuid().describe('The integration clientId issued by ConnectWise'),
+  }),
+  autotask: z.strictObject({
+    integrationCode: z.string().min(1).max(200).describe('The API tracking identifier (ApiIntegrationCode)'),
+    secret: z.string().min(1).max(200).describe("The API user's secret"),
+  }),
+  halopsa: z.strictObject({
+    clientSecret: z.string().min(1).max(500).describe('Client secret of the API application'),
+  }),
 } as const;
 
 export type ChannelConfig<K extends ChannelKind> = z.infer<(typeof channelConfigs)[K]>;
@@ -80,6 +138,9 @@ export function parseChannelSettings(
   if ('url' in config) checkUrl(policy, 'config.url', config.url);
   if ('url' in secret) checkUrl(policy, 'secret.url', secret.url);
   if ('host' in config) checkTarget(policy, 'config.host', config.host, config.port, true);
+  for (const key of ['site', 'zoneLookup', 'authServer', 'resourceServer'] as const) {
+    if (key in config) checkUrl(policy, `config.${key}`, (config as Record<typeof key, string>)[key]);
+  }
   return { kind, config, secret } as ChannelSettings;
 }
 

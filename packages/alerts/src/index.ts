@@ -8,8 +8,13 @@ export {
   channelKind,
   channelSecrets,
   checkTarget,
+  isPsaKind,
+  PSA_KINDS,
+  type PsaKind,
   parseChannelSettings,
 } from './channel-settings.ts';
+export { type DigestSchedule, digestDue, digestSchedule, WEEKDAYS } from './digest.ts';
+export { buildDigest, type DigestMessage, digestMessage, digestSummary } from './digest-message.ts';
 export {
   ALERT_EVENT_TYPES,
   type AlertEvent,

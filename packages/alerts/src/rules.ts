@@ -1,5 +1,6 @@
 import { controlById } from '@evident/controls';
 import { z } from 'zod';
+import { digestSchedule } from './digest.ts';
 import { type AlertEvent, alertEventType } from './events.ts';
 
 /**
@@ -14,6 +15,8 @@ export const alertRuleInput = z.strictObject({
   eventTypes: z.array(alertEventType).default([]),
   controlIds: z.array(z.string().min(1)).default([]),
   frameworks: z.array(z.string().min(1)).default([]),
+  /** Null sends each event at once; a schedule gathers them into one message per period (not for PSA channels). */
+  digest: digestSchedule.nullable().default(null),
 });
 export type AlertRuleInput = z.input<typeof alertRuleInput>;
 export type AlertRule = z.output<typeof alertRuleInput> & { id: string };
@@ -49,6 +52,8 @@ export interface RoutingState {
 
 export interface Routing {
   deliveries: { event: AlertEvent; channelId: string }[];
+  /** Events for digest rules: they wait for the rule's next digest. */
+  digests: { event: AlertEvent; ruleId: string }[];
   /** Controls that alerted now: their `lastAlerted` becomes the event's time. */
   alerted: { controlId: string; at: Date }[];
   suppressed: { event: AlertEvent; why: 'muted' | 'flapping' }[];
@@ -57,15 +62,18 @@ export interface Routing {
 /** Which channels hear of which events. Pure: the same events and state route the same way. */
 export function routeEvents(events: readonly AlertEvent[], tenantId: string, state: RoutingState): Routing {
   const rules = rulesFor(state.rules, tenantId);
-  const out: Routing = { deliveries: [], alerted: [], suppressed: [] };
+  const out: Routing = { deliveries: [], digests: [], alerted: [], suppressed: [] };
   for (const event of events) {
     const at = new Date(event.at);
     if (state.mutedUntil && at < state.mutedUntil) {
       out.suppressed.push({ event, why: 'muted' });
       continue;
     }
-    const channels = [...new Set(rules.filter((r) => ruleMatches(r, event)).map((r) => r.channelId))].sort();
-    if (channels.length === 0) continue;
+    const matched = rules.filter((r) => ruleMatches(r, event));
+    const immediate = matched.filter((r) => r.digest === null);
+    const digests = matched.filter((r) => r.digest !== null);
+    const channels = [...new Set(immediate.map((r) => r.channelId))].sort();
+    if (matched.length === 0) continue;
     const last = state.lastAlerted.get(event.controlId);
     if (last && at.getTime() - last.getTime() < FLAP_WINDOW_MS) {
       out.suppressed.push({ event, why: 'flapping' });
@@ -73,6 +81,7 @@ export function routeEvents(events: readonly AlertEvent[], tenantId: string, sta
     }
     out.alerted.push({ controlId: event.controlId, at });
     for (const channelId of channels) out.deliveries.push({ event, channelId });
+    for (const r of digests) out.digests.push({ event, ruleId: r.id });
   }
   return out;
 }

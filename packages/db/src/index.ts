@@ -13,9 +13,11 @@ export {
 export * from './domain.ts';
 export { DatabaseError } from './errors.ts';
 export { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
-export { pendingAlerts } from './pending-alerts.ts';
+export { digestWork, pendingAlerts } from './pending-alerts.ts';
 export { type SignInPolicy, sha256 } from './repos/access.ts';
 export type { AlertChannel, AlertDelivery, CreateAlertChannelInput } from './repos/alerts.ts';
+export type { AlertDigest } from './repos/alerts-digest.ts';
+export type { AlertPsaCompany, AlertPsaTicket } from './repos/alerts-psa.ts';
 export { type AuditAlert, GENESIS_HASH } from './repos/audit.ts';
 export type { WriteCollectionOptions, WriteCollectionResult } from './repos/collections.ts';
 export type { CreateConnectionInput } from './repos/connections.ts';

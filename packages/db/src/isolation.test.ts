@@ -399,6 +399,28 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   addTestAlert: refused(async (b, a) =>
     store.addTestAlert(b.org, { channelId: a.channel, event: (await store.getAlertDelivery(a.org, a.delivery)).event }),
   ),
+  setAlertPsaCompany: refused((b, a) =>
+    store.setAlertPsaCompany(b.org, { channelId: a.channel, tenantId: a.tenant, companyId: '1', companyName: 'x' }),
+  ),
+  removeAlertPsaCompany: clean((b, a) => store.removeAlertPsaCompany(b.org, a.channel, a.tenant)),
+  alertPsaCompany: clean((b, a) => store.alertPsaCompany(b.org, a.channel, a.tenant)),
+  listAlertPsaCompanies: clean((b, a) => store.listAlertPsaCompanies(b.org, a.channel)),
+  recordAlertPsaTicket: refused((b, a) =>
+    store.recordAlertPsaTicket(b.org, {
+      ...{ channelId: a.channel, tenantId: a.tenant, controlId: 'MFA-01', ref: 'EV-1', ticketId: '1' },
+      ...{ action: 'opened', at: new Date() },
+    }),
+  ),
+  listAlertPsaTickets: clean((b, a) => store.listAlertPsaTickets(b.org, { tenantId: a.tenant })),
+  openAlertDigest: clean((b, a) => store.openAlertDigest(b.org, a.rule, new Date())),
+  claimAlertDigest: clean((b, a) => store.claimAlertDigest(b.org, a.rule, new Date(), new Date())),
+  markAlertDigestDelivered: clean((b) => store.markAlertDigestDelivered(b.org, 'ald_x', new Date())),
+  recordAlertDigestFailure: clean((b) =>
+    store.recordAlertDigestFailure(b.org, 'ald_x', { error: 'x', dead: true, retryAt: new Date() }),
+  ),
+  getAlertDigest: refused((b) => store.getAlertDigest(b.org, 'ald_x')),
+  listAlertDigests: clean((b) => store.listAlertDigests(b.org)),
+  retryAlertDigest: clean((b) => store.retryAlertDigest(b.org, 'ald_x')),
   addPasskey: refused((b, a) =>
     store.addPasskey(b.org, a.user, {
       id: newId('pky'),

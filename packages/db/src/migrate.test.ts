@@ -9,9 +9,13 @@ import { DRIVERS, openTestDatabase } from './testing/test-databases.ts';
 
 const TABLES = [
   'alert_channels',
+  'alert_digest_items',
+  'alert_digests',
   'alert_flaps',
   'alert_mutes',
   'alert_outbox',
+  'alert_psa_companies',
+  'alert_psa_tickets',
   'alert_rules',
   'assessment_runs',
   'audit_alerts',

@@ -29,3 +29,24 @@ export async function pendingAlerts(
     throw translateError(error);
   }
 }
+
+/**
+ * Digest rules of every organization with events waiting, or a digest not yet sent whose lease is free at `now`, as
+ * (organization, rule) ids through the owner's lookup of migration 0019: for the pipeline's digest sweep alone.
+ */
+export async function digestWork(
+  database: Database,
+  now: Date,
+  limit = 500,
+): Promise<{ organizationId: OrganizationId; ruleId: string }[]> {
+  try {
+    const rows = rowsOf(
+      await database.drizzle.execute(
+        sql`select * from evident_digest_work(${now.toISOString()}::timestamptz, ${limit})`,
+      ),
+    );
+    return rows.map((r) => ({ organizationId: r.organization_id as OrganizationId, ruleId: String(r.rule_id) }));
+  } catch (error) {
+    throw translateError(error);
+  }
+}

@@ -2,6 +2,7 @@ import { type Database, pendingAlerts } from '@evident/db';
 import { enqueueAlertDeliveries } from '@evident/jobs';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './deps.ts';
+import { sweepDigests } from './digests.ts';
 import { repeat } from './repeat.ts';
 
 export interface AlertSweepOptions {
@@ -27,7 +28,7 @@ export async function sweepPendingAlerts(
   return rows.length;
 }
 
-/** Sweeps now and then every `intervalMs`, one sweep at a time, until stopped. */
+/** Sweeps (pending rows, then digests due) now and then every `intervalMs`, one sweep at a time, until stopped. */
 export function startAlertSweeper(deps: WorkerDeps, database: Database, logger: Logger, options: AlertSweepOptions) {
   const { intervalMs } = { ...ALERT_SWEEP_DEFAULTS, ...options };
   return repeat(
@@ -35,6 +36,7 @@ export function startAlertSweeper(deps: WorkerDeps, database: Database, logger: 
     async () => {
       const n = await sweepPendingAlerts(deps, database, options);
       if (n > 0) logger.info({ rows: n }, 'pending alerts enqueued again');
+      await sweepDigests(deps, database, logger);
     },
     (err) => logger.warn({ err }, 'alert sweep failed'),
   );

@@ -7,11 +7,19 @@ export interface Delivery {
   message: AlertMessage;
   idempotencyKey: string;
   signal?: AbortSignal;
+  /** For a PSA channel: the tenant's company in the PSA and the reference of the tenant's control's ticket. */
+  psa?: { companyId: string; ref: string };
+}
+
+/** What a PSA channel did with the ticket; other channels answer nothing. */
+export interface TicketReceipt {
+  ticketId: string | null;
+  action: 'opened' | 'noted' | 'closed' | 'none';
 }
 
 /** A channel sends; it knows nothing of where the message came from or how it is recorded. */
 export interface Channel {
-  send(delivery: Delivery): Promise<void>;
+  send(delivery: Delivery): Promise<TicketReceipt | undefined>;
 }
 
 /** A send that failed; `permanent` when trying again cannot help (a refused payload, a missing hook). */
@@ -47,7 +55,7 @@ export async function postJson(
   body: string,
   headers: Record<string, string>,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<undefined> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let response: Awaited<ReturnType<typeof fetch>>;
   try {

@@ -43,48 +43,50 @@ export function emailChannel(
   policy: EgressPolicy,
   config: ChannelConfig<'email'>,
   secret: ChannelSecret<'email'>,
-): Channel {
+): Channel & { sendRendered(body: ReturnType<typeof emailBody>, idempotencyKey: string): Promise<undefined> } {
   const lookup = promisify(guardedLookup(policy));
-  return {
-    async send({ message, idempotencyKey }) {
-      let address: string;
-      try {
-        address = String(await lookup(config.host, {}));
-      } catch (error) {
-        throw new DeliveryError(`could not resolve ${config.host}: ${(error as Error).message}`, false, {
-          cause: error,
-        });
-      }
-      const local = address === '127.0.0.1' || address === '::1';
-      const transport = nodemailer.createTransport({
-        host: address,
-        port: config.port,
-        secure: config.secure,
-        requireTLS: !config.secure && !local,
-        ignoreTLS: local && !config.secure,
-        tls: { servername: config.host },
-        ...(config.username && secret.password ? { auth: { user: config.username, pass: secret.password } } : {}),
-        connectionTimeout: 15_000,
-        greetingTimeout: 15_000,
-        socketTimeout: 30_000,
+  const sendRendered = async (body: ReturnType<typeof emailBody>, idempotencyKey: string) => {
+    let address: string;
+    try {
+      address = String(await lookup(config.host, {}));
+    } catch (error) {
+      throw new DeliveryError(`could not resolve ${config.host}: ${(error as Error).message}`, false, {
+        cause: error,
       });
-      const body = emailBody(message);
-      const domain = config.from.slice(config.from.lastIndexOf('@') + 1);
-      try {
-        await transport.sendMail({
-          from: config.from,
-          to: config.to,
-          subject: body.subject,
-          text: body.text,
-          html: body.html,
-          messageId: `<${idempotencyKey}@${domain}>`,
-          headers: { 'X-Evident-Delivery': idempotencyKey },
-        });
-      } catch (error) {
-        throw new DeliveryError(`SMTP ${config.host}: ${(error as Error).message}`, permanent(error), { cause: error });
-      } finally {
-        transport.close();
-      }
-    },
+    }
+    const local = address === '127.0.0.1' || address === '::1';
+    const transport = nodemailer.createTransport({
+      host: address,
+      port: config.port,
+      secure: config.secure,
+      requireTLS: !config.secure && !local,
+      ignoreTLS: local && !config.secure,
+      tls: { servername: config.host },
+      ...(config.username && secret.password ? { auth: { user: config.username, pass: secret.password } } : {}),
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+    const domain = config.from.slice(config.from.lastIndexOf('@') + 1);
+    try {
+      await transport.sendMail({
+        from: config.from,
+        to: config.to,
+        subject: body.subject,
+        text: body.text,
+        html: body.html,
+        messageId: `<${idempotencyKey}@${domain}>`,
+        headers: { 'X-Evident-Delivery': idempotencyKey },
+      });
+    } catch (error) {
+      throw new DeliveryError(`SMTP ${config.host}: ${(error as Error).message}`, permanent(error), { cause: error });
+    } finally {
+      transport.close();
+    }
+    return undefined;
+  };
+  return {
+    sendRendered,
+    send: ({ message, idempotencyKey }) => sendRendered(emailBody(message), idempotencyKey),
   };
 }

@@ -1,12 +1,14 @@
 import type { EgressPolicy } from '@evident/connector-kit';
 import { type ChannelKind, channelConfigs, channelSecrets } from '../channel-settings.ts';
+import { psaChannel, psaClientFor } from '../psa/index.ts';
 import type { Channel } from './base.ts';
 import { emailChannel } from './email.ts';
 import { slackChannel } from './slack.ts';
 import { teamsChannel } from './teams.ts';
 import { webhookChannel } from './webhook.ts';
 
-export { type Channel, type Delivery, DeliveryError } from './base.ts';
+export { type Channel, type Delivery, DeliveryError, type TicketReceipt } from './base.ts';
+export { digestEmail, sendDigest } from './digest.ts';
 export { emailBody } from './email.ts';
 export { slackBody } from './slack.ts';
 export { teamsBody } from './teams.ts';
@@ -34,5 +36,11 @@ export function channelFor(
         channelConfigs.email.parse(settings.config),
         channelSecrets.email.parse(settings.secret),
       );
+    case 'connectwise':
+    case 'autotask':
+    case 'halopsa': {
+      const client = psaClientFor(policy, { ...settings, kind: settings.kind });
+      return psaChannel(client, channelConfigs[settings.kind].parse(settings.config).closeOnRecovery);
+    }
   }
 }

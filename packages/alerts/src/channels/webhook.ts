@@ -20,7 +20,7 @@ export function webhookChannel(
   return {
     async send({ message, idempotencyKey, signal }) {
       const body = JSON.stringify(message);
-      await postJson(
+      return postJson(
         policy,
         config.url,
         body,

@@ -3,7 +3,7 @@ import type { ControlResult, ControlStatus, OrganizationId, RunId } from '@evide
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import type { AssessmentRun } from '../domain.ts';
-import { alertFlaps, alertMutes, alertOutbox, alertRules } from '../schema/alerts.ts';
+import { alertDigestItems, alertFlaps, alertMutes, alertOutbox, alertRules } from '../schema/alerts.ts';
 import { alertId, rowToRule } from './alerts.ts';
 
 /**
@@ -61,6 +61,20 @@ export async function writeAlertOutbox(
         })),
       )
       .onConflictDoNothing({ target: [alertOutbox.organizationId, alertOutbox.channelId, alertOutbox.dedupeKey] });
+  }
+  if (routing.digests.length > 0) {
+    await tx
+      .insert(alertDigestItems)
+      .values(
+        routing.digests.map((d) => ({
+          organizationId: org,
+          ruleId: d.ruleId,
+          dedupeKey: d.event.dedupeKey,
+          tenantId: run.tenantId,
+          event: d.event,
+        })),
+      )
+      .onConflictDoNothing();
   }
   for (const a of routing.alerted) {
     await tx

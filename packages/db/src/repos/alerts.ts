@@ -6,17 +6,20 @@ import {
   alertRuleInput,
   type ChannelKind,
   channelKind,
+  isPsaKind,
 } from '@evident/alerts';
-import { idSchema, type OrganizationId, type TenantId } from '@evident/core';
+import { InvalidInputError, idSchema, type OrganizationId, type TenantId } from '@evident/core';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { seal, unseal } from '../crypto.ts';
 import { alertChannels, alertMutes, alertOutbox, alertRules } from '../schema/alerts.ts';
+import { alertDigestRepo } from './alerts-digest.ts';
+import { alertPsaRepo } from './alerts-psa.ts';
 import { found, iso, isoOrNull, parseInput, type RepoContext } from './boundary.ts';
 import { tenantsRepo } from './tenants.ts';
 
-/** `ach_`, `alr_`, `alo_` and 32 random hex digits: alert rows are not among the core's typed ids. */
-export const alertId = (prefix: 'ach' | 'alr' | 'alo') => `${prefix}_${randomBytes(16).toString('hex')}`;
+/** `ach_`, `alr_`, `alo_`, `ald_` and 32 random hex digits: alert rows are not among the core's typed ids. */
+export const alertId = (prefix: 'ach' | 'alr' | 'alo' | 'ald') => `${prefix}_${randomBytes(16).toString('hex')}`;
 
 export interface AlertChannel {
   id: string;
@@ -74,6 +77,7 @@ export const rowToRule = (r: RuleRow): AlertRule => ({
     eventTypes: r.eventTypes,
     controlIds: r.controlIds,
     frameworks: r.frameworks,
+    digest: r.digest,
   }),
 });
 
@@ -105,6 +109,8 @@ export function alertsRepo(ctx: RepoContext) {
   };
 
   return {
+    ...alertPsaRepo(ctx),
+    ...alertDigestRepo(ctx),
     /** Adds a channel; its secret is sealed and never returned. */
     async createAlertChannel(org: OrganizationId, input: CreateAlertChannelInput): Promise<AlertChannel> {
       const v = parseInput(channelInput, input, 'alert channel');
@@ -148,7 +154,11 @@ export function alertsRepo(ctx: RepoContext) {
 
     async addAlertRule(org: OrganizationId, input: z.input<typeof alertRuleInput>): Promise<AlertRule> {
       const v = parseInput(alertRuleInput, input, 'alert rule');
-      await channel(org, v.channelId);
+      const target = await channel(org, v.channelId);
+      if (v.digest && isPsaKind(target.kind)) {
+        const message = 'a PSA channel keeps one ticket per tenant and control, so its rules send at once';
+        throw new InvalidInputError(`alert rule refused: ${message}`, [{ path: 'digest', message }]);
+      }
       if (v.tenantId) await tenants.getTenant(org, idSchema('ten').parse(v.tenantId));
       const [row] = await db
         .insert(alertRules)

@@ -58,9 +58,12 @@ export const alertRules = pgTable(
     eventTypes: jsonb('event_types').$type<string[]>().notNull(),
     controlIds: jsonb('control_ids').$type<string[]>().notNull(),
     frameworks: jsonb('frameworks').$type<string[]>().notNull(),
+    /** Null: each event is sent at once; otherwise the schedule of a daily or weekly digest. */
+    digest: jsonb('digest').$type<Record<string, unknown>>(),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [
+    unique('alert_rules_organization_id_key').on(t.organizationId, t.id),
     foreignKey({
       name: 'alert_rules_channel_fk',
       columns: [t.organizationId, t.channelId],
@@ -156,5 +159,113 @@ export const alertOutbox = pgTable(
     }),
     index('alert_outbox_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
     index('alert_outbox_tenant_idx').on(t.organizationId, t.tenantId, t.createdAt.desc()),
+  ],
+);
+
+/** Per PSA channel, the company in the PSA that stands for a tenant (checked against the PSA when saved). */
+export const alertPsaCompanies = pgTable(
+  'alert_psa_companies',
+  {
+    organizationId: org(),
+    channelId: text('channel_id').notNull(),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    companyId: text('company_id').notNull(),
+    companyName: text('company_name').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'alert_psa_companies_pkey', columns: [t.organizationId, t.channelId, t.tenantId] }),
+    foreignKey({
+      name: 'alert_psa_companies_channel_fk',
+      columns: [t.organizationId, t.channelId],
+      foreignColumns: [alertChannels.organizationId, alertChannels.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'alert_psa_companies_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+  ],
+);
+
+/** The tickets a PSA channel opened, one open at a time per tenant and control; closed ones stay as history. */
+export const alertPsaTickets = pgTable(
+  'alert_psa_tickets',
+  {
+    organizationId: org(),
+    channelId: text('channel_id').notNull(),
+    ticketId: text('ticket_id').notNull(),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    controlId: text('control_id').notNull(),
+    ref: text('ref').notNull(),
+    openedAt: at('opened_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    closedAt: at('closed_at'),
+  },
+  (t) => [
+    primaryKey({ name: 'alert_psa_tickets_pkey', columns: [t.organizationId, t.channelId, t.ticketId] }),
+    foreignKey({
+      name: 'alert_psa_tickets_channel_fk',
+      columns: [t.organizationId, t.channelId],
+      foreignColumns: [alertChannels.organizationId, alertChannels.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'alert_psa_tickets_tenant_fk',
+      columns: [t.organizationId, t.tenantId],
+      foreignColumns: [tenants.organizationId, tenants.id],
+    }),
+    index('alert_psa_tickets_tenant_idx').on(t.organizationId, t.tenantId, t.controlId),
+  ],
+);
+
+/** An event a digest rule matched, waiting for its period's digest (`digestId` set once it is in one). */
+export const alertDigestItems = pgTable(
+  'alert_digest_items',
+  {
+    organizationId: org(),
+    ruleId: text('rule_id').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    digestId: text('digest_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'alert_digest_items_pkey', columns: [t.organizationId, t.ruleId, t.dedupeKey] }),
+    foreignKey({
+      name: 'alert_digest_items_rule_fk',
+      columns: [t.organizationId, t.ruleId],
+      foreignColumns: [alertRules.organizationId, alertRules.id],
+    }).onDelete('cascade'),
+    index('alert_digest_items_waiting_idx').on(t.organizationId, t.ruleId).where(sql`digest_id is null`),
+  ],
+);
+
+/** One message per digest rule and period; the unique key makes a second run of the same period a no-op. */
+export const alertDigests = pgTable(
+  'alert_digests',
+  {
+    id: text('id').primaryKey(),
+    organizationId: org(),
+    ruleId: text('rule_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    periodEnd: at('period_end').notNull(),
+    items: integer('items').notNull(),
+    status: alertDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** A sender holds the row until then; a crashed sender's row is taken up again after it. */
+    leaseUntil: at('lease_until'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    deliveredAt: at('delivered_at'),
+  },
+  (t) => [
+    unique('alert_digests_period_key').on(t.organizationId, t.ruleId, t.periodEnd),
+    foreignKey({
+      name: 'alert_digests_rule_fk',
+      columns: [t.organizationId, t.ruleId],
+      foreignColumns: [alertRules.organizationId, alertRules.id],
+    }).onDelete('cascade'),
+    index('alert_digests_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
   ],
 );

@@ -1,5 +1,6 @@
-import { buildMessage } from '@evident/alerts';
-import { channelFor, DeliveryError } from '@evident/alerts/channels';
+import { buildMessage, isPsaKind } from '@evident/alerts';
+import { channelFor, DeliveryError, type TicketReceipt } from '@evident/alerts/channels';
+import { psaTicketRef } from '@evident/alerts/psa';
 import type { Payload } from '@evident/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { JobRuntime, WorkerDeps } from '../deps.ts';
@@ -33,8 +34,18 @@ export async function deliverAlert(
     tenant: { id: tenant.id, name: tenant.name },
     publicOrigin: deps.alerts.publicOrigin,
   });
+  let receipt: TicketReceipt | undefined;
+  const psa = isPsaKind(channel.kind) ? await psaTarget(deps, org, row) : undefined;
   try {
-    await channelFor(deps.egress, channel).send({ message, idempotencyKey: row.id, signal: rt.signal });
+    if (psa === null) {
+      throw new DeliveryError(`tenant ${tenant.name} has no company mapped on this ${channel.kind} channel`, true);
+    }
+    receipt = await channelFor(deps.egress, channel).send({
+      message,
+      idempotencyKey: row.id,
+      signal: rt.signal,
+      ...(psa ? { psa } : {}),
+    });
   } catch (error) {
     if (rt.signal.aborted) throw error;
     const permanent = !(error instanceof DeliveryError) || error.permanent;
@@ -44,7 +55,33 @@ export async function deliverAlert(
     rt.logger.warn({ outboxId: row.id, channelId: row.channelId, attempt: meta.attempt, dead }, 'alert not delivered');
     throw dead ? new UnrecoverableError(text) : error;
   }
+  if (psa && receipt?.ticketId && receipt.action !== 'none') {
+    await store.recordAlertPsaTicket(org, {
+      channelId: row.channelId,
+      tenantId: row.tenantId,
+      controlId: row.event.controlId,
+      ref: psa.ref,
+      ticketId: receipt.ticketId,
+      action: receipt.action,
+      at: deps.now(),
+    });
+  }
   await store.markAlertDelivered(org, row.id, deps.now());
-  rt.logger.info({ outboxId: row.id, channelId: row.channelId, kind: channel.kind }, 'alert delivered');
+  rt.logger.info({ outboxId: row.id, channelId: row.channelId, kind: channel.kind, ...receipt }, 'alert delivered');
   return { outcome: 'delivered' };
+}
+
+/** The tenant's company on a PSA channel and its control's ticket reference; null when no company is mapped. */
+async function psaTarget(
+  deps: WorkerDeps,
+  org: Payload<'deliver-alert'>['organizationId'],
+  row: {
+    channelId: string;
+    tenantId: Parameters<WorkerDeps['store']['alertPsaCompany']>[2];
+    event: { controlId: string };
+  },
+) {
+  const company = await deps.store.alertPsaCompany(org, row.channelId, row.tenantId);
+  if (!company) return null;
+  return { companyId: company.companyId, ref: psaTicketRef(row.channelId, row.tenantId, row.event.controlId) };
 }
