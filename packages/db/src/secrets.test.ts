@@ -93,11 +93,20 @@ describeBothDrivers('connection and staff secrets', (t) => {
       secret: { url: 'https://hooks.example/ALERTA' },
     });
 
+    const account = await store.createProviderAccount(a.org, {
+      kind: 'entra',
+      name: 'partner app',
+      config: { clientId: 'c' },
+      secret: { clientSecret: 'ACCOUNTA' },
+    });
+
     expect(await rotateSecrets(database, a.org, [k1], k2)).toEqual({
       connections: 1,
       users: 1,
       signingKeys: 1,
       alertChannels: 1,
+      providerAccounts: 1,
+      imports: 0,
     });
     expect(await keyIds(own, a.org)).not.toContain(k1.id);
     expect(await keyIds(own, b.org)).not.toContain(k2.id);
@@ -112,12 +121,15 @@ describeBothDrivers('connection and staff secrets', (t) => {
       users: 0,
       signingKeys: 0,
       alertChannels: 0,
+      providerAccounts: 0,
+      imports: 0,
     });
     const after = createStore(database, { secrets: { current: k2 } });
     expect(await after.readSecret(b.org, b.connection)).toEqual({ token: 'b' });
     expect(await after.readTotpSecret(a.org, user.id)).toBe('TOTPA');
     expect((await after.activeSigningKey(a.org))?.privateJwk).toEqual({ d: 'SIGNA' });
     expect((await after.readAlertChannel(a.org, channel.id)).secret).toEqual({ url: 'https://hooks.example/ALERTA' });
+    expect(await after.readProviderAccountSecret(a.org, account.id)).toEqual({ clientSecret: 'ACCOUNTA' });
     await expect(store.readSecret(a.org, a.connection)).rejects.toThrow(/which the keyring does not hold/);
 
     const k3 = { id: 'k3', key: generateSecretKey() };
@@ -128,6 +140,8 @@ describeBothDrivers('connection and staff secrets', (t) => {
       users: 0,
       signingKeys: 0,
       alertChannels: 0,
+      providerAccounts: 0,
+      imports: 0,
     });
   });
 });
