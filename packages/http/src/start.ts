@@ -1,11 +1,17 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ApiDeps, DEFAULT_SESSIONS, limitPasswordWork, type PasswordWorkLimit } from '@evident/api';
+import {
+  type ApiDeps,
+  DEFAULT_SESSIONS,
+  limitPasswordWork,
+  type PasswordWorkLimit,
+  UnavailableError,
+} from '@evident/api';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
 import { packStorage, type StorageSettings, storedPacks } from '@evident/evidence';
 import { JOBS, type JobsConnection } from '@evident/jobs';
-import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
+import { createLogger, DEFAULT_CONNECTORS, enqueueImport } from '@evident/pipeline';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildServer } from './app.ts';
@@ -133,6 +139,12 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     store,
     connectors: DEFAULT_CONNECTORS,
     assessments,
+    imports: {
+      enqueue: (organizationId, importId) =>
+        enqueueImport(jobs, { organizationId, importId }).catch((err: unknown) => {
+          throw new UnavailableError('the job queue is not reachable', { cause: err });
+        }),
+    },
     egress: egressPolicy(env.allowedEndpoints),
     ...(storage ? { packs: storedPacks(storage, jobs, () => new Date()) } : {}),
     logger,
