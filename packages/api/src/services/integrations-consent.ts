@@ -47,9 +47,9 @@ export async function startConsent(
   accountId: ProviderAccountId,
   tenantId: string | undefined,
 ): Promise<{ url: string; expiresAt: string }> {
-  if (!deps.publicOrigin) throw new InvalidInputError('admin consent needs the public origin (PUBLIC_ORIGIN) set');
   const account = await deps.store.getProviderAccount(who.organizationId, accountId);
   if (account.kind !== 'entra') throw new InvalidInputError('admin consent is for Microsoft Entra accounts');
+  if (!deps.publicOrigin) throw new InvalidInputError('admin consent needs the public origin (PUBLIC_ORIGIN) set');
   const config = validateAccountConfig(deps, account.kind, account.config);
   const clientId = config.clientId;
   if (typeof clientId !== 'string') throw new InvalidInputError('the account has no application (client) id');
