@@ -1,13 +1,13 @@
 import { type ApiDeps, CONSENT_CALLBACK_PATH, finishConsent, type RequestInfo } from '@evident/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A plain page that says why, in words: no script, nothing from elsewhere. */
 const refusal = (reason: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Admin consent not completed</title></head>
-<body><main><h1>Admin consent not completed</h1><p>${escape(reason)}</p><p><a href="/">Back to Evident</a></p></main></body></html>`;
+<body><main><h1>Admin consent not completed</h1><p>${escapeHtml(reason)}</p><p><a href="/">Back to Evident</a></p></main></body></html>`;
 
 /**
  * Microsoft returns here after an admin consent. Success creates the customer's tenant and connection and opens the
