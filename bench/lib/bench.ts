@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { alertsBench } from '../alerts.ts';
+import { importBench } from '../import.ts';
 import { requestsInFlight } from './assess.ts';
 import { type DashboardPlan, dashboard } from './dashboard.ts';
 import { evaluatorRow, factLines } from './evaluator.ts';
@@ -88,7 +89,16 @@ export interface BenchOptions {
   only?: readonly Benchmark[];
 }
 
-export const BENCHMARKS = ['sweep', 'scaleout', 'huge', 'evaluator', 'export', 'dashboard', 'alerts'] as const;
+export const BENCHMARKS = [
+  'sweep',
+  'scaleout',
+  'huge',
+  'evaluator',
+  'export',
+  'dashboard',
+  'alerts',
+  'import',
+] as const;
 export type Benchmark = (typeof BENCHMARKS)[number];
 
 /** One file per saved run, named by when it started: `2026-12-02T02-20.json`. */
@@ -162,6 +172,7 @@ export async function runBench(opts: BenchOptions): Promise<{ report: Report; ta
     details.export = packs.runs;
     rows.push(...packs.rows);
   }
+  if (want('import')) rows.push(await importBench(opts.mode === 'smoke' ? 20 : 1_000, plan.repeats, log));
   if (want('dashboard')) {
     const dash = await dashboard(opts.postgres ?? LOOPBACK_POSTGRES, plan.dashboard, log);
     rows.push(...dash.rows);

@@ -1,5 +1,5 @@
 import type { AnyConnector, EgressPolicy } from '@evident/connector-kit';
-import type { OrganizationId, RunId, TenantId } from '@evident/core';
+import type { ImportId, OrganizationId, RunId, TenantId } from '@evident/core';
 import type { Store } from '@evident/db';
 
 /** Where an assessment stands for one connection, as the run-progress subscription sends it. */
@@ -53,6 +53,12 @@ export interface AlertQueue {
   enqueue(org: OrganizationId, rows: readonly { id: string; round: number }[]): Promise<void>;
 }
 
+/** The import pipeline as the API sees it: queue one import's job. Absent in hosts without a queue. */
+export interface Imports {
+  /** Enqueues the import's job (its id is the import's); throws `UnavailableError` when the queue is down. */
+  enqueue(org: OrganizationId, importId: ImportId): Promise<string>;
+}
+
 export interface ApiLogger {
   info(data: Record<string, unknown>, message: string): void;
   warn(data: Record<string, unknown>, message: string): void;
@@ -68,6 +74,7 @@ export interface ApiDeps {
   packs?: EvidencePacks;
   /** Where test sends and retried dead letters are queued; absent, the worker's sweep picks them up after its grace. */
   alerts?: AlertQueue;
+  imports?: Imports;
   logger: ApiLogger;
   /** Whether anyone may create an organization by signing up (a trial); off, only invitations add staff. */
   allowSignUp: boolean;

@@ -16,6 +16,7 @@ export type {
   ConnectionProgress,
   Context,
   EvidencePacks,
+  Imports,
   RequestInfo,
   ResponseControl,
   RunProgress,
@@ -24,6 +25,11 @@ export type {
 export { DEFAULT_SESSIONS } from './context.ts';
 export { UnavailableError } from './errors.ts';
 export { type AppRouter, appRouter } from './router.ts';
+export {
+  CONSENT_CALLBACK_PATH,
+  type ConsentOutcome,
+  finishConsent,
+} from './services/integrations-consent.ts';
 export { authorisePackDownload, type PackDownload } from './services/packs.ts';
 export { resolveShare } from './services/shares.ts';
 export { createCallerFactory } from './trpc.ts';

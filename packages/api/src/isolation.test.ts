@@ -1,4 +1,3 @@
-import { githubConnector } from '@evident/connector-github';
 import { egressPolicy } from '@evident/connector-kit';
 import type { ControlResult, OrganizationId, RunId, TenantId } from '@evident/core';
 import { describeBothDrivers } from '@evident/db/testing';
@@ -6,6 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { expect, it } from 'vitest';
 import type { ApiDeps } from './context.ts';
 import { appRouter } from './router.ts';
+import { githubWithAccount } from './routers/integrations-test-connectors.ts';
 import { type Agent, agent, PASSWORD, SoftAuthenticator, signedIn, testDeps } from './testing/index.ts';
 
 /** The ids a call is made with: this organization's real ones, or (case c) another tenant's id with this one's children. */
@@ -22,6 +22,8 @@ interface Ids {
   email: string;
   passkey: string;
   credential: string;
+  account: string;
+  import: string;
 }
 
 type Expect = 'refused' | 'clean' | { skip: string };
@@ -161,6 +163,23 @@ const SPECS: Record<string, Spec> = {
   'packs.schedule': tenantRead((i) => ({ tenantId: i.tenant })),
   'packs.setSchedule': tenantWrite((i) => ({ tenantId: i.tenant, cron: '0 6 1 * *', tz: 'UTC' })),
   'packs.clearSchedule': tenantWrite((i) => ({ tenantId: i.tenant })),
+  'integrations.accounts': orgAdminRead(),
+  'integrations.createAccount': orgWrite(() => ({
+    kind: 'github',
+    name: 'B app',
+    config: { appId: 2 },
+    secret: { privateKey: 'b-key' },
+  })),
+  'integrations.renameAccount': orgWrite((i) => ({ accountId: i.account, name: 'mallory' }), 'refused'),
+  'integrations.rotateCredential': orgWrite((i) => ({ accountId: i.account, secret: { privateKey: 'm' } }), 'refused'),
+  'integrations.deleteAccount': orgWrite((i) => ({ accountId: i.account }), 'refused'),
+  'integrations.discover': orgWrite((i) => ({ accountId: i.account }), 'refused'),
+  'integrations.import': orgWrite((i) => ({ accountId: i.account, selection: [{ externalId: '5' }] }), 'refused'),
+  'integrations.importProgress': {
+    input: (i) => ({ importId: i.import }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: 'refused', e: 'refused', f: 'refused' },
+  },
+  'integrations.startConsent': orgWrite((i) => ({ accountId: i.account }), 'refused'),
   'connections.kinds': orgRead(),
   'connections.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'connections.check': tenantWrite(
@@ -289,6 +308,17 @@ async function organization(deps: ApiDeps, mark: string) {
     name: `${mark} key`,
     response: device.create(await owner.call.passkeys.beginRegistration()),
   });
+  const account = await store.createProviderAccount(org, {
+    kind: 'github',
+    name: `${mark} app`,
+    config: { appId: 1, installations: [{ installationId: 5, org: mark, name: `${mark} customer` }] },
+    secret: { privateKey: `${mark}-key` },
+  });
+  const imported = await store.createImport(org, {
+    providerAccountId: account.id,
+    items: [{ externalId: '5', name: `${mark} customer`, config: { org: mark } }],
+    createdBy: 'usr_x',
+  });
   const me = await owner.call.auth.me();
   const [session] = await owner.call.organization.sessions({ everyone: false });
   const ids: Ids = {
@@ -304,6 +334,8 @@ async function organization(deps: ApiDeps, mark: string) {
     email: me.user.email,
     passkey: passkey.id,
     credential: [...device.credentials.keys()][0]!,
+    account: account.id,
+    import: imported.id,
   };
   return { owner, ids, shareToken: share.token, markers: [mark, ...Object.values(ids)] };
 }
@@ -321,7 +353,7 @@ async function call(who: Agent, path: string, input: unknown) {
 describeBothDrivers('isolation, generated from the router', (t) => {
   it('refuses every procedure to whoever may not call it, and leaks nothing to whoever may', async () => {
     const deps = testDeps(t().store, {
-      connectors: { github: githubConnector },
+      connectors: { github: githubWithAccount },
       egress: egressPolicy('127.0.0.1:9'),
       webauthn: { origin: 'https://evident.example', rpId: 'evident.example', rpName: 'Evident' },
     });

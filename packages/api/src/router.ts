@@ -4,6 +4,7 @@ import { connectionsRouter } from './routers/connections.ts';
 import { controlsRouter } from './routers/controls.ts';
 import { evidenceRouter } from './routers/evidence.ts';
 import { exceptionsRouter } from './routers/exceptions.ts';
+import { integrationsRouter } from './routers/integrations.ts';
 import { organizationRouter } from './routers/organization.ts';
 import { packsRouter } from './routers/packs.ts';
 import { passkeysRouter } from './routers/passkeys.ts';
@@ -24,6 +25,7 @@ export const appRouter = router({
   evidence: evidenceRouter,
   packs: packsRouter,
   connections: connectionsRouter,
+  integrations: integrationsRouter,
   exceptions: exceptionsRouter,
   shares: sharesRouter,
   organization: organizationRouter,

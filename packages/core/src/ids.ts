@@ -12,6 +12,8 @@ export const ID_PREFIXES = {
   share: 'shr',
   export: 'exp',
   passkey: 'pky',
+  providerAccount: 'pac',
+  import: 'imp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -26,6 +28,8 @@ export type RunId = Id<'run'>;
 export type ExceptionId = Id<'exc'>;
 export type UserId = Id<'usr'>;
 export type PasskeyId = Id<'pky'>;
+export type ProviderAccountId = Id<'pac'>;
+export type ImportId = Id<'imp'>;
 
 const BODY = /^[0-9a-z]{26}$/;
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

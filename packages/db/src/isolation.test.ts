@@ -1,10 +1,13 @@
 import {
   type CollectionId,
   type ConflictError,
+  type ConnectionId,
   type ControlResult,
   type ExceptionId,
+  type ImportId,
   NotFoundError,
   newId,
+  type ProviderAccountId,
   type UserId,
 } from '@evident/core';
 import { sql } from 'drizzle-orm';
@@ -36,6 +39,9 @@ interface World extends Seeded {
   delivery: string;
   passkey: string;
   credentialId: string;
+  account: ProviderAccountId;
+  accountConnection: ConnectionId;
+  import: ImportId;
   ids: string[];
 }
 
@@ -151,7 +157,30 @@ async function world(store: Store, name: string): Promise<World> {
     authority: `https://${name}.example`,
     jitRole: 'viewer',
   });
+  const account = await store.createProviderAccount(org, {
+    kind: 'github',
+    name: `${name} app`,
+    config: { appId: name },
+    secret: { privateKey: `${name}-app-key` },
+  });
+  const accountConnection = await store.createConnection(org, {
+    tenantId: tenant,
+    kind: 'github',
+    name: `${name}-app-gh`,
+    config: { org: `${name}-org` },
+    secret: { installationId: `${name}-installation` },
+    providerAccountId: account.id,
+    externalId: `${name}-installation`,
+  });
+  const imported = await store.createImport(org, {
+    providerAccountId: account.id,
+    items: [{ externalId: `${name}-x`, name: `${name} customer`, config: { org: `${name}-x` } }],
+    createdBy: user.id,
+  });
   const ids = [
+    account.id,
+    accountConnection.id,
+    imported.id,
     org,
     tenant,
     connection,
@@ -169,6 +198,9 @@ async function world(store: Store, name: string): Promise<World> {
     passkey.id,
   ];
   return {
+    account: account.id,
+    accountConnection: accountConnection.id,
+    import: imported.id,
     passkey: passkey.id,
     credentialId: passkey.credentialId,
     org,
@@ -229,6 +261,12 @@ async function everything(store: Store, a: World) {
     passkeys: await store.listPasskeys(a.org, a.user),
     authSettings: await store.staffAuthSettings(a.org),
     ssoSecret: await store.readSsoClientSecret(a.org),
+    accounts: await store.listProviderAccounts(a.org),
+    accountSecret: await store.readProviderAccountSecret(a.org, a.account),
+    effective: await store.readEffectiveConnection(a.org, a.accountConnection),
+    links: await store.accountLinks(a.org),
+    import: await store.getImport(a.org, a.import),
+    importItems: await store.readImportItems(a.org, a.import),
   };
 }
 
@@ -449,6 +487,30 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   setPasskeysRequired: clean((b) => store.setPasskeysRequired(b.org, false)),
   setSsoSettings: clean((b) => store.setSsoSettings(b.org, null)),
   readSsoClientSecret: clean((b) => store.readSsoClientSecret(b.org)),
+  createProviderAccount: clean((b) =>
+    store.createProviderAccount(b.org, { kind: 'github', name: 'B app', config: {}, secret: {} }),
+  ),
+  getProviderAccount: refused((b, a) => store.getProviderAccount(b.org, a.account)),
+  listProviderAccounts: clean((b) => store.listProviderAccounts(b.org)),
+  renameProviderAccount: refused((b, a) => store.renameProviderAccount(b.org, a.account, 'mallory')),
+  rotateProviderAccountSecret: refused((b, a) => store.rotateProviderAccountSecret(b.org, a.account, { k: 'm' })),
+  readProviderAccountSecret: refused((b, a) => store.readProviderAccountSecret(b.org, a.account)),
+  deleteProviderAccount: refused((b, a) => store.deleteProviderAccount(b.org, a.account)),
+  // Global by design: ids only, and only of organizations reaching the customer asked about.
+  organizationsReaching: clean(() => store.organizationsReaching('github', 'org', 'nobody-org')),
+  readEffectiveConnection: refused((b, a) => store.readEffectiveConnection(b.org, a.accountConnection)),
+  accountLinks: clean((b, a) => store.accountLinks(b.org, { providerAccountId: a.account })),
+  createImport: refused((b, a) =>
+    store.createImport(b.org, {
+      providerAccountId: a.account,
+      items: [{ externalId: 'x', name: 'x', config: {} }],
+      createdBy: 'mallory',
+    }),
+  ),
+  getImport: refused((b, a) => store.getImport(b.org, a.import)),
+  readImportItems: refused((b, a) => store.readImportItems(b.org, a.import)),
+  advanceImport: clean((b, a) => store.advanceImport(b.org, a.import, { from: 0, to: 1, created: [], failures: [] })),
+  finishImport: refused((b, a) => store.finishImport(b.org, a.import, 'mallory')),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

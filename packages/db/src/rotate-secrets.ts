@@ -5,11 +5,14 @@ import { createKeyring, type Keyring, type Sealed, type SecretKey, seal, unseal 
 import { translateError } from './errors.ts';
 import { channelSecretContext } from './repos/alerts.ts';
 import { secretContext } from './repos/connections.ts';
+import { importItemsContext } from './repos/imports.ts';
+import { accountSecretContext } from './repos/provider-accounts.ts';
 import { signingKeyContext } from './repos/signing-keys.ts';
 import { ssoSecretContext } from './repos/staff-auth-settings.ts';
 import { totpContext } from './repos/users.ts';
 import { alertChannels } from './schema/alerts.ts';
 import { staffUsers } from './schema/organizations.ts';
+import { imports, providerAccounts } from './schema/provider-accounts.ts';
 import { signingKeys } from './schema/signing-keys.ts';
 import { staffAuthSettings } from './schema/staff-auth.ts';
 import { connections } from './schema/tenants.ts';
@@ -22,6 +25,8 @@ export interface RotationReport {
   signingKeys: number;
   alertChannels: number;
   ssoClientSecrets: number;
+  providerAccounts: number;
+  imports: number;
 }
 
 /** Pages through rows by id; each page is re-sealed and committed on its own. */
@@ -239,11 +244,70 @@ async function rotate(
     },
   );
 
+  const accounts = await rotateAccounts(db, keyring, org, newKey);
   return {
     connections: connectionsRotated,
     users: usersRotated,
     signingKeys: signingKeysRotated,
     alertChannels: alertChannelsRotated,
     ssoClientSecrets: ssoClientSecretsRotated,
+    ...accounts,
   };
+}
+
+/** Provider accounts' secrets and the customers an import holds, sealed like connection secrets. */
+async function rotateAccounts(db: Db, keyring: Keyring, org: OrganizationId | undefined, newKey: SecretKey) {
+  const providerAccountsRotated = await rotateAll(
+    db,
+    (after) =>
+      db
+        .select()
+        .from(providerAccounts)
+        .where(
+          and(
+            org ? eq(providerAccounts.organizationId, org) : undefined,
+            ne(providerAccounts.secretKeyId, newKey.id),
+            sql`${providerAccounts.id} > ${after}`,
+          ),
+        )
+        .orderBy(asc(providerAccounts.id))
+        .limit(PAGE),
+    async (tx, r) => {
+      const sealed = { ciphertext: r.secretCiphertext, iv: r.secretIv, tag: r.secretTag, keyId: r.secretKeyId };
+      const next = reseal(keyring, sealed, accountSecretContext(r.organizationId, r.id));
+      const done = await tx
+        .update(providerAccounts)
+        .set({ secretCiphertext: next.ciphertext, secretIv: next.iv, secretTag: next.tag, secretKeyId: next.keyId })
+        .where(and(eq(providerAccounts.id, r.id), eq(providerAccounts.secretKeyId, r.secretKeyId)))
+        .returning({ id: providerAccounts.id });
+      return done.length > 0;
+    },
+  );
+  const importsRotated = await rotateAll(
+    db,
+    (after) =>
+      db
+        .select()
+        .from(imports)
+        .where(
+          and(
+            org ? eq(imports.organizationId, org) : undefined,
+            ne(imports.itemsKeyId, newKey.id),
+            sql`${imports.id} > ${after}`,
+          ),
+        )
+        .orderBy(asc(imports.id))
+        .limit(PAGE),
+    async (tx, r) => {
+      const sealed = { ciphertext: r.itemsCiphertext, iv: r.itemsIv, tag: r.itemsTag, keyId: r.itemsKeyId };
+      const next = reseal(keyring, sealed, importItemsContext(r.organizationId, r.id));
+      const done = await tx
+        .update(imports)
+        .set({ itemsCiphertext: next.ciphertext, itemsIv: next.iv, itemsTag: next.tag, itemsKeyId: next.keyId })
+        .where(and(eq(imports.id, r.id), eq(imports.itemsKeyId, r.itemsKeyId)))
+        .returning({ id: imports.id });
+      return done.length > 0;
+    },
+  );
+  return { providerAccounts: providerAccountsRotated, imports: importsRotated };
 }

@@ -102,12 +102,21 @@ describeBothDrivers('connection and staff secrets', (t) => {
     await store.setSsoSettings(a.org, { ...ssoSettings, clientSecret: 'SSOA' });
     await store.setSsoSettings(b.org, { ...ssoSettings, clientSecret: 'SSOB' });
 
+    const account = await store.createProviderAccount(a.org, {
+      kind: 'entra',
+      name: 'partner app',
+      config: { clientId: 'c' },
+      secret: { clientSecret: 'ACCOUNTA' },
+    });
+
     expect(await rotateSecrets(database, a.org, [k1], k2)).toEqual({
       connections: 1,
       users: 1,
       signingKeys: 1,
       alertChannels: 1,
       ssoClientSecrets: 1,
+      providerAccounts: 1,
+      imports: 0,
     });
     expect(await keyIds(own, a.org)).not.toContain(k1.id);
     expect(await keyIds(own, b.org)).not.toContain(k2.id);
@@ -123,6 +132,8 @@ describeBothDrivers('connection and staff secrets', (t) => {
       signingKeys: 0,
       alertChannels: 0,
       ssoClientSecrets: 0,
+      providerAccounts: 0,
+      imports: 0,
     });
     const after = createStore(database, { secrets: { current: k2 } });
     expect(await after.readSecret(b.org, b.connection)).toEqual({ token: 'b' });
@@ -132,6 +143,7 @@ describeBothDrivers('connection and staff secrets', (t) => {
     expect(await after.readSsoClientSecret(a.org)).toBe('SSOA');
     expect(await after.readSsoClientSecret(b.org)).toBe('SSOB');
     await expect(store.readSsoClientSecret(b.org)).rejects.toThrow(/which the keyring does not hold/);
+    expect(await after.readProviderAccountSecret(a.org, account.id)).toEqual({ clientSecret: 'ACCOUNTA' });
     await expect(store.readSecret(a.org, a.connection)).rejects.toThrow(/which the keyring does not hold/);
 
     const k3 = { id: 'k3', key: generateSecretKey() };
@@ -143,6 +155,8 @@ describeBothDrivers('connection and staff secrets', (t) => {
       signingKeys: 0,
       alertChannels: 0,
       ssoClientSecrets: 0,
+      providerAccounts: 0,
+      imports: 0,
     });
   });
 });

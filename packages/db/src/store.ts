@@ -15,9 +15,11 @@ import { evidenceRepo } from './repos/evidence.ts';
 import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { healthRepo } from './repos/health.ts';
+import { importsRepo } from './repos/imports.ts';
 import { organizationsRepo } from './repos/organizations.ts';
 import { passkeysRepo } from './repos/passkeys.ts';
 import { portfolioRepo } from './repos/portfolio.ts';
+import { providerAccountsRepo } from './repos/provider-accounts.ts';
 import { resultQueriesRepo } from './repos/result-queries.ts';
 import { resultSubjectsRepo } from './repos/result-subjects.ts';
 import { resultsRepo } from './repos/results.ts';
@@ -53,6 +55,8 @@ function repositories(ctx: RepoContext) {
     ...passkeysRepo(ctx),
     ...authFlowsRepo(ctx),
     ...staffAuthSettingsRepo(ctx),
+    ...providerAccountsRepo(ctx),
+    ...importsRepo(ctx),
   };
 }
 
@@ -92,6 +96,8 @@ const SELF_SCOPED = new Set<string>([
   'passkeyByCredential',
   'putAuthFlow',
   'takeAuthFlow',
+  // Admin consent names a customer directory; which organizations already reach it is asked before any other work.
+  'organizationsReaching',
 ]);
 
 type AnyFn = (org: OrganizationId, ...args: unknown[]) => unknown;

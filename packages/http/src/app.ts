@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { registerConsentRoute } from './consent.ts';
 import { flowCookieName, readCookie, sessionCookie, sessionCookieName } from './cookies.ts';
 import { type Metrics, registerMetrics } from './metrics.ts';
 import { registerPackRoutes } from './packs.ts';
@@ -108,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     shareToken: typeof req.headers[SHARE_HEADER] === 'string' ? (req.headers[SHARE_HEADER] as string) : null,
   });
   registerPackRoutes(app as unknown as FastifyInstance, options.deps, options.storage, requestInfo);
+  registerConsentRoute(app as unknown as FastifyInstance, options.deps, requestInfo);
 
   const trpc: FastifyTRPCPluginOptions<AppRouter> = {
     prefix: '/trpc',

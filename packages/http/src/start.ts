@@ -1,11 +1,17 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ApiDeps, DEFAULT_SESSIONS, limitPasswordWork, type PasswordWorkLimit } from '@evident/api';
+import {
+  type ApiDeps,
+  DEFAULT_SESSIONS,
+  limitPasswordWork,
+  type PasswordWorkLimit,
+  UnavailableError,
+} from '@evident/api';
 import { egressPolicy } from '@evident/connector-kit';
 import { createDatabase, createStore, type Database } from '@evident/db';
 import { packStorage, type StorageSettings } from '@evident/evidence';
-import { enqueueAlertDeliveries, JOBS, type JobsConnection } from '@evident/jobs';
-import { createLogger, DEFAULT_CONNECTORS } from '@evident/pipeline';
+import { enqueueAlertDeliveries, JOBS, type JobsConnection, queueReady } from '@evident/jobs';
+import { createLogger, DEFAULT_CONNECTORS, enqueueImport } from '@evident/pipeline';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildServer } from './app.ts';
@@ -136,6 +142,17 @@ export async function startServer(env: HttpSettings, options: StartOptions = {})
     store,
     connectors: DEFAULT_CONNECTORS,
     assessments,
+    imports: {
+      enqueue: (organizationId, importId) =>
+        queueReady(jobs.connection)
+          .then(() => enqueueImport(jobs, { organizationId, importId }))
+          .catch((err: unknown) => {
+            throw new UnavailableError(
+              'the import cannot start right now: the job queue is not answering. Try again in a minute.',
+              { cause: err },
+            );
+          }),
+    },
     egress: egressPolicy(env.allowedEndpoints),
     ...(env.ssoCaCert ? { ssoCaCert: env.ssoCaCert } : {}),
     ...(storage ? { packs: packsFor(storage, jobs) } : {}),

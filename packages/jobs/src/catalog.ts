@@ -54,6 +54,13 @@ export const JOBS = {
     attempts: 6,
     backoffMs: 5_000,
   },
+  /** Import the customers selected from a provider account: one job per import, resumable from its stored cursor. */
+  import: {
+    queue: 'imports',
+    payload: z.strictObject({ organizationId: idSchema('org'), importId: idSchema('imp') }),
+    attempts: 5,
+    backoffMs: 5_000,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -81,5 +88,8 @@ export const jobId = {
   /** The outbox row's id, and its round: a dead-lettered row retried by hand is a new job of the same row. */
   deliverAlert: (outboxId: string, round: number) => (round === 0 ? outboxId : `${outboxId}.r${round}`),
   /** On demand: one per tenant per minute, so a double click exports once. */
+  import: (importId: string) => `import.${importId}`,
+  /** An imported tenant's first assessment, a `tick` delayed into its throttle window: queued once per tenant. */
+  firstRun: (tenantId: string) => `first-run.${tenantId}`,
   export: (tenantId: string, at: Date) => `export.${tenantId}.${at.toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
 };

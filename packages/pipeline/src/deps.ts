@@ -5,6 +5,7 @@ import type { ExportJobDeps } from '@evident/evidence';
 import type { JobsConnection } from '@evident/jobs';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from './connectors.ts';
+import type { FirstRunSpread } from './import-queue.ts';
 
 /** What every handler shares for the life of the worker. */
 export interface WorkerDeps {
@@ -15,6 +16,8 @@ export interface WorkerDeps {
   egress: EgressPolicy;
   now: () => Date;
   throttle: { maxDeferrals: number; deferMs: number };
+  /** How an import's new tenants' first assessments are spread over the providers' throttle windows. */
+  firstRuns: FirstRunSpread;
   /** Where evidence packs go, how long they stay and who hears of them; without it, export jobs are refused. */
   exports?: Omit<ExportJobDeps, 'store'>;
   /** Where alert links point (the dashboard's public origin); without it, alert deliveries are refused. */

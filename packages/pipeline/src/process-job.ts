@@ -7,6 +7,7 @@ import { assess, finish } from './handlers/assess.ts';
 import { collect } from './handlers/collect.ts';
 import { deliverAlert } from './handlers/deliver-alert.ts';
 import { exportEvidence } from './handlers/export.ts';
+import { importCustomers } from './handlers/import.ts';
 import { tick } from './handlers/tick.ts';
 
 /** Every job of the catalog has a handler here, or this does not compile. */
@@ -16,6 +17,7 @@ export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
   assess: (p) => assess(deps, p, rt),
   export: (p) => exportEvidence(deps, p, rt),
   'deliver-alert': (p, meta) => deliverAlert(deps, p, rt, meta),
+  import: (p, meta) => importCustomers(deps, p, rt, meta),
 });
 
 const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
@@ -82,6 +84,8 @@ export async function processJob(
         return await h.export(parse('export', data), meta);
       case 'deliver-alert':
         return await h['deliver-alert'](parse('deliver-alert', data), meta);
+      case 'import':
+        return await h.import(parse('import', data), meta);
     }
   } catch (error) {
     if (error instanceof DelayedError) throw error;

@@ -72,6 +72,8 @@ describe('a worker whose keys do not open the stored secrets', () => {
       users: 0,
       signingKeys: 0,
       alertChannels: 0,
+      providerAccounts: 0,
+      imports: 0,
     });
     await w.start({ store: storeWith([]) });
     const after = await assessed();

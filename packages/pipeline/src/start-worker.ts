@@ -9,6 +9,7 @@ import { type AlertSweepOptions, startAlertSweeper } from './alert-sweeper.ts';
 import { type AuditWatchOptions, startAuditWatch } from './audit-watch.ts';
 import { type ConnectorRegistry, DEFAULT_CONNECTORS } from './connectors.ts';
 import type { WorkerDeps } from './deps.ts';
+import { DEFAULT_FIRST_RUN_SPREAD, type FirstRunSpread } from './import-queue.ts';
 import { createLogger } from './logger.ts';
 import { processJob } from './process-job.ts';
 import { type ReaperOptions, startReaper } from './reaper.ts';
@@ -36,6 +37,8 @@ export interface StartWorkerOptions {
   lockDurationMs?: number;
   /** Where connections' endpoint overrides may point (EVIDENT_ALLOWED_ENDPOINTS); by default nowhere. */
   egress?: EgressPolicy;
+  /** How many imported tenants start their first assessment together, and how far apart the groups are. */
+  firstRuns?: FirstRunSpread;
   /** Throttled collections are retried later this many times at most, this long apart. */
   throttle?: { maxDeferrals?: number; deferMs?: number };
   /** Runs left `running` (enqueueing failed, jobs lost) are enqueued again, then failed past a deadline. */
@@ -77,6 +80,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     egress: options.egress ?? NO_OVERRIDES,
     now: options.now ?? (() => new Date()),
     throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
+    firstRuns: options.firstRuns ?? DEFAULT_FIRST_RUN_SPREAD,
     ...(options.exports ? { exports: options.exports } : {}),
     ...(options.alerts
       ? {
@@ -109,6 +113,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const workers = [
     start(JOBS.assess.queue, options.concurrency?.assess ?? 2),
     start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
+    start(JOBS.import.queue, 1),
     ...(options.exports ? [start(JOBS.export.queue, 1)] : []),
     ...(options.alerts ? [start(JOBS['deliver-alert'].queue, options.alerts.concurrency ?? 4)] : []),
   ];

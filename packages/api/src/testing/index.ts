@@ -104,3 +104,4 @@ export async function signedIn(
   const me = await a.call.auth.me();
   return { ...a, org: me.organization.id, secret, recoveryCodes };
 }
+export { entraWithAccount, githubWithAccount } from '../routers/integrations-test-connectors.ts';

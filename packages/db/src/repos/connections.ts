@@ -4,17 +4,21 @@ import {
   type ConnectionId,
   type ConnectionStatus,
   connection,
+  InvalidInputError,
   idSchema,
   newId,
   type OrganizationId,
+  type ProviderAccountId,
   provider,
   type TenantId,
 } from '@evident/core';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { seal, unseal } from '../crypto.ts';
+import { providerAccounts } from '../schema/provider-accounts.ts';
 import { connections } from '../schema/tenants.ts';
 import { found, iso, parseInput, type RepoContext } from './boundary.ts';
+import { readAccountSecret } from './provider-accounts.ts';
 import { tenantsRepo } from './tenants.ts';
 
 type Row = typeof connections.$inferSelect;
@@ -42,8 +46,24 @@ const createInput = z.object({
   config: z.record(z.string(), z.json()),
   /** Whatever the connector's secret schema accepts; stored as sealed JSON. */
   secret: z.json(),
+  /** Made from an MSP-level account: it runs with the account's config and secret under its own. */
+  providerAccountId: idSchema('pac').optional(),
+  /** The customer's id at the provider, as the account discovered it. */
+  externalId: z.string().min(1).max(500).optional(),
 });
 export type CreateConnectionInput = z.input<typeof createInput>;
+
+/** What a connection made from an account runs with: the account's values, the connection's own over them. */
+export interface EffectiveConnection {
+  config: Record<string, unknown>;
+  secret: unknown;
+  providerAccountId: ProviderAccountId | null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const mergeOver = (base: unknown, over: unknown): unknown =>
+  isObject(base) && isObject(over) ? { ...base, ...over } : over;
 
 const statusInput = z.object({ status: z.enum(CONNECTION_STATUSES), reason: z.string().min(1).nullable() });
 
@@ -65,6 +85,14 @@ export function connectionsRepo(ctx: RepoContext) {
     async createConnection(org: OrganizationId, input: CreateConnectionInput): Promise<Connection> {
       const values = parseInput(createInput, input, 'connection');
       const tenant = await tenantsRepo(ctx).getTenant(org, values.tenantId);
+      if (values.providerAccountId) {
+        const [account] = await db
+          .select({ kind: providerAccounts.kind })
+          .from(providerAccounts)
+          .where(and(eq(providerAccounts.organizationId, org), eq(providerAccounts.id, values.providerAccountId)));
+        if (found(account, 'provider account', values.providerAccountId).kind !== values.kind)
+          throw new InvalidInputError(`the provider account is not of kind ${values.kind}`);
+      }
       const id = newId('con');
       const [row] = await db
         .insert(connections)
@@ -75,6 +103,8 @@ export function connectionsRepo(ctx: RepoContext) {
           kind: values.kind,
           name: values.name,
           config: values.config,
+          providerAccountId: values.providerAccountId ?? null,
+          externalId: values.externalId ?? null,
           ...sealSecret(org, id, values.secret),
         })
         .returning();
@@ -131,6 +161,50 @@ export function connectionsRepo(ctx: RepoContext) {
       const r = found(row, 'connection', id);
       const sealed = { ciphertext: r.secretCiphertext, iv: r.secretIv, tag: r.secretTag, keyId: r.secretKeyId };
       return JSON.parse(unseal(keyring, sealed, secretContext(org, id)));
+    },
+
+    /**
+     * The config and decrypted secret the connector runs with. A connection made from an account gets the account's
+     * current values with its own over them (shallow), so rotating the account's credential reaches every one.
+     */
+    async readEffectiveConnection(org: OrganizationId, id: ConnectionId): Promise<EffectiveConnection> {
+      const [row] = await db.select().from(connections).where(byId(org, id));
+      const r = found(row, 'connection', id);
+      const sealed = { ciphertext: r.secretCiphertext, iv: r.secretIv, tag: r.secretTag, keyId: r.secretKeyId };
+      const own = JSON.parse(unseal(keyring, sealed, secretContext(org, id)));
+      if (!r.providerAccountId) return { config: r.config, secret: own, providerAccountId: null };
+      const [account] = await db
+        .select()
+        .from(providerAccounts)
+        .where(and(eq(providerAccounts.organizationId, org), eq(providerAccounts.id, r.providerAccountId)));
+      const a = found(account, 'provider account', r.providerAccountId);
+      return {
+        config: { ...a.config, ...r.config },
+        secret: mergeOver(readAccountSecret(ctx, a), own),
+        providerAccountId: a.id,
+      };
+    },
+
+    /** The connections made from accounts, with the customer each reaches: what discovery matches against. */
+    async accountLinks(org: OrganizationId, filter: { providerAccountId?: ProviderAccountId } = {}) {
+      return db
+        .select({
+          connectionId: connections.id,
+          tenantId: connections.tenantId,
+          providerAccountId: connections.providerAccountId,
+          externalId: connections.externalId,
+          status: connections.status,
+        })
+        .from(connections)
+        .where(
+          and(
+            eq(connections.organizationId, org),
+            filter.providerAccountId
+              ? eq(connections.providerAccountId, filter.providerAccountId)
+              : isNotNull(connections.providerAccountId),
+          ),
+        )
+        .orderBy(asc(connections.id));
     },
   };
 }

@@ -5,6 +5,7 @@ export * from './evidence.ts';
 export * from './exceptions.ts';
 export * from './facts.ts';
 export * from './organizations.ts';
+export * from './provider-accounts.ts';
 export * from './results.ts';
 export * from './runs.ts';
 export * from './shares.ts';

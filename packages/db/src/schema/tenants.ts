@@ -2,12 +2,14 @@ import {
   CONNECTION_STATUSES,
   type ConnectionId,
   type OrganizationId,
+  type ProviderAccountId,
   TENANT_KINDS,
   type TenantId,
 } from '@evident/core';
-import { foreignKey, index, integer, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { at, sealedColumns } from './columns.ts';
 import { organizations } from './organizations.ts';
+import { providerAccounts } from './provider-accounts.ts';
 
 export const tenantKind = pgEnum('tenant_kind', TENANT_KINDS);
 
@@ -60,9 +62,19 @@ export const connections = pgTable(
     status: connectionStatus('status').notNull().default('ok'),
     statusReason: text('status_reason'),
     createdAt: at('created_at').notNull().defaultNow(),
+    /** The MSP-level account the connection runs with; its config and secret are merged under the connection's. */
+    providerAccountId: text('provider_account_id').$type<ProviderAccountId>(),
+    /** The customer's id at the provider as the account discovered it: one connection per (account, customer). */
+    externalId: text('external_id'),
   },
   (t) => [
     unique('connections_organization_id_key').on(t.organizationId, t.id),
+    foreignKey({
+      name: 'connections_provider_account_fk',
+      columns: [t.organizationId, t.providerAccountId],
+      foreignColumns: [providerAccounts.organizationId, providerAccounts.id],
+    }),
+    uniqueIndex('connections_account_customer_key').on(t.organizationId, t.providerAccountId, t.externalId),
     foreignKey({
       name: 'connections_tenant_fk',
       columns: [t.organizationId, t.tenantId],

@@ -35,12 +35,13 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
   if (connection.status === 'disabled') return { outcome: 'skipped', reason: 'the connection is disabled' };
 
   const connector = deps.connectors[connection.kind];
-  const config = connector.config.safeParse(connection.config);
-  const stored = await store.readSecret(org, p.connectionId).catch((error: unknown) => {
+  // A connection made from a provider account runs with the account's current config and secret under its own.
+  const effective = await store.readEffectiveConnection(org, p.connectionId).catch((error: unknown) => {
     if (!(error instanceof SecretDecryptionError)) throw error;
     return undecryptable(deps, p, connection.kind, error);
   });
-  const secret = connector.secret.safeParse(stored);
+  const config = connector.config.safeParse(effective.config);
+  const secret = connector.secret.safeParse(effective.secret);
   if (!config.success || !secret.success) {
     const bad = [
       ...(config.success ? [] : [`config (${issuePaths(config.error.issues)})`]),
