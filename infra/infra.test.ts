@@ -172,7 +172,9 @@ describe('Kubernetes', () => {
         },
       },
     ]);
-    expect(rules.flatMap((r) => r.ports.map((p) => p.port)).sort((a, b) => a - b)).toEqual([53, 53, 443, 5432, 6379]);
+    expect(rules.flatMap((r) => r.ports.map((p) => p.port)).sort((a, b) => a - b)).toEqual([
+      53, 53, 443, 465, 587, 5432, 6379,
+    ]);
   });
 
   it('scales on the wait lists of the catalog’s queues', () => {
@@ -182,8 +184,9 @@ describe('Kubernetes', () => {
       'evident:assess:wait',
       'evident:collect:wait',
       'evident:export:wait',
+      'evident:imports:wait',
     ]);
-    expect(new Set(k8sCtx.queues)).toEqual(new Set(['alerts', 'assess', 'collect', 'export']));
+    expect(new Set(k8sCtx.queues)).toEqual(new Set(['alerts', 'assess', 'collect', 'export', 'imports']));
   });
 });
 
