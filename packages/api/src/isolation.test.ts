@@ -24,6 +24,9 @@ interface Ids {
   credential: string;
   account: string;
   import: string;
+  channel: string;
+  rule: string;
+  delivery: string;
 }
 
 type Expect = 'refused' | 'clean' | { skip: string };
@@ -180,6 +183,28 @@ const SPECS: Record<string, Spec> = {
     cases: { a: 'refused', b: 'refused', c: NO_IDS, d: 'refused', e: 'refused', f: 'refused' },
   },
   'integrations.startConsent': orgWrite((i) => ({ accountId: i.account }), 'refused'),
+  'alerts.channels.kinds': orgRead(),
+  'alerts.channels.list': orgRead(),
+  'alerts.channels.create': orgWrite(() => ({
+    kind: 'webhook',
+    name: 'mallory',
+    config: { url: 'http://127.0.0.1:9/hook' },
+    secret: { signingSecret: 'mallory-signing-secret-of-thirty-two-chars' },
+  })),
+  'alerts.channels.update': orgWrite((i) => ({ channelId: i.channel, name: 'mallory' }), 'refused'),
+  'alerts.channels.remove': orgWrite((i) => ({ channelId: i.channel }), 'refused'),
+  'alerts.channels.test': orgWrite((i) => ({ channelId: i.channel, tenantId: i.tenant }), 'refused'),
+  'alerts.rules.options': orgRead(),
+  'alerts.rules.list': orgRead(),
+  'alerts.rules.create': orgWrite((i) => ({ rule: { channelId: i.channel } }), 'refused'),
+  'alerts.rules.update': orgWrite((i) => ({ ruleId: i.rule, rule: { channelId: i.channel } }), 'refused'),
+  'alerts.rules.remove': orgWrite((i) => ({ ruleId: i.rule }), 'refused'),
+  'alerts.rules.mute': orgWrite((i) => ({ tenantId: i.tenant, until: null }), 'refused'),
+  'alerts.deliveries.list': {
+    input: (i) => ({ tenantId: i.tenant }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
+  },
+  'alerts.deliveries.retry': orgWrite((i) => ({ deliveryId: i.delivery }), 'refused'),
   'connections.kinds': orgRead(),
   'connections.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'connections.check': tenantWrite(
@@ -285,8 +310,23 @@ async function organization(deps: ApiDeps, mark: string) {
     config: { org: mark },
     secret: { token: `${mark}-secret` },
   });
-  const run = await store.createRun(org, { tenantId: tenant.id, trigger: 'manual' });
-  await store.writeResults(org, run.id, [result('MFA-01', `${mark}-subject`)]);
+  const channel = await store.createAlertChannel(org, {
+    kind: 'webhook',
+    name: `${mark} hook`,
+    config: { url: `https://${mark}.example/hook` },
+    secret: { signingSecret: `${mark}-signing-secret-of-thirty-two-chars` },
+  });
+  const rule = await store.addAlertRule(org, { channelId: channel.id, controlIds: ['MFA-01'] });
+  // A pass, then the failing run: the regression is an alert delivery of A's.
+  const first = await store.createRun(org, { tenantId: tenant.id, trigger: 'manual' });
+  await store.writeResults(org, first.id, [{ ...result('MFA-01', `${mark}-subject`), status: 'pass', failing: [] }]);
+  await store.finishRun(org, first.id, { status: 'succeeded' });
+  const run = await store.createRun(org, {
+    tenantId: tenant.id,
+    trigger: 'manual',
+    startedAt: new Date(Date.now() + 1000),
+  });
+  const { alerts } = await store.writeResults(org, run.id, [result('MFA-01', `${mark}-subject`)]);
   await store.finishRun(org, run.id, { status: 'succeeded' });
   const exception = await owner.call.exceptions.create({
     tenantId: tenant.id,
@@ -336,13 +376,17 @@ async function organization(deps: ApiDeps, mark: string) {
     credential: [...device.credentials.keys()][0]!,
     account: account.id,
     import: imported.id,
+    channel: channel.id,
+    rule: rule.id,
+    delivery: alerts[0]!.id,
   };
   return { owner, ids, shareToken: share.token, markers: [mark, ...Object.values(ids)] };
 }
 
 async function call(who: Agent, path: string, input: unknown) {
-  const [ns, name] = path.split('.') as [string, string];
-  const fn = (who.call as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[ns]![name]!;
+  const fn = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], who.call) as (
+    i: unknown,
+  ) => Promise<unknown>;
   try {
     return { value: await fn(input) };
   } catch (error) {
