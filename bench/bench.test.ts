@@ -32,6 +32,8 @@ it('runs every benchmark in smoke mode and reports a measured figure, a bound an
       'evidence export',
       'dashboard API',
       'dashboard web',
+      'alerts',
+      'import',
     ]),
   );
   expect(result.rows.filter((r) => r.benchmark === 'scale-out').map((r) => r.case)).toEqual([
