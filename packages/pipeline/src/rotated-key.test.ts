@@ -72,6 +72,7 @@ describe('a worker whose keys do not open the stored secrets', () => {
       users: 0,
       signingKeys: 0,
       alertChannels: 0,
+      ssoClientSecrets: 0,
       providerAccounts: 0,
       imports: 0,
     });
