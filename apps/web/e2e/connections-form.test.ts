@@ -95,7 +95,7 @@ describe('connection forms a person can fill, in Chromium', () => {
       breakGlass: config.breakGlass,
       endpoints: { caCert: config.endpoints.caCert },
     });
-    expect(saved.secret).toEqual(secret);
+    expect(saved.secret).toEqual({ credential: 'clientSecret', ...secret });
     expect(await page.content()).not.toContain(secret.clientSecret);
   }, 120_000);
 
@@ -110,7 +110,7 @@ describe('connection forms a person can fill, in Chromium', () => {
     await form.waitFor({ state: 'detached' });
     const edited = await stored('northwind-entra');
     expect(edited.config).toMatchObject({ breakGlass: ['breakglass@northwind.example'] });
-    expect(edited.secret).toEqual(secret);
+    expect(edited.secret).toEqual({ credential: 'clientSecret', ...secret });
 
     await page.getByRole('button', { name: 'Edit northwind-entra' }).click();
     const tenantId = page.getByLabel('Tenant ID', { exact: true });

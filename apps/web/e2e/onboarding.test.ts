@@ -109,6 +109,9 @@ describe('a new MSP onboards a tenant in Chromium', () => {
         async () => {
           await page.reload();
           await page.getByRole('heading', { name: 'Controls' }).waitFor();
+          // The heading shows before the results load; give them a moment before counting.
+          const first = page.getByRole('link', { name: /^MFA-/ }).first();
+          await first.waitFor({ timeout: 5_000 }).catch(() => {});
           return page.getByRole('link', { name: /^MFA-/ }).count();
         },
         { timeout: 90_000, interval: 1000 },

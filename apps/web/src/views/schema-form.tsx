@@ -45,15 +45,17 @@ export function variantsOf(schema: JsonSchema): { key: string; options: Map<stri
   return { key, options: new Map(list.map((v) => [String(v.properties![key]!.const), v])) };
 }
 
+/** The variant the values name; none named yet, the first (a stored secret without its discriminator is that one). */
 const chosenOf = (schema: JsonSchema, values: Values) => {
   const variants = variantsOf(schema);
-  return variants ? variants.options.get(String(values[variants.key] ?? '')) : schema;
+  if (!variants) return schema;
+  return variants.options.get(String(values[variants.key] ?? '')) ?? [...variants.options.values()][0];
 };
 
 /** Form values to the object the API validates: blanks left out, numbers parsed, lists one entry per line. */
 export function toPayload(schema: JsonSchema, values: Values): Values {
   const variants = variantsOf(schema);
-  const out: Values = variants && values[variants.key] ? { [variants.key]: values[variants.key] } : {};
+  const out: Values = variants ? { [variants.key]: values[variants.key] ?? [...variants.options.keys()][0] } : {};
   for (const [key, prop] of Object.entries(chosenOf(schema, values)?.properties ?? {})) {
     if (variants && key === variants.key) continue;
     const v = values[key];
@@ -129,11 +131,9 @@ export function SchemaForm(props: Props) {
           <label htmlFor={`${base}-variant`}>{schema.title ?? words(variants.key)}</label>
           <select
             id={`${base}-variant`}
-            value={String(values[variants.key] ?? '')}
-            required={requireFields}
+            value={String(values[variants.key] ?? [...variants.options.keys()][0])}
             onChange={(e) => onChange({ [variants.key]: e.target.value })}
           >
-            <option value="">Choose…</option>
             {[...variants.options].map(([k, v]) => (
               <option key={k} value={k}>
                 {v.title ?? k}
