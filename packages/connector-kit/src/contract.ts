@@ -76,6 +76,42 @@ export interface Connector<C, S, AC = unknown, AS = unknown> {
   collect(ctx: ConnectorContext<C, S>): AsyncIterable<Fact>;
   /** Present when one MSP-level account can serve many customers' connections. */
   account?: ProviderAccount<AC, AS>;
+  /** Present when the provider keeps a trail of changes that can be read between assessments. */
+  watch?: ChangeWatch<C, S>;
+}
+
+/** One change from the provider's own trail (directory audit, org audit log, Admin Activity log). */
+export interface ChangeEvent {
+  /** The provider's event id: overlapping reads are deduplicated by it. */
+  id: string;
+  /** When the provider says it happened, ISO 8601. */
+  at: string;
+  /** Who did it as the provider names them (UPN, login, principal e-mail), or null when it does not say. */
+  actor: string | null;
+  /** The provider's own action name, e.g. `Update conditional access policy`, `org.disable_two_factor_requirement`. */
+  action: string;
+  /** What it acted on, in words (a policy's display name, a sink's name), or null when the event does not say. */
+  target: string | null;
+}
+
+export interface ChangeRead {
+  /** Changes that can move a verdict, oldest first; may overlap the previous read (callers deduplicate by id). */
+  events: ChangeEvent[];
+  /** Where the next read starts; opaque to callers and stored per connection. */
+  cursor: string;
+  /** Events left out as malformed, hostile or of another tenant, each with why; they never stop the watcher. */
+  skipped: { id: string | null; reason: string }[];
+}
+
+/**
+ * Reads a connection's change trail from a cursor. A trail that cannot be read (permission, licence, plan) throws a
+ * `ConnectorError` with that gap code; the scheduled assessments go on regardless.
+ */
+export interface ChangeWatch<C, S> {
+  /** How late the provider's events can become readable; each read overlaps the cursor by this much. */
+  lagMs: number;
+  /** `cursor` null: the first read, which starts from now minus `lagMs` and reports no history. */
+  read(ctx: ConnectorContext<C, S>, cursor: string | null): Promise<ChangeRead>;
 }
 
 /** One customer that an MSP-level provider account reaches, as the provider lists it. */

@@ -2,6 +2,9 @@ export { concurrently, readAhead, type Step } from './concurrent.ts';
 export { createContext } from './context.ts';
 export type {
   AnyConnector,
+  ChangeEvent,
+  ChangeRead,
+  ChangeWatch,
   CheckItem,
   CheckResult,
   Connector,
