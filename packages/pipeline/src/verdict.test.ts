@@ -1,5 +1,6 @@
-import type { Fact, GapCode } from '@evident/core';
+import type { Fact, GapCode, GapFact } from '@evident/core';
 import { describe, expect, it } from 'vitest';
+import { attentionReason } from './handlers/collect.ts';
 import { DiscardedCollection, watchFacts } from './verdict.ts';
 
 const gap = (code: GapCode): Fact => ({
@@ -69,5 +70,20 @@ describe('judging a collection', () => {
     expect((await judge([setting, gap('throttled')], 1)).verdict).toEqual({ kind: 'defer' });
     expect((await judge([setting, gap('throttled')], 2)).verdict).toMatchObject({ kind: 'discard' });
     expect((await judge([setting, gap('throttled'), gap('auth_failed')])).verdict).toMatchObject({ kind: 'discard' });
+  });
+});
+
+describe('a connection that needs attention', () => {
+  const missing = (permission: string): GapFact => ({ ...(gap('permission_missing') as GapFact), permission });
+
+  it('still does while a kept collection lacks a permission, and says which', () => {
+    expect(attentionReason([missing('Policy.Read.All'), missing('Policy.Read.All'), missing('read:org')])).toBe(
+      'still missing: Policy.Read.All, read:org',
+    );
+  });
+
+  it('is cleared by a collection whose only gaps are licences or provider hiccups', () => {
+    expect(attentionReason([gap('licence_required') as GapFact, gap('not_supported') as GapFact])).toBeNull();
+    expect(attentionReason([])).toBeNull();
   });
 });

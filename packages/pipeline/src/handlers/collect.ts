@@ -1,4 +1,5 @@
 import { createContext, createLimiter, type Logger as KitLogger } from '@evident/connector-kit';
+import type { GapFact } from '@evident/core';
 import { SecretDecryptionError } from '@evident/db';
 import type { Payload } from '@evident/jobs';
 import { UnrecoverableError } from 'bullmq';
@@ -20,6 +21,17 @@ const kitLogger = (log: Logger): KitLogger => ({
 
 const issuePaths = (issues: readonly { path: readonly PropertyKey[] }[]) =>
   issues.map((i) => i.path.map(String).join('.') || '(root)').join(', ');
+
+/**
+ * Why a connection that needed attention still does after a kept collection: a permission it still lacks. Only
+ * such a collection clears the flag; a licence or a provider's hiccup is a gap, not the user's to fix here.
+ */
+export function attentionReason(gaps: readonly GapFact[]): string | null {
+  const missing = [
+    ...new Set(gaps.filter((g) => g.code === 'permission_missing').map((g) => g.permission ?? g.message)),
+  ];
+  return missing.length === 0 ? null : `still missing: ${missing.join(', ')}`;
+}
 
 /**
  * Runs one connection's connector and streams what it yields into the store. A retry of a (run, connection)
@@ -69,7 +81,10 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
   });
   try {
     const written = await store.writeCollection(org, p.runId, p.connectionId, watched.facts);
-    if (connection.status === 'needs_attention') await store.setConnectionStatus(org, p.connectionId, 'ok', null);
+    if (connection.status === 'needs_attention') {
+      const still = attentionReason(watched.gaps());
+      await store.setConnectionStatus(org, p.connectionId, still ? 'needs_attention' : 'ok', still);
+    }
     const { collection } = written;
     return {
       outcome: 'stored',
