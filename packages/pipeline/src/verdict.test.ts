@@ -1,4 +1,5 @@
-import type { Fact, GapCode, GapFact } from '@evident/core';
+import type { CheckItem, CheckResult } from '@evident/connector-kit';
+import type { Fact, GapCode } from '@evident/core';
 import { describe, expect, it } from 'vitest';
 import { attentionReason } from './handlers/collect.ts';
 import { DiscardedCollection, watchFacts } from './verdict.ts';
@@ -74,16 +75,29 @@ describe('judging a collection', () => {
 });
 
 describe('a connection that needs attention', () => {
-  const missing = (permission: string): GapFact => ({ ...(gap('permission_missing') as GapFact), permission });
+  const item = (name: string, status: CheckItem['status']): CheckItem => ({
+    name,
+    kind: 'permission',
+    status,
+    message: '',
+  });
 
-  it('still does while a kept collection lacks a permission, and says which', () => {
-    expect(attentionReason([missing('Policy.Read.All'), missing('Policy.Read.All'), missing('read:org')])).toBe(
-      'still missing: Policy.Read.All, read:org',
+  it('still does while its access check fails, naming what is not granted', async () => {
+    const check = async (): Promise<CheckResult> => ({
+      ok: false,
+      items: [item('Policy.Read.All', 'missing'), item('User.Read.All', 'granted'), item('read:org', 'unknown')],
+    });
+    expect(await attentionReason(check)).toBe(
+      'The access check still fails: Policy.Read.All is missing; read:org could not be checked.',
     );
   });
 
-  it('is cleared by a collection whose only gaps are licences or provider hiccups', () => {
-    expect(attentionReason([gap('licence_required') as GapFact, gap('not_supported') as GapFact])).toBeNull();
-    expect(attentionReason([])).toBeNull();
+  it('is cleared once the check passes, and kept when the check cannot run', async () => {
+    expect(await attentionReason(async () => ({ ok: true, items: [item('User.Read.All', 'granted')] }))).toBeNull();
+    expect(
+      await attentionReason(async () => {
+        throw new Error('socket hang up');
+      }),
+    ).toBe('the access check could not run: socket hang up');
   });
 });

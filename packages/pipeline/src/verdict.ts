@@ -63,8 +63,6 @@ export function watchFacts(source: AsyncIterable<Fact>, rules: VerdictRules) {
     facts: stream(),
     /** Set once the source has been read to its end. */
     verdict: () => verdict,
-    /** The gaps read so far. */
-    gaps: (): readonly GapFact[] => gaps,
   };
 }
 

@@ -1,5 +1,4 @@
-import { createContext, createLimiter, type Logger as KitLogger } from '@evident/connector-kit';
-import type { GapFact } from '@evident/core';
+import { type CheckResult, createContext, createLimiter, type Logger as KitLogger } from '@evident/connector-kit';
 import { SecretDecryptionError } from '@evident/db';
 import type { Payload } from '@evident/jobs';
 import { UnrecoverableError } from 'bullmq';
@@ -23,14 +22,17 @@ const issuePaths = (issues: readonly { path: readonly PropertyKey[] }[]) =>
   issues.map((i) => i.path.map(String).join('.') || '(root)').join(', ');
 
 /**
- * Why a connection that needed attention still does after a kept collection: a permission it still lacks. Only
- * such a collection clears the flag; a licence or a provider's hiccup is a gap, not the user's to fix here.
+ * Why a connection that needs attention still does, from its access check run again after a kept collection: the
+ * items not granted, or null when the check passes. A check that cannot run keeps the flag.
  */
-export function attentionReason(gaps: readonly GapFact[]): string | null {
-  const missing = [
-    ...new Set(gaps.filter((g) => g.code === 'permission_missing').map((g) => g.permission ?? g.message)),
-  ];
-  return missing.length === 0 ? null : `still missing: ${missing.join(', ')}`;
+export async function attentionReason(check: () => Promise<CheckResult>): Promise<string | null> {
+  const result = await check().catch((error: unknown) => ({ error }));
+  if ('error' in result)
+    return `the access check could not run: ${String((result.error as Error)?.message ?? result.error)}`;
+  if (result.ok) return null;
+  const open = result.items.filter((i) => i.status !== 'granted');
+  const named = open.map((i) => `${i.name} ${i.status === 'missing' ? 'is missing' : 'could not be checked'}`);
+  return `The access check still fails${named.length > 0 ? `: ${named.join('; ')}` : ''}.`;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
   try {
     const written = await store.writeCollection(org, p.runId, p.connectionId, watched.facts);
     if (connection.status === 'needs_attention') {
-      const still = attentionReason(watched.gaps());
+      const still = await attentionReason(() => connector.check(ctx));
       await store.setConnectionStatus(org, p.connectionId, still ? 'needs_attention' : 'ok', still);
     }
     const { collection } = written;
