@@ -1,7 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { plural } from '../messages.tsx';
 import { useTRPC } from '../trpc.ts';
-import { Empty, ErrorState, Loading, num, Time } from '../ui.tsx';
+import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
+import { Confirmed } from './confirm.tsx';
 import { ConnectionEditor } from './connection-editor.tsx';
 
 const HEALTH_WORDS = { ok: 'Healthy', needs_attention: 'Needs attention', disabled: 'Disabled' } as const;
@@ -16,6 +18,8 @@ export function Connections({ tenantId }: { tenantId: string }) {
   const [editing, setEditing] = useState<string | null>(null);
   const close = () => setEditing(null);
   const edited = list.data?.find((c) => c.id === editing);
+  const client = useQueryClient();
+  const remove = useMutation(trpc.connections.delete.mutationOptions({ onSuccess: () => client.invalidateQueries() }));
   return (
     <section aria-labelledby="connections-h">
       <h2 id="connections-h">Connections</h2>
@@ -52,8 +56,8 @@ export function Connections({ tenantId }: { tenantId: string }) {
               <p>
                 {c.last ? (
                   <>
-                    Last {RUN_WORDS[c.last.status]} <Time iso={c.last.finishedAt} />: {num(c.last.facts)} facts,{' '}
-                    {num(c.last.gaps)} gaps.
+                    Last {RUN_WORDS[c.last.status]} <Time iso={c.last.finishedAt} />: {plural(c.last.facts, 'fact')},{' '}
+                    {plural(c.last.gaps, 'gap')}.
                   </>
                 ) : (
                   'Never collected.'
@@ -63,6 +67,22 @@ export function Connections({ tenantId }: { tenantId: string }) {
                 <button type="button" className="link-button" onClick={() => setEditing(c.id)}>
                   Edit {c.name}
                 </button>
+              )}{' '}
+              {c.status !== 'disabled' && editing === null && (
+                <Confirmed
+                  trigger="Remove"
+                  target={c.name}
+                  question={
+                    <>
+                      Remove <strong>{c.name}</strong>? It is no longer collected, and the controls it answered become
+                      unknown at the next assessment. What it collected stays in the history.
+                    </>
+                  }
+                  confirm={`Remove ${c.name}`}
+                  run={() => remove.mutate({ tenantId: tenantId as never, connectionId: c.id as never })}
+                  pending={remove.isPending}
+                  error={remove.error}
+                />
               )}
               {c.gaps.length > 0 && (
                 <ul className="gaps">

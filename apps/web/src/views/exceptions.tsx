@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
+import { Confirmed } from './confirm.tsx';
 import { NewException } from './new-exception.tsx';
 import { TenantPage } from './tenant.tsx';
 
@@ -9,6 +10,8 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
   useFocusHeading(`exceptions-${tenantId}`);
   const trpc = useTRPC();
   const list = useQuery(trpc.exceptions.list.queryOptions({ tenantId: tenantId as never }));
+  const client = useQueryClient();
+  const revoke = useMutation(trpc.exceptions.expire.mutationOptions({ onSuccess: () => client.invalidateQueries() }));
   return (
     <TenantPage tenantId={tenantId} here="Exceptions">
       <h1 tabIndex={-1}>Exceptions</h1>
@@ -30,6 +33,9 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
               <th scope="col">Reason</th>
               <th scope="col">Approved by</th>
               <th scope="col">Expires</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -43,6 +49,24 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
                   {e.expired ? 'Lapsed ' : ''}
                   <Time iso={e.expiresAt} />
                 </td>
+                <td>
+                  {!e.expired && (
+                    <Confirmed
+                      trigger="Revoke"
+                      target={`the exception for ${describe(e)}`}
+                      question={
+                        <>
+                          Revoke the exception for <strong>{describe(e)}</strong>? It ends now, and the next assessment
+                          counts {e.subject === '*' ? 'every subject' : 'this subject'} again.
+                        </>
+                      }
+                      confirm="Revoke the exception"
+                      run={() => revoke.mutate({ tenantId: tenantId as never, exceptionId: e.id as never })}
+                      pending={revoke.isPending}
+                      error={revoke.error}
+                    />
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -51,3 +75,6 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
     </TenantPage>
   );
 }
+
+const describe = (e: { controlId: string; subject: string }) =>
+  `${e.controlId === '*' ? 'every control' : e.controlId}, ${e.subject === '*' ? 'every subject' : e.subject}`;

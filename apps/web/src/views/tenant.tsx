@@ -8,6 +8,7 @@ import { AssessNow } from './assess.tsx';
 import { Connections } from './connections.tsx';
 import { TenantPacks } from './packs.tsx';
 import { TenantAlerts } from './tenant-alerts.tsx';
+import { TenantManage } from './tenant-manage.tsx';
 
 const RANK = { fail: 0, unknown: 1, partial: 2, pass: 3, not_applicable: 4 } as const;
 const worstFirst = (
@@ -43,6 +44,7 @@ export function TenantView({ tenantId }: { tenantId: string }) {
         <Link to={{ name: 'exceptions', tenantId }}>Exceptions</Link> ·{' '}
         <Link to={{ name: 'schedules', tenantId }}>Schedules</Link>
       </p>
+      <TenantManage tenantId={tenantId} name={tenant.data.name} />
       <Results tenantId={tenantId} />
       <Drift tenantId={tenantId} />
       <Connections tenantId={tenantId} />
