@@ -149,6 +149,7 @@ describe('the dashboard in Chromium', () => {
       await screenshots(view, 'shared');
 
       await page.getByRole('button', { name: 'Revoke Contoso IT lead' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke the link for Contoso IT lead' }).click();
       await page.getByText('revoked', { exact: true }).waitFor();
       expect((await view.goto(link))?.status()).toBe(404);
       await view.getByRole('heading', { name: 'This link is no longer valid' }).waitFor();

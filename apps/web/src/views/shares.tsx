@@ -5,6 +5,7 @@ import { Problems } from '../messages.tsx';
 import { href, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Pager, Time, usePages } from '../ui.tsx';
+import { Confirmed } from './confirm.tsx';
 import { CopyLink, Field } from './form.tsx';
 import { TenantPage } from './tenant.tsx';
 
@@ -114,13 +115,19 @@ export function SharesView({ tenantId }: { tenantId: string }) {
                     Access log<span className="visually-hidden"> of {s.label}</span>
                   </button>{' '}
                   {s.state === 'active' && (
-                    <button
-                      type="button"
-                      onClick={() => revoke.mutate({ tenantId: tid, shareId: s.id })}
-                      aria-label={`Revoke ${s.label}`}
-                    >
-                      Revoke
-                    </button>
+                    <Confirmed
+                      trigger="Revoke"
+                      target={s.label}
+                      question={
+                        <>
+                          Revoke the link for <strong>{s.label}</strong>? Anyone who opens it from now on is refused.
+                        </>
+                      }
+                      confirm={`Revoke the link for ${s.label}`}
+                      run={() => revoke.mutate({ tenantId: tid, shareId: s.id })}
+                      pending={revoke.isPending}
+                      error={revoke.error}
+                    />
                   )}
                 </td>
               </tr>
