@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   passkey: 'pky',
   providerAccount: 'pac',
   import: 'imp',
+  exceptionRequest: 'exr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -30,6 +31,7 @@ export type UserId = Id<'usr'>;
 export type PasskeyId = Id<'pky'>;
 export type ProviderAccountId = Id<'pac'>;
 export type ImportId = Id<'imp'>;
+export type ExceptionRequestId = Id<'exr'>;
 
 const BODY = /^[0-9a-z]{26}$/;
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -41,6 +41,8 @@ export type StoredCollection = z.infer<typeof storedCollection>;
 
 export const storedException = exception.extend({
   id: idSchema('exc'),
+  /** Who asked for it, when another staff member approved it (four eyes). */
+  requestedBy: z.string().min(1).optional(),
   createdAt: isoDateTime,
   organizationId: idSchema('org'),
   tenantId: idSchema('ten'),

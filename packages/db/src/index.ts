@@ -22,6 +22,7 @@ export { type AuditAlert, GENESIS_HASH } from './repos/audit.ts';
 export type { WriteCollectionOptions, WriteCollectionResult } from './repos/collections.ts';
 export type { CreateConnectionInput, EffectiveConnection } from './repos/connections.ts';
 export { EVIDENCE_SORTS, type EvidencePage, type EvidencePageInput } from './repos/evidence.ts';
+export type { ExceptionRequestInput, StoredExceptionRequest } from './repos/exception-requests.ts';
 export type { CreateExceptionInput } from './repos/exceptions.ts';
 export type { FactSource } from './repos/fact-batches.ts';
 export type { ConnectionHealth } from './repos/health.ts';

@@ -4,6 +4,7 @@ import {
   type ConnectionId,
   type ControlResult,
   type ExceptionId,
+  type ExceptionRequestId,
   type ImportId,
   NotFoundError,
   newId,
@@ -30,6 +31,7 @@ interface World extends Seeded {
   email: string;
   collection: CollectionId;
   exception: ExceptionId;
+  exceptionRequest: ExceptionRequestId;
   share: string;
   invitation: string;
   sessionHash: string;
@@ -106,6 +108,14 @@ async function world(store: Store, name: string): Promise<World> {
     reason: `${name} break glass`,
     approver: email,
     expiresAt: '2099-01-01T00:00:00.000Z',
+  });
+  const exceptionRequest = await store.requestException(org, tenant, {
+    controlId: 'MFA-01',
+    subject: `${name}-u2`,
+    reason: `${name} service account`,
+    expiresAt: '2099-01-01T00:00:00.000Z',
+    requestedById: user.id,
+    requestedBy: email,
   });
   await store.appendAudit(org, { actor: user.id, action: 'tenant.create', target: tenant, data: { name } });
   await store.raiseAuditAlert(org, { brokenAt: 1, problem: `${name} drill` });
@@ -211,6 +221,7 @@ async function world(store: Store, name: string): Promise<World> {
     email,
     collection: collection.id,
     exception: exception.id,
+    exceptionRequest: exceptionRequest.id,
     share: share.id,
     invitation: invitation.id,
     sessionHash,
@@ -335,6 +346,20 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   listExceptions: clean((b, a) => store.listExceptions(b.org, a.tenant)),
   activeExceptions: clean((b, a) => store.activeExceptions(b.org, a.tenant)),
   expireException: refused((b, a) => store.expireException(b.org, a.exception)),
+  requestException: refused((b, a) =>
+    store.requestException(b.org, a.tenant, {
+      controlId: '*',
+      subject: 'x',
+      reason: 'x',
+      expiresAt: '2099-01-01T00:00:00Z',
+      requestedById: b.user,
+      requestedBy: 'mallory@b.example',
+    }),
+  ),
+  listExceptionRequests: clean((b, a) => store.listExceptionRequests(b.org, a.tenant)),
+  decideExceptionRequest: refused((b, a) =>
+    store.decideExceptionRequest(b.org, a.exceptionRequest, { approve: true, by: 'mallory@b.example', at: new Date() }),
+  ),
   appendAudit: clean((b) => store.appendAudit(b.org, { actor: 'mallory', action: 'tenant.read' })),
   raiseAuditAlert: clean((b) => store.raiseAuditAlert(b.org, { brokenAt: 1, problem: 'bravo' })),
   listAuditAlerts: clean((b) => store.listAuditAlerts(b.org)),

@@ -12,6 +12,7 @@ import type { RepoContext } from './repos/boundary.ts';
 import { collectionsRepo } from './repos/collections.ts';
 import { connectionsRepo } from './repos/connections.ts';
 import { evidenceRepo } from './repos/evidence.ts';
+import { exceptionRequestsRepo } from './repos/exception-requests.ts';
 import { exceptionsRepo } from './repos/exceptions.ts';
 import { factsRepo } from './repos/facts.ts';
 import { healthRepo } from './repos/health.ts';
@@ -43,6 +44,7 @@ function repositories(ctx: RepoContext) {
     ...resultQueriesRepo(ctx),
     ...resultSubjectsRepo(ctx),
     ...exceptionsRepo(ctx),
+    ...exceptionRequestsRepo(ctx),
     ...auditRepo(ctx),
     ...signingKeysRepo(ctx),
     ...accessRepo(ctx),

@@ -18,6 +18,7 @@ export const rowToException = (row: Row): StoredException =>
     ...(row.connection === null ? {} : { connection: row.connection }),
     reason: row.reason,
     approver: row.approver,
+    ...(row.requestedBy === null ? {} : { requestedBy: row.requestedBy }),
     expiresAt: iso(row.expiresAt),
     createdAt: iso(row.createdAt),
   });

@@ -12,7 +12,8 @@ import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
 import { connections, tenants } from './tenants.ts';
 
-export const RUN_TRIGGERS = ['schedule', 'manual'] as const;
+/** `exception`: an exception approved or revoked; the stored facts are evaluated again, nothing is collected. */
+export const RUN_TRIGGERS = ['schedule', 'manual', 'exception'] as const;
 export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export const runTrigger = pgEnum('run_trigger', RUN_TRIGGERS);
 export const runStatus = pgEnum('run_status', RUN_STATUSES);
