@@ -25,6 +25,12 @@ export interface Assessments {
    * When the queue cannot be reached, throws `UnavailableError` promptly and leaves no run.
    */
   assessNow(org: OrganizationId, tenant: TenantId, record: (tx: Store, run: RunId) => Promise<unknown>): Promise<RunId>;
+  /** As `assessNow`, evaluating the stored facts again without collecting: an exception takes effect at once. */
+  reevaluate(
+    org: OrganizationId,
+    tenant: TenantId,
+    record: (tx: Store, run: RunId) => Promise<unknown>,
+  ): Promise<RunId>;
   progress(org: OrganizationId, run: RunId, signal: AbortSignal): AsyncIterable<RunProgress>;
 }
 

@@ -16,6 +16,7 @@ interface Ids {
   connection: string;
   share: string;
   exception: string;
+  exceptionRequest: string;
   user: string;
   session: string;
   invitation: string;
@@ -232,6 +233,8 @@ const SPECS: Record<string, Spec> = {
     expiresAt: later(),
   })),
   'exceptions.expire': tenantWrite((i) => ({ tenantId: i.tenant, exceptionId: i.exception }), true),
+  'exceptions.requests': tenantRead((i) => ({ tenantId: i.tenant })),
+  'exceptions.decide': tenantWrite((i) => ({ tenantId: i.tenant, requestId: i.exceptionRequest, approve: true }), true),
   'shares.create': tenantWrite((i) => ({ tenantId: i.tenant, label: 'x', sections: ['status'], expiresInDays: 1 })),
   'shares.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'shares.revoke': tenantWrite((i) => ({ tenantId: i.tenant, shareId: i.share }), true),
@@ -328,11 +331,18 @@ async function organization(deps: ApiDeps, mark: string) {
   });
   const { alerts } = await store.writeResults(org, run.id, [result('MFA-01', `${mark}-subject`)]);
   await store.finishRun(org, run.id, { status: 'succeeded' });
-  const exception = await owner.call.exceptions.create({
+  const request = await owner.call.exceptions.create({
     tenantId: tenant.id,
+    controlId: 'MFA-01',
+    subject: `${mark}-asked`,
+    reason: `${mark} reason`,
+    expiresAt: later(),
+  });
+  const exception = await store.createException(org, tenant.id, {
     controlId: 'MFA-01',
     subject: `${mark}-excepted`,
     reason: `${mark} reason`,
+    approver: `ciso@${mark}.example`,
     expiresAt: later(),
   });
   const share = await owner.call.shares.create({
@@ -368,6 +378,7 @@ async function organization(deps: ApiDeps, mark: string) {
     connection: connection.id,
     share: share.id,
     exception: exception.id,
+    exceptionRequest: request.requestId,
     user: me.user.id,
     session: session!.handle,
     invitation: invitation.id,

@@ -2,10 +2,18 @@ import { type Assessments, type ConnectionProgress, type RunProgress, Unavailabl
 import type { OrganizationId, RunId } from '@evident/core';
 import type { Store } from '@evident/db';
 import { JOBS, type JobsConnection, jobId, QueueUnavailableError } from '@evident/jobs';
-import { assessNow } from '@evident/pipeline';
+import { assessNow, reevaluate } from '@evident/pipeline';
 import { Queue } from 'bullmq';
 
 const POLL_MS = 250;
+
+function unavailable(err: unknown): never {
+  if (!(err instanceof QueueUnavailableError)) throw err;
+  throw new UnavailableError(
+    'assessments cannot be started right now: the job queue is not answering. Nothing was started; try again in a minute.',
+    { cause: err },
+  );
+}
 
 /** Assess-now through the pipeline, and a run's progress read from its collect jobs' BullMQ progress. */
 export function createAssessments(store: Store, jobs: JobsConnection): Assessments & { close(): Promise<void> } {
@@ -37,13 +45,9 @@ export function createAssessments(store: Store, jobs: JobsConnection): Assessmen
 
   return {
     assessNow: (org, tenant, record) =>
-      assessNow(store, jobs, org, tenant, (tx, run) => record(tx, run.id)).catch((err: unknown) => {
-        if (!(err instanceof QueueUnavailableError)) throw err;
-        throw new UnavailableError(
-          'assessments cannot be started right now: the job queue is not answering. Nothing was started; try again in a minute.',
-          { cause: err },
-        );
-      }),
+      assessNow(store, jobs, org, tenant, (tx, run) => record(tx, run.id)).catch(unavailable),
+    reevaluate: (org, tenant, record) =>
+      reevaluate(store, jobs, org, tenant, (tx, run) => record(tx, run.id)).catch(unavailable),
 
     async *progress(org, runId, signal) {
       let last = '';

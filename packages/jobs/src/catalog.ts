@@ -10,7 +10,8 @@ export const JOBS = {
       organizationId: idSchema('org'),
       tenantId: idSchema('ten'),
       runId: idSchema('run'),
-      trigger: z.enum(['schedule', 'manual']),
+      /** `exception`: evaluate the stored facts again, collecting nothing. */
+      trigger: z.enum(['schedule', 'manual', 'exception']),
     }),
     attempts: 3,
     backoffMs: 5_000,

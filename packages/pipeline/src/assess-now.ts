@@ -18,6 +18,21 @@ export async function assessNow(
   return run.id;
 }
 
+/**
+ * Evaluates the tenant's stored facts again after an exception is approved or revoked, so it takes effect without
+ * waiting for the next collection. Throws `QueueUnavailableError`, leaving no run, when the queue is down.
+ */
+export async function reevaluate(
+  store: Store,
+  jobs: JobsConnection,
+  org: OrganizationId,
+  tenant: TenantId,
+  record?: RunRecord,
+): Promise<RunId> {
+  const run = await openRun(store, jobs, { organizationId: org, tenantId: tenant, trigger: 'exception' }, record);
+  return run.id;
+}
+
 export class RunTimeoutError extends Error {
   constructor(
     readonly runId: RunId,

@@ -62,6 +62,11 @@ export async function enqueueRun(store: Store, jobs: JobsConnection, run: Assess
   await enqueueAssessment(
     jobs,
     { organizationId: org, tenantId: run.tenantId, runId: run.id, trigger: run.trigger },
-    connections.filter((c) => c.status !== 'disabled').map((c) => ({ id: c.id, expectedMs: took.get(c.id) ?? null })),
+    // An exception approved or revoked takes effect on the facts already stored: nothing is collected.
+    run.trigger === 'exception'
+      ? []
+      : connections
+          .filter((c) => c.status !== 'disabled')
+          .map((c) => ({ id: c.id, expectedMs: took.get(c.id) ?? null })),
   );
 }

@@ -163,10 +163,12 @@ describeBothDrivers('procedures', (t) => {
     await refused(owner.call.evidence.page({ ...base, cursor: 'not-a-cursor' }), 'BAD_REQUEST');
   });
 
-  it('exceptions: created with the approver, expired ones stay listed as expired', async () => {
-    const { owner, worse } = await world();
+  it('exceptions: asked for by one, approved by another admin, never by the requester; expired ones stay listed', async () => {
+    const { owner, worse, deps } = await world();
+    const admin = await signedIn(deps, { email: `admin${n}@p.example`, role: 'admin', org: owner.org });
+    const analyst = await signedIn(deps, { email: `analyst${n}@p.example`, role: 'analyst', org: owner.org });
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const { id } = await owner.call.exceptions.create({
+    const { requestId } = await owner.call.exceptions.create({
       tenantId: worse.id,
       controlId: 'MFA-01',
       subject: 'user-00001',
@@ -183,9 +185,28 @@ describeBothDrivers('procedures', (t) => {
       }),
       'BAD_REQUEST',
     );
-    await owner.call.exceptions.expire({ tenantId: worse.id, exceptionId: id });
+    expect(await owner.call.exceptions.list({ tenantId: worse.id })).toEqual([]);
+    expect(await owner.call.exceptions.requests({ tenantId: worse.id })).toMatchObject([
+      { id: requestId, decision: null, mine: true, requestedBy: `owner${n}@p.example` },
+    ]);
+    await refused(owner.call.exceptions.decide({ tenantId: worse.id, requestId, approve: true }), 'FORBIDDEN');
+    await refused(analyst.call.exceptions.decide({ tenantId: worse.id, requestId, approve: true }), 'FORBIDDEN');
+    expect(await owner.call.exceptions.list({ tenantId: worse.id })).toEqual([]);
+
+    const { exceptionId } = await admin.call.exceptions.decide({ tenantId: worse.id, requestId, approve: true });
     const [e] = await owner.call.exceptions.list({ tenantId: worse.id });
-    expect(e).toMatchObject({ id, expired: true, approver: expect.stringContaining('@p.example') });
+    expect(e).toMatchObject({
+      id: exceptionId,
+      expired: false,
+      approver: `admin${n}@p.example`,
+      requestedBy: `owner${n}@p.example`,
+    });
+    await refused(admin.call.exceptions.decide({ tenantId: worse.id, requestId, approve: false }), 'CONFLICT');
+    const actions = (await deps.store.listAudit(owner.org)).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['exception.request', 'exception.approve']));
+
+    await owner.call.exceptions.expire({ tenantId: worse.id, exceptionId: exceptionId! });
+    expect((await owner.call.exceptions.list({ tenantId: worse.id }))[0]).toMatchObject({ expired: true });
   });
 
   it("controls: the catalog's requirement, rationale, remediation and framework mappings; unknown ids not found", async () => {
