@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashPassword } from '@evident/api/testing';
 import { egressPolicy } from '@evident/connector-kit';
 import type { OrganizationId, TenantId } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
@@ -9,10 +10,11 @@ import { FAST_CONNECTORS, REDIS_URL } from '@evident/pipeline/testing';
 import { type Simulators, scenario, startSimulators } from '@evident/simulators';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkA11y, launch, screenshots, signUp } from './browser.ts';
+import { checkA11y, launch, screenshots, signUp, totp } from './browser.ts';
 import { buildWebApp, startServerProcess } from './server.ts';
 
 const PASSWORD = 'correct horse battery staple';
+const SECOND_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /** A GitHub org whose token was made without admin:org: the check must name it before anything is saved. */
 const world = scenario.parse({
@@ -120,7 +122,7 @@ describe('a new MSP onboards a tenant in Chromium', () => {
     await checkA11y(page, 'tenant after first assessment');
   }, 240_000);
 
-  test('an exception for every subject of a failing control changes it on the next assessment', async () => {
+  test('an exception asked for by the owner and approved by another admin changes the control at once', async () => {
     const results = await latest();
     const failing = results?.results.find((r) => r.status === 'fail' && r.failing.length > 0);
     expect(failing, 'the scenario has members without 2FA').toBeDefined();
@@ -128,25 +130,58 @@ describe('a new MSP onboards a tenant in Chromium', () => {
 
     await page.goto(`${host.url}/tenants/${tenantId}/exceptions`);
     await page.getByRole('heading', { name: 'Exceptions', level: 1 }).waitFor();
-    await page.getByLabel('Control').selectOption(controlId);
     await page.getByLabel('Every subject').check();
     await page.getByLabel('Reason').fill('Contractors leave on Friday; accepted by the customer');
+    // The control is chosen explicitly: the form does not submit without one.
+    await page.getByRole('button', { name: 'Ask for approval' }).click();
+    expect(await page.getByLabel('Control').evaluate((e: HTMLSelectElement) => e.validity.valid)).toBe(false);
+    await page.getByLabel('Control').selectOption(controlId);
     await checkA11y(page, 'new exception');
-    await page.getByRole('button', { name: 'Add exception' }).click();
-    await page.getByRole('status').filter({ hasText: 'Exception added' }).waitFor();
-    await page.getByRole('cell', { name: 'Contractors leave on Friday; accepted by the customer' }).waitFor();
-    expect(await page.getByRole('cell', { name: 'owner@contoso-msp.example' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Ask for approval' }).click();
+    await page.getByRole('status').filter({ hasText: 'Asked for approval' }).waitFor();
+    await page.getByRole('cell', { name: 'Awaiting a colleague' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    expect((await latest())!.results.find((r) => r.controlId === controlId)!.status).toBe('fail');
 
-    await page.goto(`${host.url}/tenants/${tenantId}`);
-    const before = results!.run.id;
-    await page.getByRole('button', { name: 'Assess now' }).click();
-    await expect.poll(async () => (await latest())?.run.id, { timeout: 90_000, interval: 1000 }).not.toBe(before);
+    // A second admin, in a browser of their own, approves it; the stored facts are evaluated again at once.
+    const org = await orgId();
+    const admin = await db.store.createUser(org, {
+      email: 'second@contoso-msp.example',
+      role: 'admin',
+      passwordHash: await hashPassword(PASSWORD),
+    });
+    await db.store.setTotpSecret(org, admin.id, SECOND_SECRET);
+    await db.store.confirmTotp(org, admin.id);
+    const other = await launch();
+    try {
+      const colleague = await other.context.newPage();
+      await colleague.goto(`${host.url}/sign-in`);
+      await colleague.getByLabel('Email').fill('second@contoso-msp.example');
+      await colleague.getByLabel('Password').fill(PASSWORD);
+      await colleague.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await colleague.getByLabel('Six-digit code from your authenticator').fill(totp(SECOND_SECRET));
+      await colleague.getByRole('button', { name: 'Verify' }).click();
+      await colleague.getByRole('heading', { name: 'Portfolio' }).waitFor();
+      await colleague.goto(`${host.url}/tenants/${tenantId}/exceptions`);
+      const before = results!.run.id;
+      await colleague.getByRole('button', { name: new RegExp(`^Approve the exception for ${controlId}`) }).click();
+      await colleague.getByRole('status').filter({ hasText: 'in force now' }).waitFor();
+      await checkA11y(colleague, 'exception approved');
+      await expect.poll(async () => (await latest())?.run.id, { timeout: 60_000, interval: 500 }).not.toBe(before);
+    } finally {
+      await other.close();
+    }
     const after = (await latest())!.results.find((r) => r.controlId === controlId)!;
     expect(after.status).not.toBe('fail');
     expect(after.excepted.length).toBeGreaterThan(0);
     await page.reload();
-    await page.getByRole('heading', { name: 'Controls' }).waitFor();
-    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: new RegExp(`^${controlId}`) }) });
+    await page.getByRole('cell', { name: 'owner@contoso-msp.example' }).first().waitFor();
+    expect(await page.getByRole('cell', { name: 'second@contoso-msp.example' }).count()).toBeGreaterThan(0);
+    await page.goto(`${host.url}/tenants/${tenantId}`);
+    const controls = page.getByRole('region', { name: 'Controls' });
+    const row = controls
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: new RegExp(`^${controlId}`) }) });
     expect(await row.getByRole('cell').first().textContent()).not.toContain('Fail');
     await checkA11y(page, 'tenant after the exception');
   }, 240_000);

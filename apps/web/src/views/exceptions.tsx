@@ -3,6 +3,7 @@ import { useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Empty, ErrorState, Loading, Time } from '../ui.tsx';
 import { Confirmed } from './confirm.tsx';
+import { ExceptionRequests } from './exception-requests.tsx';
 import { NewException } from './new-exception.tsx';
 import { TenantPage } from './tenant.tsx';
 
@@ -16,6 +17,8 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
     <TenantPage tenantId={tenantId} here="Exceptions">
       <h1 tabIndex={-1}>Exceptions</h1>
       <NewException tenantId={tenantId} />
+      <ExceptionRequests tenantId={tenantId} />
+      <h2>In force and lapsed</h2>
       {list.isPending ? (
         <Loading what="exceptions" />
       ) : list.isError ? (
@@ -31,6 +34,7 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
               <th scope="col">Control</th>
               <th scope="col">Subject</th>
               <th scope="col">Reason</th>
+              <th scope="col">Asked by</th>
               <th scope="col">Approved by</th>
               <th scope="col">Expires</th>
               <th scope="col">
@@ -44,6 +48,7 @@ export function ExceptionsView({ tenantId }: { tenantId: string }) {
                 <td>{e.controlId === '*' ? 'Every control' : e.controlId}</td>
                 <td>{e.subject === '*' ? 'Every subject' : <code>{e.subject}</code>}</td>
                 <td>{e.reason}</td>
+                <td>{e.requestedBy ?? '—'}</td>
                 <td>{e.approver}</td>
                 <td>
                   {e.expired ? 'Lapsed ' : ''}

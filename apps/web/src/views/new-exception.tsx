@@ -5,7 +5,10 @@ import { Field, FormError } from './form.tsx';
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
-/** An accepted risk: one subject (or all), one control (or every one), why, until when; you are its approver. */
+/**
+ * Asks for an accepted risk: one control (or every one, chosen explicitly), one subject (or all), why, until when.
+ * It excuses nothing until another admin approves it.
+ */
 export function NewException({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const client = useQueryClient();
@@ -13,7 +16,7 @@ export function NewException({ tenantId }: { tenantId: string }) {
   const results = useQuery(trpc.tenant.results.queryOptions({ tenantId: tid }));
   const create = useMutation(
     trpc.exceptions.create.mutationOptions({
-      onSuccess: () => client.invalidateQueries({ queryKey: trpc.exceptions.list.queryKey() }),
+      onSuccess: () => client.invalidateQueries({ queryKey: trpc.exceptions.requests.queryKey() }),
     }),
   );
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -22,7 +25,7 @@ export function NewException({ tenantId }: { tenantId: string }) {
     const all = data.get('exc-all') === 'on';
     create.mutate({
       tenantId: tid,
-      controlId: String(data.get('exc-control') ?? '*'),
+      controlId: String(data.get('exc-control') ?? ''),
       subject: all ? '*' : String(data.get('exc-subject') ?? ''),
       reason: String(data.get('exc-reason') ?? ''),
       // The end of the chosen day, so an exception "until the 30th" covers the 30th.
@@ -34,7 +37,10 @@ export function NewException({ tenantId }: { tenantId: string }) {
     <form className="card" onSubmit={submit} aria-labelledby="new-exception-h">
       <h2 id="new-exception-h">New exception</h2>
       <Field id="exc-control" label="Control">
-        <select id="exc-control" name="exc-control" defaultValue="*">
+        <select id="exc-control" name="exc-control" defaultValue="" required>
+          <option value="" disabled>
+            Choose a control
+          </option>
           <option value="*">Every control</option>
           {controls.map((c) => (
             <option key={c} value={c}>
@@ -59,12 +65,16 @@ export function NewException({ tenantId }: { tenantId: string }) {
       <Field id="exc-expires" label="Expires on">
         <input id="exc-expires" name="exc-expires" type="date" required min={inDays(1)} defaultValue={inDays(90)} />
       </Field>
-      <p className="muted">You are recorded as the approver.</p>
+      <p className="muted">
+        Another admin approves or declines it; until then it excuses nothing. Both of you are named in the evidence.
+      </p>
       <FormError error={create.error} />
       <button type="submit" className="primary" disabled={create.isPending}>
-        Add exception
+        Ask for approval
       </button>
-      {create.isSuccess && <p role="status">Exception added; it applies from the next assessment.</p>}
+      {create.isSuccess && (
+        <p role="status">Asked for approval: it excuses nothing until a colleague with the admin role approves it.</p>
+      )}
     </form>
   );
 }
