@@ -39,6 +39,7 @@ try {
     egress: egressPolicy(env.EVIDENT_ALLOWED_ENDPOINTS),
     exports: exportsFrom(env),
     auditWatch: { anchorFile: env.EVIDENT_AUDIT_ANCHOR_FILE, intervalMs: env.WORKER_AUDIT_VERIFY_INTERVAL_MS },
+    schedules: {},
     reaper: { requeueAfterMs: env.WORKER_RUN_REQUEUE_AFTER_MS, failAfterMs: env.WORKER_RUN_DEADLINE_MS },
     ...(env.PUBLIC_ORIGIN
       ? { alerts: { publicOrigin: env.PUBLIC_ORIGIN, concurrency: env.WORKER_ALERT_CONCURRENCY } }

@@ -345,6 +345,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   ),
   listExceptions: clean((b, a) => store.listExceptions(b.org, a.tenant)),
   activeExceptions: clean((b, a) => store.activeExceptions(b.org, a.tenant)),
+  listTenantSchedules: clean((b) => store.listTenantSchedules(b.org)),
   expireException: refused((b, a) => store.expireException(b.org, a.exception)),
   requestException: refused((b, a) =>
     store.requestException(b.org, a.tenant, {

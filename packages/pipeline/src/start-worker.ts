@@ -13,6 +13,7 @@ import { DEFAULT_FIRST_RUN_SPREAD, type FirstRunSpread } from './import-queue.ts
 import { createLogger } from './logger.ts';
 import { processJob } from './process-job.ts';
 import { type ReaperOptions, startReaper } from './reaper.ts';
+import { startScheduleSync } from './schedules.ts';
 
 export type RedisRole = 'worker' | 'producer';
 
@@ -45,6 +46,8 @@ export interface StartWorkerOptions {
   reaper?: ReaperOptions;
   /** Every organization's audit chain verified and its head anchored to a file on a schedule; breaks alerted. */
   auditWatch?: AuditWatchOptions;
+  /** Every tenant's assessment schedule applied from the database now and then (as the dashboard sets it). */
+  schedules?: { intervalMs?: number };
   /** Evidence-pack storage, retention and webhook; with it this process also takes export jobs. */
   exports?: WorkerDeps['exports'];
   /** With it this process also delivers alerts, and sweeps for pending outbox rows whose job was lost. */
@@ -121,13 +124,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const reaper = startReaper(deps, options.database, logger, options.reaper);
   const watch = options.auditWatch && startAuditWatch(options.store, options.database, logger, options.auditWatch);
   const alertSweep = options.alerts && startAlertSweeper(deps, options.database, logger, options.alerts.sweep ?? {});
+  const scheduleSync =
+    options.schedules &&
+    startScheduleSync(options.store, options.database, deps.jobs, logger, options.schedules.intervalMs);
   logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
     close(deadlineMs = 25_000) {
       closing ??= (async () => {
-        const sweep = Promise.all([reaper.stop(), watch?.stop(), alertSweep?.stop()]);
+        const sweep = Promise.all([reaper.stop(), watch?.stop(), alertSweep?.stop(), scheduleSync?.stop()]);
         const timer = setTimeout(() => {
           logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
           for (const w of workers) w.cancelAllJobs('shutdown');

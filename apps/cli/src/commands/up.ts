@@ -95,6 +95,7 @@ export const command: Command = {
         egress,
         alerts: { publicOrigin: `http://127.0.0.1:${env.PORT}` },
         auditWatch: { anchorFile: env.EVIDENT_AUDIT_ANCHOR_FILE ?? resolve(dataDir, 'audit-anchors.jsonl') },
+        schedules: {},
       });
       stops.push(() => worker.close());
       await syncSchedules(store, jobs, demo.organizationId);

@@ -87,6 +87,18 @@ export function tenantsRepo({ db }: RepoContext) {
       return found(row, 'tenant', id).schedule;
     },
 
+    /** Every live tenant's assessment schedule (null: the default interval), for the worker to apply. */
+    async listTenantSchedules(org: OrganizationId): Promise<{ tenantId: TenantId; schedule: TenantSchedule | null }[]> {
+      const rows = await db
+        .select({ tenantId: tenants.id, schedule: tenants.schedule })
+        .from(tenants)
+        .where(and(eq(tenants.organizationId, org), isNull(tenants.deletedAt)));
+      return rows.map((r) => ({
+        tenantId: r.tenantId,
+        schedule: r.schedule === null ? null : tenantSchedule.parse(r.schedule),
+      }));
+    },
+
     async setTenantSchedule(org: OrganizationId, id: TenantId, schedule: TenantSchedule | null): Promise<void> {
       const value = schedule === null ? null : parseInput(tenantSchedule, schedule, 'schedule');
       const [row] = await db.update(tenants).set({ schedule: value }).where(live(org, id)).returning();
