@@ -53,13 +53,15 @@ export interface GithubConnectorOptions extends Partial<ClientTuning> {
   maxHeldIds?: number;
   /** How far each audit-log read overlaps the previous one; GITHUB_LAG_MS by default. */
   watchLagMs?: number;
+  /** Without the audit-log API (not Enterprise Cloud), watch the 2FA requirement alone; true by default. */
+  watchRequirementOnly?: boolean;
 }
 
 /** A GitHub connector; the options tune its patience (tests shrink the waits GitHub asks for). */
 export function createGithubConnector(
   options: GithubConnectorOptions = {},
 ): Connector<GithubConfig, GithubSecret, GithubAccountConfig, GithubAccountSecret> {
-  const { maxHeldIds = 100_000, watchLagMs = GITHUB_LAG_MS, ...tuning } = options;
+  const { maxHeldIds = 100_000, watchLagMs = GITHUB_LAG_MS, watchRequirementOnly = true, ...tuning } = options;
   const full: ClientTuning = { ...DEFAULT_TUNING, ...tuning };
   return {
     kind: 'github',
@@ -68,7 +70,7 @@ export function createGithubConnector(
     permissions: GITHUB_PERMISSIONS,
     check: (ctx) => checkGithub(ctx, full),
     collect: (ctx) => collectGithub(ctx, { tuning: full, maxHeldIds }),
-    watch: githubWatch(full, watchLagMs),
+    watch: githubWatch(full, watchLagMs, watchRequirementOnly),
     // A GitHub App of the MSP's, installed on each customer's org: its installations are the customers.
     account: {
       config: githubAccountConfig,

@@ -1,8 +1,9 @@
 import { type ChangeEvent, type ChangeRead, type ChangeWatch, ConnectorError } from '@evident/connector-kit';
 import { z } from 'zod';
-import { type ClientTuning, clientFor } from './client.ts';
+import { type ClientTuning, clientFor, type GithubClient } from './client.ts';
 import type { GithubConfig, GithubContext, GithubSecret } from './config.ts';
 import { ENTERPRISE_CLOUD, toConnectorError } from './errors.ts';
+import { requirementRead } from './watch-requirement.ts';
 
 /** GitHub documents no bound on how late an event shows in the audit log; minutes in practice. */
 export const GITHUB_LAG_MS = 5 * 60_000;
@@ -35,9 +36,16 @@ const auditEvent = z.object({
   user: text.nullish(),
 });
 
-/** The cursor: where the next read starts (epoch ms, before the overlap is taken off). */
-const cursorSchema = z.object({ v: z.literal(1), from: z.number().int().nonnegative() });
-type Cursor = z.infer<typeof cursorSchema>;
+/**
+ * The cursor: where the next read starts (epoch ms, before the overlap is taken off), and, where the plan has no
+ * audit log, the org's 2FA requirement as last seen.
+ */
+const cursorSchema = z.object({
+  v: z.literal(1),
+  from: z.number().int().nonnegative(),
+  twoFactor: z.boolean().optional(),
+});
+export type Cursor = z.infer<typeof cursorSchema>;
 
 function parseCursor(cursor: string): Cursor {
   try {
@@ -110,60 +118,80 @@ function refusal(error: unknown, org: string): ConnectorError {
  * The org audit log from a cursor, oldest first. Each read starts `lagMs` before where the previous one ended, so
  * events that showed late are still found (and some are read twice: callers deduplicate by id).
  */
-export function githubWatch(tuning: ClientTuning, lagMs = GITHUB_LAG_MS): ChangeWatch<GithubConfig, GithubSecret> {
+export function githubWatch(
+  tuning: ClientTuning,
+  lagMs = GITHUB_LAG_MS,
+  fallback = true,
+): ChangeWatch<GithubConfig, GithubSecret> {
   return {
     lagMs,
     async read(ctx: GithubContext, cursor: string | null): Promise<ChangeRead> {
-      const { org } = ctx.config;
       const startedAt = ctx.now().getTime();
-      const from = cursor === null ? startedAt - lagMs : Math.max(0, parseCursor(cursor).from - lagMs);
+      const previous = cursor === null ? null : parseCursor(cursor);
+      const from = previous === null ? startedAt - lagMs : Math.max(0, previous.from - lagMs);
       const octokit = clientFor(ctx, tuning, () => {});
-      const pages = octokit.paginate.iterator('GET /orgs/{org}/audit-log', {
-        org,
-        phrase: phraseAt(from),
-        order: 'asc',
-        include: 'web',
-        per_page: 100,
-      });
-      const it = pages[Symbol.asyncIterator]();
-      const events: ChangeEvent[] = [];
-      const skipped: ChangeRead['skipped'] = [];
-      let newest = from;
-      let next = startedAt;
-      for (let page = 0; ; page++) {
-        if (page === MAX_PAGES) {
-          // Cut short: the next read resumes at the last event seen, without the overlap taken off again.
-          next = newest + lagMs;
-          break;
-        }
-        const result = await ctx.limiter.schedule(async () => {
-          try {
-            return await it.next();
-          } catch (error) {
-            throw refusal(error, org);
-          }
-        }, ctx.signal);
-        if (result.done) break;
-        const body: unknown = result.value.data;
-        if (!Array.isArray(body))
-          throw new ConnectorError(
-            'provider_error',
-            `GitHub answered the audit log of ${org} with something other than a list of events.`,
-          );
-        for (const raw of body) {
-          const verdict = judge(raw, org);
-          if (verdict === null) {
-            const at = (raw as { '@timestamp'?: unknown })['@timestamp'];
-            if (typeof at === 'number' && Number.isFinite(at)) newest = Math.max(newest, at);
-          } else if ('skip' in verdict) skipped.push({ id: idOf(raw), reason: verdict.skip });
-          else {
-            events.push(verdict.event);
-            newest = Math.max(newest, verdict.at);
-          }
-        }
+      try {
+        return await readAuditLog(ctx, octokit, from, startedAt, lagMs);
+      } catch (error) {
+        if (!fallback || !(error instanceof ConnectorError) || error.code !== 'licence_required') throw error;
+        return requirementRead(ctx, octokit, previous, startedAt, error);
       }
-      events.sort((a, b) => a.at.localeCompare(b.at));
-      return { events, cursor: JSON.stringify({ v: 1, from: next } satisfies Cursor), skipped };
     },
   };
+}
+
+async function readAuditLog(
+  ctx: GithubContext,
+  octokit: GithubClient,
+  from: number,
+  startedAt: number,
+  lagMs: number,
+): Promise<ChangeRead> {
+  const { org } = ctx.config;
+  const pages = octokit.paginate.iterator('GET /orgs/{org}/audit-log', {
+    org,
+    phrase: phraseAt(from),
+    order: 'asc',
+    include: 'web',
+    per_page: 100,
+  });
+  const it = pages[Symbol.asyncIterator]();
+  const events: ChangeEvent[] = [];
+  const skipped: ChangeRead['skipped'] = [];
+  let newest = from;
+  let next = startedAt;
+  for (let page = 0; ; page++) {
+    if (page === MAX_PAGES) {
+      // Cut short: the next read resumes at the last event seen, without the overlap taken off again.
+      next = newest + lagMs;
+      break;
+    }
+    const result = await ctx.limiter.schedule(async () => {
+      try {
+        return await it.next();
+      } catch (error) {
+        throw refusal(error, org);
+      }
+    }, ctx.signal);
+    if (result.done) break;
+    const body: unknown = result.value.data;
+    if (!Array.isArray(body))
+      throw new ConnectorError(
+        'provider_error',
+        `GitHub answered the audit log of ${org} with something other than a list of events.`,
+      );
+    for (const raw of body) {
+      const verdict = judge(raw, org);
+      if (verdict === null) {
+        const at = (raw as { '@timestamp'?: unknown })['@timestamp'];
+        if (typeof at === 'number' && Number.isFinite(at)) newest = Math.max(newest, at);
+      } else if ('skip' in verdict) skipped.push({ id: idOf(raw), reason: verdict.skip });
+      else {
+        events.push(verdict.event);
+        newest = Math.max(newest, verdict.at);
+      }
+    }
+  }
+  events.sort((a, b) => a.at.localeCompare(b.at));
+  return { events, cursor: JSON.stringify({ v: 1, from: next } satisfies Cursor), skipped };
 }

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** A simulator and a watcher sharing one clock that the test moves; `calls` counts the limiter's slots taken. */
-async function watching(github: Record<string, unknown> = {}) {
+async function watching(github: Record<string, unknown> = {}, requirementOnly = true) {
   clock = NOW.getTime();
   s = await simulate(world(github), { sim: { now: () => clock } });
   const base = createLimiter({ concurrency: 2 });
@@ -31,7 +31,7 @@ async function watching(github: Record<string, unknown> = {}) {
     },
   };
   const ctx = { ...s.context().ctx, limiter, now: () => new Date(clock) };
-  const watch = createGithubConnector({ ...FAST, watchLagMs: LAG }).watch!;
+  const watch = createGithubConnector({ ...FAST, watchLagMs: LAG, watchRequirementOnly: requirementOnly }).watch!;
   return { sim: s.sim, limiter, read: (cursor: string | null) => watch.read(ctx, cursor) };
 }
 
@@ -150,12 +150,40 @@ describe('GitHub change watch over the org audit log, through Octokit', () => {
   });
 
   it('an org without Enterprise Cloud has no audit-log API: licence_required, in words', async () => {
-    const w = await watching({ plan: 'team' });
+    const w = await watching({ plan: 'team' }, false);
     const error = await w.read(null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).code).toBe('licence_required');
     expect((error as ConnectorError).message).toMatch(/Enterprise Cloud only.*404/);
     expect((error as ConnectorError).details.licence).toBe('GitHub Enterprise Cloud');
+  });
+
+  it('without the audit-log API it still sees the 2FA requirement change, between two reads', async () => {
+    const w = await watching({ plan: 'team' });
+    const first = await w.read(null);
+    expect(first.events).toEqual([]);
+    expect(JSON.parse(first.cursor)).toMatchObject({ twoFactor: true });
+    clock += SECOND;
+    expect((await w.read(first.cursor)).events).toEqual([]);
+    w.sim.trail.disableTwoFactorRequirement(ORG);
+    clock += SECOND;
+    const seen = await w.read(first.cursor);
+    expect(seen.events).toEqual([
+      {
+        id: `two-factor-requirement:${ORG}:off:${clock}`,
+        at: new Date(clock).toISOString(),
+        actor: null,
+        action: 'org.disable_two_factor_requirement',
+        target: ORG,
+      },
+    ]);
+    clock += SECOND;
+    expect((await w.read(seen.cursor)).events).toEqual([]);
+  });
+
+  it('without the audit-log API, a token that cannot see the requirement gets the plan refusal', async () => {
+    const w = await watching({ plan: 'team', tokenIsOwner: false });
+    await expect(w.read(null)).rejects.toMatchObject({ code: 'licence_required' });
   });
 
   it('a token without read:audit_log is refused: permission_missing naming the scope', async () => {
