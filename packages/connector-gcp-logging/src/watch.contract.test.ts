@@ -26,6 +26,25 @@ const WORLD = scenario.parse({
   ],
 });
 const SECOND = 1000;
+const ORG = 'organizations/42';
+const ORG_WORLD = scenario.parse({
+  now: NOW.toISOString(),
+  tenants: [
+    {
+      name: 'northwind',
+      gcp: {
+        organizationId: '42',
+        organizationSinks: [
+          { name: 'org-audit', destination: 'bigquery.googleapis.com/projects/sec/datasets/a', includeChildren: true },
+        ],
+        projects: [
+          { projectId: 'nw-prod', sinks: [{ name: 'to-gcs', destination: 'storage.googleapis.com/nw-logs' }] },
+          { projectId: 'nw-dev' },
+        ],
+      },
+    },
+  ],
+});
 
 let sim: GcpSimulator | undefined;
 let clock = NOW.getTime();
@@ -35,9 +54,9 @@ afterEach(async () => {
 });
 
 /** A simulator and a watcher sharing one clock the test moves; `calls` counts the limiter's slots taken. */
-async function watching(resources = [PROJECT], pageSize?: number) {
+async function watching(resources = [PROJECT], pageSize?: number, world = WORLD) {
   clock = NOW.getTime();
-  const s = await startGcpSimulator(WORLD, { now: () => clock, worldNow: NOW });
+  const s = await startGcpSimulator(world, { now: () => clock, worldNow: NOW });
   sim = s;
   const base = createLimiter({ concurrency: 2 });
   const limiter = {
@@ -180,6 +199,29 @@ describe('GCP change watch over the Admin Activity log, through the Logging clie
     expect(JSON.parse(one.cursor)).toEqual({ v: 1, from: clock, resume: { [PROJECT]: last } });
     const two = await w.read(one.cursor);
     expect(ids(two)).toEqual(written.slice(MAX_PAGES * 2 - 1).map((e) => e.id));
+  });
+
+  it('watching an organization reads its own log and those of the projects under it', async () => {
+    const w = await watching([ORG], undefined, ORG_WORLD);
+    const first = await w.read(null);
+    clock += SECOND;
+    const sink = w.sim.trail.deleteSink(PROJECT, 'to-gcs');
+    clock += SECOND;
+    const org = w.sim.trail.record(ORG, 'google.logging.v2.ConfigServiceV2.UpdateSink', `${ORG}/sinks/org-audit`);
+    clock += SECOND;
+    const before = w.sim.accounting.total({ endpoint: 'LoggingServiceV2.ListLogEntries' });
+    const read = await w.read(first.cursor);
+    expect(ids(read)).toEqual([sink.insertId, org.insertId]);
+    expect(w.sim.accounting.total({ endpoint: 'LoggingServiceV2.ListLogEntries' }) - before).toBe(3);
+  });
+
+  it('watching an organization whose projects cannot be listed fails, rather than watching less', async () => {
+    const w = await watching([ORG], undefined, ORG_WORLD);
+    w.sim.faults.set('northwind', { revokePermission: { after: 0, permission: 'resourcemanager.projects.list' } });
+    await expect(w.read(null)).rejects.toMatchObject({
+      code: 'permission_missing',
+      details: { permission: 'resourcemanager.projects.list' },
+    });
   });
 
   it('an entry of another log is skipped, whatever it says', () => {

@@ -3,6 +3,7 @@ import {
   type ChangeEvent,
   type ChangeRead,
   type ChangeWatch,
+  CollectionSession,
   ConnectorError,
 } from '@evident/connector-kit';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { gaxCallOptions, type Tuning, untilAborted } from './calls.ts';
 import { createClients, type GcpClients } from './clients.ts';
 import type { GcpLoggingConfig, GcpLoggingSecret } from './config.ts';
 import { classifyGcpError } from './errors.ts';
+import { Reader } from './read.ts';
 
 type Ctx = Parameters<ChangeWatch<GcpLoggingConfig, GcpLoggingSecret>['read']>[0];
 
@@ -212,7 +214,22 @@ async function readResource(
 }
 
 /**
- * The Admin Activity log of each configured project, folder and organization from a cursor, oldest first. Each read
+ * The configured resources and every folder and project under a configured folder or organization: a change to a
+ * project's sink is written to that project's log only. A listing refused fails the read, never narrows it.
+ */
+async function scopesOf(ctx: Ctx, clients: GcpClients, tuning: Tuning): Promise<string[]> {
+  const configured = ctx.config.resources;
+  const roots = configured.filter((r) => !r.startsWith('projects/'));
+  if (roots.length === 0) return configured;
+  const reader = new Reader(clients, new CollectionSession(ctx, 'gcp-logging'), ctx.signal, tuning);
+  const under = await Promise.all(roots.map((r) => reader.descendants(r)));
+  const { children } = reader.snapshot;
+  for (const read of [...children.folders.values(), ...children.projects.values()]) if (!read.ok) throw read.error;
+  return [...new Set([...configured, ...under.flat()])];
+}
+
+/**
+ * The Admin Activity log of each configured project, folder and organization, and of those under them, from a cursor, oldest first. Each read
  * starts `lagMs` before the previous one began, so entries that showed late are still found (callers deduplicate).
  */
 export function gcpWatch(tuning: Tuning, lagMs = GCP_LAG_MS): ChangeWatch<GcpLoggingConfig, GcpLoggingSecret> {
@@ -228,7 +245,7 @@ export function gcpWatch(tuning: Tuning, lagMs = GCP_LAG_MS): ChangeWatch<GcpLog
       const out: ChangeRead = { events: [], cursor: '', skipped: [] };
       const resume: Record<string, number> = {};
       try {
-        for (const resource of ctx.config.resources) {
+        for (const resource of await scopesOf(ctx, clients, tuning)) {
           const start = previous?.resume?.[resource] ?? from;
           const { cutAt } = await readResource(ctx, clients, tuning, resource, start, out);
           // Cut short: the next read resumes at the last entry seen, without the overlap taken off again.
