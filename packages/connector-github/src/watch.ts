@@ -60,9 +60,9 @@ function parseCursor(cursor: string): Cursor {
   }
 }
 
-/** GitHub's search takes seconds; a bound rounded down only widens the overlap. */
-const phraseAt = (ms: number) =>
-  `created:>=${new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')}`;
+/** GitHub's search takes a date with an optional `THH:MM:SS+00:00`; a bound rounded down only widens the overlap. */
+export const phraseAt = (ms: number) =>
+  `created:>=${new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00')}`;
 
 const idOf = (raw: unknown): string | null => {
   const id = (raw as { _document_id?: unknown } | null)?._document_id;
@@ -73,7 +73,7 @@ type Verdict = { event: ChangeEvent; at: number } | { skip: string } | null;
 
 /** One event of the log: a relevant change, a reason to skip it, or null when it cannot move a verdict. */
 export function judge(raw: unknown, org: string): Verdict {
-  const size = JSON.stringify(raw)?.length ?? 0;
+  const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
   if (size > MAX_EVENT_BYTES) return { skip: `event of ${size} bytes, more than ${MAX_EVENT_BYTES}` };
   const parsed = auditEvent.safeParse(raw);
   if (!parsed.success) return { skip: `malformed event: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}` };
