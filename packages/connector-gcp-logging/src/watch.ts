@@ -229,8 +229,9 @@ async function scopesOf(ctx: Ctx, clients: GcpClients, tuning: Tuning): Promise<
 }
 
 /**
- * The Admin Activity log of each configured project, folder and organization, and of those under them, from a cursor, oldest first. Each read
- * starts `lagMs` before the previous one began, so entries that showed late are still found (callers deduplicate).
+ * The Admin Activity log of each configured project, folder and organization and of those under them, from a
+ * cursor, oldest first. Each read starts `lagMs` before the previous one began, so entries that showed late are
+ * still found (callers deduplicate by id).
  */
 export function gcpWatch(tuning: Tuning, lagMs = GCP_LAG_MS): ChangeWatch<GcpLoggingConfig, GcpLoggingSecret> {
   return {
@@ -245,12 +246,16 @@ export function gcpWatch(tuning: Tuning, lagMs = GCP_LAG_MS): ChangeWatch<GcpLog
       const out: ChangeRead = { events: [], cursor: '', skipped: [] };
       const resume: Record<string, number> = {};
       try {
-        for (const resource of await scopesOf(ctx, clients, tuning)) {
-          const start = previous?.resume?.[resource] ?? from;
-          const { cutAt } = await readResource(ctx, clients, tuning, resource, start, out);
-          // Cut short: the next read resumes at the last entry seen, without the overlap taken off again.
-          if (cutAt !== null) resume[resource] = cutAt;
-        }
+        // Side by side: the limiter bounds how many logs are read at once.
+        const scopes = await scopesOf(ctx, clients, tuning);
+        await Promise.all(
+          scopes.map(async (resource) => {
+            const start = previous?.resume?.[resource] ?? from;
+            const { cutAt } = await readResource(ctx, clients, tuning, resource, start, out);
+            // Cut short: the next read resumes at the last entry seen, without the overlap taken off again.
+            if (cutAt !== null) resume[resource] = cutAt;
+          }),
+        );
       } finally {
         await clients.close().catch(() => {});
       }
