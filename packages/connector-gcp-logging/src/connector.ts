@@ -5,6 +5,7 @@ import { checkGcp } from './check.ts';
 import { collectGcp } from './collect.ts';
 import { type GcpLoggingConfig, type GcpLoggingSecret, gcpLoggingConfig, gcpLoggingSecret } from './config.ts';
 import { discoverGcp } from './discover.ts';
+import { gcpWatch } from './watch.ts';
 
 export const GCP_PERMISSIONS: PermissionSpec[] = [
   {
@@ -82,6 +83,7 @@ export function createGcpLoggingConnector(
     limits: { concurrency: 8 },
     check: (ctx) => checkGcp(ctx, effective),
     collect: (ctx) => collectGcp(ctx, effective),
+    watch: gcpWatch(effective),
     // One service account of the MSP's, granted on each customer's organization, folder or project.
     account: {
       config: gcpAccountConfig,

@@ -11,6 +11,7 @@ import { collectGithub } from './collect.ts';
 import { type GithubConfig, type GithubSecret, githubConfig, githubSecret } from './config.ts';
 import { discoverGithub } from './discover.ts';
 import { ADMIN_ENTERPRISE, ADMIN_ORG, ENTERPRISE_CLOUD, OWNER, READ_AUDIT_LOG, READ_ORG } from './errors.ts';
+import { GITHUB_LAG_MS, githubWatch } from './watch.ts';
 
 /** What a GitHub connection needs; without the optional ones the connector still collects, with gaps. */
 export const GITHUB_PERMISSIONS: PermissionSpec[] = [
@@ -50,13 +51,17 @@ export const GITHUB_PERMISSIONS: PermissionSpec[] = [
 export interface GithubConnectorOptions extends Partial<ClientTuning> {
   /** Most ids held in memory per small list (owners, accounts without 2FA); 100,000 by default. */
   maxHeldIds?: number;
+  /** How far each audit-log read overlaps the previous one; GITHUB_LAG_MS by default. */
+  watchLagMs?: number;
+  /** Without the audit-log API (not Enterprise Cloud), watch the 2FA requirement alone; true by default. */
+  watchRequirementOnly?: boolean;
 }
 
 /** A GitHub connector; the options tune its patience (tests shrink the waits GitHub asks for). */
 export function createGithubConnector(
   options: GithubConnectorOptions = {},
 ): Connector<GithubConfig, GithubSecret, GithubAccountConfig, GithubAccountSecret> {
-  const { maxHeldIds = 100_000, ...tuning } = options;
+  const { maxHeldIds = 100_000, watchLagMs = GITHUB_LAG_MS, watchRequirementOnly = true, ...tuning } = options;
   const full: ClientTuning = { ...DEFAULT_TUNING, ...tuning };
   return {
     kind: 'github',
@@ -65,6 +70,7 @@ export function createGithubConnector(
     permissions: GITHUB_PERMISSIONS,
     check: (ctx) => checkGithub(ctx, full),
     collect: (ctx) => collectGithub(ctx, { tuning: full, maxHeldIds }),
+    watch: githubWatch(full, watchLagMs, watchRequirementOnly),
     // A GitHub App of the MSP's, installed on each customer's org: its installations are the customers.
     account: {
       config: githubAccountConfig,

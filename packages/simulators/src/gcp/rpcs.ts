@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type GrpcFailure, invalidArgument } from './errors.ts';
+import { logEntries } from './activity.ts';
+import { type GrpcFailure, invalidArgument, isFailure } from './errors.ts';
 import { CONFIG_SERVICE, FOLDERS, LOGGING_SERVICE, ORGANIZATIONS, PROJECTS } from './protos.ts';
 import type { GcpResource, GcpWorldView } from './world-view.ts';
 
@@ -217,8 +218,6 @@ const entriesRequest = z.object({
 });
 type EntriesRequest = z.infer<typeof entriesRequest>;
 
-/** The filters the simulator reads: none, or one log by name (`logName="projects/p/logs/…"`). */
-const LOG_NAME_FILTER = /^\s*logName\s*=\s*"([^"]+)"\s*$/;
 const ORDER = /^\s*timestamp(?:\s+(asc|desc))?\s*$/i;
 
 const listLogEntries = rpc<EntriesRequest>({
@@ -233,15 +232,11 @@ const listLogEntries = rpc<EntriesRequest>({
   quota: 'logging',
   missing: 'permission_denied',
   serve: (req, r) => {
-    const logName = req.filter === '' ? undefined : LOG_NAME_FILTER.exec(req.filter)?.[1];
-    if (req.filter !== '' && logName === undefined) return invalidArgument(`Unsupported filter: ${req.filter}`);
+    const found = logEntries(r, req.filter);
+    if (isFailure(found)) return found;
     const order = req.orderBy === '' ? ['', 'asc'] : ORDER.exec(req.orderBy);
     if (!order) return invalidArgument(`Unsupported order_by: ${req.orderBy}`);
-    const sign = order[1]?.toLowerCase() === 'desc' ? -1 : 1;
-    const seconds = (e: { timestamp: { seconds: number } }) => e.timestamp.seconds;
-    const entries = r.entries
-      .filter((e) => logName === undefined || e.logName === logName)
-      .sort((a, b) => sign * (seconds(a) - seconds(b)));
+    const entries = order[1]?.toLowerCase() === 'desc' ? found.reverse() : found;
     const key = `${req.resourceNames[0]}|${req.filter}|${req.orderBy}`;
     return page({ parent: key, pageToken: req.pageToken, pageSize: req.pageSize }, entries, 'entries');
   },

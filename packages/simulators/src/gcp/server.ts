@@ -10,6 +10,7 @@ import {
 import { Accounting } from '../accounting.ts';
 import { FaultPlan } from '../faults.ts';
 import { type Scenario, type ScenarioInput, scenario as scenarioSchema } from '../scenario/schema.ts';
+import { GcpTrail } from './activity.ts';
 import { answer, type GcpState, type Owned } from './answer.ts';
 import { refusal, type ServiceAccountKey, type SimulatedAccount, simulatedAccount } from './credentials.ts';
 import { grpcFailure, isFailure } from './errors.ts';
@@ -45,6 +46,8 @@ export interface GcpSimulator {
   /** Origin of the OAuth token endpoint (`POST /token`), which exchanges the key's signed JWT for an access token. */
   tokenEndpoint: string;
   accessTokensIssued(): number;
+  /** The test API that changes a resource and writes the Admin Activity entry Google would, after its delay. */
+  trail: GcpTrail;
   close(): Promise<void>;
 }
 
@@ -140,6 +143,7 @@ export async function startGcpSimulator(
     serviceAccountKey: account.key,
     tokenEndpoint: token.origin,
     accessTokensIssued: () => tokens.count,
+    trail: new GcpTrail((name) => state.owners.get(name)?.resource, state.clock),
     close: async () => {
       closing.abort();
       server.forceShutdown();

@@ -9,6 +9,7 @@ export {
   startGithubSimulator,
 } from './server.ts';
 export { GithubScenarioError } from './tenants.ts';
+export { GithubTrail } from './trail.ts';
 export {
   type GithubOrgView,
   type GithubUser,

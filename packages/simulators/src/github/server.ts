@@ -13,6 +13,7 @@ import {
   SecondaryRateLimit,
 } from './rate-limits.ts';
 import { GithubTenants } from './tenants.ts';
+import { GithubTrail } from './trail.ts';
 import { githubToken } from './world.ts';
 
 export interface GithubSimulatorOptions {
@@ -33,6 +34,8 @@ export interface GithubSimulator {
   accounting: Accounting;
   /** The GitHub App installed on the scenario's orgs (unless `appInstallation: 'none'`): its id, key, installations. */
   app: { id: number; privateKey: string; installationId(org: string): number; tokensIssued(): number };
+  /** The test API that changes an org and writes the audit-log event GitHub would, after its delay. */
+  trail: GithubTrail;
   close(): Promise<void>;
 }
 
@@ -60,11 +63,13 @@ export async function startGithubSimulator(
   let api = '';
   const app = createGithubApp(sc.seed);
   const installations = new InstallationTokens();
+  const tenants = new GithubTenants(sc, sc.now ? Date.parse(sc.now) : clock(), installations);
+  const trail = new GithubTrail(tenants, clock);
   const handle = githubHandler({
     app,
     installations,
     appInstallations: appInstallations(sc),
-    tenants: new GithubTenants(sc, sc.now ? Date.parse(sc.now) : clock(), installations),
+    tenants,
     faults,
     accounting,
     primary: new PrimaryRateLimit(limits.limit, limits.windowSeconds * 1000),
@@ -95,6 +100,7 @@ export async function startGithubSimulator(
       installationId: (org) => installationId({ org }, sc.seed),
       tokensIssued: () => installations.count,
     },
+    trail,
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort();
