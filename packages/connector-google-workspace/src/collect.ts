@@ -146,7 +146,8 @@ export async function* collectWorkspace(ctx: Ctx, tuning: Tuning): AsyncGenerato
       },
     );
   }
-  const exportCovers = ['logSource.sign_in.destinations', 'logSource.admin_audit.destinations'];
+  // Every log this connection reports: an empty list must not read as "kept only natively" or "not exported".
+  const exportCovers = ['logSource.destinations'];
   const exportSource = 'Admin SDK Reports API';
   yield* session.section({ phase: 'log export', source: exportSource, covers: exportCovers }, async function* () {
     yield unexposed(
