@@ -1,6 +1,6 @@
 import { asConnectorError, type CheckItem, type CheckResult, CollectionSession } from '@evident/connector-kit';
-import { type Area, createClients, SCOPES } from './client.ts';
-import type { Ctx } from './collect.ts';
+import { type Area, createClients, SCOPES, type WorkspaceClients } from './client.ts';
+import { type Ctx, customerIdOf } from './collect.ts';
 import { PRIVILEGES, toConnectorError } from './errors.ts';
 import { PROVIDER } from './map.ts';
 import { read, type Tuning } from './read.ts';
@@ -17,9 +17,17 @@ function answered(name: string, kind: CheckItem['kind'], granted: string, error:
  * the impersonated admin read what it covers (one small call). A refused key stops the check: nothing else can say.
  */
 export async function checkWorkspace(ctx: Ctx, tuning: Tuning): Promise<CheckResult> {
+  const clients = createClients(ctx.config, ctx.secret, ctx.egress);
+  try {
+    return await checkWith(ctx, tuning, clients);
+  } finally {
+    await clients.close();
+  }
+}
+
+async function checkWith(ctx: Ctx, tuning: Tuning, clients: WorkspaceClients): Promise<CheckResult> {
   const { config } = ctx;
   const admin = config.adminEmail;
-  const clients = createClients(config, ctx.secret, ctx.egress);
   const session = new CollectionSession(ctx, PROVIDER);
   const items: CheckItem[] = [];
   const attempt = async (fn: () => Promise<unknown>): Promise<unknown> => {
@@ -42,7 +50,12 @@ export async function checkWorkspace(ctx: Ctx, tuning: Tuning): Promise<CheckRes
       ),
     reports: () =>
       read(session, tuning, 'reports', admin, activitiesPage, 'activities.list', () =>
-        clients.reports().activities.list({ userKey: 'all', applicationName: 'login', maxResults: 1 }),
+        clients.reports().activities.list({
+          userKey: 'all',
+          applicationName: 'login',
+          ...customerIdOf(config),
+          maxResults: 1,
+        }),
       ),
   };
   for (const area of Object.keys(SCOPES) as Area[]) {

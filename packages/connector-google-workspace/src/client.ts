@@ -26,7 +26,7 @@ function transport(config: GoogleWorkspaceConfig, egress: EgressPolicy) {
     return fetch(target, { ...init, dispatcher } as RequestInit);
   };
   // Retries are the session's (throttle accounting, the connection's limiter), never gaxios' own.
-  return { fetchImplementation, retry: false, timeout: REQUEST_TIMEOUT_MS };
+  return { dispatcher, options: { fetchImplementation, retry: false, timeout: REQUEST_TIMEOUT_MS } };
 }
 
 export interface WorkspaceClients {
@@ -34,6 +34,8 @@ export interface WorkspaceClients {
   reports(): admin_reports_v1.Admin;
   /** Asks for an access token for one area's scope: refusals name a bad key or a missing delegation. */
   token(area: Area): Promise<void>;
+  /** Closes the connections the clients opened. */
+  close(): Promise<void>;
 }
 
 /**
@@ -46,7 +48,7 @@ export function createClients(
   egress: EgressPolicy,
 ): WorkspaceClients {
   const key = secret.serviceAccountKey;
-  const options = transport(config, egress);
+  const { dispatcher, options } = transport(config, egress);
   const rootUrl = config.endpoints?.api ? `${config.endpoints.api.replace(/\/+$/, '')}/` : ADMIN_ROOT;
   const jwts = new Map<Area, InstanceType<typeof auth.JWT>>();
   const jwt = (area: Area) => {
@@ -70,5 +72,6 @@ export function createClients(
     token: async (area) => {
       await jwt(area).getAccessToken();
     },
+    close: () => dispatcher.close(),
   };
 }

@@ -1,6 +1,8 @@
+import { egressPolicy } from '@evident/connector-kit';
 import { fact } from '@evident/core';
 import type { WorkspaceSimulator } from '@evident/simulators/workspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { googleWorkspaceConfig, googleWorkspaceSecret } from './config.ts';
 import { collect, identity, startPreset } from './contract.fixture.ts';
 import { AUDIT_RETENTION_DAYS } from './map.ts';
 
@@ -91,5 +93,36 @@ describe('collect against the weak preset', () => {
     expect(identity(run, 'user8@example.org').mspPrincipal).toBe(false);
     const undeclared = await collect(sim);
     expect(identity(undeclared, 'user8@example.org').mspPrincipal).toBe('unknown');
+  });
+});
+
+describe('a connection as the simulators hand it out', () => {
+  it('parses with the connector’s schemas and collects', async () => {
+    const { startSimulators } = await import('@evident/simulators');
+    const sims = await startSimulators({
+      tenants: [{ name: 'acme', workspace: { preset: 'weak', domain: 'acme.example' } }],
+    });
+    try {
+      const [c] = sims.connections('acme');
+      const config = googleWorkspaceConfig.parse(c!.config);
+      googleWorkspaceSecret.parse(c!.secret);
+      const run = await collect(sims.workspace.acme!, config);
+      expect(run.identities).toHaveLength(20);
+      expect(run.logs.map((l) => l.scope)).toEqual(['acme.example', 'acme.example']);
+    } finally {
+      await sims.close();
+    }
+  });
+
+  it('refuses an endpoint override the deployment does not allow', async () => {
+    const { contextFor } = await import('./contract.fixture.ts');
+    const sim = await startPreset('healthy');
+    try {
+      expect(() => contextFor(sim, {}, { egress: egressPolicy(undefined) })).toThrow(
+        expect.objectContaining({ issues: [expect.objectContaining({ path: 'endpoints.api' })] }),
+      );
+    } finally {
+      await sim.close();
+    }
   });
 });

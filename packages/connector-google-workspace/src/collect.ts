@@ -1,6 +1,6 @@
 import { CollectionSession, type ConnectorContext } from '@evident/connector-kit';
 import type { Fact, GapFact } from '@evident/core';
-import { createClients } from './client.ts';
+import { createClients, type WorkspaceClients } from './client.ts';
 import type { GoogleWorkspaceConfig, GoogleWorkspaceSecret } from './config.ts';
 import {
   type Application,
@@ -38,9 +38,22 @@ function unexposed(stamp: Stamp, source: string, covers: string[], message: stri
  * page, and the newest entry of the login and admin audit logs. Each part is a section: its failure is a gap.
  */
 export async function* collectWorkspace(ctx: Ctx, tuning: Tuning): AsyncGenerator<Fact> {
-  const { config } = ctx;
   const session = new CollectionSession(ctx, PROVIDER);
-  const clients = createClients(config, ctx.secret, ctx.egress);
+  const clients = createClients(ctx.config, ctx.secret, ctx.egress);
+  try {
+    yield* sections(ctx, tuning, session, clients);
+  } finally {
+    await clients.close();
+  }
+}
+
+async function* sections(
+  ctx: Ctx,
+  tuning: Tuning,
+  session: CollectionSession<GoogleWorkspaceConfig, GoogleWorkspaceSecret>,
+  clients: WorkspaceClients,
+): AsyncGenerator<Fact> {
+  const { config } = ctx;
   const customer = config.customerId;
   const admin = config.adminEmail;
   const scope = scopeOf(config);
@@ -164,6 +177,6 @@ export async function* collectWorkspace(ctx: Ctx, tuning: Tuning): AsyncGenerato
 }
 
 /** The Reports API takes a customer ID, or nothing for the admin's own account. */
-function customerIdOf(config: GoogleWorkspaceConfig): { customerId?: string } {
+export function customerIdOf(config: GoogleWorkspaceConfig): { customerId?: string } {
   return config.customerId === 'my_customer' ? {} : { customerId: config.customerId };
 }
