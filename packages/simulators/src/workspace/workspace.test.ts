@@ -130,3 +130,20 @@ describe('the Workspace simulator through @googleapis/admin', () => {
     });
   });
 });
+
+describe('a scenario tenant with a Workspace', () => {
+  it('starts its simulator and hands out a connection that the SDK can use', async () => {
+    const { startSimulators } = await import('../start.ts');
+    const sims = await startSimulators({ tenants: [{ name: 'acme', workspace: { domain: 'acme.example' } }] });
+    try {
+      const [connection] = sims.connections('acme');
+      expect(connection).toMatchObject({ kind: 'google-workspace', config: { adminEmail: 'reader@acme.example' } });
+      const sim = sims.workspace.acme!;
+      expect(sims.allowedEndpoints).toBe(new URL(sim.url).host);
+      const { data } = await clients(sim, ALL).directory.users.list({ customer: 'my_customer' });
+      expect(data.users).toHaveLength(20);
+    } finally {
+      await sims.close();
+    }
+  });
+});
