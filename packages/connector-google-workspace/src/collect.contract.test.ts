@@ -56,7 +56,7 @@ describe('collect against the healthy preset', () => {
     expect(exported?.message).toContain('BigQuery');
     const methods = run.gaps.find((g) => g.covers.includes('identity.phishingResistantRegistered'));
     expect(methods?.code).toBe('not_supported');
-    expect(run.gaps).toHaveLength(2);
+    expect(run.gaps).toHaveLength(3);
   });
 });
 

@@ -20,6 +20,8 @@ export type Ctx = ConnectorContext<GoogleWorkspaceConfig, GoogleWorkspaceSecret>
 
 /** The setting MFA-09 would read: which 2SV methods the policy allows. The Admin SDK does not expose it. */
 export const METHODS_SETTING = 'google_workspace.two_step_methods';
+/** The setting MFA-07 would read: 2SV enforcement at the top-level organizational unit. Not exposed either. */
+export const ENFORCEMENT_SETTING = 'google_workspace.two_step_enforcement';
 
 const USER_FIELDS =
   'nextPageToken,users(id,primaryEmail,isAdmin,isDelegatedAdmin,isEnrolledIn2Sv,isEnforcedIn2Sv,suspended,archived,orgUnitPath,lastLoginTime)';
@@ -137,6 +139,16 @@ async function* sections(
       'Check Admin console → Security → Authentication → 2-Step Verification: "Allowed methods" should be "Only ' +
       'security key" for admins (and Advanced Protection for super admins); record what you find as an exception.';
     yield unexposed(stamp(), usersSource, methodsCovers, methodsWhy, remedy);
+  });
+  const policyCovers = [`setting.${ENFORCEMENT_SETTING}`];
+  yield* session.section({ phase: 'users', source: usersSource, covers: policyCovers }, async function* () {
+    const why =
+      'The Directory API does not expose the 2-Step Verification policy of organizational units and groups, only ' +
+      'its effect on each user (isEnforcedIn2Sv), so whether enforcement is org-wide cannot be read';
+    const remedy =
+      'Check Admin console → Security → Authentication → 2-Step Verification for the top-level organizational ' +
+      'unit: "Allow users to turn on 2-Step Verification" and Enforcement "On"; record what you find.';
+    yield unexposed(stamp(), usersSource, policyCovers, why, remedy);
   });
 
   for (const application of ['login', 'admin'] as const satisfies Application[]) {

@@ -39,6 +39,8 @@ describe('the catalog over a Google Workspace collection', () => {
     const v = await verdicts(await collect(healthy));
     expect(v.get('MFA-05')?.status).toBe('unknown');
     expect(v.get('MFA-05')?.reason).toContain('neither which methods they use nor which the policy allows');
+    expect(v.get('MFA-07')?.status).toBe('unknown');
+    expect(v.get('MFA-07')?.reason).toContain('organizational units and groups');
     expect(v.get('MFA-09')?.status).toBe('unknown');
     expect(v.get('MFA-09')?.reason).toContain('2-Step Verification');
     for (const id of ['LOG-02', 'LOG-03', 'LOG-04', 'LOG-05', 'LOG-06']) {

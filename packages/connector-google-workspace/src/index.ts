@@ -1,5 +1,5 @@
 export { SCOPES as GOOGLE_WORKSPACE_SCOPES } from './client.ts';
-export { METHODS_SETTING } from './collect.ts';
+export { ENFORCEMENT_SETTING, METHODS_SETTING } from './collect.ts';
 export {
   type GoogleWorkspaceConfig,
   type GoogleWorkspaceSecret,
