@@ -1,6 +1,7 @@
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
+import { googleWorkspaceConnector } from '@evident/connector-google-workspace';
 import {
   type AnyConnector,
   createContext,
@@ -15,6 +16,7 @@ const CONNECTORS: Record<SimulatedConnection['kind'], AnyConnector> = {
   entra: entraConnector,
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
+  'google-workspace': googleWorkspaceConnector,
 };
 
 /** Each connector's requests in flight per connection, as a worker without an override runs them. */

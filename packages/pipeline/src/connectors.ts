@@ -1,6 +1,7 @@
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
+import { googleWorkspaceConnector } from '@evident/connector-google-workspace';
 import type { AnyConnector } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 
@@ -10,6 +11,7 @@ export const DEFAULT_CONNECTORS: ConnectorRegistry = {
   entra: entraConnector,
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
+  'google-workspace': googleWorkspaceConnector,
 };
 
 export function connectorFor(kind: Provider): AnyConnector {

@@ -8,6 +8,7 @@ import {
 } from './github/index.ts';
 import { entraDirectory, type GraphSimulator, startGraphSimulator } from './graph/index.ts';
 import { type Scenario, type ScenarioInput, scenario as scenarioSchema, type TenantWorld } from './scenario/schema.ts';
+import { startWorkspaceSimulator, type WorkspaceSimulator, workspacePreset } from './workspace/index.ts';
 
 export interface SimulatorsOptions {
   host?: string;
@@ -20,7 +21,7 @@ export interface SimulatorsOptions {
 
 /** A connection as `evident assess` reads it: what a user would paste into a config to point Evident at a tenant. */
 export interface SimulatedConnection {
-  kind: 'entra' | 'github' | 'gcp-logging';
+  kind: 'entra' | 'github' | 'gcp-logging' | 'google-workspace';
   name: string;
   config: Record<string, unknown>;
   secret: Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface Simulators {
   graph: GraphSimulator | undefined;
   github: GithubSimulator | undefined;
   gcp: GcpSimulator | undefined;
+  /** One Workspace simulator per tenant that has a Workspace, by tenant name. */
+  workspace: Record<string, WorkspaceSimulator>;
   accounting: Accounting;
   /** The connections of one tenant of the scenario, pointed at these simulators. */
   connections(tenant: string): SimulatedConnection[];
@@ -101,6 +104,14 @@ export async function startSimulators(
         })
       : undefined;
     if (gcp) started.push(gcp);
+    const workspace: Record<string, WorkspaceSimulator> = {};
+    const now = sc.now ? new Date(sc.now) : new Date();
+    for (const t of sc.tenants) {
+      if (!t.workspace) continue;
+      const sim = await startWorkspaceSimulator(workspacePreset(t.workspace.preset, now, t.workspace.domain), { host });
+      started.push(sim);
+      workspace[t.name] = sim;
+    }
 
     const connections = (tenant: string): SimulatedConnection[] => {
       const t = sc.tenants.find((x) => x.name === tenant);
@@ -134,6 +145,19 @@ export async function startSimulators(
           secret: { serviceAccountKey: gcp.serviceAccountKey },
         });
       }
+      const ws = workspace[t.name];
+      if (ws) {
+        out.push({
+          kind: 'google-workspace',
+          name: `${t.name}-workspace`,
+          config: {
+            adminEmail: ws.world.reader,
+            customerId: 'my_customer',
+            endpoints: { api: ws.tokenOrigin, token: ws.tokenOrigin },
+          },
+          secret: { serviceAccountKey: ws.serviceAccountKey },
+        });
+      }
       return out;
     };
 
@@ -142,9 +166,15 @@ export async function startSimulators(
       graph,
       github,
       gcp,
+      workspace,
       accounting,
       connections,
-      allowedEndpoints: [graph && new URL(graph.url).host, github && new URL(github.url).host, gcp?.address]
+      allowedEndpoints: [
+        graph && new URL(graph.url).host,
+        github && new URL(github.url).host,
+        gcp?.address,
+        ...Object.values(workspace).map((w) => new URL(w.url).host),
+      ]
         .filter(Boolean)
         .join(','),
       close: async () => {

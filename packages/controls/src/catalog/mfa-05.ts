@@ -32,7 +32,9 @@ export const mfa05 = defineControl<z.infer<typeof params>>({
     'ScubaGear and the Essential Eight (ML2) require phishing-resistant MFA for privileged users.',
   remediation:
     'Register passkeys or FIDO2 keys for every admin, then require the built-in "Phishing-resistant MFA" ' +
-    'authentication strength for the privileged directory roles with a conditional-access policy.',
+    'authentication strength for the privileged directory roles with a conditional-access policy. In Google ' +
+    'Workspace, allow only security keys for admins and enrol super admins in Advanced Protection (the Admin SDK ' +
+    'shows neither, so Workspace stays unknown here).',
   params,
   needs: [
     'identity',

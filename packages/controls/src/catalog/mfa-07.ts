@@ -108,9 +108,17 @@ export const mfa07 = defineControl<z.infer<typeof params>>({
     'enforcement silently misses new accounts. Only an org-wide rule keeps coverage at 100% as people come and go.',
   remediation:
     'Enable a conditional-access policy: all users, all resources, grant "Require MFA" or an authentication ' +
-    'strength, excluding only break-glass accounts; retire per-user MFA. In GitHub, require 2FA for the organization.',
+    'strength, excluding only break-glass accounts; retire per-user MFA. In GitHub, require 2FA for the organization. ' +
+    'In Google Workspace, enforce 2-Step Verification at the top-level organizational unit (the Admin SDK does not ' +
+    'expose that policy, only its effect on each user).',
   params,
-  needs: ['authPolicy', 'setting.entra.security_defaults', 'setting.github.two_factor_requirement'],
+  needs: [
+    'authPolicy',
+    'setting.entra.security_defaults',
+    'setting.github.two_factor_requirement',
+    // Google Workspace does not expose its 2SV policy: its connector always reports this as a gap.
+    'setting.google_workspace.two_step_enforcement',
+  ],
   mappings: [
     { framework: 'scuba-entra', ref: 'MS.AAD.3.2v2', note: 'MFA SHALL be enforced for all users.' },
     { framework: 'cis-v8', ref: '6.3', note: 'Enforcing MFA through a directory or SSO provider counts.' },

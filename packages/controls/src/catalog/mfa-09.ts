@@ -9,6 +9,8 @@ const params = z.object(common).strict();
 
 /** GitHub: how many accounts its owner-only `2fa_insecure` filter lists (SMS as second factor); null when unread. */
 const GITHUB_INSECURE = 'github.insecure_2fa_accounts';
+/** Google Workspace: the 2SV methods its policy allows, which the Admin SDK does not expose (always a gap). */
+const WORKSPACE_METHODS = 'google_workspace.two_step_methods';
 const SMS = 'sms';
 
 /**
@@ -82,17 +84,24 @@ export const mfa09 = defineControl<z.infer<typeof params>>({
     '`policyMigrationState: migrationComplete` (`entra.methods_policy_migration`), the legacy MFA and SSPR ' +
     'policies may still offer SMS and voice, which Graph does not show: an empty list is then unknown. On GitHub, where an org cannot switch SMS ' +
     'off, no member or outside collaborator may have SMS as a second factor (the owner-only `2fa_insecure` filter, ' +
-    'reported as `github.insecure_2fa_accounts`, must list none; unknown when it could not be read). Evaluated ' +
-    'per connection that reports either setting; others are not applicable.',
+    'reported as `github.insecure_2fa_accounts`, must list none; unknown when it could not be read). Google ' +
+    'Workspace does not expose the 2-Step Verification methods its policy allows, so it is unknown there. ' +
+    'Evaluated per connection that reports either setting; others are not applicable.',
   rationale:
     'SMS and voice codes can be intercepted through SIM swaps and relayed by phishing kits; while they are allowed, ' +
     'an attacker can choose the weakest method any user registered.',
   remediation:
     'In the authentication methods policy, disable SMS, Voice call and Email OTP once users have moved to the ' +
     'Authenticator app, passkeys or FIDO2 keys, and complete the migration from the legacy MFA and SSPR policies. On GitHub, ask each listed account to replace SMS with an ' +
-    'authenticator app, passkey or security key, and require secure 2FA methods in the org settings.',
+    'authenticator app, passkey or security key, and require secure 2FA methods in the org settings. In Google ' +
+    'Workspace, set the allowed 2-Step Verification methods to "Only security key" (at least for admins).',
   params,
-  needs: ['setting.entra.weak_methods', 'setting.entra.methods_policy_migration', `setting.${GITHUB_INSECURE}`],
+  needs: [
+    'setting.entra.weak_methods',
+    'setting.entra.methods_policy_migration',
+    `setting.${GITHUB_INSECURE}`,
+    `setting.${WORKSPACE_METHODS}`,
+  ],
   mappings: [
     {
       framework: 'scuba-entra',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEntraConnector } from '@evident/connector-entra';
 import { createGcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { createGithubConnector } from '@evident/connector-github';
+import { createGoogleWorkspaceConnector } from '@evident/connector-google-workspace';
 import { egressPolicy } from '@evident/connector-kit';
 import { newId, type OrganizationId, type TenantId } from '@evident/core';
 import type { Store } from '@evident/db';
@@ -25,6 +26,7 @@ export const FAST_CONNECTORS = {
     timeoutMs: 5_000,
     sdkRetryBudgetMs: 100,
   }),
+  'google-workspace': createGoogleWorkspaceConnector({ attempts: 2, baseDelayMs: 5, maxDelayMs: 20 }),
 };
 
 /** A clock the tests move forward, to see evidence go stale. */

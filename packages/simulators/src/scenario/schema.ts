@@ -400,6 +400,10 @@ export const tenantWorld = z.object({
   entra: entraWorld.optional(),
   github: githubWorld.optional(),
   gcp: gcpWorld.optional(),
+  /** A Google Workspace customer, served by a simulator of its own (`workspace/`). */
+  workspace: z
+    .object({ preset: z.enum(['healthy', 'weak', 'huge']).default('healthy'), domain: z.string().min(1) })
+    .optional(),
   faults: z.partialRecord(z.enum(SIMULATORS), faultSpec).default({}),
 });
 
