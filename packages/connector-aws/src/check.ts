@@ -22,9 +22,10 @@ import { ASSUME_ROLE, AWS_PERMISSIONS } from './permissions.ts';
 const ALLOWED_ABSENT = new Set([
   'NoSuchLifecycleConfiguration',
   'ObjectLockConfigurationNotFoundError',
-  'NoSuchEntity',
-  'ReportNotPresent',
-  'ReportInProgress',
+  // IAM's query codes as the SDK names their errors (NoSuchEntity, ReportNotPresent, ReportInProgress).
+  'NoSuchEntityException',
+  'CredentialReportNotPresentException',
+  'CredentialReportNotReadyException',
   'TrailNotFoundException',
 ]);
 

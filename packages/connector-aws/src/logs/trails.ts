@@ -34,10 +34,13 @@ async function recordsManagement(run: AccountRun, trail: Trail): Promise<boolean
   return (out.EventSelectors ?? []).some((s) => s.IncludeManagementEvents !== false && s.ReadWriteType !== 'ReadOnly');
 }
 
-/** A 404 of S3's "no such configuration" kind: the bucket simply has none. */
-function absent(error: unknown, code: string): boolean {
-  return (error as { name?: string } | null)?.name === code;
-}
+/** Turns S3's 404 "no such configuration" into `null`: the bucket simply has none. */
+const absent =
+  (code: string) =>
+  (error: unknown): null => {
+    if ((error as { name?: string } | null)?.name === code) return null;
+    throw error;
+  };
 
 class Buckets {
   private owned: Promise<Set<string> | 'unknown'> | undefined;
@@ -55,36 +58,29 @@ class Buckets {
     return this.owned;
   }
 
+  /** The bucket's lifecycle rules; `null` when it has none (S3 answers 404, which is not retried). */
   async lifecycle(bucket: string) {
-    try {
-      const out = await this.run.call('s3:GetLifecycleConfiguration', () =>
-        this.run.clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })),
-      );
-      return out.Rules ?? [];
-    } catch (error) {
-      if (error instanceof ConnectorError && absent(error.cause, 'NoSuchLifecycleConfiguration')) return null;
-      throw error;
-    }
+    const out = await this.run.call('s3:GetLifecycleConfiguration', () =>
+      this.run.clients.s3
+        .send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))
+        .catch(absent('NoSuchLifecycleConfiguration')),
+    );
+    return out === null ? null : (out.Rules ?? []);
   }
 
   async lock(bucket: string): Promise<Pick<LogDestination, 'locked' | 'lockedDays'>> {
-    try {
-      const out = await this.run.call('s3:GetBucketObjectLockConfiguration', () =>
-        this.run.clients.s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket })),
-      );
-      const retention = out.ObjectLockConfiguration?.Rule?.DefaultRetention;
-      // Governance mode yields to anyone granted s3:BypassGovernanceRetention: only compliance mode locks.
-      if (out.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled' || retention?.Mode !== 'COMPLIANCE') {
-        return { locked: false };
-      }
-      const days = retention.Days ?? (retention.Years !== undefined ? retention.Years * 365 : undefined);
-      return { locked: true, ...(days !== undefined ? { lockedDays: days } : {}) };
-    } catch (error) {
-      if (error instanceof ConnectorError && absent(error.cause, 'ObjectLockConfigurationNotFoundError')) {
-        return { locked: false };
-      }
-      throw error;
+    const out = await this.run.call('s3:GetBucketObjectLockConfiguration', () =>
+      this.run.clients.s3
+        .send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))
+        .catch(absent('ObjectLockConfigurationNotFoundError')),
+    );
+    const retention = out?.ObjectLockConfiguration?.Rule?.DefaultRetention;
+    // Governance mode yields to anyone granted s3:BypassGovernanceRetention: only compliance mode locks.
+    if (out?.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled' || retention?.Mode !== 'COMPLIANCE') {
+      return { locked: false };
     }
+    const days = retention.Days ?? (retention.Years !== undefined ? retention.Years * 365 : undefined);
+    return { locked: true, ...(days !== undefined ? { lockedDays: days } : {}) };
   }
 }
 
@@ -115,7 +111,18 @@ async function bucketDestination(
     gaps.push({ what: `the Object Lock of ${name}`, error: toConnectorError(error) });
   }
   // Locked versions outlive an earlier expiration: the lifecycle only adds a delete marker over them.
-  if (lock.locked === true && lock.lockedDays !== undefined && retentionDays !== 'unknown') {
+  if (lock.locked === true && lock.lockedDays !== undefined) {
+    if (retentionDays === 'unknown') {
+      return {
+        kind: 'storage',
+        name,
+        boundary,
+        retentionDays: lock.lockedDays,
+        retentionAtLeast: true,
+        ...lock,
+        lastDeliveredAt: delivered,
+      };
+    }
     retentionDays = Math.max(retentionDays, lock.lockedDays);
   }
   return { kind: 'storage', name, boundary, retentionDays, ...lock, lastDeliveredAt: delivered };
