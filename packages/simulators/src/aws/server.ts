@@ -146,6 +146,8 @@ export async function startAwsSimulator(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, service: Service, protocol: Protocol) {
+    // Read before any refusal: answering while the client still sends would reset the connection.
+    const body = await readBody(req);
     const auth = String(req.headers.authorization ?? '');
     const scope = SCOPE.exec(auth);
     if (!auth.startsWith('AWS4-HMAC-SHA256 ') || !scope) throw MISSING[protocol];
@@ -160,7 +162,6 @@ export async function startAwsSimulator(
           : new AwsError(400, 'Throttling', 'Rate exceeded');
     }
     if (take(failures, service)) throw new AwsError(500, 'InternalFailure', 'The request processing has failed.');
-    const body = await readBody(req);
     const caller = `arn:aws:iam::000000000000:user/evident`;
     if (key === world.accessKeyId) {
       const params = new URLSearchParams(body);
