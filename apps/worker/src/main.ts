@@ -10,7 +10,7 @@ const env = readEnv();
 /** One concurrency for every provider when the deployment sets one; otherwise each connector's own limits. */
 function connectionLimits(concurrency: number | undefined) {
   if (concurrency === undefined) return {};
-  return { entra: { concurrency }, github: { concurrency }, 'gcp-logging': { concurrency } };
+  return { entra: { concurrency }, github: { concurrency }, 'gcp-logging': { concurrency }, aws: { concurrency } };
 }
 const logger = createLogger({ level: env.LOG_LEVEL });
 const shutdown = createShutdown(logger);

@@ -5,6 +5,7 @@ const IDENTITY: Record<string, readonly string[]> = {
   entra: ['tenantId', 'clientId'],
   github: ['org', 'enterprise'],
   'gcp-logging': ['resources'],
+  aws: ['accounts', 'roleName', 'externalId', 'region'],
 };
 
 /** The config keys a stored credential is bound to (a form names them); unknown kinds: none is known. */

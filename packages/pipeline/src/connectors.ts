@@ -1,3 +1,4 @@
+import { awsConnector } from '@evident/connector-aws';
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
@@ -10,6 +11,7 @@ export const DEFAULT_CONNECTORS: ConnectorRegistry = {
   entra: entraConnector,
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
+  aws: awsConnector,
 };
 
 export function connectorFor(kind: Provider): AnyConnector {

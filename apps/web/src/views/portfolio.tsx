@@ -21,6 +21,7 @@ const CONNECTORS = [
   { id: 'entra', name: 'Microsoft Entra ID' },
   { id: 'github', name: 'GitHub' },
   { id: 'gcp-logging', name: 'Google Cloud Logging' },
+  { id: 'aws', name: 'Amazon Web Services' },
 ] as const;
 const SHORT: Record<Status, string> = { pass: 'P', partial: '½', fail: 'F', not_applicable: '–', unknown: '?' };
 
