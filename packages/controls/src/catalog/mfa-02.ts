@@ -67,7 +67,8 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
     'for MFA on all administrative access, including accounts a third party manages.',
   remediation:
     'Require MFA (ideally phishing-resistant) for every directory role with a conditional-access policy targeting ' +
-    'the roles, or for all users; replace per-user MFA with that policy. In GitHub, require 2FA for the organization.',
+    'the roles, or for all users; replace per-user MFA with that policy. In GitHub, require 2FA for the organization. ' +
+    'In AWS, give the root user an MFA device and force administrators through MFA with a deny-without-MFA policy.',
   params,
   needs: [
     'identity',

@@ -32,7 +32,8 @@ export const mfa05 = defineControl<z.infer<typeof params>>({
     'ScubaGear and the Essential Eight (ML2) require phishing-resistant MFA for privileged users.',
   remediation:
     'Register passkeys or FIDO2 keys for every admin, then require the built-in "Phishing-resistant MFA" ' +
-    'authentication strength for the privileged directory roles with a conditional-access policy.',
+    'authentication strength for the privileged directory roles with a conditional-access policy. In AWS, register ' +
+    'a FIDO security key for the root user and every administrator.',
   params,
   needs: [
     'identity',
