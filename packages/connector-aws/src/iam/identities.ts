@@ -215,8 +215,9 @@ export async function* userIdentities(run: AccountRun, rows: ReportRow[]): Async
   const breakGlass = new Set(run.ctx.config.breakGlassUsers);
   for await (const page of pages(run, ['User'])) {
     for (const u of page.UserDetailList ?? []) {
-      const row = u.UserName ? byName.get(u.UserName) : undefined;
-      if (!u.UserName || !row) continue;
+      if (!u.UserName) continue;
+      // IAM serves a report up to four hours old: a user created since is in none of its rows, and unknown there.
+      const row = byName.get(u.UserName) ?? unreported(u.UserName, u.Arn ?? '');
       byName.delete(u.UserName);
       const grants = dir.grants(
         (u.AttachedManagedPolicies ?? []).flatMap((a) => (a.PolicyArn ? [a.PolicyArn] : [])),
@@ -238,6 +239,10 @@ export async function* userIdentities(run: AccountRun, rows: ReportRow[]): Async
       'unknown',
     );
   }
+}
+
+function unreported(user: string, arn: string): ReportRow {
+  return { user, arn, passwordEnabled: 'unknown', passwordLastUsed: 'unknown', mfaActive: 'unknown', activeKeys: 0 };
 }
 
 async function userFact(
