@@ -1,4 +1,5 @@
 import { Accounting } from './accounting.ts';
+import { type AwsSimulator, type AwsWorld, awsWorld, startAwsSimulator } from './aws/index.ts';
 import { type GcpQuotaOptions, type GcpSimulator, startGcpSimulator } from './gcp/index.ts';
 import {
   type GithubRateLimitOptions,
@@ -11,7 +12,7 @@ import { type Scenario, type ScenarioInput, scenario as scenarioSchema, type Ten
 
 export interface SimulatorsOptions {
   host?: string;
-  ports?: { graph?: number; github?: number; gcp?: number };
+  ports?: { graph?: number; github?: number; gcp?: number; aws?: number };
   /** Shrinks the providers' real throttle windows (0.01: a 10 s window lasts 100 ms), for tests. */
   throttleScale?: number;
   githubRateLimits?: GithubRateLimitOptions;
@@ -20,7 +21,7 @@ export interface SimulatorsOptions {
 
 /** A connection as `evident assess` reads it: what a user would paste into a config to point Evident at a tenant. */
 export interface SimulatedConnection {
-  kind: 'entra' | 'github' | 'gcp-logging';
+  kind: 'entra' | 'github' | 'gcp-logging' | 'aws';
   name: string;
   config: Record<string, unknown>;
   secret: Record<string, unknown>;
@@ -31,6 +32,7 @@ export interface Simulators {
   graph: GraphSimulator | undefined;
   github: GithubSimulator | undefined;
   gcp: GcpSimulator | undefined;
+  aws: AwsSimulator | undefined;
   accounting: Accounting;
   /** The connections of one tenant of the scenario, pointed at these simulators. */
   connections(tenant: string): SimulatedConnection[];
@@ -57,6 +59,22 @@ function entraConnection(t: TenantWorld, sc: Scenario, graph: GraphSimulator): S
   };
 }
 
+/** Every tenant's AWS accounts in one world; a tenant's accounts share the external id its connection holds. */
+function awsWorldOf(sc: Scenario): AwsWorld {
+  const world = awsWorld('healthy', []);
+  for (const t of sc.tenants) {
+    if (!t.aws) continue;
+    for (const a of awsWorld(t.aws.preset, awsAccountsOf(sc, t)).accounts) {
+      world.accounts.push({ ...a, externalId: `evident-${t.name}` });
+    }
+  }
+  return world;
+}
+
+function awsAccountsOf(sc: Scenario, t: TenantWorld): string[] {
+  return t.aws?.accounts ?? [String(100_000_000_000 + sc.tenants.indexOf(t) * 1_000 + 1)];
+}
+
 function gcpResources(t: TenantWorld): string[] {
   const world = t.gcp!;
   if (world.organizationId) return [`organizations/${world.organizationId}`];
@@ -71,7 +89,7 @@ export async function startSimulators(
   const sc = scenarioSchema.parse(input);
   const accounting = new Accounting();
   const host = options.host ?? '127.0.0.1';
-  const needs = (k: 'entra' | 'github' | 'gcp') => sc.tenants.some((t) => t[k] !== undefined);
+  const needs = (k: 'entra' | 'github' | 'gcp' | 'aws') => sc.tenants.some((t) => t[k] !== undefined);
   const started: { close(): Promise<void> }[] = [];
   try {
     const graph = needs('entra')
@@ -101,6 +119,10 @@ export async function startSimulators(
         })
       : undefined;
     if (gcp) started.push(gcp);
+    const aws = needs('aws')
+      ? await startAwsSimulator(awsWorldOf(sc), { host, ...(options.ports?.aws ? { port: options.ports.aws } : {}) })
+      : undefined;
+    if (aws) started.push(aws);
 
     const connections = (tenant: string): SimulatedConnection[] => {
       const t = sc.tenants.find((x) => x.name === tenant);
@@ -134,6 +156,27 @@ export async function startSimulators(
           secret: { serviceAccountKey: gcp.serviceAccountKey },
         });
       }
+      if (t.aws && aws) {
+        out.push({
+          kind: 'aws',
+          name: `${t.name}-aws`,
+          config: {
+            accounts: awsAccountsOf(sc, t),
+            roleName: aws.world.accounts[0]?.roleName ?? 'EvidentReadOnly',
+            externalId: `evident-${t.name}`,
+            region: aws.world.region,
+            endpoints: {
+              iam: aws.url,
+              sts: aws.url,
+              cloudtrail: aws.url,
+              logs: aws.url,
+              s3: aws.url,
+              caCert: aws.caCert,
+            },
+          },
+          secret: { accessKeyId: aws.world.accessKeyId, secretAccessKey: aws.world.secretAccessKey },
+        });
+      }
       return out;
     };
 
@@ -142,9 +185,15 @@ export async function startSimulators(
       graph,
       github,
       gcp,
+      aws,
       accounting,
       connections,
-      allowedEndpoints: [graph && new URL(graph.url).host, github && new URL(github.url).host, gcp?.address]
+      allowedEndpoints: [
+        graph && new URL(graph.url).host,
+        github && new URL(github.url).host,
+        gcp?.address,
+        aws && new URL(aws.url).host,
+      ]
         .filter(Boolean)
         .join(','),
       close: async () => {
