@@ -1,4 +1,9 @@
-import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  LookupEventsCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   GenerateCredentialReportCommand,
@@ -45,6 +50,7 @@ const PROBES: Record<string, Probe> = {
     t ? c.cloudtrail.send(new GetTrailStatusCommand({ Name: t })) : undefined,
   'cloudtrail:GetEventSelectors': (c, _b, t) =>
     t ? c.cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t })) : undefined,
+  'cloudtrail:LookupEvents': (c) => c.cloudtrail.send(new LookupEventsCommand({ MaxResults: 1 })),
   's3:ListAllMyBuckets': (c) => c.s3.send(new ListBucketsCommand({})),
   's3:GetLifecycleConfiguration': (c, b) =>
     b ? c.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b })) : undefined,

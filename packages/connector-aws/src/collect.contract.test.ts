@@ -39,6 +39,7 @@ describe('collect against the AWS simulator', () => {
 
     const [log] = logSources(facts);
     expect(log).toMatchObject({ category: 'admin_audit', enabled: true, nativeRetentionDays: 90 });
+    expect(log!.lastEventAt).toBe(sim.world.accounts[0]!.lastEvent);
     const s3 = log!.destinations.find((d) => d.kind === 'storage')!;
     expect(s3).toMatchObject({
       name: 's3://log-archive-trail/ct/AWSLogs/',
@@ -73,6 +74,16 @@ describe('collect against the AWS simulator', () => {
       ['storage', 30, false],
       ['log_bucket', 30, false],
     ]);
+  });
+
+  it("tells root's virtual MFA device from a hardware one, and claims phishing resistance for neither", async () => {
+    const world = awsWorld('healthy');
+    world.accounts[0]!.rootMfa = 'virtual';
+    const sim = await simulate(world);
+    started.push(sim);
+    const root = identities(await collectAll(contextFor(sim))).find((p) => p.roles.includes('root user'))!;
+    expect(root).toMatchObject({ methods: ['virtual_mfa'], phishingResistantRegistered: 'unknown', mfaEnforced: true });
+    expect(sim.calls.get('iam:ListVirtualMFADevices')).toBe(1);
   });
 
   it('pages 20,000 IAM users with Marker and IsTruncated', async () => {

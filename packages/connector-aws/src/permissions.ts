@@ -40,6 +40,12 @@ export const AWS_PERMISSIONS: PermissionSpec[] = [
   },
   { name: 'cloudtrail:GetEventSelectors', kind: 'permission', why: 'See that a trail records management events.' },
   {
+    name: 'cloudtrail:LookupEvents',
+    kind: 'permission',
+    why: 'Read when the newest management event was recorded (that events keep arriving).',
+    optional: true,
+  },
+  {
     name: 's3:ListAllMyBuckets',
     kind: 'permission',
     why: "Tell a trail bucket of the account's own from another account's.",

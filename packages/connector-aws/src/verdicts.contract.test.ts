@@ -69,6 +69,18 @@ describe('fail-closed verdicts from AWS facts', () => {
     expect(bad.get('LOG-04')?.status).toBe('partial');
   });
 
+  it('fails LOG-09 when no management event has been recorded', async () => {
+    const good = await verdicts(healthy(), ['LOG-09']);
+    expect(good.get('LOG-09')?.status).toBe('pass');
+    const bad = await verdicts(
+      healthy((w) => {
+        w.accounts[0]!.lastEvent = null;
+      }),
+      ['LOG-09'],
+    );
+    expect(bad.get('LOG-09')?.status).toBe('fail');
+  });
+
   it('fails MFA-01 for a user with a console password and no MFA', async () => {
     const good = await verdicts(
       healthy((w) => {

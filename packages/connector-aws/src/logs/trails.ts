@@ -2,6 +2,7 @@ import {
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
+  LookupEventsCommand,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -84,7 +85,23 @@ class Buckets {
   }
 }
 
-type Unread = { what: string; error: ConnectorError }[];
+type Unread = { what: string; error: ConnectorError; covers?: string }[];
+
+/**
+ * When the newest management event of the connection's region was recorded (event history keeps 90 days): none is a
+ * fact, as every console sign-in and API change is one. Other regions are not read.
+ */
+async function newestEvent(run: AccountRun, gaps: Unread): Promise<string | null | 'unknown'> {
+  try {
+    const out = await run.call('cloudtrail:LookupEvents', () =>
+      run.clients.cloudtrail.send(new LookupEventsCommand({ MaxResults: 1 })),
+    );
+    return iso(out.Events?.[0]?.EventTime);
+  } catch (error) {
+    gaps.push({ what: 'the newest management event', error: toConnectorError(error), covers: 'logSource.lastEventAt' });
+    return 'unknown';
+  }
+}
 
 async function bucketDestination(
   run: AccountRun,
@@ -199,6 +216,7 @@ export async function* managementLog(run: AccountRun): AsyncGenerator<Fact> {
       trails: partial,
     });
   }
+  const lastEventAt = await newestEvent(run, gaps);
   const fact: LogSourceFact = {
     ...run.base('cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors, s3, logs'),
     type: 'logSource',
@@ -211,14 +229,14 @@ export async function* managementLog(run: AccountRun): AsyncGenerator<Fact> {
     locked: true,
     destinations,
     exemptions: [],
-    lastEventAt: 'unknown',
+    lastEventAt,
   };
   yield fact;
   // What was not read leaves the destinations incomplete; each gap keeps its own code and missing permission.
-  for (const { what, error } of gaps) {
+  for (const { what, error, covers } of gaps) {
     const message = `${what} in account ${run.account} could not be read: ${error.message}`;
     yield run.session.gap(
-      { source: fact.source, covers: ['logSource.destinations'] },
+      { source: fact.source, covers: [covers ?? 'logSource.destinations'] },
       new ConnectorError(error.code, message, error.details),
     );
   }

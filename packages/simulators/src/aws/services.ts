@@ -62,6 +62,20 @@ export function cloudtrail(world: AwsWorld, a: AwsAccount, action: string, input
         ],
       };
     }
+    case 'LookupEvents':
+      return {
+        Events: a.lastEvent
+          ? [
+              {
+                EventId: '00000000-0000-4000-8000-000000000001',
+                EventName: 'ConsoleLogin',
+                ReadOnly: 'false',
+                EventTime: epoch(a.lastEvent),
+                EventSource: 'signin.amazonaws.com',
+              },
+            ]
+          : [],
+      };
     default:
       throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${action}`);
   }

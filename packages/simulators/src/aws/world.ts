@@ -50,6 +50,8 @@ export interface AwsAccount {
   trails: AwsTrail[];
   buckets: AwsBucket[];
   logGroups: { name: string; retentionInDays?: number }[];
+  /** When the newest management event of the region was recorded (`LookupEvents`); `null`: none in 90 days. */
+  lastEvent: string | null;
   /** IAM actions the read-only role lacks, answered AccessDenied. */
   denied: string[];
 }
@@ -130,6 +132,7 @@ function account(id: string, preset: 'healthy' | 'weak' | 'huge'): AwsAccount {
       },
     ],
     logGroups: [{ name: 'aws-cloudtrail', retentionInDays: 365 }],
+    lastEvent: new Date(Date.now() - 5 * 60_000).toISOString(),
     denied: [],
   };
   if (preset === 'weak') {
