@@ -1,4 +1,4 @@
-import { CollectionSession, withRetry } from '@evident/connector-kit';
+import { CollectionSession, type RetryOptions, withRetry } from '@evident/connector-kit';
 import type { Fact } from '@evident/core';
 import { accountClients, assumeRole, destroy, stsClient } from './clients.ts';
 import type { AwsContext } from './config.ts';
@@ -11,6 +11,7 @@ import { AccountRun } from './run.ts';
 export interface CollectOptions {
   /** Between polls of the credential report while IAM builds it. */
   reportPollMs: number;
+  retry: Pick<RetryOptions, 'attempts' | 'baseDelayMs'>;
 }
 
 /**
@@ -25,6 +26,7 @@ export async function* collectAws(ctx: AwsContext, options: CollectOptions): Asy
       let credentials: Awaited<ReturnType<typeof assumeRole>>;
       try {
         credentials = await withRetry(() => ctx.limiter.schedule(() => assumeRole(ctx, sts, account), ctx.signal), {
+          ...options.retry,
           signal: ctx.signal,
           classify: (e) => toConnectorError(e, 'sts:AssumeRole'),
         });
@@ -38,7 +40,7 @@ export async function* collectAws(ctx: AwsContext, options: CollectOptions): Asy
         continue;
       }
       const clients = accountClients(ctx, account, credentials);
-      const run = new AccountRun(ctx, session, clients, options.reportPollMs);
+      const run = new AccountRun(ctx, session, clients, options.reportPollMs, options.retry);
       try {
         let rows: ReportRow[] = [];
         const source = `iam:GetCredentialReport (account ${account})`;

@@ -1,4 +1,4 @@
-import type { Connector } from '@evident/connector-kit';
+import type { Connector, RetryOptions } from '@evident/connector-kit';
 import { checkAws } from './check.ts';
 import { collectAws } from './collect.ts';
 import { type AwsConfig, type AwsSecret, awsConfig, awsSecret } from './config.ts';
@@ -7,6 +7,8 @@ import { AWS_PERMISSIONS } from './permissions.ts';
 export interface AwsConnectorOptions {
   /** Between polls of the credential report while IAM builds it; 2 s by default. */
   reportPollMs?: number;
+  /** Attempts and backoff of each call; the kit's defaults (5 attempts from 500 ms) unless set. */
+  retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs'>;
 }
 
 export function createAwsConnector(options: AwsConnectorOptions = {}): Connector<AwsConfig, AwsSecret> {
@@ -19,7 +21,7 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): Connector
     // IAM's control plane throttles per account at a few requests a second.
     limits: { concurrency: 4 },
     check: (ctx) => checkAws(ctx),
-    collect: (ctx) => collectAws(ctx, { reportPollMs }),
+    collect: (ctx) => collectAws(ctx, { reportPollMs, retry: options.retry ?? {} }),
   };
 }
 

@@ -4,7 +4,7 @@ import { type AwsSimulator, type AwsWorld, startAwsSimulator } from '@evident/si
 import { type AwsConfig, type AwsSecret, awsConfig, awsSecret } from './config.ts';
 import { createAwsConnector } from './connector.ts';
 
-export const connector = createAwsConnector({ reportPollMs: 5 });
+export const connector = createAwsConnector({ reportPollMs: 5, retry: { baseDelayMs: 20 } });
 
 export async function simulate(world: AwsWorld): Promise<AwsSimulator> {
   return startAwsSimulator(world);

@@ -76,6 +76,15 @@ describe('faults and refusals', () => {
     expect(gaps(facts).every((g) => g.type === 'gap' && g.code === 'auth_failed')).toBe(true);
   });
 
+  it('ends in a throttled gap when IAM never stops throttling, and still reads CloudTrail', async () => {
+    const sim = await simulate(awsWorld('healthy'));
+    started.push(sim);
+    sim.throttle('iam', 1_000);
+    const facts = await collectAll(contextFor(sim));
+    expect(gaps(facts)).toEqual([expect.objectContaining({ code: 'throttled', covers: ['identity'] })]);
+    expect(logSources(facts)).toHaveLength(1);
+  });
+
   it('gives up on a service that keeps failing, as a provider error gap', async () => {
     const sim = await simulate(awsWorld('healthy'));
     started.push(sim);

@@ -1,4 +1,4 @@
-import type { CollectionSession } from '@evident/connector-kit';
+import type { CollectionSession, RetryOptions } from '@evident/connector-kit';
 import type { AccountClients } from './clients.ts';
 import type { AwsConfig, AwsContext, AwsSecret } from './config.ts';
 import { toConnectorError } from './errors.ts';
@@ -11,6 +11,8 @@ export class AccountRun {
     readonly clients: AccountClients,
     /** How long to wait between polls of the credential report (tests shorten it). */
     readonly pollMs: number,
+    /** Attempts and backoff of each call (tests shorten the waits). */
+    readonly retry: Pick<RetryOptions, 'attempts' | 'baseDelayMs'> = {},
   ) {}
 
   get account(): string {
@@ -25,7 +27,7 @@ export class AccountRun {
       } catch (error) {
         throw toConnectorError(error, action);
       }
-    });
+    }, this.retry);
   }
 
   base(source: string) {
