@@ -87,6 +87,35 @@ function serviceOf(req: IncomingMessage, scope: RegExpExecArray | null): Service
   return req.method === 'POST' && req.url === '/' ? 'iam' : 's3';
 }
 
+/** The service a request is shaped for: its `X-Amz-Target`, its query `Version`, else S3's REST paths. */
+function shapeOf(req: IncomingMessage, body: string): Service {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  if (target.startsWith('Logs_')) return 'logs';
+  if (target.includes('CloudTrail')) return 'cloudtrail';
+  if (req.method === 'POST' && req.url === '/') {
+    const version = new URLSearchParams(body).get('Version');
+    if (version === '2011-06-15') return 'sts';
+    if (version === '2010-05-08') return 'iam';
+  }
+  return 's3';
+}
+
+function wrongService(protocol: Protocol, named: string, expected: Service): AwsError {
+  if (protocol === 'rest-xml') {
+    return new AwsError(
+      400,
+      'AuthorizationHeaderMalformed',
+      `The authorization header is malformed; incorrect service "${named}". This endpoint belongs to "${expected}".`,
+    );
+  }
+  const code = protocol === 'json' ? 'InvalidSignatureException' : 'SignatureDoesNotMatch';
+  return new AwsError(
+    protocol === 'json' ? 400 : 403,
+    code,
+    `Credential should be scoped to correct service: '${expected}'. `,
+  );
+}
+
 /** Starts a loopback HTTPS server answering IAM, STS, CloudTrail, CloudWatch Logs and S3 as AWS does. */
 export async function startAwsSimulator(
   world: AwsWorld,
@@ -151,7 +180,9 @@ export async function startAwsSimulator(
     const auth = String(req.headers.authorization ?? '');
     const scope = SCOPE.exec(auth);
     if (!auth.startsWith('AWS4-HMAC-SHA256 ') || !scope) throw MISSING[protocol];
-    const [, key, , region] = scope;
+    const [, key, , region, named] = scope;
+    const shape = shapeOf(req, body);
+    if (shape !== service) throw wrongService(PROTOCOL[shape], named!, shape);
     const expected = service === 'iam' ? 'us-east-1' : world.region;
     if (region !== expected) throw wrongRegion(protocol, region!, expected);
     if (take(throttles, service)) {

@@ -81,6 +81,17 @@ describe('the AWS simulator on the wire', () => {
     expect(xml.parse(iam.text).ErrorResponse.Error.Code).toBe('SignatureDoesNotMatch');
   });
 
+  it('refuses a credential scoped to another service', async () => {
+    const { key, token } = await assumed();
+    const res = await send({
+      body: 'Action=ListVirtualMFADevices&Version=2010-05-08',
+      headers: { authorization: scope(key, 'eu-west-1', 'sts'), 'x-amz-security-token': token },
+    });
+    expect(res.status).toBe(403);
+    expect(xml.parse(res.text).ErrorResponse.Error).toMatchObject({ Code: 'SignatureDoesNotMatch' });
+    expect(xml.parse(res.text).ErrorResponse.Error.Message).toContain("scoped to correct service: 'iam'");
+  });
+
   it('refuses a key it never issued, and the MSP key anywhere but STS', async () => {
     const stranger = await send({
       body: 'Action=ListVirtualMFADevices&Version=2010-05-08',
