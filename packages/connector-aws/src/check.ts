@@ -2,6 +2,7 @@ import {
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
+  ListEventDataStoresCommand,
   LookupEventsCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -50,6 +51,7 @@ const PROBES: Record<string, Probe> = {
     t ? c.cloudtrail.send(new GetTrailStatusCommand({ Name: t })) : undefined,
   'cloudtrail:GetEventSelectors': (c, _b, t) =>
     t ? c.cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t })) : undefined,
+  'cloudtrail:ListEventDataStores': (c) => c.cloudtrail.send(new ListEventDataStoresCommand({ MaxResults: 1 })),
   'cloudtrail:LookupEvents': (c) => c.cloudtrail.send(new LookupEventsCommand({ MaxResults: 1 })),
   's3:ListAllMyBuckets': (c) => c.s3.send(new ListBucketsCommand({})),
   's3:GetLifecycleConfiguration': (c, b) =>

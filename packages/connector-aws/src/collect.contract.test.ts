@@ -86,6 +86,31 @@ describe('collect against the AWS simulator', () => {
     expect(sim.calls.get('iam:ListVirtualMFADevices')).toBe(1);
   });
 
+  it('counts a CloudTrail Lake store of every region’s management events as a destination, and no other store', async () => {
+    const world = awsWorld('healthy');
+    const store = { retentionDays: 2557, multiRegion: true, management: true, enabled: true };
+    world.accounts[0]!.eventDataStores = [
+      { name: 'all-management', ...store },
+      { name: 'stopped', ...store, enabled: false },
+      { name: 'one-region', ...store, multiRegion: false },
+      { name: 'data-only', ...store, management: false },
+    ];
+    const sim = await simulate(world);
+    started.push(sim);
+    const facts = await collectAll(contextFor(sim));
+    expect(gaps(facts)).toEqual([]);
+    const lake = logSources(facts)[0]!.destinations.filter((d) => d.name.startsWith('CloudTrail Lake'));
+    expect(lake).toEqual([
+      {
+        kind: 'log_bucket',
+        name: 'CloudTrail Lake all-management',
+        boundary: 'same_admin_domain',
+        retentionDays: 2557,
+        locked: false,
+      },
+    ]);
+  });
+
   it('pages 20,000 IAM users with Marker and IsTruncated', async () => {
     const sim = await simulate(awsWorld('huge'));
     started.push(sim);

@@ -40,6 +40,18 @@ export const AWS_PERMISSIONS: PermissionSpec[] = [
   },
   { name: 'cloudtrail:GetEventSelectors', kind: 'permission', why: 'See that a trail records management events.' },
   {
+    name: 'cloudtrail:ListEventDataStores',
+    kind: 'permission',
+    why: 'List the CloudTrail Lake event data stores that keep management events.',
+    optional: true,
+  },
+  {
+    name: 'cloudtrail:GetEventDataStore',
+    kind: 'permission',
+    why: "Read a CloudTrail Lake event data store's retention and what it ingests.",
+    optional: true,
+  },
+  {
     name: 'cloudtrail:LookupEvents',
     kind: 'permission',
     why: 'Read when the newest management event was recorded (that events keep arriving).',

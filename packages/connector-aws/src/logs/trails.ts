@@ -1,7 +1,9 @@
 import {
   DescribeTrailsCommand,
+  GetEventDataStoreCommand,
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
+  ListEventDataStoresCommand,
   LookupEventsCommand,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
@@ -86,6 +88,49 @@ class Buckets {
 }
 
 type Unread = { what: string; error: ConnectorError; covers?: string }[];
+
+/**
+ * CloudTrail Lake event data stores that ingest management events of every region: each keeps them its retention
+ * period. Its deliveries are not measured, and anyone who may update it can shorten that period: not locked.
+ */
+async function eventDataStores(run: AccountRun, gaps: Unread): Promise<LogDestination[]> {
+  const out: LogDestination[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const page = await run.call('cloudtrail:ListEventDataStores', () =>
+        run.clients.cloudtrail
+          .send(new ListEventDataStoresCommand({ MaxResults: 100, ...(token ? { NextToken: token } : {}) }))
+          // A region without CloudTrail Lake has no stores to read.
+          .catch(absent('UnsupportedOperationException')),
+      );
+      if (!page) return out;
+      for (const listed of page.EventDataStores ?? []) {
+        const arn = listed.EventDataStoreArn;
+        if (!arn) continue;
+        const s = await run.call('cloudtrail:GetEventDataStore', () =>
+          run.clients.cloudtrail.send(new GetEventDataStoreCommand({ EventDataStore: arn })),
+        );
+        const management = (s.AdvancedEventSelectors ?? []).some((sel) =>
+          sel.FieldSelectors?.some((f) => f.Field === 'eventCategory' && f.Equals?.includes('Management')),
+        );
+        if (s.Status !== 'ENABLED' || !s.MultiRegionEnabled || !management) continue;
+        const owner = arn.split(':')[4];
+        out.push({
+          kind: 'log_bucket',
+          name: `CloudTrail Lake ${s.Name ?? arn}`,
+          boundary: owner === run.account ? 'same_admin_domain' : owner ? 'separate' : 'unknown',
+          retentionDays: s.RetentionPeriod ?? 'unknown',
+          locked: false,
+        });
+      }
+      token = page.NextToken;
+    } while (token);
+  } catch (error) {
+    gaps.push({ what: 'the CloudTrail Lake event data stores', error: toConnectorError(error) });
+  }
+  return out;
+}
 
 /**
  * When the newest management event of the connection's region was recorded (event history keeps 90 days): none is a
@@ -216,6 +261,7 @@ export async function* managementLog(run: AccountRun): AsyncGenerator<Fact> {
       trails: partial,
     });
   }
+  destinations.push(...(await eventDataStores(run, gaps)));
   const lastEventAt = await newestEvent(run, gaps);
   const fact: LogSourceFact = {
     ...run.base('cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors, s3, logs'),

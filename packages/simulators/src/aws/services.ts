@@ -62,6 +62,38 @@ export function cloudtrail(world: AwsWorld, a: AwsAccount, action: string, input
         ],
       };
     }
+    case 'ListEventDataStores':
+      return {
+        EventDataStores: a.eventDataStores.map((s) => ({
+          EventDataStoreArn: `arn:aws:cloudtrail:${world.region}:${a.id}:eventdatastore/${s.name}`,
+          Name: s.name,
+        })),
+      };
+    case 'GetEventDataStore': {
+      const arn = String(input.EventDataStore ?? '');
+      const s = a.eventDataStores.find((x) => arn.endsWith(`/${x.name}`) || arn === x.name);
+      if (!s)
+        throw new AwsError(
+          400,
+          'EventDataStoreNotFoundException',
+          `The specified event data store ${arn} was not found.`,
+        );
+      return {
+        EventDataStoreArn: `arn:aws:cloudtrail:${world.region}:${a.id}:eventdatastore/${s.name}`,
+        Name: s.name,
+        Status: s.enabled ? 'ENABLED' : 'STOPPED_INGESTION',
+        AdvancedEventSelectors: [
+          {
+            Name: 'events',
+            FieldSelectors: [{ Field: 'eventCategory', Equals: [s.management ? 'Management' : 'Data'] }],
+          },
+        ],
+        MultiRegionEnabled: s.multiRegion,
+        OrganizationEnabled: false,
+        RetentionPeriod: s.retentionDays,
+        TerminationProtectionEnabled: true,
+      };
+    }
     case 'LookupEvents':
       return {
         Events: a.lastEvent

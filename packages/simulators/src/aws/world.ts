@@ -50,6 +50,14 @@ export interface AwsAccount {
   trails: AwsTrail[];
   buckets: AwsBucket[];
   logGroups: { name: string; retentionInDays?: number }[];
+  /** CloudTrail Lake event data stores. */
+  eventDataStores: {
+    name: string;
+    retentionDays: number;
+    multiRegion: boolean;
+    management: boolean;
+    enabled: boolean;
+  }[];
   /** When the newest management event of the region was recorded (`LookupEvents`); `null`: none in 90 days. */
   lastEvent: string | null;
   /** IAM actions the read-only role lacks, answered AccessDenied. */
@@ -133,6 +141,7 @@ function account(id: string, preset: 'healthy' | 'weak' | 'huge'): AwsAccount {
     ],
     logGroups: [{ name: 'aws-cloudtrail', retentionInDays: 365 }],
     lastEvent: new Date(Date.now() - 5 * 60_000).toISOString(),
+    eventDataStores: [],
     denied: [],
   };
   if (preset === 'weak') {
