@@ -15,6 +15,7 @@ function connectionLimits(concurrency: number | undefined) {
     github: { concurrency },
     'gcp-logging': { concurrency },
     'google-workspace': { concurrency },
+    aws: { concurrency },
   };
 }
 const logger = createLogger({ level: env.LOG_LEVEL });

@@ -6,6 +6,7 @@ const IDENTITY: Record<string, readonly string[]> = {
   github: ['org', 'enterprise'],
   'gcp-logging': ['resources'],
   'google-workspace': ['adminEmail', 'customerId'],
+  aws: ['accounts', 'roleName', 'externalId', 'region'],
 };
 
 /** The config keys a stored credential is bound to (a form names them); unknown kinds: none is known. */

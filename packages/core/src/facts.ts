@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { days, isoDateTime, tri } from './tri.ts';
 
-export const PROVIDERS = ['entra', 'github', 'gcp-logging', 'google-workspace'] as const;
+export const PROVIDERS = ['entra', 'github', 'gcp-logging', 'google-workspace', 'aws'] as const;
 export const provider = z.enum(PROVIDERS);
 export type Provider = z.infer<typeof provider>;
 

@@ -1,3 +1,4 @@
+import { awsConnector } from '@evident/connector-aws';
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
@@ -12,6 +13,7 @@ export const DEFAULT_CONNECTORS: ConnectorRegistry = {
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
   'google-workspace': googleWorkspaceConnector,
+  aws: awsConnector,
 };
 
 export function connectorFor(kind: Provider): AnyConnector {

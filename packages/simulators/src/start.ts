@@ -1,4 +1,5 @@
 import { Accounting } from './accounting.ts';
+import { type AwsSimulator, type AwsWorld, awsWorld, startAwsSimulator } from './aws/index.ts';
 import { type GcpQuotaOptions, type GcpSimulator, startGcpSimulator } from './gcp/index.ts';
 import {
   type GithubRateLimitOptions,
@@ -12,7 +13,7 @@ import { startWorkspaceSimulator, type WorkspaceSimulator, workspacePreset } fro
 
 export interface SimulatorsOptions {
   host?: string;
-  ports?: { graph?: number; github?: number; gcp?: number };
+  ports?: { graph?: number; github?: number; gcp?: number; aws?: number };
   /** Shrinks the providers' real throttle windows (0.01: a 10 s window lasts 100 ms), for tests. */
   throttleScale?: number;
   githubRateLimits?: GithubRateLimitOptions;
@@ -21,7 +22,7 @@ export interface SimulatorsOptions {
 
 /** A connection as `evident assess` reads it: what a user would paste into a config to point Evident at a tenant. */
 export interface SimulatedConnection {
-  kind: 'entra' | 'github' | 'gcp-logging' | 'google-workspace';
+  kind: 'entra' | 'github' | 'gcp-logging' | 'google-workspace' | 'aws';
   name: string;
   config: Record<string, unknown>;
   secret: Record<string, unknown>;
@@ -34,6 +35,7 @@ export interface Simulators {
   gcp: GcpSimulator | undefined;
   /** One Workspace simulator per tenant that has a Workspace, by tenant name. */
   workspace: Record<string, WorkspaceSimulator>;
+  aws: AwsSimulator | undefined;
   accounting: Accounting;
   /** The connections of one tenant of the scenario, pointed at these simulators. */
   connections(tenant: string): SimulatedConnection[];
@@ -60,6 +62,22 @@ function entraConnection(t: TenantWorld, sc: Scenario, graph: GraphSimulator): S
   };
 }
 
+/** Every tenant's AWS accounts in one world; a tenant's accounts share the external id its connection holds. */
+function awsWorldOf(sc: Scenario): AwsWorld {
+  const world = awsWorld('healthy', []);
+  for (const t of sc.tenants) {
+    if (!t.aws) continue;
+    for (const a of awsWorld(t.aws.preset, awsAccountsOf(sc, t)).accounts) {
+      world.accounts.push({ ...a, externalId: `evident-${t.name}` });
+    }
+  }
+  return world;
+}
+
+function awsAccountsOf(sc: Scenario, t: TenantWorld): string[] {
+  return t.aws?.accounts ?? [String(100_000_000_000 + sc.tenants.indexOf(t) * 1_000 + 1)];
+}
+
 function gcpResources(t: TenantWorld): string[] {
   const world = t.gcp!;
   if (world.organizationId) return [`organizations/${world.organizationId}`];
@@ -74,7 +92,7 @@ export async function startSimulators(
   const sc = scenarioSchema.parse(input);
   const accounting = new Accounting();
   const host = options.host ?? '127.0.0.1';
-  const needs = (k: 'entra' | 'github' | 'gcp') => sc.tenants.some((t) => t[k] !== undefined);
+  const needs = (k: 'entra' | 'github' | 'gcp' | 'aws') => sc.tenants.some((t) => t[k] !== undefined);
   const started: { close(): Promise<void> }[] = [];
   try {
     const graph = needs('entra')
@@ -112,6 +130,10 @@ export async function startSimulators(
       started.push(sim);
       workspace[t.name] = sim;
     }
+    const aws = needs('aws')
+      ? await startAwsSimulator(awsWorldOf(sc), { host, ...(options.ports?.aws ? { port: options.ports.aws } : {}) })
+      : undefined;
+    if (aws) started.push(aws);
 
     const connections = (tenant: string): SimulatedConnection[] => {
       const t = sc.tenants.find((x) => x.name === tenant);
@@ -158,6 +180,27 @@ export async function startSimulators(
           secret: { serviceAccountKey: ws.serviceAccountKey },
         });
       }
+      if (t.aws && aws) {
+        out.push({
+          kind: 'aws',
+          name: `${t.name}-aws`,
+          config: {
+            accounts: awsAccountsOf(sc, t),
+            roleName: aws.world.accounts[0]?.roleName ?? 'EvidentReadOnly',
+            externalId: `evident-${t.name}`,
+            region: aws.world.region,
+            endpoints: {
+              iam: aws.url,
+              sts: aws.url,
+              cloudtrail: aws.url,
+              logs: aws.url,
+              s3: aws.url,
+              caCert: aws.caCert,
+            },
+          },
+          secret: { accessKeyId: aws.world.accessKeyId, secretAccessKey: aws.world.secretAccessKey },
+        });
+      }
       return out;
     };
 
@@ -167,6 +210,7 @@ export async function startSimulators(
       github,
       gcp,
       workspace,
+      aws,
       accounting,
       connections,
       allowedEndpoints: [
@@ -174,6 +218,7 @@ export async function startSimulators(
         github && new URL(github.url).host,
         gcp?.address,
         ...Object.values(workspace).map((w) => new URL(w.url).host),
+        aws && new URL(aws.url).host,
       ]
         .filter(Boolean)
         .join(','),

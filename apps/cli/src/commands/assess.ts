@@ -24,7 +24,7 @@ export const command: Command = {
     '',
     'The config file is JSON:',
     '  { "tenant": "Name",',
-    '    "connections": [ { "kind": "entra"|"github"|"gcp-logging"|"google-workspace", "name": "...", "config": {...}, "secret": {...} } ],',
+    '    "connections": [ { "kind": "entra"|"github"|"gcp-logging"|"google-workspace"|"aws", "name": "...", "config": {...}, "secret": {...} } ],',
     '    "exceptions": [ { "controlId", "subject", "reason", "approver", "expiresAt" } ],',
     '    "params": { "LOG-04": { ... } } }',
     'Any secret value may be { "env": "VAR" } to read it from the environment.',

@@ -6,7 +6,7 @@ import { Field } from './form.tsx';
 import { ProviderGuide } from './provider-guide.tsx';
 import { type JsonSchema, SchemaForm, titleAt, toPayload, toValues, type Values, variantsOf } from './schema-form.tsx';
 
-type Kind = 'entra' | 'github' | 'gcp-logging' | 'google-workspace';
+type Kind = 'entra' | 'github' | 'gcp-logging' | 'google-workspace' | 'aws';
 const STATUS_WORDS = { granted: 'Granted', missing: 'Missing', unknown: 'Could not tell' } as const;
 
 export interface Existing {

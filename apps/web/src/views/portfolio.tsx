@@ -22,6 +22,7 @@ const CONNECTORS = [
   { id: 'github', name: 'GitHub' },
   { id: 'gcp-logging', name: 'Google Cloud Logging' },
   { id: 'google-workspace', name: 'Google Workspace' },
+  { id: 'aws', name: 'Amazon Web Services' },
 ] as const;
 const SHORT: Record<Status, string> = { pass: 'P', partial: '½', fail: 'F', not_applicable: '–', unknown: '?' };
 

@@ -25,7 +25,8 @@ export const log01 = defineControl<z.infer<typeof params>>({
     'the first thing an intruder with admin rights does.',
   remediation:
     'Turn on the unified audit log (Microsoft 365), keep Admin Activity audit logs (always on in Google Cloud), and ' +
-    'make sure the GitHub organization audit log is available to the connector.',
+    'make sure the GitHub organization audit log is available to the connector; AWS CloudTrail event history is ' +
+    'always on.',
   params,
   needs: ['logSource.admin_audit'],
   mappings: [

@@ -45,7 +45,8 @@ export const log04 = defineControl<z.infer<typeof params>>({
     'intrusions through MSPs often take months to discover.',
   remediation:
     'Keep the logs at least 180 days: raise the workspace or bucket retention, or export to a store with a longer ' +
-    'lifecycle; Entra ID needs P1 or P2 to export at all.',
+    'lifecycle; Entra ID needs P1 or P2 to export at all. In AWS, keep the trail bucket’s lifecycle rules and the ' +
+    'CloudWatch Logs group retention at 180 days or more.',
   params,
   needs: [...IMPORTANT_LOG_NEEDS, 'logSource.destinations'],
   mappings: [

@@ -53,7 +53,8 @@ export const log05 = defineControl<z.infer<typeof params>>({
     'their reach is what survives to the investigation.',
   remediation:
     'Add a diagnostic setting or log sink that sends the logs to a workspace, bucket or SIEM administered from a ' +
-    'separate subscription, project or account (an organization-level aggregated sink in Google Cloud).',
+    'separate subscription, project or account (an organization-level aggregated sink in Google Cloud; in AWS, a ' +
+    'multi-region or organization trail delivering to a bucket of a log-archive account).',
   params,
   needs: [...IMPORTANT_LOG_NEEDS, 'logSource.destinations'],
   mappings: [

@@ -67,7 +67,8 @@ export const log06 = defineControl<z.infer<typeof params>>({
     'that into something the attacker cannot do.',
   remediation:
     'Lock the retention of the log bucket (Google Cloud Bucket Lock) or put a locked time-based immutability ' +
-    'policy on the storage account or bucket that receives the export, for at least 180 days.',
+    'policy on the storage account or bucket that receives the export, for at least 180 days (in AWS, S3 Object ' +
+    'Lock in compliance mode on the trail bucket).',
   params,
   needs: [...IMPORTANT_LOG_NEEDS, 'logSource.destinations', 'logSource.locked'],
   mappings: [

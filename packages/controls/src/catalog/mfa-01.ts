@@ -29,7 +29,8 @@ export const mfa01 = defineControl<z.infer<typeof params>>({
     'Turn on a conditional-access policy that requires MFA (or an authentication strength) for all users and all ' +
     'resources, excluding only break-glass accounts, or security defaults where Entra ID P1 is not licensed; in ' +
     'GitHub, require two-factor authentication for the organization; in Google Workspace, enforce 2-Step ' +
-    'Verification for every organizational unit (enrolment alone is not enforcement).',
+    'Verification for every organizational unit (enrolment alone is not enforcement); in AWS, attach to every IAM ' +
+    'user (or their group) a policy that denies all but MFA self-service while aws:MultiFactorAuthPresent is false.',
   params,
   needs: [
     'identity',

@@ -69,7 +69,8 @@ export const mfa02 = defineControl<z.infer<typeof params>>({
     'Require MFA (ideally phishing-resistant) for every directory role with a conditional-access policy targeting ' +
     'the roles, or for all users; replace per-user MFA with that policy. In GitHub, require 2FA for the organization. ' +
     'In Google Workspace, enforce 2-Step Verification for the organizational units or groups of every super and ' +
-    'delegated admin.',
+    'delegated admin. ' +
+    'In AWS, give the root user an MFA device and force administrators through MFA with a deny-without-MFA policy.',
   params,
   needs: [
     'identity',

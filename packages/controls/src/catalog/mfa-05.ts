@@ -34,7 +34,8 @@ export const mfa05 = defineControl<z.infer<typeof params>>({
     'Register passkeys or FIDO2 keys for every admin, then require the built-in "Phishing-resistant MFA" ' +
     'authentication strength for the privileged directory roles with a conditional-access policy. In Google ' +
     'Workspace, allow only security keys for admins and enrol super admins in Advanced Protection (the Admin SDK ' +
-    'shows neither, so Workspace stays unknown here).',
+    'shows neither, so Workspace stays unknown here). In AWS, register a FIDO security key for the root user and ' +
+    'every administrator.',
   params,
   needs: [
     'identity',

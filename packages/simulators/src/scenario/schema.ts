@@ -391,6 +391,15 @@ export const faultSpec = z.object({
   endpoints: z.array(z.string()).optional(),
 });
 
+/** AWS accounts of a tenant, as one of the AWS simulator's presets; ids default to ones derived from the tenant. */
+export const awsTenantWorld = z.object({
+  preset: z.enum(['healthy', 'weak', 'huge']).default('healthy'),
+  accounts: z
+    .array(z.string().regex(/^\d{12}$/))
+    .min(1)
+    .optional(),
+});
+
 export const SIMULATORS = ['graph', 'github', 'gcp'] as const;
 export type SimulatorName = (typeof SIMULATORS)[number];
 
@@ -404,6 +413,7 @@ export const tenantWorld = z.object({
   workspace: z
     .object({ preset: z.enum(['healthy', 'weak', 'huge']).default('healthy'), domain: z.string().min(1) })
     .optional(),
+  aws: awsTenantWorld.optional(),
   faults: z.partialRecord(z.enum(SIMULATORS), faultSpec).default({}),
 });
 
