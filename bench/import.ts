@@ -96,7 +96,7 @@ export async function importBench(customers: number, repeats: number, log: (l: s
   }
   return makeRow({
     benchmark: 'import',
-    case: `${customers} discovered tenants imported (created, connections stored, first runs queued)`,
+    case: `${customers} discovered tenants imported (created, connections stored, first runs queued, schedules set)`,
     samples,
     unit: 's',
     bound: LIMIT_S,

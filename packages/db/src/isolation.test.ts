@@ -500,6 +500,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   getProviderAccount: refused((b, a) => store.getProviderAccount(b.org, a.account)),
   listProviderAccounts: clean((b) => store.listProviderAccounts(b.org)),
   renameProviderAccount: refused((b, a) => store.renameProviderAccount(b.org, a.account, 'mallory')),
+  updateProviderAccountConfig: refused((b, a) => store.updateProviderAccountConfig(b.org, a.account, { k: 'm' })),
   rotateProviderAccountSecret: refused((b, a) => store.rotateProviderAccountSecret(b.org, a.account, { k: 'm' })),
   readProviderAccountSecret: refused((b, a) => store.readProviderAccountSecret(b.org, a.account)),
   deleteProviderAccount: refused((b, a) => store.deleteProviderAccount(b.org, a.account)),

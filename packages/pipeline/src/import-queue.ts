@@ -1,6 +1,7 @@
-import type { OrganizationId, TenantId } from '@evident/core';
+import type { OrganizationId, RunId, TenantId } from '@evident/core';
 import { DEFAULT_INTERVAL_MS, JOBS, type JobsConnection, jobId, type Payload } from '@evident/jobs';
 import { Queue } from 'bullmq';
+import { runIdFor } from './runs.ts';
 
 /** How many first assessments start together, and how far apart the groups are. */
 export interface FirstRunSpread {
@@ -36,6 +37,9 @@ export async function enqueueImport(jobs: JobsConnection, payload: Payload<'impo
     await queue.close();
   }
 }
+
+/** The run an imported tenant's first assessment opens, once its tick is taken. */
+export const firstRunId = (tenantId: TenantId): RunId => runIdFor(jobId.firstRun(tenantId));
 
 /** Where a new tenant's first assessment falls: its group's window, counted from the import's first group. */
 export const firstRunDelay = (index: number, spread: FirstRunSpread) =>
