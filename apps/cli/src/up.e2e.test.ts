@@ -68,7 +68,7 @@ describe('npm run up -- --once', () => {
       ]);
       const northwind = links.find((l) => l.externalId === 'northwind')!.tenantId;
       const kinds = connections.filter((c) => c.tenantId === northwind).map((c) => c.kind);
-      expect(kinds.sort()).toEqual(['entra', 'gcp', 'github']);
+      expect(kinds.sort()).toEqual(['entra', 'gcp-logging', 'github']);
     } finally {
       await database.close();
     }
