@@ -13,14 +13,15 @@ const LIMIT_S = 60;
 
 /**
  * One import of `customers` discovered GitHub App installations through the worker's import job, on PostgreSQL and
- * Redis: seconds from the enqueue until every tenant and connection is stored and every first run queued.
+ * Redis: seconds from the enqueue until every tenant and connection is stored, every first run queued and every
+ * tenant's schedule set.
  */
 async function importOnce(customers: number): Promise<number> {
   const db = await openTestDatabase('pg');
   const prefix = `evident-bench-import-${randomUUID()}`;
   const producer = new Redis(REDIS_URL);
   const assess = new Queue(JOBS.assess.queue, { connection: producer, prefix });
-  // First runs are counted where they wait, not run: these customers exist only in the import.
+  // First runs and schedules are counted where they wait, not run: these customers exist only in the import.
   await assess.pause();
   const worker = await startWorker({
     store: db.store,
@@ -60,14 +61,22 @@ async function importOnce(customers: number): Promise<number> {
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - started) / 1000;
-    const [tenants, connections, queued] = await Promise.all([
+    const [tenants, connections, queued, schedulers] = await Promise.all([
       db.store.listTenants(org),
       db.store.listConnections(org),
-      assess.getJobCounts('delayed', 'wait', 'prioritized'),
+      assess.getJobs(['delayed', 'wait', 'prioritized']),
+      assess.getJobSchedulersCount(),
     ]);
-    const firstRuns = Object.values(queued).reduce((a, b) => a + b, 0);
-    if (tenants.length !== customers || connections.length !== customers || firstRuns !== customers)
-      throw new Error(`imported ${tenants.length} tenants, ${connections.length} connections, ${firstRuns} first runs`);
+    const firstRuns = queued.filter((j) => j.id?.startsWith('first-run.')).length;
+    if (
+      tenants.length !== customers ||
+      connections.length !== customers ||
+      firstRuns !== customers ||
+      schedulers !== customers
+    )
+      throw new Error(
+        `imported ${tenants.length} tenants, ${connections.length} connections, ${firstRuns} first runs, ${schedulers} schedules`,
+      );
     return seconds;
   } finally {
     await worker.close(1_000);
@@ -87,7 +96,7 @@ export async function importBench(customers: number, repeats: number, log: (l: s
   }
   return makeRow({
     benchmark: 'import',
-    case: `${customers} discovered tenants imported (created, connections stored, first runs queued)`,
+    case: `${customers} discovered tenants imported (created, connections stored, first runs queued, schedules set)`,
     samples,
     unit: 's',
     bound: LIMIT_S,

@@ -304,10 +304,17 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   readTotpSecret: refused((b, a) => store.readTotpSecret(b.org, a.user)),
   spendTotpStep: clean((b, a) => store.spendTotpStep(b.org, a.user, 1)),
   createTenant: clean((b) => store.createTenant(b.org, { name: 'B2', kind: 'customer' })),
+  createTenants: clean((b) => store.createTenants(b.org, [{ name: 'B3', kind: 'customer' }])),
+  liveTenants: clean((b, a) => store.liveTenants(b.org, [a.tenant])),
   getTenant: refused((b, a) => store.getTenant(b.org, a.tenant)),
   listTenants: clean((b) => store.listTenants(b.org)),
   createConnection: refused((b, a) =>
     store.createConnection(b.org, { tenantId: a.tenant, kind: 'github', name: 'x', config: {}, secret: {} }),
+  ),
+  createConnections: refused((b, a) =>
+    store.createConnections(b.org, [
+      { tenantId: a.tenant, kind: 'github', name: 'x', config: {}, secret: {}, externalId: 'x' },
+    ]),
   ),
   getConnection: refused((b, a) => store.getConnection(b.org, a.connection)),
   listConnections: clean((b, a) => store.listConnections(b.org, { tenantId: a.tenant })),
@@ -519,6 +526,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   getProviderAccount: refused((b, a) => store.getProviderAccount(b.org, a.account)),
   listProviderAccounts: clean((b) => store.listProviderAccounts(b.org)),
   renameProviderAccount: refused((b, a) => store.renameProviderAccount(b.org, a.account, 'mallory')),
+  updateProviderAccountConfig: refused((b, a) => store.updateProviderAccountConfig(b.org, a.account, { k: 'm' })),
   rotateProviderAccountSecret: refused((b, a) => store.rotateProviderAccountSecret(b.org, a.account, { k: 'm' })),
   readProviderAccountSecret: refused((b, a) => store.readProviderAccountSecret(b.org, a.account)),
   deleteProviderAccount: refused((b, a) => store.deleteProviderAccount(b.org, a.account)),

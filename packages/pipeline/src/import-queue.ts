@@ -1,6 +1,7 @@
-import type { OrganizationId, TenantId } from '@evident/core';
-import { JOBS, type JobsConnection, jobId, type Payload } from '@evident/jobs';
+import type { OrganizationId, RunId, TenantId } from '@evident/core';
+import { DEFAULT_INTERVAL_MS, JOBS, type JobsConnection, jobId, type Payload } from '@evident/jobs';
 import { Queue } from 'bullmq';
+import { runIdFor } from './runs.ts';
 
 /** How many first assessments start together, and how far apart the groups are. */
 export interface FirstRunSpread {
@@ -37,6 +38,50 @@ export async function enqueueImport(jobs: JobsConnection, payload: Payload<'impo
   }
 }
 
+/** The run an imported tenant's first assessment opens, once its tick is taken. */
+export const firstRunId = (tenantId: TenantId): RunId => runIdFor(jobId.firstRun(tenantId));
+
+/** Where a new tenant's first assessment falls: its group's window, counted from the import's first group. */
+export const firstRunDelay = (index: number, spread: FirstRunSpread) =>
+  Math.floor(index / Math.max(1, spread.perWindow)) * spread.windowMs;
+
+/**
+ * Gives each imported tenant the default assessment schedule, as `evident up`'s schedule sync gives every tenant:
+ * a job scheduler ticking every default interval. Each starts one interval after its first assessment (`delays`),
+ * so the tenants an import created keep the first runs' spread instead of all falling due together. Scheduler ids
+ * are per tenant, so scheduling a tenant again replaces its own.
+ */
+export async function scheduleImported(
+  jobs: JobsConnection,
+  org: OrganizationId,
+  tenants: readonly { tenantId: TenantId; delayMs: number }[],
+  now = Date.now(),
+): Promise<void> {
+  if (tenants.length === 0) return;
+  const queue = queueFor(jobs, JOBS.assess.queue);
+  try {
+    await Promise.all(
+      tenants.map(({ tenantId, delayMs }) =>
+        queue.upsertJobScheduler(
+          jobId.schedule(tenantId),
+          { every: DEFAULT_INTERVAL_MS, startDate: new Date(now + delayMs + DEFAULT_INTERVAL_MS) },
+          {
+            name: 'tick',
+            data: JOBS.tick.payload.parse({ organizationId: org, tenantId }),
+            opts: {
+              attempts: JOBS.tick.attempts,
+              backoff: { type: 'exponential', delay: JOBS.tick.backoffMs },
+              ...REMOVE,
+            },
+          },
+        ),
+      ),
+    );
+  } finally {
+    await queue.close();
+  }
+}
+
 /**
  * Queues each tenant's first assessment as a `tick` delayed into its window, in order. Ids are per tenant, so a
  * resumed import queues again only what is missing.
@@ -50,14 +95,13 @@ export async function queueFirstRuns(
   if (tenants.length === 0) return;
   const queue = queueFor(jobs, JOBS.tick.queue);
   try {
-    const per = Math.max(1, spread.perWindow);
     await queue.addBulk(
       tenants.map((tenantId, i) => ({
         name: 'tick',
         data: JOBS.tick.payload.parse({ organizationId: org, tenantId }),
         opts: {
           jobId: jobId.firstRun(tenantId),
-          delay: Math.floor(i / per) * spread.windowMs,
+          delay: firstRunDelay(i, spread),
           attempts: JOBS.tick.attempts,
           backoff: { type: 'exponential', delay: JOBS.tick.backoffMs },
           ...REMOVE,

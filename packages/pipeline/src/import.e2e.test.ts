@@ -1,6 +1,6 @@
 import type { ImportId, ProviderAccountId, TenantId } from '@evident/core';
 import type { ImportItem, Store } from '@evident/db';
-import { JOBS, jobId } from '@evident/jobs';
+import { DEFAULT_INTERVAL_MS, JOBS, jobId } from '@evident/jobs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueImport } from './import-queue.ts';
@@ -69,6 +69,20 @@ async function census() {
   return { tenants, perTenant, externalIds: links.map((l) => l.externalId) };
 }
 
+/** The assessment schedules of tenants whose name starts with `Customer `, by tenant. */
+async function customerSchedules() {
+  const customers = new Set(
+    (await w.store.listTenants(w.org)).filter((t) => t.name.startsWith('Customer ')).map((t) => t.id as string),
+  );
+  const all = await assessQueue.getJobSchedulers(0, -1);
+  return new Map(
+    all
+      .filter((s) => s.key.startsWith('assess-schedule.'))
+      .map((s) => [s.template?.data?.tenantId as string, s] as const)
+      .filter(([tenant]) => customers.has(tenant)),
+  );
+}
+
 async function firstRunJobs() {
   const jobs = await assessQueue.getJobs(['delayed', 'wait', 'prioritized']);
   return jobs.filter((j) => j.id?.startsWith('first-run.'));
@@ -81,7 +95,7 @@ describe('importing discovered customers', () => {
   it('survives a worker dying inside a customer: no half tenant, and the retry resumes where it stopped', async () => {
     let transactions = 0;
     let killed = false;
-    // The second chunk's transaction dies between a tenant and its connection, as a killed worker would.
+    // The second chunk's transaction dies between its tenants and their connections, as a killed worker would.
     const dying: Store = {
       ...w.store,
       transaction: (work) =>
@@ -90,7 +104,7 @@ describe('importing discovered customers', () => {
           if (transactions !== 2 || killed) return work(tx);
           return work({
             ...tx,
-            createConnection: async () => {
+            createConnections: async () => {
               killed = true;
               throw new Error('worker killed');
             },
@@ -114,6 +128,8 @@ describe('importing discovered customers', () => {
     expect(externalIds).toHaveLength(60);
     expect(new Set(progress.createdTenants).size).toBe(60);
     first = progress.createdTenants;
+    // The chunk that died left no tenant behind, so the import created exactly the customers' tenants.
+    expect(new Set(tenants.filter((t) => t.name.startsWith('Customer ')).map((t) => t.id))).toEqual(new Set(first));
 
     const effective = await w.store.readEffectiveConnection(
       w.org,
@@ -133,6 +149,25 @@ describe('importing discovered customers', () => {
     expect(jobs.every((j) => j.name === 'tick' && j.data.organizationId === w.org)).toBe(true);
   });
 
+  it('gives every new tenant the default assessment schedule, each one interval after its first assessment', async () => {
+    const schedules = await customerSchedules();
+    // Exactly the created tenants: none missing, and none for a tenant whose chunk was rolled back.
+    expect(new Set(schedules.keys())).toEqual(new Set(first));
+    const starts = first.map((tenant) => {
+      const s = schedules.get(tenant)!;
+      expect(s.key).toBe(jobId.schedule(tenant));
+      expect(Number(s.every)).toBe(DEFAULT_INTERVAL_MS);
+      expect(s.template?.data).toEqual({ organizationId: w.org, tenantId: tenant });
+      return s.next!;
+    });
+    // Never at once (an interval schedule's first tick waits one interval), and in the first runs' windows.
+    expect(Math.min(...starts)).toBeGreaterThan(Date.now() + DEFAULT_INTERVAL_MS - 120_000);
+    first.forEach((_, i) => {
+      if (i % 4 !== 0 || i === 0) return;
+      expect(starts[i]! - starts[i - 4]!, `tenant #${i}`).toBeGreaterThanOrEqual(60_000 - 5_000);
+    });
+  });
+
   it('run again, adds only what is new and never duplicates; a customer the connector refuses is named', async () => {
     const refused: ImportItem = { ...customer(99), config: { org: '' } };
     const again = await settled(await imported(w.store, [...items, customer(60), customer(61), refused]));
@@ -145,11 +180,13 @@ describe('importing discovered customers', () => {
     for (const n of perTenant.values()) expect(n).toBe(1);
     expect(new Set(externalIds).size).toBe(externalIds.length);
     expect(await firstRunJobs()).toHaveLength(62);
+    expect((await customerSchedules()).size).toBe(62);
 
     const nothing = await settled(await imported(w.store, items.slice(0, 10)));
     expect(nothing).toMatchObject({ status: 'succeeded', createdTenants: [], failures: [] });
     expect((await census()).tenants.filter((t) => t.name.startsWith('Customer '))).toHaveLength(62);
     expect(await firstRunJobs()).toHaveLength(62);
+    expect((await customerSchedules()).size).toBe(62);
   });
 
   it('attaches a customer to a tenant chosen for it instead of creating one', async () => {

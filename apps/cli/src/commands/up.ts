@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { settings } from '../env.ts';
 import { type Command, EXIT } from '../io.ts';
 import { untilStopped } from '../signals.ts';
-import { demoScenario, ensureDemo } from '../up/demo.ts';
+import { demoScenario, ensureDemo, firstRunOf, importDemoCustomers, PARTNER_TENANT } from '../up/demo.ts';
 import { startDemoAlerts } from '../up/demo-alerts.ts';
 import { ensureDemoOwner } from '../up/demo-owner.ts';
 import { loadSecretKey } from '../up/key.ts';
@@ -25,10 +25,11 @@ export const command: Command = {
     '',
     'Uses REDIS_URL if set, else starts a private redis-server; DATABASE_URL if set, else an embedded PostgreSQL',
     '(PGlite) under .evident/ (EVIDENT_DATA_DIR). Applies migrations, generates the local encryption key once, seeds',
-    'a demo MSP with three customer tenants and its own, starts the provider simulators and the workers, runs a first',
-    'assessment and prints the portfolio. Evidence packs are stored under exports/ in the data folder. Alerts go',
-    'to a webhook catcher and an SMTP server on loopback (channels "Demo webhook" and "Demo e-mail"); each one',
-    'delivered is printed.',
+    'a demo MSP with its own tenant and an Entra account for its multi-tenant app, starts the provider simulators and',
+    "the workers, discovers the MSP's GDAP customers and imports them (a tenant each), connects their other",
+    'providers, runs a first assessment and prints the portfolio. Evidence packs are stored under exports/ in the',
+    'data folder. Alerts go to a webhook catcher and an SMTP server on loopback (channels "Demo webhook" and',
+    '"Demo e-mail"); each one delivered is printed.',
     'Ctrl-C stops everything. With --once: one round, print, exit.',
     '',
   ].join('\n'),
@@ -68,10 +69,14 @@ export const command: Command = {
 
       const sims = await startSimulators(demoScenario());
       stops.push(() => sims.close());
-      const { demo, seeded } = await ensureDemo(store, sims, dataDir);
-      say(`${seeded ? 'seeded' : 'found'} the demo MSP (${demo.tenants.size} tenants) on simulated providers`);
+      const seed = await ensureDemo(store, sims, dataDir);
+      say(
+        seed.seeded
+          ? 'seeded the demo MSP (its own tenant, and an Entra account for its GDAP customers) on simulated providers'
+          : `found the demo MSP (${seed.demo.tenants.size} tenants) on simulated providers`,
+      );
 
-      const alerts = await startDemoAlerts(store, demo.organizationId, say);
+      const alerts = await startDemoAlerts(store, seed.demo.organizationId, say);
       stops.push(() => alerts.close());
       const allowedEndpoints = `${sims.allowedEndpoints},${alerts.allowedEndpoints}`;
 
@@ -98,14 +103,21 @@ export const command: Command = {
         schedules: {},
       });
       stops.push(() => worker.close());
+      const { demo, imported, created } = await importDemoCustomers(store, sims, jobs, dataDir, seed.state);
+      if (imported.length > 0)
+        say(`discovered and imported ${imported.length} GDAP customers of ${PARTNER_TENANT}: ${imported.join(', ')}`);
       await syncSchedules(store, jobs, demo.organizationId);
 
       say('ready; running the first assessment…');
+      // The import queued each new customer's first assessment: that run is the one to wait for.
+      const queued = new Set(created);
       const runs = await Promise.all(
         [...demo.tenants].map(async ([name, tenantId]) => ({
           name,
           tenantId,
-          runId: await assessNow(store, jobs, demo.organizationId, tenantId),
+          runId: queued.has(tenantId)
+            ? await firstRunOf(store, demo.organizationId, tenantId)
+            : await assessNow(store, jobs, demo.organizationId, tenantId),
         })),
       );
       for (const r of runs) await waitForRun(store, demo.organizationId, r.runId, { timeoutMs: 300_000 });

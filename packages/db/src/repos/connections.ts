@@ -6,13 +6,14 @@ import {
   connection,
   InvalidInputError,
   idSchema,
+  NotFoundError,
   newId,
   type OrganizationId,
   type ProviderAccountId,
   provider,
   type TenantId,
 } from '@evident/core';
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { seal, unseal } from '../crypto.ts';
 import { providerAccounts } from '../schema/provider-accounts.ts';
@@ -109,6 +110,48 @@ export function connectionsRepo(ctx: RepoContext) {
         })
         .returning();
       return rowToConnection(row!);
+    },
+
+    /**
+     * Several connections in one statement (an import's chunk), answered in the order given: each tenant must be
+     * live and each account of the connection's kind, as for one.
+     */
+    async createConnections(org: OrganizationId, inputs: readonly CreateConnectionInput[]): Promise<Connection[]> {
+      if (inputs.length === 0) return [];
+      const values = inputs.map((input) => parseInput(createInput, input, 'connection'));
+      const tenantIds = [...new Set(values.map((v) => v.tenantId as TenantId))];
+      const live = new Set((await tenantsRepo(ctx).liveTenants(org, tenantIds)).map((t) => t.id));
+      const gone = tenantIds.find((id) => !live.has(id));
+      if (gone) throw new NotFoundError('tenant', gone);
+      const accountIds = [...new Set(values.flatMap((v) => (v.providerAccountId ? [v.providerAccountId] : [])))];
+      if (accountIds.length > 0) {
+        const accounts = await db
+          .select({ id: providerAccounts.id, kind: providerAccounts.kind })
+          .from(providerAccounts)
+          .where(and(eq(providerAccounts.organizationId, org), inArray(providerAccounts.id, accountIds)));
+        const kinds = new Map<string, string>(accounts.map((a) => [a.id, a.kind]));
+        for (const v of values) {
+          if (!v.providerAccountId) continue;
+          if (found(kinds.get(v.providerAccountId), 'provider account', v.providerAccountId) !== v.kind)
+            throw new InvalidInputError(`the provider account is not of kind ${v.kind}`);
+        }
+      }
+      const rows = values.map((v) => {
+        const id = newId('con');
+        return {
+          id,
+          organizationId: org,
+          tenantId: v.tenantId as TenantId,
+          kind: v.kind,
+          name: v.name,
+          config: v.config,
+          providerAccountId: (v.providerAccountId ?? null) as ProviderAccountId | null,
+          externalId: v.externalId ?? null,
+          ...sealSecret(org, id, v.secret),
+        };
+      });
+      const inserted = new Map((await db.insert(connections).values(rows).returning()).map((r) => [r.id, r]));
+      return rows.map((r) => rowToConnection(inserted.get(r.id)!));
     },
 
     async getConnection(org: OrganizationId, id: ConnectionId): Promise<Connection> {

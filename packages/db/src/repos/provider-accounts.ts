@@ -124,6 +124,13 @@ export function providerAccountsRepo(ctx: RepoContext) {
       return rowToAccount(found(row, 'provider account', id));
     },
 
+    /** Replaces the account's settings (endpoints, ids); its secret is untouched. */
+    async updateProviderAccountConfig(org: OrganizationId, id: ProviderAccountId, config: unknown) {
+      const v = parseInput(z.record(z.string(), z.json()), config, 'provider account config');
+      const [row] = await db.update(providerAccounts).set({ config: v }).where(byId(org, id)).returning();
+      return rowToAccount(found(row, 'provider account', id));
+    },
+
     /** A new credential: every connection made from the account runs with it from its next collection. */
     async rotateProviderAccountSecret(org: OrganizationId, id: ProviderAccountId, secret: unknown, now = new Date()) {
       const [row] = await db

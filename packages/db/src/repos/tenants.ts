@@ -7,7 +7,7 @@ import {
   type TenantKind,
   tenant,
 } from '@evident/core';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { shares } from '../schema/shares.ts';
 import { tenants } from '../schema/tenants.ts';
@@ -52,6 +52,28 @@ export function tenantsRepo({ db }: RepoContext) {
         .values({ id: newId('ten'), organizationId: org, ...values })
         .returning();
       return rowToTenant(row!);
+    },
+
+    /** Several tenants in one statement (an import's chunk), answered in the order given. */
+    async createTenants(org: OrganizationId, inputs: readonly { name: string; kind: TenantKind }[]): Promise<Tenant[]> {
+      if (inputs.length === 0) return [];
+      const values = inputs.map((input) => ({
+        id: newId('ten'),
+        organizationId: org,
+        ...parseInput(createInput, input, 'tenant'),
+      }));
+      const rows = new Map((await db.insert(tenants).values(values).returning()).map((r) => [r.id, r]));
+      return values.map((v) => rowToTenant(rows.get(v.id)!));
+    },
+
+    /** Of these ids, the tenants that exist and are not deleted. */
+    async liveTenants(org: OrganizationId, ids: readonly TenantId[]): Promise<Tenant[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(tenants)
+        .where(and(eq(tenants.organizationId, org), inArray(tenants.id, [...ids]), isNull(tenants.deletedAt)));
+      return rows.map(rowToTenant);
     },
 
     async getTenant(org: OrganizationId, id: TenantId): Promise<Tenant> {

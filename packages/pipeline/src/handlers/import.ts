@@ -16,7 +16,12 @@ export async function importCustomers(
     return { status, done, total };
   } catch (error) {
     if (!rt.signal.aborted && (error instanceof UnrecoverableError || meta.attempt >= meta.attempts)) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
+      // A refusal is already worded for the person who started the import; anything else says it was retried.
+      const reason =
+        error instanceof UnrecoverableError
+          ? message
+          : `the import stopped after ${meta.attempts} attempts; the last one failed with: ${message}`;
       await deps.store.finishImport(p.organizationId, p.importId, reason).catch(() => {});
       rt.logger.warn({ err: error }, 'import failed');
     }
