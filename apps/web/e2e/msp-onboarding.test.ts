@@ -267,7 +267,7 @@ describe('an MSP connects its Microsoft customers at scale, in Chromium', () => 
     await page.getByLabel('Provider', { exact: true }).selectOption('entra');
     await page.getByLabel('Name', { exact: true }).fill('Typo app');
     await fillEntraApp();
-    await page.getByLabel('Credential', { exact: true }).selectOption({ label: 'Client Secret' });
+    await page.getByLabel('Credential', { exact: true }).selectOption({ label: 'Client secret' });
     await page.getByLabel('Client secret', { exact: true }).fill('not-the-app-secret');
     await page.getByRole('button', { name: 'Save and find customers' }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'Could not list the customers of Typo app.' });

@@ -67,8 +67,8 @@ describe('the connection form as generated from the connectors’ schemas', () =
       privateKey: 'k',
     });
     const entra = render(account('entra', 'secret'), true, true) + render(account('entra', 'config'), true);
-    expect(entra).toContain('>Client Secret</option>');
-    expect(entra).toContain('>Certificate</option>');
+    expect(entra).toContain('>Client secret</option>');
+    expect(entra).toContain('>Certificate (recommended)</option>');
     expect(entra).toContain('Partner tenant ID');
     expect(entra).not.toMatch(/>clientSecret</);
   });

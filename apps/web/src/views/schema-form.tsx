@@ -140,7 +140,7 @@ export function SchemaForm(props: Props) {
           >
             {[...variants.options].map(([k, v]) => (
               <option key={k} value={k}>
-                {v.title ?? words(k)}
+                {v.title ?? k}
               </option>
             ))}
           </select>
