@@ -302,6 +302,43 @@ describe('an MSP connects its Microsoft customers at scale, in Chromium', () => 
     await checkA11y(page, 'refused GitHub key');
   }, 120_000);
 
+  test('rename and replace the credential in one place; an accepted consent creates the customer’s tenant', async () => {
+    await page.goto(`${origin}/settings/integrations`);
+    await account('Contoso partner app').getByRole('button', { name: 'Rename Contoso partner app' }).click();
+    await page.getByLabel('New name for Contoso partner app').fill('Contoso partner app (certificate)');
+    await page.getByRole('button', { name: 'Save the name' }).click();
+    const card = account('Contoso partner app (certificate)');
+    await card.getByRole('heading', { name: /^Contoso partner app \(certificate\)/ }).waitFor();
+
+    await card.getByRole('button', { name: /^Replace the credential of/ }).click();
+    const pems = await sims.graph!.mspApp.certificate();
+    await card.getByLabel('Certificate', { exact: true }).fill(pems.cert);
+    await card.getByLabel('Private key (optional)').fill(pems.key);
+    await checkA11y(page, 'replace a credential');
+    await card.getByRole('button', { name: 'Replace the credential', exact: true }).click();
+    await card.getByRole('status').filter({ hasText: 'Credential replaced' }).waitFor();
+    const org = await orgId();
+    const [stored] = (await db.store.listProviderAccounts(org)).filter((a) => a.name.startsWith('Contoso'));
+    expect(stored?.rotatedAt).toBeTruthy();
+    expect(await page.content()).not.toContain('PRIVATE KEY');
+
+    const before = await census();
+    await card.getByRole('button', { name: 'Connect a Microsoft tenant' }).click();
+    await card.getByRole('button', { name: 'Continue to Microsoft admin consent' }).click();
+    await page.getByRole('heading', { name: 'Permissions requested' }).waitFor();
+    await page.getByLabel(/Sign in as an administrator of/).selectOption({ label: 'customer20.example' });
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('status').filter({ hasText: 'Admin consent granted.' }).waitFor();
+    await page.getByLabel('Customer’s name').fill(UNCONSENTED);
+    await page.getByRole('button', { name: 'Save the name' }).click();
+    await page.getByRole('heading', { name: UNCONSENTED, level: 1 }).waitFor();
+    await checkA11y(page, 'consent granted');
+    const after = await census();
+    expect(after.tenants.length).toBe(before.tenants.length + 1);
+    const created = after.connections.filter((c) => !before.connections.some((b) => b.id === c.id));
+    expect(created).toMatchObject([{ kind: 'entra', config: { tenantId: guid(21) } }]);
+  }, 120_000);
+
   test('running the import again adds nothing, and the page says so', async () => {
     const before = await census();
     await page.goto(`${origin}/settings/integrations`);
@@ -311,16 +348,16 @@ describe('an MSP connects its Microsoft customers at scale, in Chromium', () => 
     const found = page.getByRole('status').filter({ hasText: /^Found / });
     await found.waitFor({ timeout: 90_000 });
     expect(await found.textContent()).toBe(
-      'Found 21 customers: 0 new and reachable, 1 not reachable, 20 already imported. Nothing new to import: every reachable customer is already connected.',
+      'Found 21 customers: 0 new and reachable, 21 already imported. Nothing new to import: every reachable customer is already connected.',
     );
     expect(await page.getByRole('button', { name: 'Import 0 customers' }).isDisabled()).toBe(true);
 
     // By keyboard: select every reachable customer (the imported ones too) and import them again.
     await page.getByLabel(/Select every reachable customer/).press('Space');
-    await page.getByRole('button', { name: 'Import 20 customers' }).press('Enter');
+    await page.getByRole('button', { name: 'Import 21 customers' }).press('Enter');
     const nothing = page.getByRole('status').filter({ hasText: 'Nothing added:' });
     await nothing.waitFor({ timeout: 90_000 });
-    expect(await nothing.textContent()).toBe('Nothing added: all 20 customers selected were already connected.');
+    expect(await nothing.textContent()).toBe('Nothing added: all 21 customers selected were already connected.');
     await checkA11y(page, 'import run again');
     const after = await census();
     expect(after.tenants.length).toBe(before.tenants.length);
