@@ -40,6 +40,7 @@ export function Discovery({
 }) {
   const client = useTRPCClient();
   const heading = useRef<HTMLHeadingElement>(null);
+  // A mutation on the server (it asks the provider each time), read here as a query: cached, refetched on demand.
   const found = useQuery({
     queryKey: ['integrations.discover', account.id],
     queryFn: () => client.integrations.discover.mutate({ accountId: account.id as never }),
