@@ -18,7 +18,7 @@ export type Route =
   | { name: 'ssoCallback' }
   | { name: 'notFound' };
 
-export const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security', 'alerts'] as const;
+export const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security', 'alerts', 'integrations'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 const seg = encodeURIComponent;

@@ -10,7 +10,7 @@ import {
 } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /** Every call carries the CSRF header the server requires on mutations, and a share token when on a shared view. */
 export const CSRF_HEADER = 'x-evident-csrf';

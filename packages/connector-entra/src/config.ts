@@ -141,19 +141,21 @@ export const entraConfig = z
     }),
   );
 
-const clientSecret = z.object({
-  credential: z.literal('clientSecret').optional(),
-  clientSecret: z
-    .string({ error: 'Give a client secret, or a certificate with `credential: "certificate"`.' })
-    .min(1)
-    .meta(
-      field({
-        title: 'Client secret',
-        help: 'A client secret of the app registration (its value, not its id), from Certificates & secrets.',
-        kind: 'secret',
-      }),
-    ),
-});
+const clientSecret = z
+  .object({
+    credential: z.literal('clientSecret').optional(),
+    clientSecret: z
+      .string({ error: 'Give a client secret, or a certificate with `credential: "certificate"`.' })
+      .min(1)
+      .meta(
+        field({
+          title: 'Client secret',
+          help: 'A client secret of the app registration (its value, not its id), from Certificates & secrets.',
+          kind: 'secret',
+        }),
+      ),
+  })
+  .meta({ title: 'Client secret' });
 
 /** Microsoft's recommended credential: the app signs a client assertion with the certificate's key. */
 const certificate = z
@@ -186,7 +188,8 @@ const certificate = z
   .superRefine((value, ctx) => {
     const checked = checkCertificate(value.certificate, value.privateKey);
     if (!checked.ok) ctx.addIssue({ code: 'custom', path: [checked.field], message: checked.message });
-  });
+  })
+  .meta({ title: 'Certificate (recommended)' });
 
 /** A client secret (as stored before certificates were taken) or a certificate with its private key. */
 export const entraSecret = z.discriminatedUnion('credential', [clientSecret, certificate]);

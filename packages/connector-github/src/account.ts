@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import type { ConnectorContext } from '@evident/connector-kit';
+import { type ConnectorContext, field } from '@evident/connector-kit';
 import { z } from 'zod';
 import { githubConfig } from './config.ts';
 
@@ -32,14 +32,25 @@ export type GithubAccountConfig = z.infer<typeof githubAccountConfig>;
 /** The App's id and private key; each discovered installation adds its own `installationId` to them. */
 export const githubAccountSecret = z.object({
   kind: z.literal('app').default('app'),
-  appId: z.coerce.number().int().positive().describe('The GitHub App id, from the App settings page.'),
+  appId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .meta(field({ title: 'App ID', help: 'The GitHub App id, from the App settings page.', examples: [123456] })),
   privateKey: z
     .string()
     .superRefine((pem, ctx) => {
       const problem = privateKeyProblem(pem);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .describe("The App's private key (PEM); it signs the JWTs that list its installations and obtain their tokens."),
+    .meta(
+      field({
+        title: 'Private key',
+        help: "The App's private key (the .pem file the App settings page generates); it signs the JWTs that list its installations and obtain their tokens.",
+        examples: ['-----BEGIN RSA PRIVATE KEY-----'],
+        kind: 'pem',
+      }),
+    ),
 });
 export type GithubAccountSecret = z.infer<typeof githubAccountSecret>;
 

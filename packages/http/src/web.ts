@@ -17,7 +17,7 @@ const TYPES: Record<string, string> = {
 };
 const NOT_BUILT = 'The web app is not built. Run `npm run build`, then reload.';
 
-const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security', 'alerts'];
+const SETTINGS_TABS = ['branding', 'staff', 'sessions', 'security', 'alerts', 'integrations'];
 const TENANT_PAGES = ['shares', 'exceptions', 'schedules'];
 
 /**

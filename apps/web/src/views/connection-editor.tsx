@@ -24,7 +24,7 @@ interface Issue {
 const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
 
 /** A refusal's issues by form ("config"/"secret") and field path, each worded with the field's title. */
-function placeIssues(error: unknown, config?: JsonSchema, secret?: JsonSchema) {
+export function placeIssues(error: unknown, config?: JsonSchema, secret?: JsonSchema) {
   const issues = (error as { data?: { issues?: Issue[] } } | null)?.data?.issues ?? [];
   const byField = { config: {} as Record<string, string>, secret: {} as Record<string, string> };
   const lines = issues.map(({ path, message }) => {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type CSSProperties, type KeyboardEvent, type MouseEvent, memo, useState } from 'react';
-import { href, navigate, parse, useFocusHeading } from '../router.tsx';
+import { href, Link, navigate, parse, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import {
   Empty,
@@ -85,6 +85,12 @@ export function PortfolioView() {
               ? 'No tenant matches these filters.'
               : 'Add a tenant and a connection to see its controls here.'}
           </p>
+          {!(framework || status || connector) && (
+            <p>
+              <Link to={{ name: 'settings', tab: 'integrations' }}>Connect your customers from a provider account</Link>
+              : a Microsoft partner app, a GitHub App or a Google Cloud service account finds them all at once.
+            </p>
+          )}
         </Empty>
       ) : (
         <div className="scroll">

@@ -53,4 +53,23 @@ describe('the connection form as generated from the connectors’ schemas', () =
     expect(titleAt(schemaOf('github', 'secret'), ['privateKey'])).toBe('Private key');
     expect(titleAt(schemaOf('github', 'config'), ['endpoints', 'api'])).toBe('REST API');
   });
+
+  it('makes a provider account’s form from its own schemas: PEMs as text areas, fixed values never asked', () => {
+    const account = (kind: 'entra' | 'github', part: 'config' | 'secret') =>
+      DEFAULT_CONNECTORS[kind].account![part].toJSONSchema({ io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const github = render(account('github', 'secret'), true, true);
+    expect(github).toContain('App ID');
+    expect(github).toMatch(/<textarea[^>]*id="[^"]*privateKey"/);
+    expect(github).not.toMatch(/>Kind|Private Key|App Id/);
+    expect(toPayload(account('github', 'secret'), { appId: '7', privateKey: 'k' })).toEqual({
+      kind: 'app',
+      appId: 7,
+      privateKey: 'k',
+    });
+    const entra = render(account('entra', 'secret'), true, true) + render(account('entra', 'config'), true);
+    expect(entra).toContain('>Client secret</option>');
+    expect(entra).toContain('>Certificate (recommended)</option>');
+    expect(entra).toContain('Partner tenant ID');
+    expect(entra).not.toMatch(/>clientSecret</);
+  });
 });

@@ -58,6 +58,10 @@ export function toPayload(schema: JsonSchema, values: Values): Values {
   const out: Values = variants ? { [variants.key]: values[variants.key] ?? [...variants.options.keys()][0] } : {};
   for (const [key, prop] of Object.entries(chosenOf(schema, values)?.properties ?? {})) {
     if (variants && key === variants.key) continue;
+    if (prop.const !== undefined) {
+      out[key] = prop.const;
+      continue;
+    }
     const v = values[key];
     const kind = kindOf(prop, false);
     if (kind === 'object' || kind === 'endpoints') {
@@ -145,7 +149,9 @@ export function SchemaForm(props: Props) {
       {Object.entries(chosen?.properties ?? {})
         .filter(
           ([key, prop]) =>
-            (!variants || key !== variants.key) && (props.showEndpoints !== false || prop['x-field'] !== 'endpoints'),
+            (!variants || key !== variants.key) &&
+            prop.const === undefined &&
+            (props.showEndpoints !== false || prop['x-field'] !== 'endpoints'),
         )
         .map(([key, prop]) => (
           <Property

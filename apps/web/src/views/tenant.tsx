@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { isNotFound } from '../messages.tsx';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { isNotFound, Problems } from '../messages.tsx';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, NotFound, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
@@ -39,6 +39,9 @@ export function TenantView({ tenantId }: { tenantId: string }) {
         <h1 tabIndex={-1}>{tenant.data.name}</h1>
         <AssessNow tenantId={tenantId} />
       </div>
+      {new URLSearchParams(location.search).get('consent') === 'granted' && (
+        <ConsentGranted tenantId={tenantId} name={tenant.data.name} />
+      )}
       <p className="tabs">
         <Link to={{ name: 'shares', tenantId }}>Shares</Link> ·{' '}
         <Link to={{ name: 'exceptions', tenantId }}>Exceptions</Link> ·{' '}
@@ -166,5 +169,39 @@ function Drift({ tenantId }: { tenantId: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** After Microsoft's admin consent: the tenant exists under the directory's id until someone names the customer. */
+function ConsentGranted({ tenantId, name }: { tenantId: string; name: string }) {
+  const trpc = useTRPC();
+  const client = useQueryClient();
+  const [value, setValue] = useState(name);
+  const rename = useMutation(
+    trpc.tenant.rename.mutationOptions({
+      onSuccess: () =>
+        client.invalidateQueries({ queryKey: trpc.tenant.get.queryKey({ tenantId: tenantId as never }) }),
+    }),
+  );
+  return (
+    <form
+      className="card"
+      aria-label="Admin consent granted"
+      onSubmit={(e) => {
+        e.preventDefault();
+        rename.mutate({ tenantId: tenantId as never, name: value });
+      }}
+    >
+      <p role="status">
+        <strong>Admin consent granted.</strong> The customer’s connection is made from your provider account; choose{' '}
+        <strong>Assess now</strong> for its first assessment.
+      </p>
+      <label htmlFor="consent-name">Customer’s name</label>{' '}
+      <input id="consent-name" required maxLength={200} value={value} onChange={(e) => setValue(e.target.value)} />{' '}
+      <button type="submit" disabled={rename.isPending}>
+        {rename.isSuccess && value === name ? 'Named' : 'Save the name'}
+      </button>
+      <Problems error={rename.error} labels={{ name: 'The customer’s name' }} />
+    </form>
   );
 }

@@ -133,6 +133,8 @@ export const connectionsRouter = router({
             credentialBound: z.array(z.string()),
             configSchema: json,
             secretSchema: json,
+            /** The MSP-level provider account's schemas, where one account can serve many customers. */
+            account: z.object({ configSchema: json, secretSchema: json }).nullable(),
           }),
         ),
       }),
@@ -153,6 +155,18 @@ export const connectionsRouter = router({
           credentialBound: [...credentialBoundKeys(c.kind)],
           configSchema: configSchema as Record<string, unknown>,
           secretSchema: z.toJSONSchema(c.secret, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+          account: c.account
+            ? {
+                configSchema: z.toJSONSchema(c.account.config, { io: 'input', unrepresentable: 'any' }) as Record<
+                  string,
+                  unknown
+                >,
+                secretSchema: z.toJSONSchema(c.account.secret, { io: 'input', unrepresentable: 'any' }) as Record<
+                  string,
+                  unknown
+                >,
+              }
+            : null,
         };
       }),
     })),

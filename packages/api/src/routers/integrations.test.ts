@@ -1,4 +1,4 @@
-import { egressPolicy } from '@evident/connector-kit';
+import { ConnectorError, egressPolicy } from '@evident/connector-kit';
 import type { ImportId, OrganizationId } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +209,12 @@ describe('Microsoft admin consent', () => {
     const refusals = [
       await answer(owner, { error: 'access_denied', error_description: 'The user declined.', state: await state() }),
       await answer(owner, {
+        error: 'access_denied',
+        error_subcode: 'cancel',
+        error_description: 'AADSTS65004: User declined to consent to access the app.',
+        state: await state(),
+      }),
+      await answer(owner, {
         error: 'invalid_request',
         error_description: 'AADSTS90094: The grant requires admin permission.',
         state: await state(),
@@ -243,6 +249,7 @@ describe('Microsoft admin consent', () => {
 
     expect(refusals.map((r) => (r.ok ? 'created' : r.reason))).toEqual([
       expect.stringMatching(/declined/),
+      'The administrator declined the consent: nothing was created.',
       expect.stringMatching(/AADSTS90094/),
       expect.stringMatching(/already used, it expired/),
       expect.stringMatching(/did not confirm/),
@@ -253,5 +260,36 @@ describe('Microsoft admin consent', () => {
     expect(taken).toMatchObject({ ok: false, reason: expect.stringMatching(/another organization/) });
     expect(await tenantCount()).toBe(before);
     expect(await db.store.listTenants(rival.org)).toEqual([]);
+  });
+});
+
+describe('a provider refusing the account', () => {
+  it('is said in its own words when customers are listed, and nothing is kept of the attempt', async () => {
+    const refusing = testDeps(db.store, {
+      connectors: {
+        github: {
+          ...githubWithAccount,
+          account: {
+            ...githubWithAccount.account!,
+            async discover() {
+              throw new ConnectorError('auth_failed', 'GitHub refused the App: the private key does not match it');
+            },
+          },
+        },
+      },
+    });
+    const admin = await signedIn(refusing, { email: 'owner@refused.example', organizationName: 'Refused MSP' });
+    const { id } = await admin.call.integrations.createAccount({
+      kind: 'github',
+      name: 'Wrong key App',
+      config: { appId: 9 },
+      secret: { privateKey: KEY },
+    });
+    const refusal = await admin.call.integrations.discover({ accountId: id }).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: 'GitHub refused the App: the private key does not match it',
+    });
+    expect(await db.store.listTenants(admin.org)).toEqual([]);
   });
 });

@@ -113,10 +113,11 @@ export async function finishConsent(
   const description = param('error_description');
   if (error || description) {
     const code = /AADSTS\d+/.exec(description ?? '')?.[0];
-    if (error === 'access_denied' && !code)
+    // Microsoft answers a cancelled consent with AADSTS65004 and the subcode `cancel`.
+    if (error === 'access_denied' && (!code || code === 'AADSTS65004' || param('error_subcode') === 'cancel'))
       return refuse('The administrator declined the consent: nothing was created.');
     return refuse(
-      `Microsoft refused the consent${code ? ` (${code})` : ''}: ${(description ?? error ?? '').slice(0, 400)}. Nothing was created.`,
+      `Microsoft refused the consent${code ? ` (${code})` : ''}: ${(description ?? error ?? '').slice(0, 400).replace(/\.+$/, '')}. Nothing was created.`,
     );
   }
   const tenant = param('tenant');

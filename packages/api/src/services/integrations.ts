@@ -1,5 +1,6 @@
 import {
   type AnyConnector,
+  ConnectorError,
   checkEndpoints,
   createContext,
   createLimiter,
@@ -9,6 +10,7 @@ import {
 import { InvalidInputError, type OrganizationId, type ProviderAccountId, type TenantId } from '@evident/core';
 import type { ImportItem, StoredProviderAccount } from '@evident/db';
 import type { ApiDeps } from '../context.ts';
+import { PreconditionError } from '../errors.ts';
 import { connectorFor } from './connection-config.ts';
 
 const DISCOVER_TIMEOUT_MS = 60_000;
@@ -50,16 +52,22 @@ export async function discoverCustomers(
   const connector: AnyConnector = connectorFor(deps, account.kind);
   const config = validateAccountConfig(deps, account.kind, account.config);
   const secret = validateAccountSecret(deps, account.kind, await deps.store.readProviderAccountSecret(org, accountId));
-  const customers = await accountSpec(deps, account.kind).discover(
-    createContext({
-      connection: account.name,
-      config,
-      secret,
-      signal: AbortSignal.timeout(DISCOVER_TIMEOUT_MS),
-      limiter: createLimiter(connector.limits),
-      egress: deps.egress ?? NO_OVERRIDES,
-    }),
-  );
+  const customers = await accountSpec(deps, account.kind)
+    .discover(
+      createContext({
+        connection: account.name,
+        config,
+        secret,
+        signal: AbortSignal.timeout(DISCOVER_TIMEOUT_MS),
+        limiter: createLimiter(connector.limits),
+        egress: deps.egress ?? NO_OVERRIDES,
+      }),
+    )
+    .catch((error: unknown) => {
+      // The provider's refusal (a wrong secret, a missing permission) is the caller's to read and fix.
+      if (error instanceof ConnectorError) throw new PreconditionError(error.message);
+      throw error;
+    });
   return { account, customers };
 }
 

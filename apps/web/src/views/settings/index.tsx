@@ -4,6 +4,7 @@ import { useTRPC } from '../../trpc.ts';
 import { ErrorState, Loading } from '../../ui.tsx';
 import { AlertsSettings } from './alerts.tsx';
 import { BrandingSettings } from './branding.tsx';
+import { IntegrationsSettings } from './integrations.tsx';
 import { SecuritySettings } from './security.tsx';
 import { SessionsSettings } from './sessions.tsx';
 import { StaffSettings } from './staff.tsx';
@@ -14,6 +15,7 @@ const TABS: { tab: SettingsTab; label: string }[] = [
   { tab: 'sessions', label: 'Your sessions' },
   { tab: 'security', label: 'Security' },
   { tab: 'alerts', label: 'Alerts' },
+  { tab: 'integrations', label: 'Integrations' },
 ];
 
 /** The organization's settings; actions a role may not take are not offered (the server refuses them anyway). */
@@ -40,6 +42,8 @@ export function SettingsView({ tab }: { tab: SettingsTab }) {
         <BrandingSettings role={me.data.user.role} organizationName={me.data.organization.name} />
       ) : tab === 'staff' ? (
         <StaffSettings role={me.data.user.role} myId={me.data.user.id} />
+      ) : tab === 'integrations' ? (
+        <IntegrationsSettings role={me.data.user.role} />
       ) : tab === 'alerts' ? (
         <AlertsSettings role={me.data.user.role} />
       ) : tab === 'security' ? (
