@@ -63,7 +63,9 @@ export function NewAccountForm({ onCreated, onCancel }: { onCreated(id: string):
   );
   if (kinds.isPending) return <Loading what="provider settings" />;
   if (kinds.isError) return <ErrorState error={kinds.error} retry={() => kinds.refetch()} />;
-  const offered = kinds.data.providers.filter((p) => p.account);
+  const offered = kinds.data.providers.filter(
+    (p): p is typeof p & { kind: AccountKind } => p.account !== null && p.kind in ACCOUNT_WORDS,
+  );
   const spec = offered.find((p) => p.kind === kind);
   const configSchema = spec?.account?.configSchema as JsonSchema | undefined;
   const secretSchema = spec?.account?.secretSchema as JsonSchema | undefined;
