@@ -12,6 +12,8 @@ CREATE TABLE "connection_watches" (
 	"recent_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"pending" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"skipped" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"collection_requests" integer,
+	"read_requests" integer,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "connection_watches_pkey" PRIMARY KEY("organization_id","connection_id")
 );
@@ -19,7 +21,8 @@ CREATE TABLE "connection_watches" (
 ALTER TABLE "assessment_runs" ADD COLUMN "changes" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "connection_watches" ADD CONSTRAINT "connection_watches_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "connection_watches" ADD CONSTRAINT "connection_watches_connection_fk" FOREIGN KEY ("organization_id","connection_id") REFERENCES "public"."connections"("organization_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "connection_watches_tenant_idx" ON "connection_watches" USING btree ("organization_id","tenant_id");--> statement-breakpoint
+CREATE INDEX "connection_watches_tenant_idx" ON "connection_watches" USING btree ("organization_id","tenant_id");
+--> statement-breakpoint
 SELECT "evident_isolate"('connection_watches');
 --> statement-breakpoint
 -- The watch scheduler keeps one repeat per live connection of every organization: it learns which exist through

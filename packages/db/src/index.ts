@@ -35,7 +35,7 @@ export type { CreateRunInput, FinishRunInput } from './repos/runs.ts';
 export type { AddSigningKeyInput, PublicSigningKey } from './repos/signing-keys.ts';
 export { type StaffAuthSettings, ssoSettingsInput } from './repos/staff-auth-settings.ts';
 export { type TenantSchedule, tenantSchedule } from './repos/tenants.ts';
-export type { ConnectionWatch, WatchFailureInput, WatchReadInput } from './repos/watches.ts';
+export type { ConnectionWatch, WatchFailureInput, WatchReadInput, WatchState } from './repos/watches.ts';
 export { grantRuntimeLogin, RUNTIME_ROLE } from './roles.ts';
 export { type RotationReport, rotateSecrets } from './rotate-secrets.ts';
 export { SUBJECT_KINDS } from './schema/evidence.ts';

@@ -276,7 +276,7 @@ async function everything(store: Store, a: World) {
     import: await store.getImport(a.org, a.import),
     importItems: await store.readImportItems(a.org, a.import),
     watches: await store.listWatches(a.org),
-    cursor: await store.watchCursor(a.org, a.connection),
+    cursor: await store.watchState(a.org, a.connection),
     runChanges: await store.runChanges(a.org, a.run),
   };
 }
@@ -522,7 +522,8 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   readImportItems: refused((b, a) => store.readImportItems(b.org, a.import)),
   advanceImport: clean((b, a) => store.advanceImport(b.org, a.import, { from: 0, to: 1, created: [], failures: [] })),
   finishImport: refused((b, a) => store.finishImport(b.org, a.import, 'mallory')),
-  watchCursor: clean((b, a) => store.watchCursor(b.org, a.connection)),
+  watchState: clean((b, a) => store.watchState(b.org, a.connection)),
+  recordCollectionCost: refused((b, a) => store.recordCollectionCost(b.org, a.connection, 1)),
   listWatches: clean((b, a) => store.listWatches(b.org, { tenantId: a.tenant })),
   recordWatchRead: refused((b, a) =>
     store.recordWatchRead(b.org, a.connection, { cursor: 'mallory', readAt: new Date(), events: [] }),

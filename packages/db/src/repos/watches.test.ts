@@ -14,7 +14,7 @@ describeBothDrivers('connection watches', (t) => {
   it('overlapping reads add each change once; the pending ones are taken by exactly one run', async () => {
     const { store } = t();
     const s = await seed(store);
-    expect(await store.watchCursor(s.org, s.connection)).toBeNull();
+    expect((await store.watchState(s.org, s.connection)).cursor).toBeNull();
     const first = await store.recordWatchRead(s.org, s.connection, {
       cursor: 'c1',
       readAt: new Date('2026-12-01T10:00:00Z'),
@@ -28,7 +28,7 @@ describeBothDrivers('connection watches', (t) => {
       skipped: [{ id: null, reason: 'not a directory audit' }],
     });
     expect(overlap.fresh).toEqual([{ connectionId: s.connection, ...change('e3', '2026-12-01T10:00:30Z') }]);
-    expect(await store.watchCursor(s.org, s.connection)).toBe('c2');
+    expect((await store.watchState(s.org, s.connection)).cursor).toBe('c2');
     const [watch] = await store.listWatches(s.org, { tenantId: s.tenant });
     expect(watch).toMatchObject({
       started: true,
@@ -60,12 +60,17 @@ describeBothDrivers('connection watches', (t) => {
     const { store } = t();
     const s = await seed(store);
     await store.recordWatchRead(s.org, s.connection, { cursor: 'c1', readAt: new Date(), events: [] });
+    await store.recordCollectionCost(s.org, s.connection, 24);
     await store.recordWatchFailure(s.org, s.connection, {
       code: 'permission_missing',
       message: 'Graph refused the request (needs AuditLog.Read.All)',
       at: new Date('2026-12-01T10:00:00Z'),
     });
-    expect(await store.watchCursor(s.org, s.connection)).toBe('c1');
+    expect(await store.watchState(s.org, s.connection)).toMatchObject({
+      cursor: 'c1',
+      lastReadAt: '2026-12-01T10:00:00.000Z',
+    });
+    expect((await store.listWatches(s.org))[0]).toMatchObject({ collectionRequests: 24, readRequests: 1 });
     expect((await store.listWatches(s.org))[0]?.error).toEqual({
       code: 'permission_missing',
       message: 'Graph refused the request (needs AuditLog.Read.All)',

@@ -24,6 +24,8 @@ const readInput = z.object({
   readAt: z.date(),
   events: z.array(change).max(100_000),
   skipped: z.array(z.object({ id: text(256).nullable(), reason: text(1_024) })).default([]),
+  /** Provider requests the read made. */
+  requests: z.number().int().min(0).default(1),
 });
 export type WatchReadInput = z.input<typeof readInput>;
 
@@ -42,6 +44,17 @@ export interface ConnectionWatch {
   /** Changes seen and not yet taken by a re-assessment. */
   pending: number;
   skipped: { id: string | null; reason: string }[];
+  /** Provider requests of the connection's last full collection, and of the watcher's last read. */
+  collectionRequests: number | null;
+  readRequests: number | null;
+}
+
+/** What the watcher needs before it reads: where from, and whether its request budget allows a read now. */
+export interface WatchState {
+  cursor: string | null;
+  lastReadAt: string | null;
+  collectionRequests: number | null;
+  readRequests: number | null;
 }
 
 type Row = typeof connectionWatches.$inferSelect;
@@ -55,6 +68,8 @@ const rowToWatch = (row: Row): ConnectionWatch => ({
   error: row.errorCode && row.errorAt ? { code: row.errorCode, message: row.error ?? '', at: iso(row.errorAt) } : null,
   pending: row.pending.length,
   skipped: row.skipped,
+  collectionRequests: row.collectionRequests,
+  readRequests: row.readRequests,
 });
 
 export function watchesRepo(ctx: RepoContext) {
@@ -78,13 +93,22 @@ export function watchesRepo(ctx: RepoContext) {
   }
 
   return {
-    /** Where the connection's watcher reads from next; null before its first read. */
-    async watchCursor(org: OrganizationId, id: ConnectionId): Promise<string | null> {
-      const [row] = await db
-        .select({ cursor: connectionWatches.cursor })
-        .from(connectionWatches)
-        .where(byConnection(org, id));
-      return row?.cursor ?? null;
+    /** Where the connection's watcher reads from next (null before its first read), and its budget. */
+    async watchState(org: OrganizationId, id: ConnectionId): Promise<WatchState> {
+      const [row] = await db.select().from(connectionWatches).where(byConnection(org, id));
+      return {
+        cursor: row?.cursor ?? null,
+        lastReadAt: isoOrNull(row?.lastReadAt ?? null),
+        collectionRequests: row?.collectionRequests ?? null,
+        readRequests: row?.readRequests ?? null,
+      };
+    },
+
+    /** How many provider requests the connection's last full collection made: the watcher may spend a share. */
+    async recordCollectionCost(org: OrganizationId, id: ConnectionId, requests: number): Promise<void> {
+      const n = parseInput(z.number().int().min(0), requests, 'request count');
+      await lockRow(org, id);
+      await db.update(connectionWatches).set({ collectionRequests: n }).where(byConnection(org, id));
     },
 
     async listWatches(org: OrganizationId, filter: { tenantId?: TenantId } = {}): Promise<ConnectionWatch[]> {
@@ -125,6 +149,7 @@ export function watchesRepo(ctx: RepoContext) {
         .set({
           cursor: values.cursor,
           lastReadAt: values.readAt,
+          readRequests: values.requests,
           lastChangeAt,
           errorCode: null,
           error: null,
@@ -142,9 +167,16 @@ export function watchesRepo(ctx: RepoContext) {
     async recordWatchFailure(org: OrganizationId, id: ConnectionId, input: WatchFailureInput): Promise<void> {
       const values = parseInput(failureInput, input, 'watch failure');
       await lockRow(org, id);
+      // A failed read counts against the budget too: a refused trail is not read again at once.
       await db
         .update(connectionWatches)
-        .set({ errorCode: values.code, error: values.message, errorAt: values.at, updatedAt: values.at })
+        .set({
+          errorCode: values.code,
+          error: values.message,
+          errorAt: values.at,
+          lastReadAt: values.at,
+          updatedAt: values.at,
+        })
         .where(byConnection(org, id));
     },
 

@@ -1,5 +1,5 @@
 import type { ConnectionId, OrganizationId, TenantId } from '@evident/core';
-import { foreignKey, index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
 import { connections } from './tenants.ts';
@@ -40,6 +40,9 @@ export const connectionWatches = pgTable(
     pending: jsonb('pending').$type<StoredChange[]>().notNull().default([]),
     /** Entries the last reads skipped as malformed or foreign, with why (the latest few). */
     skipped: jsonb('skipped').$type<{ id: string | null; reason: string }[]>().notNull().default([]),
+    /** Provider requests of the connection's last full collection and of the watcher's last read: its budget. */
+    collectionRequests: integer('collection_requests'),
+    readRequests: integer('read_requests'),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
