@@ -1,4 +1,4 @@
-import { type EgressPolicy, type LimiterOptions, NO_OVERRIDES } from '@evident/connector-kit';
+import { createLimiter, type EgressPolicy, type LimiterOptions, NO_OVERRIDES } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 import type { Database, Store } from '@evident/db';
 import { JOBS, type JobName } from '@evident/jobs';
@@ -13,6 +13,8 @@ import { DEFAULT_FIRST_RUN_SPREAD, type FirstRunSpread } from './import-queue.ts
 import { createLogger } from './logger.ts';
 import { processJob } from './process-job.ts';
 import { type ReaperOptions, startReaper } from './reaper.ts';
+import { WATCH_DEFAULTS, type WatchOptions } from './watch-budget.ts';
+import { startWatchScheduler } from './watch-scheduler.ts';
 
 export type RedisRole = 'worker' | 'producer';
 
@@ -47,6 +49,12 @@ export interface StartWorkerOptions {
   auditWatch?: AuditWatchOptions;
   /** Evidence-pack storage, retention and webhook; with it this process also takes export jobs. */
   exports?: WorkerDeps['exports'];
+  /**
+   * Change watchers: each connection whose connector has `watch` gets a repeat on the `watch` queue, read within a
+   * request budget, and a change queues a debounced re-assessment. `false`: this process neither takes watch jobs
+   * nor keeps the repeats.
+   */
+  watch?: (Partial<WatchOptions> & { concurrency?: number }) | false;
   /** With it this process also delivers alerts, and sweeps for pending outbox rows whose job was lost. */
   alerts?: {
     publicOrigin: string;
@@ -72,11 +80,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const producer = connect(options.redis, 'producer');
   // BullMQ reports its own connections' errors as worker errors; without a listener ioredis prints to stderr.
   producer.on('error', (err) => logger.warn({ err }, 'redis producer error'));
+  const connectors = { ...DEFAULT_CONNECTORS, ...options.connectors };
+  const limits = options.concurrency?.connectors ?? {};
+  const watchOptions = options.watch === false ? undefined : options.watch;
   const deps: WorkerDeps = {
     store: options.store,
     jobs: { connection: producer, prefix },
-    connectors: { ...DEFAULT_CONNECTORS, ...options.connectors },
-    limits: options.concurrency?.connectors ?? {},
+    connectors,
+    limits,
+    limiterFor: (kind) => createLimiter({ ...connectors[kind].limits, ...limits[kind] }),
+    watch: { ...WATCH_DEFAULTS, ...watchOptions },
     egress: options.egress ?? NO_OVERRIDES,
     now: options.now ?? (() => new Date()),
     throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
@@ -114,6 +127,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     start(JOBS.assess.queue, options.concurrency?.assess ?? 2),
     start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
     start(JOBS.import.queue, 1),
+    ...(options.watch === false ? [] : [start(JOBS.watch.queue, watchOptions?.concurrency ?? 4)]),
     ...(options.exports ? [start(JOBS.export.queue, 1)] : []),
     ...(options.alerts ? [start(JOBS['deliver-alert'].queue, options.alerts.concurrency ?? 4)] : []),
   ];
@@ -121,13 +135,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const reaper = startReaper(deps, options.database, logger, options.reaper);
   const watch = options.auditWatch && startAuditWatch(options.store, options.database, logger, options.auditWatch);
   const alertSweep = options.alerts && startAlertSweeper(deps, options.database, logger, options.alerts.sweep ?? {});
+  const watchSync = options.watch === false ? undefined : startWatchScheduler(deps, options.database, logger);
   logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
     close(deadlineMs = 25_000) {
       closing ??= (async () => {
-        const sweep = Promise.all([reaper.stop(), watch?.stop(), alertSweep?.stop()]);
+        const sweep = Promise.all([reaper.stop(), watch?.stop(), alertSweep?.stop(), watchSync?.stop()]);
         const timer = setTimeout(() => {
           logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
           for (const w of workers) w.cancelAllJobs('shutdown');
