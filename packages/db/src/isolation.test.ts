@@ -534,6 +534,7 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   takePendingChanges: clean((b, a) => store.takePendingChanges(b.org, a.tenant)),
   setRunChanges: refused((b, a) => store.setRunChanges(b.org, a.run, [])),
   runChanges: refused((b, a) => store.runChanges(b.org, a.run)),
+  changesOfRuns: clean((b, a) => store.changesOfRuns(b.org, [a.run])),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

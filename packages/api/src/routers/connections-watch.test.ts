@@ -1,5 +1,6 @@
 import { entraConnector } from '@evident/connector-entra';
 import { githubConnector } from '@evident/connector-github';
+import type { ControlResult } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn, testDeps } from '../testing/index.ts';
@@ -72,5 +73,50 @@ describe('connections.list says what each change watcher is doing', () => {
       state: 'failing',
       error: { code: 'permission_missing', at: '2026-12-07T09:20:00.000Z' },
     });
+  });
+});
+
+const result = (controlId: string, status: ControlResult['status']): ControlResult => ({
+  controlId,
+  status,
+  coverage: { numerator: 1, denominator: 1 },
+  reason: 'r',
+  failing: [],
+  excepted: [],
+  evidence: [],
+  factsAsOf: null,
+  evaluatedAt: new Date().toISOString(),
+});
+
+describe('tenant.drift names the change that set a change run off', () => {
+  it('who did what, when, beside the status change it caused', async () => {
+    const deps = testDeps(db.store, { connectors: { entra: entraConnector } });
+    const owner = await signedIn(deps, { email: 'drift@p.example' });
+    const tenant = await owner.call.tenant.create({ name: 'Northwind', kind: 'customer' });
+    const first = await db.store.createRun(owner.org, { tenantId: tenant.id, trigger: 'schedule' });
+    await db.store.finishRun(owner.org, first.id, { status: 'succeeded' });
+    await db.store.writeResults(owner.org, first.id, [result('MFA-01', 'pass')]);
+    const second = await db.store.createRun(owner.org, { tenantId: tenant.id, trigger: 'change' });
+    const change = {
+      connectionId: 'con_00000000000000000000000000',
+      id: 'Directory_1',
+      at: '2026-12-07T09:05:00.000Z',
+      actor: 'mallory@northwind.example',
+      action: 'Update conditional access policy',
+      target: 'Require MFA for all users',
+    };
+    await db.store.setRunChanges(owner.org, second.id, [change]);
+    await db.store.finishRun(owner.org, second.id, { status: 'succeeded' });
+    await db.store.writeResults(owner.org, second.id, [result('MFA-01', 'fail')]);
+    const drift = await owner.call.tenant.drift({ tenantId: tenant.id });
+    expect(drift.events).toEqual([
+      expect.objectContaining({
+        controlId: 'MFA-01',
+        from: 'pass',
+        to: 'fail',
+        runId: second.id,
+        changes: [{ at: change.at, actor: change.actor, action: change.action, target: change.target }],
+      }),
+    ]);
   });
 });

@@ -47,6 +47,7 @@ describeBothDrivers('connection watches', (t) => {
     expect(taken.map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
     expect(await store.takePendingChanges(s.org, s.tenant)).toEqual([]);
     expect((await store.runChanges(s.org, s.run)).map((e) => e.actor)).toEqual(Array(3).fill('mallory@example.com'));
+    expect([...(await store.changesOfRuns(s.org, [s.run])).keys()]).toEqual([s.run]);
     // Seen and taken: a later read that overlaps them adds nothing.
     const again = await store.recordWatchRead(s.org, s.connection, {
       cursor: 'c3',

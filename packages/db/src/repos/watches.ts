@@ -1,5 +1,5 @@
 import { type ConnectionId, idSchema, type OrganizationId, type RunId, type TenantId } from '@evident/core';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { assessmentRuns } from '../schema/runs.ts';
 import { connections } from '../schema/tenants.ts';
@@ -209,6 +209,17 @@ export function watchesRepo(ctx: RepoContext) {
         .where(and(eq(assessmentRuns.organizationId, org), eq(assessmentRuns.id, run)))
         .returning({ id: assessmentRuns.id });
       found(row, 'assessment run', run);
+    },
+
+    /** The changes each of several runs was opened for, by run id; runs opened for none are left out. */
+    async changesOfRuns(org: OrganizationId, runIds: RunId[]): Promise<Map<RunId, StoredChange[]>> {
+      const ids = parseInput(z.array(idSchema('run')).max(1_000), runIds, 'run ids');
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .select({ id: assessmentRuns.id, changes: assessmentRuns.changes })
+        .from(assessmentRuns)
+        .where(and(eq(assessmentRuns.organizationId, org), inArray(assessmentRuns.id, ids)));
+      return new Map(rows.filter((r) => r.changes.length > 0).map((r) => [r.id, r.changes]));
     },
 
     /** The changes a run was opened for: who did what, when, as the provider's trail named them. */
