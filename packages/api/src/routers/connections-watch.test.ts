@@ -1,9 +1,14 @@
-import { entraConnector } from '@evident/connector-entra';
 import { githubConnector } from '@evident/connector-github';
 import type { ControlResult } from '@evident/core';
 import { openTestDatabase, type TestDatabase } from '@evident/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn, testDeps } from '../testing/index.ts';
+
+/** Any connector with a `watch` member is watched; the API only reads what the watcher stored. */
+const watching = {
+  ...githubConnector,
+  watch: { lagMs: 0, read: async () => ({ events: [], cursor: '', skipped: [] }) },
+};
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -15,7 +20,7 @@ describe('connections.list says what each change watcher is doing', () => {
   it('waiting before its first read, watching with the last change seen, failing with the gap code', async () => {
     // A connector without a trail to watch, whatever the registry's GitHub connector does.
     const { watch: _, ...unwatched } = githubConnector;
-    const deps = testDeps(db.store, { connectors: { entra: entraConnector, github: unwatched } });
+    const deps = testDeps(db.store, { connectors: { entra: watching, github: unwatched } });
     const owner = await signedIn(deps, { email: 'watch@p.example' });
     const tenant = await owner.call.tenant.create({ name: 'Northwind', kind: 'customer' });
     const orgId = owner.org;
@@ -90,7 +95,7 @@ const result = (controlId: string, status: ControlResult['status']): ControlResu
 
 describe('tenant.drift names the change that set a change run off', () => {
   it('who did what, when, beside the status change it caused', async () => {
-    const deps = testDeps(db.store, { connectors: { entra: entraConnector } });
+    const deps = testDeps(db.store, { connectors: { entra: watching } });
     const owner = await signedIn(deps, { email: 'drift@p.example' });
     const tenant = await owner.call.tenant.create({ name: 'Northwind', kind: 'customer' });
     const first = await db.store.createRun(owner.org, { tenantId: tenant.id, trigger: 'schedule' });
