@@ -142,6 +142,13 @@ describe('the Entra watcher reads the directory audit log from a cursor', () => 
     await expect(watch.read(ctx, null)).rejects.toMatchObject({ code: 'permission_missing' });
   });
 
+  it('a cursor older than a Free tenant keeps its log says that earlier changes may be missing', async () => {
+    w = await startWorld(scenarioOf('healthy'));
+    const old = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    const read = await watch.read(ctxOf(w), JSON.stringify({ v: 1, readAt: old, floor: old }));
+    expect(read.skipped).toEqual([{ id: null, reason: expect.stringMatching(/keeps 7 days/) }]);
+  });
+
   it('an unreadable cursor starts again from now', async () => {
     w = await startWorld(scenarioOf('healthy'));
     const read = await watch.read(ctxOf(w), '{"v":9}');
