@@ -20,7 +20,7 @@ const change = z.object({
 });
 
 const readInput = z.object({
-  cursor: text(4_096),
+  cursor: text(16_384),
   readAt: z.date(),
   events: z.array(change).max(100_000),
   skipped: z.array(z.object({ id: text(256).nullable(), reason: text(1_024) })).default([]),

@@ -1,9 +1,37 @@
-import { asConnectorError, createContext } from '@evident/connector-kit';
+import { asConnectorError, type ChangeRead, createContext } from '@evident/connector-kit';
 import { SecretDecryptionError } from '@evident/db';
 import { enqueueReassess, type Payload } from '@evident/jobs';
 import type { JobRuntime, WorkerDeps } from '../deps.ts';
 import { countRequests, readIntervalMs } from '../watch-budget.ts';
 import { kitLogger } from './collect.ts';
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** Whatever a connector returns is stored within the store's bounds: long words clipped, unusable events skipped. */
+function storable(read: ChangeRead): Pick<ChangeRead, 'events' | 'skipped'> {
+  const skipped = read.skipped.map((s) => ({
+    id: s.id === null ? null : clip(s.id, 256),
+    reason: clip(s.reason, 1_000),
+  }));
+  const events: ChangeRead['events'] = [];
+  for (const e of read.events) {
+    if (e.id.length === 0 || e.id.length > 256 || Number.isNaN(Date.parse(e.at))) {
+      skipped.push({
+        id: clip(e.id, 256) || null,
+        reason: 'the connector returned an event without a usable id or time',
+      });
+      continue;
+    }
+    events.push({
+      id: e.id,
+      at: new Date(e.at).toISOString(),
+      actor: e.actor === null ? null : clip(e.actor, 512),
+      action: clip(e.action, 512),
+      target: e.target === null ? null : clip(e.target, 512),
+    });
+  }
+  return { events, skipped };
+}
 
 export type WatchOutcome =
   | { outcome: 'skipped'; reason: string }
@@ -68,12 +96,13 @@ export async function watchConnection(deps: WorkerDeps, p: Payload<'watch'>, rt:
     const e = asConnectorError(error);
     return fail(e.code, e.message);
   }
-  for (const s of read.skipped) rt.logger.warn({ eventId: s.id, reason: s.reason }, 'change event skipped');
+  const { events, skipped } = storable(read);
+  for (const s of skipped) rt.logger.warn({ eventId: s.id, reason: s.reason }, 'change event skipped');
   const stored = await store.recordWatchRead(org, p.connectionId, {
     cursor: read.cursor,
     readAt: now,
-    events: read.events,
-    skipped: read.skipped,
+    events,
+    skipped,
     requests: limiter.count,
   });
   // Queued while any change is pending, not only fresh ones: a lost enqueue is made good by the next poll.
@@ -84,5 +113,5 @@ export async function watchConnection(deps: WorkerDeps, p: Payload<'watch'>, rt:
       { changes: stored.fresh.map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action })) },
       'changes seen; re-assessment queued',
     );
-  return { outcome: 'read', fresh: stored.fresh.length, skipped: read.skipped.length, requests: limiter.count };
+  return { outcome: 'read', fresh: stored.fresh.length, skipped: skipped.length, requests: limiter.count };
 }
