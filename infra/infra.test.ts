@@ -185,8 +185,9 @@ describe('Kubernetes', () => {
       'evident:collect:wait',
       'evident:export:wait',
       'evident:imports:wait',
+      'evident:watch:wait',
     ]);
-    expect(new Set(k8sCtx.queues)).toEqual(new Set(['alerts', 'assess', 'collect', 'export', 'imports']));
+    expect(new Set(k8sCtx.queues)).toEqual(new Set(['alerts', 'assess', 'collect', 'export', 'imports', 'watch']));
   });
 });
 

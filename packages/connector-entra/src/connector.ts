@@ -40,6 +40,7 @@ import { discoverCustomers } from './discover.ts';
 import { classifyGraphError } from './errors.ts';
 import { ENTRA_PERMISSIONS } from './permissions.ts';
 import { DEFAULT_TUNING, type EntraTuning } from './tuning.ts';
+import { entraWatch } from './watch.ts';
 
 type Ctx = ConnectorContext<EntraConfig, EntraSecret>;
 
@@ -223,6 +224,7 @@ export function createEntraConnector(
       secret: entraSecret,
       discover: (ctx) => discoverCustomers(ctx, effective),
     },
+    watch: entraWatch(effective),
   };
 }
 

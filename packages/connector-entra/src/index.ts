@@ -15,3 +15,4 @@ export { ENDING_SOON_DAYS, type GdapRelationship } from './gdap.ts';
 export { ENTRA_ACCOUNT_PERMISSIONS, ENTRA_PERMISSIONS, GDAP_PERMISSION } from './permissions.ts';
 export { PRIVILEGED_ROLES } from './roles.ts';
 export { DEFAULT_TUNING, type EntraTuning } from './tuning.ts';
+export { AUDIT_LAG_MS, VERDICT_CATEGORIES } from './watch.ts';

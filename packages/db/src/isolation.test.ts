@@ -187,6 +187,14 @@ async function world(store: Store, name: string): Promise<World> {
     items: [{ externalId: `${name}-x`, name: `${name} customer`, config: { org: `${name}-x` } }],
     createdBy: user.id,
   });
+  await store.recordWatchRead(org, connection, {
+    cursor: `${name}-cursor`,
+    readAt: new Date(),
+    events: [
+      { id: `${name}-change`, at: new Date().toISOString(), actor: `${name}@example`, action: 'x', target: null },
+    ],
+    skipped: [{ id: `${name}-skipped`, reason: `${name} reason` }],
+  });
   const ids = [
     account.id,
     accountConnection.id,
@@ -278,6 +286,9 @@ async function everything(store: Store, a: World) {
     links: await store.accountLinks(a.org),
     import: await store.getImport(a.org, a.import),
     importItems: await store.readImportItems(a.org, a.import),
+    watches: await store.listWatches(a.org),
+    cursor: await store.watchState(a.org, a.connection),
+    runChanges: await store.runChanges(a.org, a.run),
   };
 }
 
@@ -545,6 +556,19 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
   readImportItems: refused((b, a) => store.readImportItems(b.org, a.import)),
   advanceImport: clean((b, a) => store.advanceImport(b.org, a.import, { from: 0, to: 1, created: [], failures: [] })),
   finishImport: refused((b, a) => store.finishImport(b.org, a.import, 'mallory')),
+  watchState: clean((b, a) => store.watchState(b.org, a.connection)),
+  recordCollectionCost: refused((b, a) => store.recordCollectionCost(b.org, a.connection, 1)),
+  listWatches: clean((b, a) => store.listWatches(b.org, { tenantId: a.tenant })),
+  recordWatchRead: refused((b, a) =>
+    store.recordWatchRead(b.org, a.connection, { cursor: 'mallory', readAt: new Date(), events: [] }),
+  ),
+  recordWatchFailure: refused((b, a) =>
+    store.recordWatchFailure(b.org, a.connection, { code: 'auth_failed', message: 'mallory', at: new Date() }),
+  ),
+  takePendingChanges: clean((b, a) => store.takePendingChanges(b.org, a.tenant)),
+  setRunChanges: refused((b, a) => store.setRunChanges(b.org, a.run, [])),
+  runChanges: refused((b, a) => store.runChanges(b.org, a.run)),
+  changesOfRuns: clean((b, a) => store.changesOfRuns(b.org, [a.run])),
 });
 
 async function settle(value: unknown): Promise<{ error: unknown } | { value: unknown }> {

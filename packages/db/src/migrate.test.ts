@@ -23,6 +23,7 @@ const TABLES = [
   'auth_flows',
   'branding',
   'collections',
+  'connection_watches',
   'connections',
   'control_results',
   'drift_events',

@@ -30,6 +30,7 @@ import { signingKeysRepo } from './repos/signing-keys.ts';
 import { staffAuthSettingsRepo } from './repos/staff-auth-settings.ts';
 import { tenantsRepo } from './repos/tenants.ts';
 import { usersRepo } from './repos/users.ts';
+import { watchesRepo } from './repos/watches.ts';
 
 function repositories(ctx: RepoContext) {
   return {
@@ -59,6 +60,7 @@ function repositories(ctx: RepoContext) {
     ...staffAuthSettingsRepo(ctx),
     ...providerAccountsRepo(ctx),
     ...importsRepo(ctx),
+    ...watchesRepo(ctx),
   };
 }
 

@@ -10,8 +10,8 @@ export const JOBS = {
       organizationId: idSchema('org'),
       tenantId: idSchema('ten'),
       runId: idSchema('run'),
-      /** `exception`: evaluate the stored facts again, collecting nothing. */
-      trigger: z.enum(['schedule', 'manual', 'exception']),
+      /** `exception`: evaluate the stored facts again, collecting nothing; `change`: a watcher saw a change. */
+      trigger: z.enum(['schedule', 'manual', 'exception', 'change']),
     }),
     attempts: 3,
     backoffMs: 5_000,
@@ -55,6 +55,23 @@ export const JOBS = {
     attempts: 6,
     backoffMs: 5_000,
   },
+  /**
+   * Read one connection's change trail from its stored cursor (a repeat per connection whose connector watches).
+   * A failed read is recorded, not retried: the next repeat reads from the same cursor.
+   */
+  watch: {
+    queue: 'watch',
+    payload: z.strictObject({ organizationId: idSchema('org'), connectionId: idSchema('con') }),
+    attempts: 1,
+    backoffMs: 5_000,
+  },
+  /** Changes were seen: assess the tenant again, opened once for a burst of them (debounced per tenant). */
+  reassess: {
+    queue: 'assess',
+    payload: z.strictObject({ organizationId: idSchema('org'), tenantId: idSchema('ten') }),
+    attempts: 3,
+    backoffMs: 5_000,
+  },
   /** Import the customers selected from a provider account: one job per import, resumable from its stored cursor. */
   import: {
     queue: 'imports',
@@ -92,5 +109,9 @@ export const jobId = {
   import: (importId: string) => `import.${importId}`,
   /** An imported tenant's first assessment, a `tick` delayed into its throttle window: queued once per tenant. */
   firstRun: (tenantId: string) => `first-run.${tenantId}`,
+  /** A connection's watch repeat. */
+  watchSchedule: (connectionId: string) => `watch-schedule.${connectionId}`,
+  /** The deduplication key of a tenant's re-assessment: a burst of changes opens one run. */
+  reassess: (tenantId: string) => `reassess.${tenantId}`,
   export: (tenantId: string, at: Date) => `export.${tenantId}.${at.toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
 };

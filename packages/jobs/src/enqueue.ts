@@ -19,7 +19,8 @@ const PRIORITY_LIMIT = 2 ** 21 - 1;
  * started last while the other workers sit idle.
  */
 export function collectPriority(trigger: Payload<'assess'>['trigger'], expectedMs: number | null): number {
-  if (trigger === 'manual') return 1;
+  // Someone is waiting on a manual run; a change run answers a change that may be an attack.
+  if (trigger === 'manual' || trigger === 'change') return 1;
   if (expectedMs === null) return 2;
   return PRIORITY_LIMIT - Math.min(PRIORITY_LIMIT - 3, Math.max(0, Math.floor(expectedMs / 100)));
 }
@@ -30,7 +31,7 @@ export interface CollectTarget {
   expectedMs: number | null;
 }
 
-function options(name: JobName, id?: string): JobsOptions {
+export function options(name: JobName, id?: string): JobsOptions {
   const spec = JOBS[name];
   return {
     ...(id ? { jobId: id } : {}),

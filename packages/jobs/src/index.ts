@@ -15,3 +15,4 @@ export {
   upsertTenantSchedule,
 } from './enqueue.ts';
 export { QueueUnavailableError, queueReady, READY_WAIT_MS } from './ready.ts';
+export { enqueueReassess, listWatchSchedules, removeWatchSchedule, upsertWatchSchedule } from './watch.ts';

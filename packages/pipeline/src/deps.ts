@@ -1,4 +1,4 @@
-import type { EgressPolicy, LimiterOptions, Progress } from '@evident/connector-kit';
+import type { EgressPolicy, LimiterOptions, Progress, RateLimiter } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 import type { Store } from '@evident/db';
 import type { ExportJobDeps } from '@evident/evidence';
@@ -6,6 +6,7 @@ import type { JobsConnection } from '@evident/jobs';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from './connectors.ts';
 import type { FirstRunSpread } from './import-queue.ts';
+import type { WatchOptions } from './watch-budget.ts';
 
 /** What every handler shares for the life of the worker. */
 export interface WorkerDeps {
@@ -13,6 +14,10 @@ export interface WorkerDeps {
   jobs: JobsConnection;
   connectors: ConnectorRegistry;
   limits: Partial<Record<Provider, LimiterOptions>>;
+  /** A new limiter for one job of a connection of this kind: its connector's `limits` under the deployment's. */
+  limiterFor(kind: Provider): RateLimiter;
+  /** How the change watchers poll and how re-assessments are debounced. */
+  watch: WatchOptions;
   egress: EgressPolicy;
   now: () => Date;
   throttle: { maxDeferrals: number; deferMs: number };

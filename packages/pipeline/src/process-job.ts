@@ -8,7 +8,9 @@ import { collect } from './handlers/collect.ts';
 import { deliverAlert } from './handlers/deliver-alert.ts';
 import { exportEvidence } from './handlers/export.ts';
 import { importCustomers } from './handlers/import.ts';
+import { reassess } from './handlers/reassess.ts';
 import { tick } from './handlers/tick.ts';
+import { watchConnection } from './handlers/watch.ts';
 
 /** Every job of the catalog has a handler here, or this does not compile. */
 export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
@@ -18,6 +20,8 @@ export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
   export: (p) => exportEvidence(deps, p, rt),
   'deliver-alert': (p, meta) => deliverAlert(deps, p, rt, meta),
   import: (p, meta) => importCustomers(deps, p, rt, meta),
+  watch: (p) => watchConnection(deps, p, rt),
+  reassess: (p, meta) => reassess(deps, p, meta.jobId),
 });
 
 const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
@@ -51,7 +55,7 @@ export async function processJob(
     job: name,
     organizationId: data.organizationId,
     tenantId: data.tenantId,
-    ...(name === 'collect' ? { connectionId: data.connectionId } : {}),
+    ...(name === 'collect' || name === 'watch' ? { connectionId: data.connectionId } : {}),
   });
   const deferrals = deferralsOf(job.progress);
   let reported = 0;
@@ -86,6 +90,10 @@ export async function processJob(
         return await h['deliver-alert'](parse('deliver-alert', data), meta);
       case 'import':
         return await h.import(parse('import', data), meta);
+      case 'watch':
+        return await h.watch(parse('watch', data), meta);
+      case 'reassess':
+        return await h.reassess(parse('reassess', data), meta);
     }
   } catch (error) {
     if (error instanceof DelayedError) throw error;

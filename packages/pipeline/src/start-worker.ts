@@ -1,4 +1,4 @@
-import { type EgressPolicy, type LimiterOptions, NO_OVERRIDES } from '@evident/connector-kit';
+import { createLimiter, type EgressPolicy, type LimiterOptions, NO_OVERRIDES } from '@evident/connector-kit';
 import type { Provider } from '@evident/core';
 import type { Database, Store } from '@evident/db';
 import { JOBS, type JobName } from '@evident/jobs';
@@ -14,6 +14,8 @@ import { createLogger } from './logger.ts';
 import { processJob } from './process-job.ts';
 import { type ReaperOptions, startReaper } from './reaper.ts';
 import { startScheduleSync } from './schedules.ts';
+import { WATCH_DEFAULTS, type WatchOptions } from './watch-budget.ts';
+import { startWatchScheduler } from './watch-scheduler.ts';
 
 export type RedisRole = 'worker' | 'producer';
 
@@ -50,6 +52,12 @@ export interface StartWorkerOptions {
   schedules?: { intervalMs?: number };
   /** Evidence-pack storage, retention and webhook; with it this process also takes export jobs. */
   exports?: WorkerDeps['exports'];
+  /**
+   * Change watchers: each connection whose connector has `watch` gets a repeat on the `watch` queue, read within a
+   * request budget, and a change queues a debounced re-assessment. `false`: this process neither takes watch jobs
+   * nor keeps the repeats.
+   */
+  watch?: (Partial<WatchOptions> & { concurrency?: number }) | false;
   /** With it this process also delivers alerts, and sweeps for pending outbox rows whose job was lost. */
   alerts?: {
     publicOrigin: string;
@@ -75,11 +83,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const producer = connect(options.redis, 'producer');
   // BullMQ reports its own connections' errors as worker errors; without a listener ioredis prints to stderr.
   producer.on('error', (err) => logger.warn({ err }, 'redis producer error'));
+  const connectors = { ...DEFAULT_CONNECTORS, ...options.connectors };
+  const limits = options.concurrency?.connectors ?? {};
+  const watchOptions = options.watch === false ? undefined : options.watch;
   const deps: WorkerDeps = {
     store: options.store,
     jobs: { connection: producer, prefix },
-    connectors: { ...DEFAULT_CONNECTORS, ...options.connectors },
-    limits: options.concurrency?.connectors ?? {},
+    connectors,
+    limits,
+    limiterFor: (kind) => createLimiter({ ...connectors[kind].limits, ...limits[kind] }),
+    watch: { ...WATCH_DEFAULTS, ...watchOptions },
     egress: options.egress ?? NO_OVERRIDES,
     now: options.now ?? (() => new Date()),
     throttle: { maxDeferrals: options.throttle?.maxDeferrals ?? 3, deferMs: options.throttle?.deferMs ?? 60_000 },
@@ -117,6 +130,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     start(JOBS.assess.queue, options.concurrency?.assess ?? 2),
     start(JOBS.collect.queue, options.concurrency?.collect ?? 4, options.lockDurationMs ?? 60_000),
     start(JOBS.import.queue, 1),
+    ...(options.watch === false ? [] : [start(JOBS.watch.queue, watchOptions?.concurrency ?? 4)]),
     ...(options.exports ? [start(JOBS.export.queue, 1)] : []),
     ...(options.alerts ? [start(JOBS['deliver-alert'].queue, options.alerts.concurrency ?? 4)] : []),
   ];
@@ -127,13 +141,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const scheduleSync =
     options.schedules &&
     startScheduleSync(options.store, options.database, deps.jobs, logger, options.schedules.intervalMs);
+  const watchSync = options.watch === false ? undefined : startWatchScheduler(deps, options.database, logger);
   logger.info({ prefix, queues: workers.map((w) => w.name) }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
     close(deadlineMs = 25_000) {
       closing ??= (async () => {
-        const sweep = Promise.all([reaper.stop(), watch?.stop(), alertSweep?.stop(), scheduleSync?.stop()]);
+        const sweep = Promise.all([
+          reaper.stop(),
+          watch?.stop(),
+          alertSweep?.stop(),
+          scheduleSync?.stop(),
+          watchSync?.stop(),
+        ]);
         const timer = setTimeout(() => {
           logger.warn({ deadlineMs }, 'shutdown deadline passed; releasing in-flight jobs');
           for (const w of workers) w.cancelAllJobs('shutdown');

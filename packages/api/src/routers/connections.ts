@@ -36,6 +36,19 @@ const connectionOut = z.object({
   gaps: z.array(
     z.object({ code: z.string(), message: z.string(), remedy: z.string(), permission: z.string().optional() }),
   ),
+  /**
+   * The change watcher, for a connector that keeps a change trail (null otherwise): `watching` once it has read
+   * the trail, `failing` while its last read failed (the gap code says why), `waiting` before its first read.
+   */
+  watch: z
+    .object({
+      state: z.enum(['waiting', 'watching', 'failing']),
+      lastReadAt: isoDateTime.nullable(),
+      lastChangeAt: isoDateTime.nullable(),
+      error: z.object({ code: z.string(), message: z.string(), at: isoDateTime }).nullable(),
+      pendingChanges: z.number().int(),
+    })
+    .nullable(),
 });
 
 const checkOut = z.object({
@@ -175,13 +188,17 @@ export const connectionsRouter = router({
     .output(z.array(connectionOut))
     .query(async ({ ctx }) => {
       const org = ctx.staff.organizationId;
-      const [connections, health] = await Promise.all([
+      const [connections, health, watches] = await Promise.all([
         ctx.deps.store.listConnections(org, { tenantId: ctx.tenant.id }),
         ctx.deps.store.connectionHealth(org, ctx.tenant.id),
+        ctx.deps.store.listWatches(org, { tenantId: ctx.tenant.id }),
       ]);
       const byId = new Map(health.map((h) => [h.connectionId, h]));
+      const watchOf = new Map(watches.map((x) => [x.connectionId, x]));
       return connections.map((c) => {
         const h = byId.get(c.id);
+        const watching = ctx.deps.connectors[c.kind]?.watch !== undefined;
+        const x = watchOf.get(c.id);
         return {
           id: c.id,
           tenantId: c.tenantId,
@@ -200,6 +217,15 @@ export const connectionsRouter = router({
             remedy: g.remedy,
             ...(g.permission ? { permission: g.permission } : {}),
           })),
+          watch: watching
+            ? {
+                state: x?.error ? 'failing' : x?.started ? 'watching' : 'waiting',
+                lastReadAt: x?.lastReadAt ?? null,
+                lastChangeAt: x?.lastChangeAt ?? null,
+                error: x?.error ?? null,
+                pendingChanges: x?.pending ?? 0,
+              }
+            : null,
         };
       });
     }),

@@ -106,23 +106,54 @@ export const tenantRouter = router({
       ).map(({ runId, status, coverage, reason, evaluatedAt }) => ({ runId, status, coverage, reason, evaluatedAt })),
     ),
 
-  /** Status changes, newest first, and for each control now failing the moment it started to. */
+  /**
+   * Status changes, newest first, and for each control now failing the moment it started to. A change found by a
+   * watcher names what set it off: who did what, when, as the provider's trail says (`changes`).
+   */
   drift: tenantProcedure()
     .input(z.object({ limit: z.number().int().min(1).max(1000).default(100) }))
     .output(
       z.object({
         events: z.array(
-          z.object({ controlId: z.string(), runId: idSchema('run'), from: statusOut, to: statusOut, at: isoDateTime }),
+          z.object({
+            controlId: z.string(),
+            runId: idSchema('run'),
+            from: statusOut,
+            to: statusOut,
+            at: isoDateTime,
+            changes: z.array(
+              z.object({
+                at: isoDateTime,
+                actor: z.string().nullable(),
+                action: z.string(),
+                target: z.string().nullable(),
+              }),
+            ),
+          }),
         ),
         failingSince: z.array(z.object({ controlId: z.string(), since: isoDateTime })),
       }),
     )
     .query(async ({ ctx, input }) => {
-      const events = await ctx.deps.store.listDrift(ctx.staff.organizationId, ctx.tenant.id, { limit: input.limit });
+      const org = ctx.staff.organizationId;
+      const events = await ctx.deps.store.listDrift(org, ctx.tenant.id, { limit: input.limit });
+      const triggers = await ctx.deps.store.changesOfRuns(org, [...new Set(events.map((e) => e.runId))]);
       const since = new Map<string, string>();
       for (const e of events) if (!since.has(e.controlId)) since.set(e.controlId, e.to === 'fail' ? e.at : '');
       return {
-        events: events.map(({ controlId, runId, from, to, at }) => ({ controlId, runId, from, to, at })),
+        events: events.map(({ controlId, runId, from, to, at }) => ({
+          controlId,
+          runId,
+          from,
+          to,
+          at,
+          changes: (triggers.get(runId) ?? []).map((c) => ({
+            at: c.at,
+            actor: c.actor,
+            action: c.action,
+            target: c.target,
+          })),
+        })),
         failingSince: [...since].filter(([, at]) => at).map(([controlId, at]) => ({ controlId, since: at })),
       };
     }),

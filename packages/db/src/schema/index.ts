@@ -12,3 +12,4 @@ export * from './shares.ts';
 export * from './signing-keys.ts';
 export * from './staff-auth.ts';
 export * from './tenants.ts';
+export * from './watches.ts';

@@ -7,13 +7,17 @@ import {
   type TenantId,
 } from '@evident/core';
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, integer, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { foreignKey, index, integer, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 import { organizations } from './organizations.ts';
 import { connections, tenants } from './tenants.ts';
+import type { StoredChange } from './watches.ts';
 
-/** `exception`: an exception approved or revoked; the stored facts are evaluated again, nothing is collected. */
-export const RUN_TRIGGERS = ['schedule', 'manual', 'exception'] as const;
+/**
+ * `exception`: an exception approved or revoked; the stored facts are evaluated again, nothing is collected.
+ * `change`: a watcher saw a change in a provider's trail that can move a verdict.
+ */
+export const RUN_TRIGGERS = ['schedule', 'manual', 'exception', 'change'] as const;
 export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export const runTrigger = pgEnum('run_trigger', RUN_TRIGGERS);
 export const runStatus = pgEnum('run_status', RUN_STATUSES);
@@ -41,6 +45,8 @@ export const assessmentRuns = pgTable(
     passingCount: integer('passing_count').notNull().default(0),
     partialCount: integer('partial_count').notNull().default(0),
     applicableCount: integer('applicable_count').notNull().default(0),
+    /** A `change` run's triggers: the provider's changes (who, what, when) it was opened for, oldest first. */
+    changes: jsonb('changes').$type<StoredChange[]>().notNull().default([]),
   },
   (t) => [
     unique('assessment_runs_organization_id_key').on(t.organizationId, t.id),

@@ -1,17 +1,18 @@
-import { type CheckResult, createContext, createLimiter, type Logger as KitLogger } from '@evident/connector-kit';
+import { type CheckResult, createContext, type Logger as KitLogger } from '@evident/connector-kit';
 import { SecretDecryptionError } from '@evident/db';
 import type { Payload } from '@evident/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobRuntime, WorkerDeps } from '../deps.ts';
 import { watchFacts } from '../verdict.ts';
+import { countRequests } from '../watch-budget.ts';
 import { undecryptable } from './undecryptable.ts';
 
 export type CollectOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'stored'; collectionId: string; facts: number; gaps: number; created: boolean };
 
-const kitLogger = (log: Logger): KitLogger => ({
+export const kitLogger = (log: Logger): KitLogger => ({
   debug: (message, data) => log.debug(data ?? {}, message),
   info: (message, data) => log.info(data ?? {}, message),
   warn: (message, data) => log.warn(data ?? {}, message),
@@ -66,13 +67,14 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
     throw new UnrecoverableError(reason);
   }
 
+  const limiter = countRequests(deps.limiterFor(connection.kind));
   const ctx = createContext({
     connection: p.connectionId,
     config: config.data,
     secret: secret.data,
     signal: rt.signal,
     logger: kitLogger(rt.logger),
-    limiter: createLimiter({ ...connector.limits, ...deps.limits[connection.kind] }),
+    limiter,
     egress: deps.egress,
     progress: rt.progress,
     now: deps.now,
@@ -83,11 +85,13 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
   });
   try {
     const written = await store.writeCollection(org, p.runId, p.connectionId, watched.facts);
+    const { collection } = written;
+    // What a full collection costs sizes the change watcher's request budget.
+    if (written.created && connector.watch) await store.recordCollectionCost(org, p.connectionId, limiter.count);
     if (connection.status === 'needs_attention') {
       const still = await attentionReason(() => connector.check(ctx));
       await store.setConnectionStatus(org, p.connectionId, still ? 'needs_attention' : 'ok', still);
     }
-    const { collection } = written;
     return {
       outcome: 'stored',
       collectionId: collection.id,

@@ -1,3 +1,4 @@
+export type { Actor, DirectoryChanges } from './changes.ts';
 export { GRANTED_PERMISSIONS } from './permissions.ts';
 export { type GraphSimulator, type GraphSimulatorOptions, startGraphSimulator } from './server.ts';
 export {

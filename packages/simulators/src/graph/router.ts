@@ -7,9 +7,10 @@ import {
   getStorageAccount,
   getStorageManagementPolicy,
 } from './endpoints/arm-storage.ts';
-import { listDirectoryAudits, listSignIns } from './endpoints/audit-logs.ts';
+import { listSignIns } from './endpoints/audit-logs.ts';
 import { getConditionalAccessPolicy, listConditionalAccessPolicies } from './endpoints/conditional-access.ts';
 import { getCrossTenantDefault, listCrossTenantPartners } from './endpoints/cross-tenant.ts';
+import { listDirectoryAudits } from './endpoints/directory-audits.ts';
 import { listDelegatedAdminCustomers, listDelegatedAdminRelationships } from './endpoints/gdap.ts';
 import { getGroup, listTransitiveMembers } from './endpoints/groups.ts';
 import { listOrganization, listSubscribedSkus } from './endpoints/organization.ts';

@@ -6,6 +6,7 @@ import { FaultPlan } from '../faults.ts';
 import { faultSpec, type Scenario } from '../scenario/schema.ts';
 import { mspApp, type SimulatedApp, simulatedApp } from './app.ts';
 import { TokenIssuer } from './auth.ts';
+import { type DirectoryChanges, directoryChanges } from './changes.ts';
 import { ConsentRegistry } from './consent.ts';
 import { OidcProvider } from './oidc.ts';
 import { handleRequest } from './pipeline.ts';
@@ -49,6 +50,8 @@ export interface GraphSimulator {
   accounting: Accounting;
   /** Sets who the OpenID Connect sign-in page signs in as (`amr` without `mfa`: a password-only sign-in). */
   oidc: Pick<OidcProvider, 'signInAs'>;
+  /** Changes to the tenants' worlds while running, each leaving a directory-audit entry. */
+  changes: DirectoryChanges;
   close(): Promise<void>;
 }
 
@@ -113,6 +116,7 @@ export async function startGraphSimulator(
     faults,
     accounting,
     oidc: state.oidc,
+    changes: directoryChanges(tenants),
     close: () =>
       new Promise<void>((resolve) => {
         closing.abort(new Error('simulator closed'));
