@@ -27,6 +27,7 @@ const TABLES = [
   'connections',
   'control_results',
   'drift_events',
+  'exception_requests',
   'exceptions',
   'facts',
   'imports',
