@@ -152,7 +152,7 @@ const NOTICE_WORDS: Record<NoticeMessage['type'], (m: NoticeMessage) => string> 
       ? `connection ${m.subject.name} expires ${day(m.expiresAt)}`
       : `connection ${m.subject.name} needs attention`,
   'audit.chain_broken': () => 'the audit log chain is broken',
-  'export.failed': (m) => `scheduled export ${m.subject.name} failed`,
+  'export.failed': (m) => `the ${m.subject.name} export failed`,
   'exception.expiring': (m) => `exception ${m.subject.name} expires ${day(m.expiresAt)}`,
 };
 

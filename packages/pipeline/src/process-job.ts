@@ -9,6 +9,7 @@ import { deliverAlert } from './handlers/deliver-alert.ts';
 import { exportEvidence } from './handlers/export.ts';
 import { importCustomers } from './handlers/import.ts';
 import { tick } from './handlers/tick.ts';
+import { exportFailed } from './notices.ts';
 
 /** Every job of the catalog has a handler here, or this does not compile. */
 export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
@@ -98,6 +99,12 @@ export async function processJob(
     if (name === 'assess' && last) {
       const message = error instanceof Error ? error.message : String(error);
       await finish(deps, parse('assess', data), { status: 'failed', error: message });
+    }
+    if (name === 'export' && last) {
+      const message = error instanceof Error ? error.message : String(error);
+      await exportFailed(deps, parse('export', data), meta.jobId, message, logger).catch((err) =>
+        logger.error({ err }, 'the failed export could not be alerted'),
+      );
     }
     throw error;
   }
