@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alertMessage, type NoticeMessage } from '@evident/alerts';
@@ -23,6 +23,7 @@ import { openWorld, type World } from './testing/world.ts';
 const SIGNING = 'an-end-to-end-signing-secret-of-32-chars';
 const ORIGIN = 'https://evident.example.com';
 const DAY = 86_400_000;
+const PACK_SECRET = 'the-pack-announcement-secret';
 
 let w: World;
 let catcher: WebhookCatcher;
@@ -87,12 +88,14 @@ beforeAll(async () => {
     secret: {},
   });
   for (const c of [hook, mail]) await w.store.addAlertRule(w.org, { channelId: c.id, eventTypes: [...notices] });
-  // A file where the pack storage wants a folder: every export fails, as a full or read-only disk would.
-  const blocked = join(dir, 'not-a-folder');
-  await writeFile(blocked, 'x');
+  // The pack is stored, but the receiver of its announcement refuses it: every export job fails.
+  catcher.answer('/packs', 410);
   await w.start({
     egress: egressPolicy(`${w.sims.allowedEndpoints},${new URL(catcher.origin).host},127.0.0.1:${smtp.port}`),
-    exports: { storage: localStorage(join(blocked, 'packs')) },
+    exports: {
+      storage: localStorage(join(dir, 'packs')),
+      webhook: { url: `${catcher.origin}/packs`, secret: PACK_SECRET },
+    },
     alerts: { publicOrigin: ORIGIN, retry: { attempts: 3, backoffMs: 50 }, sweep: { intervalMs: 300, graceMs: 1_000 } },
   });
 }, 120_000);
@@ -166,6 +169,9 @@ describe('notices through a running worker', () => {
       url: `${ORIGIN}/tenants/${tenant}/schedules`,
     });
     expect(m.reason).toContain('not exported after its last attempt');
+    expect(m.reason).toContain('HTTP 410');
+    expect(catcher.requests.filter((r) => r.path === '/packs')).toHaveLength(2);
+    expect(JSON.stringify(m)).not.toContain(PACK_SECRET);
   });
 
   it('an exception expiring within seven days alerts once; one expiring later does not', async () => {
@@ -185,7 +191,8 @@ describe('notices through a running worker', () => {
       expiresAt: new Date(now + 30 * DAY).toISOString(),
     });
     const deps = { store: w.store, jobs: w.jobs, now: w.clock.now };
-    expect(await sweepExpiringExceptions(deps, w.db.database, logger)).toBe(2);
+    // The worker's own sweep may see them first: either way, one alert per exception and channel.
+    await sweepExpiringExceptions(deps, w.db.database, logger);
     expect(await sweepExpiringExceptions(deps, w.db.database, logger)).toBe(0);
     const m = await deliveredOnce('exception.expiring', 'exception');
     expect(m).toMatchObject({
