@@ -202,7 +202,7 @@ describe('alert channels, rules, test sends and the delivery log in Chromium', (
     await form.getByLabel('Company id in the PSA').fill('404');
     await form.getByRole('button', { name: 'Map' }).click();
     const section = page.getByRole('region', { name: 'PSA companies of Halo desk' });
-    await section.getByText('halopsa has no company "404"').waitFor();
+    await section.getByText('halopsa has no company "404"').first().waitFor();
     expect(await db.store.listAlertPsaCompanies(org, channel.id)).toEqual([]);
 
     await form.getByLabel('Company id in the PSA').fill('19');

@@ -20,11 +20,12 @@ const extraSchema = (schema: JsonSchema): JsonSchema => ({
   required: (schema.required ?? []).filter((k) => !OWN.has(k)),
 });
 
-/** The values of a stored rule for the generated fields (the digest schedule and whatever the package adds). */
-const extraValues = (schema: JsonSchema, rule: Rule): Values =>
-  Object.fromEntries(
-    Object.keys(schema.properties ?? {}).map((k) => [k, (rule as Record<string, unknown>)[k]]),
-  ) as Values;
+/**
+ * A stored rule's own values of the generated fields (the digest schedule, options the package adds): kept as they
+ * are on an edit unless the form fills them again.
+ */
+const storedExtra = (schema: JsonSchema, rule: Rule): Values =>
+  Object.fromEntries(Object.keys(schema.properties ?? {}).map((k) => [k, (rule as Record<string, unknown>)[k]]));
 
 const all = (list: string[], words: string) => (list.length === 0 ? words : list.join(', '));
 
@@ -159,7 +160,7 @@ function RuleEditor({
   const [controlIds, setControlIds] = useState<string[]>(rule?.controlIds ?? []);
   const [frameworks, setFrameworks] = useState<string[]>(rule?.frameworks ?? []);
   const more = extraSchema(options.ruleSchema as JsonSchema);
-  const [extra, setExtra] = useState<Values>(() => (rule ? extraValues(more, rule) : {}));
+  const [extra, setExtra] = useState<Values>({});
   const done = {
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: trpc.alerts.rules.list.queryKey() });
@@ -174,6 +175,7 @@ function RuleEditor({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const body = {
+      ...(rule ? storedExtra(more, rule) : {}),
       ...toPayload(more, extra),
       channelId,
       tenantId: tenantId || null,
