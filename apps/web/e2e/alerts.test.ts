@@ -9,6 +9,7 @@ import {
   startWebhookCatcher,
   type WebhookCatcher,
 } from '@evident/simulators/alerts';
+import { type PsaSimulator, startHaloPsaSimulator } from '@evident/simulators/psa';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkA11y, launch, screenshots, signUp } from './browser.ts';
@@ -21,6 +22,7 @@ describe('alert channels, rules, test sends and the delivery log in Chromium', (
   let db: TestDatabase;
   let catcher: WebhookCatcher;
   let smtp: SmtpSimulator;
+  let halo: PsaSimulator;
   let host: Awaited<ReturnType<typeof startServerProcess>>;
   let worker: RunningWorker;
   let owner: Awaited<ReturnType<typeof launch>>;
@@ -33,7 +35,13 @@ describe('alert channels, rules, test sends and the delivery log in Chromium', (
     db = await openTestDatabase('pg');
     catcher = await startWebhookCatcher();
     smtp = await startSmtpSimulator();
-    const allowed = `${new URL(catcher.origin).host},${smtp.host}:${smtp.port}`;
+    halo = await startHaloPsaSimulator({
+      clientId: 'halo-client',
+      clientSecret: 'halo-secret',
+      tenant: 'northwind',
+      companies: [{ id: 19, name: 'Contoso Holdings', identifier: 'Contoso' }],
+    });
+    const allowed = `${new URL(catcher.origin).host},${smtp.host}:${smtp.port},${new URL(halo.origin).host}`;
     const prefix = `e2e-alerts-${process.pid}-${Date.now()}`;
     host = await startServerProcess(db, prefix, { EVIDENT_ALLOWED_ENDPOINTS: allowed });
     // The delivery worker, as `evident-worker` runs it, on the server's queues.
@@ -65,6 +73,7 @@ describe('alert channels, rules, test sends and the delivery log in Chromium', (
     await host?.close();
     await catcher?.close();
     await smtp?.close();
+    await halo?.close();
     await db?.close();
   });
 
@@ -156,5 +165,53 @@ describe('alert channels, rules, test sends and the delivery log in Chromium', (
     const sent = page.getByRole('table', { name: 'Alerts sent' });
     await expect.poll(() => sent.getByRole('row').count(), { timeout: 10_000 }).toBe(4);
     expect(await sent.textContent()).toContain('SOC mail');
+  });
+
+  test('edits every field of a rule in place', async () => {
+    await page.goto(`${host.url}/settings/alerts`);
+    const rule = page.getByRole('listitem', { name: 'Rule to SOC mail' });
+    await rule.getByRole('button', { name: 'Edit rule' }).click();
+    const form = page.getByRole('form', { name: 'Edit the rule' });
+    await form.getByLabel('Tenant', { exact: true }).selectOption({ label: 'Contoso Ltd' });
+    await form.getByLabel('A control passes again').uncheck();
+    await form.getByLabel('An exception expires within 7 days').check();
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    const edited = page.getByRole('listitem', { name: 'Rule to SOC mail for Contoso Ltd' });
+    await edited.waitFor();
+    expect(await edited.textContent()).toContain('exception.expiring');
+    const stored = (await db.store.listAlertRules(org)).filter((r) => r.tenantId === tenantId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.eventTypes.sort()).toEqual(['control.regressed', 'exception.expiring']);
+  });
+
+  test('maps the tenant to its PSA company; an unknown company is refused in words and saves nothing', async () => {
+    const channel = await db.store.createAlertChannel(org, {
+      kind: 'halopsa',
+      name: 'Halo desk',
+      config: {
+        authServer: `${halo.origin}/auth`,
+        resourceServer: halo.origin,
+        tenant: 'northwind',
+        clientId: 'halo-client',
+      },
+      secret: { clientSecret: 'halo-secret' },
+    });
+    await page.goto(`${host.url}/settings/alerts`);
+    const form = page.getByRole('form', { name: 'Map a tenant on Halo desk' });
+    await form.getByLabel('Tenant', { exact: true }).selectOption({ label: 'Contoso Ltd' });
+    await form.getByLabel('Company id in the PSA').fill('404');
+    await form.getByRole('button', { name: 'Map' }).click();
+    const section = page.getByRole('region', { name: 'PSA companies of Halo desk' });
+    await section.getByText('halopsa has no company "404"').first().waitFor();
+    expect(await db.store.listAlertPsaCompanies(org, channel.id)).toEqual([]);
+
+    await form.getByLabel('Company id in the PSA').fill('19');
+    await form.getByRole('button', { name: 'Map' }).click();
+    await section.getByTestId('psa-company').waitFor();
+    expect(await section.getByTestId('psa-company').textContent()).toContain('Contoso Ltd → Contoso Holdings');
+    expect(await db.store.listAlertPsaCompanies(org, channel.id)).toMatchObject([
+      { tenantId, companyId: '19', companyName: 'Contoso Holdings' },
+    ]);
+    await checkA11y(page, 'alert settings with a PSA channel');
   });
 });

@@ -1,6 +1,6 @@
 import { controlById } from '@evident/controls';
 import { z } from 'zod';
-import type { AlertEvent } from './events.ts';
+import { type AlertEvent, isControlEvent } from './events.ts';
 import { controlUrl } from './message.ts';
 
 /** The body of a digest: every change one digest rule gathered in one period, in the order they happened. */
@@ -45,7 +45,7 @@ export function buildDigest(
     type: 'digest',
     organization: ctx.organization,
     periodEnd: ctx.periodEnd,
-    changes: events.map((e) => ({
+    changes: events.filter(isControlEvent).map((e) => ({
       tenant: { id: e.tenantId, name: ctx.tenantName(e.tenantId) },
       control: { id: e.controlId, title: controlById(e.controlId)?.title ?? e.controlId },
       type: e.type,

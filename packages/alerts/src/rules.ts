@@ -1,7 +1,7 @@
 import { controlById } from '@evident/controls';
 import { z } from 'zod';
 import { digestSchedule } from './digest.ts';
-import { type AlertEvent, alertEventType } from './events.ts';
+import { type AlertEvent, alertEventType, type ControlEvent, isControlEvent } from './events.ts';
 
 /**
  * A rule sends matching events to one channel. Rules without a tenant are the organization's defaults; a tenant's
@@ -24,8 +24,11 @@ export type AlertRule = z.output<typeof alertRuleInput> & { id: string };
 /** The same control alerting again within this window (a flip back, or a flip back and forth) is suppressed. */
 export const FLAP_WINDOW_MS = 60 * 60 * 1000;
 
-/** The rules in force for one tenant: per channel, the tenant's own rules if it has any, else the defaults. */
-export function rulesFor(rules: readonly AlertRule[], tenantId: string): AlertRule[] {
+/**
+ * The rules in force for one tenant: per channel, the tenant's own rules if it has any, else the defaults. For the
+ * organization's own events (no tenant), the defaults.
+ */
+export function rulesFor(rules: readonly AlertRule[], tenantId: string | null): AlertRule[] {
   const overridden = new Set(rules.filter((r) => r.tenantId === tenantId).map((r) => r.channelId));
   return rules.filter((r) =>
     r.tenantId === tenantId ? r.enabled : r.tenantId === null && r.enabled && !overridden.has(r.channelId),
@@ -36,9 +39,11 @@ const frameworksOf = (controlId: string): string[] => controlById(controlId)?.ma
 
 export function ruleMatches(rule: AlertRule, event: AlertEvent): boolean {
   if (rule.eventTypes.length > 0 && !rule.eventTypes.includes(event.type)) return false;
-  if (rule.controlIds.length > 0 && !rule.controlIds.includes(event.controlId)) return false;
+  const controlId = event.controlId;
+  if (rule.controlIds.length > 0 && (controlId === null || !rule.controlIds.includes(controlId))) return false;
   if (rule.frameworks.length === 0) return true;
-  const mapped = frameworksOf(event.controlId);
+  if (controlId === null) return false;
+  const mapped = frameworksOf(controlId);
   return rule.frameworks.some((f) => mapped.includes(f));
 }
 
@@ -53,14 +58,17 @@ export interface RoutingState {
 export interface Routing {
   deliveries: { event: AlertEvent; channelId: string }[];
   /** Events for digest rules: they wait for the rule's next digest. */
-  digests: { event: AlertEvent; ruleId: string }[];
+  digests: { event: ControlEvent; ruleId: string }[];
   /** Controls that alerted now: their `lastAlerted` becomes the event's time. */
   alerted: { controlId: string; at: Date }[];
   suppressed: { event: AlertEvent; why: 'muted' | 'flapping' }[];
 }
 
-/** Which channels hear of which events. Pure: the same events and state route the same way. */
-export function routeEvents(events: readonly AlertEvent[], tenantId: string, state: RoutingState): Routing {
+/**
+ * Which channels hear of which events. Pure: the same events and state route the same way. Only control changes
+ * flap or wait for a digest: the other events each happen once and ask for someone now.
+ */
+export function routeEvents(events: readonly AlertEvent[], tenantId: string | null, state: RoutingState): Routing {
   const rules = rulesFor(state.rules, tenantId);
   const out: Routing = { deliveries: [], digests: [], alerted: [], suppressed: [] };
   for (const event of events) {
@@ -70,10 +78,15 @@ export function routeEvents(events: readonly AlertEvent[], tenantId: string, sta
       continue;
     }
     const matched = rules.filter((r) => ruleMatches(r, event));
+    if (matched.length === 0) continue;
+    if (!isControlEvent(event)) {
+      for (const channelId of [...new Set(matched.map((r) => r.channelId))].sort())
+        out.deliveries.push({ event, channelId });
+      continue;
+    }
     const immediate = matched.filter((r) => r.digest === null);
     const digests = matched.filter((r) => r.digest !== null);
     const channels = [...new Set(immediate.map((r) => r.channelId))].sort();
-    if (matched.length === 0) continue;
     const last = state.lastAlerted.get(event.controlId);
     if (last && at.getTime() - last.getTime() < FLAP_WINDOW_MS) {
       out.suppressed.push({ event, why: 'flapping' });

@@ -206,6 +206,12 @@ const SPECS: Record<string, Spec> = {
     cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
   },
   'alerts.deliveries.retry': orgWrite((i) => ({ deliveryId: i.delivery }), 'refused'),
+  'alerts.psa.companies': {
+    input: (i) => ({ channelId: i.channel }),
+    cases: { a: 'refused', b: 'refused', c: NO_IDS, d: QUERY, e: 'refused', f: 'refused' },
+  },
+  'alerts.psa.map': orgWrite((i) => ({ channelId: i.channel, tenantId: i.tenant, company: '19' }), 'refused'),
+  'alerts.psa.unmap': orgWrite((i) => ({ channelId: i.channel, tenantId: i.tenant }), 'refused'),
   'connections.kinds': orgRead(),
   'connections.list': tenantRead((i) => ({ tenantId: i.tenant })),
   'connections.check': tenantWrite(

@@ -493,6 +493,15 @@ const cases = (store: Store): Record<keyof Repositories, Case> => ({
       ...{ action: 'opened', at: new Date() },
     }),
   ),
+  raiseAlertNotices: refused((b, a) =>
+    store.raiseAlertNotices(b.org, [
+      {
+        ...{ type: 'connection.attention', tenantId: a.tenant, cause: 'auth_failed', controlId: null, runId: null },
+        ...{ subject: { kind: 'connection', id: 'con_x', name: 'x' }, reason: 'x', expiresAt: null },
+        ...{ at: new Date().toISOString(), dedupeKey: 'x' },
+      },
+    ]),
+  ),
   listAlertPsaTickets: clean((b, a) => store.listAlertPsaTickets(b.org, { tenantId: a.tenant })),
   openAlertDigest: clean((b, a) => store.openAlertDigest(b.org, a.rule, new Date())),
   claimAlertDigest: clean((b, a) => store.claimAlertDigest(b.org, a.rule, new Date(), new Date())),

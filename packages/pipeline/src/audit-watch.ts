@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { OrganizationId } from '@evident/core';
 import { anchorAuditHeads, checkAnchors, type Database, listOrganizationIds, type Store } from '@evident/db';
+import { enqueueAlertDeliveries, type JobsConnection } from '@evident/jobs';
 import type { Logger } from 'pino';
+import { chainBrokenNotice } from './notices.ts';
 
 export interface AuditWatchOptions {
   /** The append-only file the chain heads are anchored to (EVIDENT_AUDIT_ANCHOR_FILE). */
@@ -10,6 +12,9 @@ export interface AuditWatchOptions {
   /** How often each worker process verifies and anchors. */
   intervalMs?: number;
   now?: () => Date;
+  /** Where the broken chain's alert deliveries are enqueued; without it the alert sweeper enqueues them. */
+  jobs?: JobsConnection;
+  retry?: { attempts: number; backoffMs: number };
 }
 
 export const AUDIT_WATCH_INTERVAL_MS = 15 * 60_000;
@@ -19,11 +24,23 @@ export interface AuditWatchReport {
   broken: { organizationId: OrganizationId; brokenAt: number; problem: string }[];
 }
 
-/** Raises the alert once per break: a sweep every few minutes must not bury the dashboard under copies. */
-async function alertOnce(store: Store, org: OrganizationId, broken: { brokenAt: number; problem: string }) {
-  const known = await store.listAuditAlerts(org);
-  if (known.some((a) => a.brokenAt === broken.brokenAt && a.problem === broken.problem)) return;
-  await store.raiseAuditAlert(org, broken);
+/**
+ * Raises the alert once per break: a sweep every few minutes must not bury the dashboard under copies. The stored
+ * alert and the notice to the alert channels are one transaction.
+ */
+async function alertOnce(
+  store: Store,
+  org: OrganizationId,
+  broken: { brokenAt: number; problem: string },
+  options: AuditWatchOptions,
+) {
+  const rows = await store.transaction(async (tx) => {
+    const known = await tx.listAuditAlerts(org);
+    if (known.some((a) => a.brokenAt === broken.brokenAt && a.problem === broken.problem)) return [];
+    await tx.raiseAuditAlert(org, broken);
+    return tx.raiseAlertNotices(org, [chainBrokenNotice(org, broken, options.now?.() ?? new Date())]);
+  });
+  if (options.jobs) await enqueueAlertDeliveries(options.jobs, org, rows, options.retry);
 }
 
 /**
@@ -47,7 +64,7 @@ export async function watchAuditChains(
       sound.push(org);
       continue;
     }
-    await alertOnce(store, org, broken);
+    await alertOnce(store, org, broken, options);
     report.broken.push({ organizationId: org, brokenAt: broken.brokenAt, problem: broken.problem });
     logger.error({ organizationId: org, brokenAt: broken.brokenAt, problem: broken.problem }, 'audit chain broken');
   }

@@ -11,6 +11,7 @@ import { importCustomers } from './handlers/import.ts';
 import { reassess } from './handlers/reassess.ts';
 import { tick } from './handlers/tick.ts';
 import { watchConnection } from './handlers/watch.ts';
+import { exportFailed } from './notices.ts';
 
 /** Every job of the catalog has a handler here, or this does not compile. */
 export const handlersFor = (deps: WorkerDeps, rt: JobRuntime): Handlers => ({
@@ -106,6 +107,12 @@ export async function processJob(
     if (name === 'assess' && last) {
       const message = error instanceof Error ? error.message : String(error);
       await finish(deps, parse('assess', data), { status: 'failed', error: message });
+    }
+    if (name === 'export' && last) {
+      const message = error instanceof Error ? error.message : String(error);
+      await exportFailed(deps, parse('export', data), meta.jobId, message, logger).catch((err) =>
+        logger.error({ err }, 'the failed export could not be alerted'),
+      );
     }
     throw error;
   }

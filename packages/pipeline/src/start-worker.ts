@@ -136,7 +136,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const reaper = startReaper(deps, options.database, logger, options.reaper);
-  const watch = options.auditWatch && startAuditWatch(options.store, options.database, logger, options.auditWatch);
+  const watch =
+    options.auditWatch &&
+    startAuditWatch(options.store, options.database, logger, {
+      ...options.auditWatch,
+      jobs: deps.jobs,
+      ...(deps.alerts?.retry ? { retry: deps.alerts.retry } : {}),
+    });
   const alertSweep = options.alerts && startAlertSweeper(deps, options.database, logger, options.alerts.sweep ?? {});
   const scheduleSync =
     options.schedules &&

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { type EgressPolicy, guardedLookup } from '@evident/connector-kit';
 import nodemailer from 'nodemailer';
 import type { ChannelConfig, ChannelSecret } from '../channel-settings.ts';
-import { type AlertMessage, headline } from '../message.ts';
+import { type AlertMessage, detailLine, headline, isControlMessage, linkLabel } from '../message.ts';
 import { type Channel, DeliveryError } from './base.ts';
 
 const html = (s: string) =>
@@ -10,20 +10,14 @@ const html = (s: string) =>
 
 export function emailBody(m: AlertMessage): { subject: string; text: string; html: string } {
   const title = headline(m);
-  const text = [
-    `${m.organization.name}`,
-    '',
-    title,
-    `${m.from} → ${m.to}, evaluated ${m.at}`,
-    m.reason,
-    '',
-    `Open the control: ${m.url}`,
-  ].join('\n');
+  const text = [`${m.organization.name}`, '', title, detailLine(m), m.reason, '', `${linkLabel(m)}: ${m.url}`].join(
+    '\n',
+  );
   const page = `<!doctype html><html><body style="font-family:sans-serif">
 <p style="color:#555">${html(m.organization.name)}</p>
 <h2>${html(title)}</h2>
-<ul><li><a href="${html(m.url)}">${html(m.control.id)} ${html(m.control.title)}</a>: ${html(m.from)} → ${html(m.to)}
-(${html(m.at)})<br>${html(m.reason)}</li></ul>
+<ul><li><a href="${html(m.url)}">${html(isControlMessage(m) ? `${m.control.id} ${m.control.title}` : linkLabel(m))}</a>:
+${html(detailLine(m))}<br>${html(m.reason)}</li></ul>
 </body></html>`;
   return { subject: `[Evident] ${title}`, text, html: page };
 }

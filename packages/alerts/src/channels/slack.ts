@@ -1,6 +1,6 @@
 import type { EgressPolicy } from '@evident/connector-kit';
 import type { ChannelSecret } from '../channel-settings.ts';
-import { type AlertMessage, headline } from '../message.ts';
+import { type AlertMessage, detailLine, headline, linkLabel } from '../message.ts';
 import { type Channel, postJson } from './base.ts';
 
 /** Slack's mrkdwn treats these three as markup; everything else is text. */
@@ -18,13 +18,11 @@ export function slackBody(m: AlertMessage) {
       },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: mrkdwn(`${m.organization.name} · ${m.from} → ${m.to} · ${m.at}`) }],
+        elements: [{ type: 'mrkdwn', text: mrkdwn(`${m.organization.name} · ${detailLine(m)}`) }],
       },
       {
         type: 'actions',
-        elements: [
-          { type: 'button', text: { type: 'plain_text', text: 'Open the control' }, url: m.url, action_id: 'open' },
-        ],
+        elements: [{ type: 'button', text: { type: 'plain_text', text: linkLabel(m) }, url: m.url, action_id: 'open' }],
       },
     ],
   };

@@ -1,6 +1,6 @@
 import type { EgressPolicy } from '@evident/connector-kit';
 import type { ChannelSecret } from '../channel-settings.ts';
-import { type AlertMessage, headline } from '../message.ts';
+import { type AlertMessage, detailLine, headline, isControlMessage, linkLabel } from '../message.ts';
 import { type Channel, postJson } from './base.ts';
 
 /** A Teams Workflows webhook body: a message with one Adaptive Card 1.4 attachment. */
@@ -21,13 +21,17 @@ export function teamsBody(m: AlertMessage) {
               type: 'FactSet',
               facts: [
                 { title: 'Organization', value: m.organization.name },
-                { title: 'Tenant', value: m.tenant.name },
-                { title: 'Verdict', value: `${m.from} → ${m.to}` },
-                { title: 'Evaluated', value: m.at },
+                ...(m.tenant ? [{ title: 'Tenant', value: m.tenant.name }] : []),
+                ...(isControlMessage(m)
+                  ? [
+                      { title: 'Verdict', value: `${m.from} → ${m.to}` },
+                      { title: 'Evaluated', value: m.at },
+                    ]
+                  : [{ title: 'What', value: detailLine(m) }]),
               ],
             },
           ],
-          actions: [{ type: 'Action.OpenUrl', title: 'Open the control', url: m.url }],
+          actions: [{ type: 'Action.OpenUrl', title: linkLabel(m), url: m.url }],
         },
       },
     ],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createLimiter, type RateLimiter } from '@evident/connector-kit';
 import type { PsaKind } from '../channel-settings.ts';
-import { type AlertMessage, headline } from '../message.ts';
+import { type AlertMessage, detailLine, headline, isControlMessage, linkLabel } from '../message.ts';
 
 export interface PsaCompany {
   /** The PSA's own id of the company, as text. */
@@ -69,10 +69,10 @@ export const deliveryMarker = (deliveryId: string) => `Evident delivery ${delive
 export function ticketText(m: AlertMessage, marker: string): string {
   return [
     headline(m),
-    `${m.from} → ${m.to}, evaluated ${m.at}`,
+    detailLine(m),
     m.reason,
     '',
-    `Open the control: ${m.url}`,
+    `${linkLabel(m)}: ${m.url}`,
     `${m.organization.name} · ${marker}`,
   ].join('\n');
 }
@@ -97,7 +97,8 @@ export async function deliverToPsa(
   const marker = deliveryMarker(input.deliveryId);
   const text = ticketText(message, marker);
   const open = await client.findOpenTicket(ref, companyId, signal);
-  if (message.type === 'control.regressed') {
+  // A notice asks for someone like a regression does: it opens the subject's ticket or notes on the open one.
+  if (message.type === 'control.regressed' || !isControlMessage(message)) {
     if (!open) {
       const title = `[Evident] ${headline(message)}`.slice(0, 100 - ref.length - 3);
       const id = await client.createTicket({ ref, companyId, title: `${title} (${ref})`, description: text }, signal);

@@ -11,15 +11,19 @@ const cursor = z.object({ createdAt: isoDateTime, id: deliveryId });
 
 const deliveryOut = z.object({
   id: z.string(),
-  tenant: z.object({ id: z.string(), name: z.string() }),
+  /** Null for the organization's own notices (its audit log). */
+  tenant: z.object({ id: z.string(), name: z.string() }).nullable(),
   channel: z.object({ id: z.string(), name: z.string(), kind: z.string() }),
   /** Sent from the settings page, not by a verdict change. */
   test: z.boolean(),
   type: z.string(),
-  transition: z.string(),
-  controlId: z.string(),
-  from: z.string(),
-  to: z.string(),
+  /** A verdict change's move; null for a notice. */
+  transition: z.string().nullable(),
+  controlId: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  /** What a notice is about (a connection, an export, an exception, the audit log); null for a verdict change. */
+  subject: z.object({ kind: z.string(), id: z.string(), name: z.string() }).nullable(),
   reason: z.string(),
   at: z.string(),
   status,

@@ -1,6 +1,7 @@
 import { egressPolicy } from '@evident/connector-kit';
 import type { OrganizationId } from '@evident/core';
 import { describeBothDrivers } from '@evident/db/testing';
+import { startHaloPsaSimulator } from '@evident/simulators/psa';
 import { TRPCError } from '@trpc/server';
 import { expect, it } from 'vitest';
 import type { AlertQueue, ApiDeps } from '../context.ts';
@@ -255,5 +256,63 @@ describeBothDrivers('alert settings through the API', (t) => {
     const actions = (await deps.store.listAudit(owner.org)).map((e) => e.action);
     expect(actions.filter((a) => a === 'alert_channel.test')).toHaveLength(3);
     expect(actions.filter((a) => a === 'alert_delivery.retry')).toHaveLength(1);
+  });
+
+  it('maps a tenant to a PSA company the PSA knows; an unknown company is refused in words and saves nothing', async () => {
+    const halo = await startHaloPsaSimulator({
+      clientId: 'halo-client',
+      clientSecret: 'halo-secret',
+      tenant: 'northwind',
+      companies: [{ id: 19, name: 'Contoso Ltd', identifier: 'Contoso' }],
+    });
+    try {
+      const deps: ApiDeps = testDeps(t().store, { egress: egressPolicy(new URL(halo.origin).host) });
+      const owner = await signedIn(deps, { email: `psa${++n}@p.example` });
+      const analyst = await signedIn(deps, { email: `psa-analyst${n}@p.example`, role: 'analyst', org: owner.org });
+      const tenant = await owner.call.tenant.create({ name: 'Contoso', kind: 'customer' });
+      const psa = await owner.call.alerts.channels.create({
+        kind: 'halopsa',
+        name: 'Halo',
+        config: {
+          authServer: `${halo.origin}/auth`,
+          resourceServer: halo.origin,
+          tenant: 'northwind',
+          clientId: 'halo-client',
+        },
+        secret: { clientSecret: 'halo-secret' },
+      });
+      const why = await refused(owner.call.alerts.psa.map({ channelId: psa.id, tenantId: tenant.id, company: '404' }));
+      expect(why).toContain('halopsa has no company "404"');
+      expect(await owner.call.alerts.psa.companies({ channelId: psa.id })).toEqual([]);
+      await refused(
+        analyst.call.alerts.psa.map({ channelId: psa.id, tenantId: tenant.id, company: '19' }),
+        'FORBIDDEN',
+      );
+
+      const mapped = await owner.call.alerts.psa.map({ channelId: psa.id, tenantId: tenant.id, company: '19' });
+      expect(mapped).toEqual({ tenantId: tenant.id, companyId: '19', companyName: 'Contoso Ltd' });
+      // A later unknown company leaves the earlier mapping as it was.
+      await refused(owner.call.alerts.psa.map({ channelId: psa.id, tenantId: tenant.id, company: '20' }));
+      expect(await analyst.call.alerts.psa.companies({ channelId: psa.id })).toEqual([mapped]);
+      const hook = await owner.call.alerts.channels.create({
+        kind: 'webhook',
+        name: 'hook',
+        config: { url: `${halo.origin}/hook` },
+        secret: { signingSecret: SIGNING },
+      });
+      expect(
+        await refused(owner.call.alerts.psa.map({ channelId: hook.id, tenantId: tenant.id, company: '19' })),
+      ).toContain('not a PSA');
+
+      await owner.call.alerts.psa.unmap({ channelId: psa.id, tenantId: tenant.id });
+      expect(await owner.call.alerts.psa.companies({ channelId: psa.id })).toEqual([]);
+      const actions = (await deps.store.listAudit(owner.org)).map((e) => e.action);
+      expect(actions.filter((a) => a.startsWith('alert_psa_company'))).toEqual([
+        'alert_psa_company.map',
+        'alert_psa_company.unmap',
+      ]);
+    } finally {
+      await halo.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AlertEvent, alertEvent, dedupeKeyOf } from '@evident/alerts';
+import { type AlertEvent, alertEvent, dedupeKeyOf, isControlEvent } from '@evident/alerts';
 import { CATALOG } from '@evident/controls';
 import { ConflictError, InvalidInputError, type OrganizationId, type RunId, type TenantId } from '@evident/core';
 import type { AlertDelivery, Store } from '@evident/db';
@@ -72,16 +72,19 @@ export function toDeliveryOut(
   names: { tenants: ReadonlyMap<string, string>; channels: ReadonlyMap<string, { name: string; kind: string }> },
 ) {
   const channel = names.channels.get(d.channelId);
+  const e = d.event;
+  const control = isControlEvent(e) ? e : null;
   return {
     id: d.id,
-    tenant: { id: d.tenantId, name: names.tenants.get(d.tenantId) ?? d.tenantId },
+    tenant: d.tenantId && { id: d.tenantId, name: names.tenants.get(d.tenantId) ?? d.tenantId },
     channel: { id: d.channelId, name: channel?.name ?? d.channelId, kind: channel?.kind ?? 'unknown' },
     test: isTest(d),
-    type: d.event.type,
-    transition: d.event.transition,
-    controlId: d.event.controlId,
-    from: d.event.from,
-    to: d.event.to,
+    type: e.type,
+    transition: control?.transition ?? null,
+    controlId: e.controlId,
+    from: control?.from ?? null,
+    to: control?.to ?? null,
+    subject: isControlEvent(e) ? null : e.subject,
     reason: d.event.reason,
     at: d.event.at,
     status: d.status,

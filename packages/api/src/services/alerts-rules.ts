@@ -8,6 +8,11 @@ type RuleInput = z.output<typeof alertRuleInput>;
 const EVENT_WORDS: Record<(typeof ALERT_EVENT_TYPES)[number], string> = {
   'control.regressed': 'A passing control fails, partially passes or can no longer be proven',
   'control.recovered': 'A control passes again',
+  'connection.attention':
+    'A connection needs attention: the provider refused its credentials (a bad or expired secret, revoked consent)',
+  'audit.chain_broken': "Evident's audit log no longer verifies (organization-wide rules only)",
+  'export.failed': 'An evidence pack export failed after its last attempt',
+  'exception.expiring': 'An exception expires within 7 days',
 };
 
 /** What a rule may name, for the rule form: its JSON Schema (options added later appear there), events, controls, frameworks. */

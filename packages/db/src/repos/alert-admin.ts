@@ -169,15 +169,15 @@ export function alertAdminRepo(ctx: RepoContext) {
         'alert channel',
         v.channelId,
       );
-      await tenants.getTenant(org, v.event.tenantId as TenantId);
+      if (v.event.tenantId) await tenants.getTenant(org, v.event.tenantId as TenantId);
       const [row] = await db
         .insert(alertOutbox)
         .values({
           id: alertId('alo'),
           organizationId: org,
-          tenantId: v.event.tenantId as TenantId,
+          tenantId: v.event.tenantId as TenantId | null,
           channelId: v.channelId,
-          runId: v.event.runId as RunId,
+          runId: v.event.runId as RunId | null,
           dedupeKey: v.event.dedupeKey,
           event: v.event,
         })

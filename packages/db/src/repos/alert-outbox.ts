@@ -1,4 +1,4 @@
-import { deriveEvents, routeEvents } from '@evident/alerts';
+import { deriveEvents, isControlEvent, type NoticeEvent, routeEvents } from '@evident/alerts';
 import type { ControlResult, ControlStatus, OrganizationId, RunId } from '@evident/core';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
@@ -85,7 +85,9 @@ export async function writeAlertOutbox(
         set: { lastAlertedAt: a.at, suppressed: 0 },
       });
   }
-  const flapping = routing.suppressed.filter((s) => s.why === 'flapping').map((s) => s.event.controlId);
+  const flapping = routing.suppressed.flatMap((s) =>
+    s.why === 'flapping' && isControlEvent(s.event) ? [s.event.controlId] : [],
+  );
   if (flapping.length > 0) {
     await tx
       .update(alertFlaps)
@@ -100,4 +102,51 @@ export async function pendingOutboxOfRun(tx: Db, org: OrganizationId, runId: Run
     .select({ id: alertOutbox.id, round: alertOutbox.round })
     .from(alertOutbox)
     .where(and(eq(alertOutbox.organizationId, org), eq(alertOutbox.runId, runId), eq(alertOutbox.status, 'pending')));
+}
+
+/**
+ * Writes notices (events that are not verdict changes) to the outbox through the organization's rules and the
+ * tenant's mute, inside the caller's transaction: the one that records what the notice reports. Returns the rows
+ * written now, for the caller to enqueue once committed; a notice already written (same key) writes nothing.
+ */
+export async function writeNoticeOutbox(
+  tx: Db,
+  org: OrganizationId,
+  events: readonly NoticeEvent[],
+): Promise<{ id: string; round: number }[]> {
+  if (events.length === 0) return [];
+  const rules = (await tx.select().from(alertRules).where(eq(alertRules.organizationId, org))).map(rowToRule);
+  if (rules.length === 0) return [];
+  const written: { id: string; round: number }[] = [];
+  for (const tenantId of new Set(events.map((e) => e.tenantId))) {
+    const [mute] = tenantId
+      ? await tx
+          .select({ until: alertMutes.until })
+          .from(alertMutes)
+          .where(and(eq(alertMutes.organizationId, org), eq(alertMutes.tenantId, tenantId)))
+      : [];
+    const routing = routeEvents(
+      events.filter((e) => e.tenantId === tenantId),
+      tenantId,
+      { rules, mutedUntil: mute?.until ?? null, lastAlerted: new Map() },
+    );
+    if (routing.deliveries.length === 0) continue;
+    const rows = await tx
+      .insert(alertOutbox)
+      .values(
+        routing.deliveries.map((d) => ({
+          id: alertId('alo'),
+          organizationId: org,
+          tenantId,
+          channelId: d.channelId,
+          runId: d.event.runId,
+          dedupeKey: d.event.dedupeKey,
+          event: d.event,
+        })),
+      )
+      .onConflictDoNothing({ target: [alertOutbox.organizationId, alertOutbox.channelId, alertOutbox.dedupeKey] })
+      .returning({ id: alertOutbox.id, round: alertOutbox.round });
+    written.push(...rows);
+  }
+  return written;
 }

@@ -7,12 +7,15 @@ import {
   type ChannelKind,
   channelKind,
   isPsaKind,
+  type NoticeEvent,
+  noticeEvent,
 } from '@evident/alerts';
 import { InvalidInputError, idSchema, type OrganizationId, type TenantId } from '@evident/core';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { seal, unseal } from '../crypto.ts';
 import { alertChannels, alertMutes, alertOutbox, alertRules } from '../schema/alerts.ts';
+import { writeNoticeOutbox } from './alert-outbox.ts';
 import { alertDigestRepo } from './alerts-digest.ts';
 import { alertPsaRepo } from './alerts-psa.ts';
 import { found, iso, isoOrNull, parseInput, type RepoContext } from './boundary.ts';
@@ -31,7 +34,8 @@ export interface AlertChannel {
 
 export interface AlertDelivery {
   id: string;
-  tenantId: TenantId;
+  /** Null for the organization's own notices (its audit log). */
+  tenantId: TenantId | null;
   channelId: string;
   event: AlertEvent;
   status: 'pending' | 'delivered' | 'dead';
@@ -200,6 +204,16 @@ export function alertsRepo(ctx: RepoContext) {
     },
 
     getAlertDelivery: getDelivery,
+
+    /**
+     * Writes notices to the outbox through the rules; call it in the transaction of the change it reports. Returns
+     * the rows written now (to enqueue after the commit); a notice seen before writes nothing.
+     */
+    async raiseAlertNotices(org: OrganizationId, events: readonly NoticeEvent[]) {
+      const parsed = events.map((e) => parseInput(noticeEvent, e, 'alert notice'));
+      for (const t of new Set(parsed.flatMap((e) => (e.tenantId ? [e.tenantId] : [])))) await tenants.getTenant(org, t);
+      return writeNoticeOutbox(db, org, parsed);
+    },
 
     /** Newest first; the dashboard's list, dead-lettered rows with their error included. */
     async listAlertDeliveries(

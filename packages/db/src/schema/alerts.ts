@@ -120,17 +120,18 @@ export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const
 export const alertDeliveryStatus = pgEnum('alert_delivery_status', ALERT_DELIVERY_STATUSES);
 
 /**
- * One row per (event, channel), written in the transaction that stores the verdicts; the unique key makes a
- * second derivation of the same event write nothing. `round` counts manual retries of a dead row.
+ * One row per (event, channel), written in the transaction that stores the verdicts (or the state change a notice
+ * reports); the unique key makes a second derivation of the same event write nothing. `round` counts manual
+ * retries of a dead row. A notice may have no run, and the organization's own notices (its audit log) no tenant.
  */
 export const alertOutbox = pgTable(
   'alert_outbox',
   {
     id: text('id').primaryKey(),
     organizationId: org(),
-    tenantId: text('tenant_id').$type<TenantId>().notNull(),
+    tenantId: text('tenant_id').$type<TenantId>(),
     channelId: text('channel_id').notNull(),
-    runId: text('run_id').$type<RunId>().notNull(),
+    runId: text('run_id').$type<RunId>(),
     dedupeKey: text('dedupe_key').notNull(),
     event: jsonb('event').$type<Record<string, unknown>>().notNull(),
     status: alertDeliveryStatus('status').notNull().default('pending'),

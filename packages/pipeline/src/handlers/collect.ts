@@ -4,6 +4,7 @@ import type { Payload } from '@evident/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobRuntime, WorkerDeps } from '../deps.ts';
+import { flagAuthFailure } from '../notices.ts';
 import { watchFacts } from '../verdict.ts';
 import { countRequests } from '../watch-budget.ts';
 import { undecryptable } from './undecryptable.ts';
@@ -107,7 +108,14 @@ export async function collect(deps: WorkerDeps, p: Payload<'collect'>, rt: JobRu
       return rt.defer(deps.throttle.deferMs);
     }
     await store.writeCollection(org, p.runId, p.connectionId, verdict.gaps, { error: verdict.reason });
-    if (verdict.authFailed) await store.setConnectionStatus(org, p.connectionId, 'needs_attention', verdict.reason);
+    if (verdict.authFailed) {
+      await flagAuthFailure(
+        deps,
+        org,
+        { connectionId: p.connectionId, runId: p.runId, reason: verdict.reason },
+        rt.logger,
+      );
+    }
     rt.logger.warn({ reason: verdict.reason }, 'collection failed; the last good facts stay in use');
     throw new UnrecoverableError(verdict.reason);
   }

@@ -1,4 +1,4 @@
-import { buildMessage, isPsaKind } from '@evident/alerts';
+import { buildMessage, isPsaKind, ticketKeyOf } from '@evident/alerts';
 import { channelFor, DeliveryError, type TicketReceipt } from '@evident/alerts/channels';
 import { psaTicketRef } from '@evident/alerts/psa';
 import type { Payload } from '@evident/jobs';
@@ -26,19 +26,24 @@ export async function deliverAlert(
   const [channel, organization, tenant] = await Promise.all([
     store.readAlertChannel(org, row.channelId),
     store.getOrganization(org),
-    store.getTenant(org, row.tenantId),
+    row.tenantId ? store.getTenant(org, row.tenantId) : null,
   ]);
   const message = buildMessage(row.event, {
     deliveryId: row.id,
     organization: { id: organization.id, name: organization.name },
-    tenant: { id: tenant.id, name: tenant.name },
+    tenant: tenant && { id: tenant.id, name: tenant.name },
     publicOrigin: deps.alerts.publicOrigin,
   });
   let receipt: TicketReceipt | undefined;
   const psa = isPsaKind(channel.kind) ? await psaTarget(deps, org, row) : undefined;
   try {
     if (psa === null) {
-      throw new DeliveryError(`tenant ${tenant.name} has no company mapped on this ${channel.kind} channel`, true);
+      throw new DeliveryError(
+        tenant
+          ? `tenant ${tenant.name} has no company mapped on this ${channel.kind} channel`
+          : `the organization's own alerts have no company on this ${channel.kind} channel`,
+        true,
+      );
     }
     receipt = await channelFor(deps.egress, channel).send({
       message,
@@ -55,11 +60,11 @@ export async function deliverAlert(
     rt.logger.warn({ outboxId: row.id, channelId: row.channelId, attempt: meta.attempt, dead }, 'alert not delivered');
     throw dead ? new UnrecoverableError(text) : error;
   }
-  if (psa && receipt?.ticketId && receipt.action !== 'none') {
+  if (psa && row.tenantId && receipt?.ticketId && receipt.action !== 'none') {
     await store.recordAlertPsaTicket(org, {
       channelId: row.channelId,
       tenantId: row.tenantId,
-      controlId: row.event.controlId,
+      controlId: ticketKeyOf(row.event),
       ref: psa.ref,
       ticketId: receipt.ticketId,
       action: receipt.action,
@@ -71,17 +76,17 @@ export async function deliverAlert(
   return { outcome: 'delivered' };
 }
 
-/** The tenant's company on a PSA channel and its control's ticket reference; null when no company is mapped. */
+/**
+ * The tenant's company on a PSA channel and the ticket reference of its control (or of a notice's subject); null
+ * when no company is mapped, or the alert is the organization's own.
+ */
 async function psaTarget(
   deps: WorkerDeps,
   org: Payload<'deliver-alert'>['organizationId'],
-  row: {
-    channelId: string;
-    tenantId: Parameters<WorkerDeps['store']['alertPsaCompany']>[2];
-    event: { controlId: string };
-  },
+  row: Pick<Awaited<ReturnType<WorkerDeps['store']['getAlertDelivery']>>, 'channelId' | 'tenantId' | 'event'>,
 ) {
+  if (!row.tenantId) return null;
   const company = await deps.store.alertPsaCompany(org, row.channelId, row.tenantId);
   if (!company) return null;
-  return { companyId: company.companyId, ref: psaTicketRef(row.channelId, row.tenantId, row.event.controlId) };
+  return { companyId: company.companyId, ref: psaTicketRef(row.channelId, row.tenantId, ticketKeyOf(row.event)) };
 }

@@ -5,6 +5,7 @@ import { useTRPC } from '../../trpc.ts';
 import { Empty, ErrorState, Loading } from '../../ui.tsx';
 import { Field, FormError } from '../form.tsx';
 import { type JsonSchema, SchemaForm, toPayload, toValues, type Values } from '../schema-form.tsx';
+import { PSA_KINDS, PsaCompanies } from './alerts-psa.tsx';
 
 type Api = ReturnType<typeof useTRPC>;
 type Channel = inferOutput<Api['alerts']['channels']['list']>[number];
@@ -14,6 +15,9 @@ const KIND_WORDS: Record<string, string> = {
   slack: 'Slack',
   teams: 'Microsoft Teams',
   email: 'E-mail',
+  connectwise: 'ConnectWise PSA',
+  autotask: 'Autotask',
+  halopsa: 'HaloPSA',
 };
 const kindWord = (kind: string) => KIND_WORDS[kind] ?? kind;
 
@@ -111,6 +115,7 @@ function ChannelCard({ channel, canEdit, onEdit }: { channel: Channel; canEdit: 
         </p>
       )}
       <FormError error={test.error ?? remove.error} />
+      {PSA_KINDS.has(channel.kind) && <PsaCompanies channel={channel} canEdit={canEdit} />}
     </li>
   );
 }

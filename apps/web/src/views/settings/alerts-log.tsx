@@ -18,6 +18,18 @@ const TRANSITION_WORDS: Record<string, string> = {
   pass_to_unknown: 'can no longer be proven',
   recovered_to_pass: 'passes again',
 };
+const NOTICE_WORDS: Record<string, string> = {
+  'connection.attention': 'needs attention',
+  'audit.chain_broken': 'no longer verifies',
+  'export.failed': 'export failed',
+  'exception.expiring': 'expires soon',
+};
+
+/** What the delivery told of, in words: a control's move, or a notice's subject and what happened to it. */
+const what = (d: Delivery) =>
+  d.subject
+    ? `${d.subject.name} ${NOTICE_WORDS[d.type] ?? d.type}`
+    : `${d.controlId ?? ''} ${d.transition ? (TRANSITION_WORDS[d.transition] ?? d.transition) : d.type}`;
 
 /** The delivery log, newest first, 25 to a page: the organization's, or one tenant's; admins retry dead letters. */
 export function DeliveryLog({ tenantId, canRetry }: { tenantId?: LogInput['tenantId']; canRetry: boolean }) {
@@ -87,10 +99,10 @@ export function DeliveryLog({ tenantId, canRetry }: { tenantId?: LogInput['tenan
                     <td>
                       <Time iso={d.createdAt} />
                     </td>
-                    {!tenantId && <td>{d.tenant.name}</td>}
+                    {!tenantId && <td>{d.tenant?.name ?? 'Organization'}</td>}
                     <td>
                       {d.test && <strong>Test: </strong>}
-                      {d.controlId} {TRANSITION_WORDS[d.transition] ?? d.transition}
+                      {what(d)}
                       <br />
                       <small className="muted">{d.reason}</small>
                     </td>

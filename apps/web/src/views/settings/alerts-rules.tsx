@@ -20,6 +20,13 @@ const extraSchema = (schema: JsonSchema): JsonSchema => ({
   required: (schema.required ?? []).filter((k) => !OWN.has(k)),
 });
 
+/**
+ * A stored rule's own values of the generated fields (the digest schedule, options the package adds): kept as they
+ * are on an edit unless the form fills them again.
+ */
+const storedExtra = (schema: JsonSchema, rule: Rule): Values =>
+  Object.fromEntries(Object.keys(schema.properties ?? {}).map((k) => [k, (rule as Record<string, unknown>)[k]]));
+
 const all = (list: string[], words: string) => (list.length === 0 ? words : list.join(', '));
 
 /** Which changes go to which channel: organization-wide defaults, tenant overrides, and muted tenants. */
@@ -56,6 +63,7 @@ export function AlertRules({ canEdit }: { canEdit: boolean }) {
               canEdit={canEdit}
               channel={channelName.get(r.channelId) ?? r.channelId}
               tenant={r.tenantId ? (tenantName.get(r.tenantId) ?? r.tenantId) : null}
+              editor={{ options: options.data, channels: channels.data, tenants: tenants.data }}
             />
           ))}
         </ul>
@@ -83,18 +91,22 @@ function RuleCard({
   canEdit,
   channel,
   tenant,
+  editor,
 }: {
   rule: Rule;
   canEdit: boolean;
   channel: string;
   tenant: string | null;
+  editor: { options: Options; channels: { id: string; name: string }[]; tenants: Tenant[] };
 }) {
   const trpc = useTRPC();
   const client = useQueryClient();
+  const [editing, setEditing] = useState(false);
   const invalidate = () => client.invalidateQueries({ queryKey: trpc.alerts.rules.list.queryKey() });
   const update = useMutation(trpc.alerts.rules.update.mutationOptions({ onSuccess: invalidate }));
   const remove = useMutation(trpc.alerts.rules.remove.mutationOptions({ onSuccess: invalidate }));
   const { id, ...body } = rule;
+  if (editing) return <RuleEditor {...editor} rule={rule} onDone={() => setEditing(false)} />;
   return (
     <li className="card" aria-label={`Rule to ${channel}${tenant ? ` for ${tenant}` : ''}`}>
       <p>
@@ -113,6 +125,9 @@ function RuleCard({
           >
             {rule.enabled ? 'Disable' : 'Enable'}
           </button>
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit rule
+          </button>
           <button type="button" onClick={() => remove.mutate({ ruleId: id })}>
             Remove rule
           </button>
@@ -123,54 +138,62 @@ function RuleCard({
   );
 }
 
+/** Adds a rule, or with `rule` changes every field of that one (its id stays). */
 function RuleEditor({
   options,
   channels,
   tenants,
+  rule,
   onDone,
 }: {
   options: Options;
   channels: { id: string; name: string }[];
   tenants: Tenant[];
+  rule?: Rule;
   onDone(): void;
 }) {
   const trpc = useTRPC();
   const client = useQueryClient();
-  const [channelId, setChannelId] = useState(channels[0]?.id ?? '');
-  const [tenantId, setTenantId] = useState('');
-  const [eventTypes, setEventTypes] = useState<string[]>([]);
-  const [controlIds, setControlIds] = useState<string[]>([]);
-  const [frameworks, setFrameworks] = useState<string[]>([]);
-  const [extra, setExtra] = useState<Values>({});
-  const create = useMutation(
-    trpc.alerts.rules.create.mutationOptions({
-      onSuccess: async () => {
-        await client.invalidateQueries({ queryKey: trpc.alerts.rules.list.queryKey() });
-        onDone();
-      },
-    }),
-  );
+  const [channelId, setChannelId] = useState(rule?.channelId ?? channels[0]?.id ?? '');
+  const [tenantId, setTenantId] = useState<string>(rule?.tenantId ?? '');
+  const [eventTypes, setEventTypes] = useState<string[]>(rule?.eventTypes ?? []);
+  const [controlIds, setControlIds] = useState<string[]>(rule?.controlIds ?? []);
+  const [frameworks, setFrameworks] = useState<string[]>(rule?.frameworks ?? []);
   const more = extraSchema(options.ruleSchema as JsonSchema);
+  const [extra, setExtra] = useState<Values>({});
+  const done = {
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: trpc.alerts.rules.list.queryKey() });
+      onDone();
+    },
+  };
+  const create = useMutation(trpc.alerts.rules.create.mutationOptions(done));
+  const update = useMutation(trpc.alerts.rules.update.mutationOptions(done));
+  const saving = rule ? update : create;
   const toggle = (list: string[], set: (v: string[]) => void, v: string) =>
     set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({
-      rule: {
-        ...toPayload(more, extra),
-        channelId,
-        tenantId: tenantId || null,
-        eventTypes,
-        controlIds,
-        frameworks,
-      },
-    });
+    const body = {
+      ...(rule ? storedExtra(more, rule) : {}),
+      ...toPayload(more, extra),
+      channelId,
+      tenantId: tenantId || null,
+      enabled: rule?.enabled ?? true,
+      eventTypes,
+      controlIds,
+      frameworks,
+    };
+    if (rule) update.mutate({ ruleId: rule.id, rule: body });
+    else create.mutate({ rule: body });
   };
+  const title = rule ? 'Edit the rule' : 'Add a rule';
+  const key = rule?.id ?? 'new';
   return (
-    <form className="card" onSubmit={submit} aria-label="Add a rule">
-      <h3>Add a rule</h3>
-      <Field id="rule-channel" label="Channel">
-        <select id="rule-channel" required value={channelId} onChange={(e) => setChannelId(e.target.value)}>
+    <form className="card" onSubmit={submit} aria-label={title}>
+      <h3>{title}</h3>
+      <Field id={`rule-channel-${key}`} label="Channel">
+        <select id={`rule-channel-${key}`} required value={channelId} onChange={(e) => setChannelId(e.target.value)}>
           {channels.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
@@ -178,10 +201,14 @@ function RuleEditor({
           ))}
         </select>
       </Field>
-      <Field id="rule-tenant" label="Tenant" hint="Every tenant, or one tenant whose own rule replaces the default.">
+      <Field
+        id={`rule-tenant-${key}`}
+        label="Tenant"
+        hint="Every tenant, or one tenant whose own rule replaces the default."
+      >
         <select
-          id="rule-tenant"
-          aria-describedby="rule-tenant-hint"
+          id={`rule-tenant-${key}`}
+          aria-describedby={`rule-tenant-${key}-hint`}
           value={tenantId}
           onChange={(e) => setTenantId(e.target.value)}
         >
@@ -206,9 +233,9 @@ function RuleEditor({
           </label>
         ))}
       </fieldset>
-      <Field id="rule-controls" label="Controls (none selected: all)">
+      <Field id={`rule-controls-${key}`} label="Controls (none selected: all)">
         <select
-          id="rule-controls"
+          id={`rule-controls-${key}`}
           multiple
           size={6}
           value={controlIds}
@@ -238,14 +265,14 @@ function RuleEditor({
         <SchemaForm schema={more} values={extra} onChange={setExtra} legend="More options" />
       )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={create.isPending}>
+        <button type="submit" className="primary" disabled={saving.isPending}>
           Save rule
         </button>
         <button type="button" className="link-button" onClick={onDone}>
           Cancel
         </button>
       </div>
-      <FormError error={create.error} />
+      <FormError error={saving.error} />
     </form>
   );
 }
