@@ -1,4 +1,4 @@
-import { guid, unit } from '../../rng.ts';
+import { guid, unitsOf } from '../../rng.ts';
 import type { EntraWorld } from '../../scenario/schema.ts';
 import type { DirectoryGroup } from './groups.ts';
 import { category, eligibleBlockOf, type Layout, perUserMfaState, roleBlockOf, type UserCategory } from './layout.ts';
@@ -62,7 +62,7 @@ export interface UserContext {
 export function makeUser(c: UserContext, i: number): DirectoryUser {
   const { world, seed, now, layout: l } = c;
   const tenant = world.tenantId;
-  const r = (what: string) => unit(seed, tenant, 'user', i, what);
+  const r = unitsOf(seed, tenant, 'user', i);
   const cat = category(l, i);
   const block = roleBlockOf(l, i);
   const eligible = cat === 'member' ? eligibleBlockOf(l, i) : undefined;
