@@ -82,12 +82,17 @@ async function* judged<T>(
   perUserRefused: { said: boolean },
 ): AsyncGenerator<Fact> {
   const judge = judging(run);
-  const enforcements: Enforcement[] = [];
+  // Each account is turned into a person once; the page lets go of it as it does (why: below).
+  const items: (T | undefined)[] = page;
+  const people: (Person | undefined)[] = new Array(items.length);
+  const enforcements: (Enforcement | undefined)[] = new Array(items.length);
   const open: string[] = [];
-  for (const item of page) {
-    const p = person(item);
+  for (let k = 0; k < items.length; k++) {
+    const p = person(items[k]!);
+    items[k] = undefined;
     const enforcement = enforcementOf(p, run.state, judge);
-    enforcements.push(enforcement);
+    people[k] = p;
+    enforcements[k] = enforcement;
     if (enforcement.mfaEnforced !== true && !isBreakGlass(p, judge)) open.push(p.id);
   }
   let states = new Map<string, PerUserMfa>();
@@ -103,13 +108,11 @@ async function* judged<T>(
   const again = states.size > 0 ? judging(run) : judge;
   // A page held whole until its last identity is out lives through young collections and is promoted; V8 then
   // grows the old generation by that rate. Letting each account go as it is yielded keeps a large tenant's peak down.
-  const items: (T | undefined)[] = page;
-  const judgedAs: (Enforcement | undefined)[] = enforcements;
-  for (let k = 0; k < items.length; k++) {
-    const p = person(items[k]!);
-    const enforcement = judgedAs[k]!;
-    items[k] = undefined;
-    judgedAs[k] = undefined;
+  for (let k = 0; k < people.length; k++) {
+    const p = people[k]!;
+    const enforcement = enforcements[k]!;
+    people[k] = undefined;
+    enforcements[k] = undefined;
     const state = states.get(p.id);
     // Only a per-user state that changes the verdict (enforced, or enabled) joins the evidence.
     const matters = state === 'enforced' || state === 'enabled';
