@@ -62,7 +62,7 @@ const fresh = (t: AccessToken, now: number) =>
  * Sections start side by side: their first calls share one token request per scope. Every Graph call asks for a
  * token; the one held serves it until it is due for renewal, without a walk through MSAL's cache and its logging.
  */
-function sharedTokens(credential: ClientSecretCredential | ClientCertificateCredential) {
+export function sharedTokens(credential: Pick<ClientSecretCredential, 'getToken'>) {
   const pending = new Map<string, Promise<AccessToken>>();
   const held = new Map<string, AccessToken>();
   return {
