@@ -131,6 +131,8 @@ export function registrationPages(run: Pick<Run, 'graph'>, session: Session): As
 }
 
 const USERS_SELECT = `id,userPrincipalName,accountEnabled,${EXTERNAL_SELECT}`;
+/** The report says who is enabled: beside it, `/users` is read for the kinds alone. */
+const KINDS_SELECT = `id,userPrincipalName,${EXTERNAL_SELECT}`;
 
 /**
  * Every user's kind of guest or external user, from Graph's attributes. Unread, every kind is unknown and a gap
@@ -140,7 +142,7 @@ async function* kindsOf(run: Run, session: Session): AsyncGenerator<Fact, Kinds>
   const kinds = new Map<string, Kind>();
   try {
     for await (const page of pages<User, EntraConfig, EntraSecret>(session, run.graph, '/users', 'User.Read.All', {
-      $select: USERS_SELECT,
+      $select: KINDS_SELECT,
       $top: '999',
     })) {
       for (const u of page) kinds.set(u.id, kindOf(u, u.userPrincipalName));
