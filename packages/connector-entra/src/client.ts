@@ -13,7 +13,6 @@ import {
   type Middleware,
   MiddlewareFactory,
 } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { checkCertificate } from './certificate.ts';
 import type { EntraConfig, EntraSecret } from './config.ts';
 import type { EntraTuning } from './tuning.ts';
@@ -53,15 +52,33 @@ class DeadlineHandler implements Middleware {
   }
 }
 
-/** Sections start side by side: their first calls share one token request per scope; MSAL's cache serves the rest. */
-function sharedTokens(credential: ClientSecretCredential | ClientCertificateCredential) {
+/** A token is used until this long before it expires, as MSAL's cache does (its default renewal offset). */
+const TOKEN_RENEWAL_MS = 5 * 60_000;
+
+const fresh = (t: AccessToken, now: number) =>
+  now < Math.min(t.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY, t.expiresOnTimestamp - TOKEN_RENEWAL_MS);
+
+/**
+ * Sections start side by side: their first calls share one token request per scope. Every Graph call asks for a
+ * token; the one held serves it until it is due for renewal, without a walk through MSAL's cache and its logging.
+ */
+export function sharedTokens(credential: Pick<ClientSecretCredential, 'getToken'>) {
   const pending = new Map<string, Promise<AccessToken>>();
+  const held = new Map<string, AccessToken>();
   return {
     getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
       const key = [scopes].flat().join(' ');
+      const known = held.get(key);
+      if (known && !options?.claims && fresh(known, Date.now())) return Promise.resolve(known);
       let token = pending.get(key);
       if (!token) {
-        token = credential.getToken(scopes, options).finally(() => pending.delete(key));
+        token = credential
+          .getToken(scopes, options)
+          .then((t) => {
+            held.set(key, t);
+            return t;
+          })
+          .finally(() => pending.delete(key));
         pending.set(key, token);
       }
       return token;
@@ -124,9 +141,10 @@ export function createClients(
   const agent = egressAgent(egress, ca ? { ca } : {});
   const credential = sharedTokens(credentialFor(config, secret, signInOptions(endpoints.login, agent)));
   const graphHost = new URL(endpoints.graph).hostname;
-  const chain = MiddlewareFactory.getDefaultMiddlewareChain(
-    new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
-  );
+  // The SDK's TokenCredentialAuthenticationProvider builds an Error (a stack trace) on every call, thrown or not.
+  const chain = MiddlewareFactory.getDefaultMiddlewareChain({
+    getAccessToken: async () => (await credential.getToken(GRAPH_SCOPE)).token,
+  });
   chain.splice(chain.length - 1, 0, new DeadlineHandler(tuning.timeoutMs));
   const client = Client.initWithMiddleware({
     middleware: chain,

@@ -22,7 +22,7 @@ import {
   GROUP_ELIGIBILITY,
   ROLE_ELIGIBILITY,
 } from './collect/eligibility.ts';
-import { identities, registrationPages } from './collect/identities.ts';
+import { identities, kindsRead, registrationPages } from './collect/identities.ts';
 import { logs } from './collect/logs.ts';
 import { policyGroups, roleHolders } from './collect/membership.ts';
 import { conditionalAccess, POLICIES_SOURCE, policyFacts } from './collect/policies.ts';
@@ -152,7 +152,8 @@ const SECTIONS = [
 
 /**
  * Registration pages read ahead of the state that judges them: the report is the longest, throttled chain, and it
- * keeps going while `/users` is read for the kinds its first page needs (8 pages of 999 are a few MB).
+ * keeps going while `/users` is read for the kinds its first page needs (8 pages of 999 are a few MB). That read
+ * starts with the report's first page, beside the role and PIM reads the identities wait for.
  */
 const REPORT_READ_AHEAD = 8;
 
@@ -182,9 +183,10 @@ async function* collect(ctx: Ctx, tuning: EntraTuning): AsyncGenerator<Fact> {
     },
     stamp: { connection: ctx.connection, provider: 'entra', observedAt: ctx.now().toISOString() },
   };
-  const report = readAhead(registrationPages(run, session), REPORT_READ_AHEAD);
+  const kinds = kindsRead(run, session);
+  const report = readAhead(registrationPages(run, session, kinds.start), REPORT_READ_AHEAD);
   const body = (s: (typeof SECTIONS)[number]) =>
-    s.phase === 'identities' ? () => identities(run, session, report.items()) : () => s.run(run, session);
+    s.phase === 'identities' ? () => identities(run, session, report.items(), kinds) : () => s.run(run, session);
   try {
     yield* concurrently(
       SECTIONS.map((s) => ({

@@ -82,12 +82,17 @@ async function* judged<T>(
   perUserRefused: { said: boolean },
 ): AsyncGenerator<Fact> {
   const judge = judging(run);
-  const enforcements: Enforcement[] = [];
+  // Each account is turned into a person once; the page lets go of it as it does (why: below).
+  const items: (T | undefined)[] = page;
+  const people: (Person | undefined)[] = new Array(items.length);
+  const enforcements: (Enforcement | undefined)[] = new Array(items.length);
   const open: string[] = [];
-  for (const item of page) {
-    const p = person(item);
+  for (let k = 0; k < items.length; k++) {
+    const p = person(items[k]!);
+    items[k] = undefined;
     const enforcement = enforcementOf(p, run.state, judge);
-    enforcements.push(enforcement);
+    people[k] = p;
+    enforcements[k] = enforcement;
     if (enforcement.mfaEnforced !== true && !isBreakGlass(p, judge)) open.push(p.id);
   }
   let states = new Map<string, PerUserMfa>();
@@ -103,13 +108,11 @@ async function* judged<T>(
   const again = states.size > 0 ? judging(run) : judge;
   // A page held whole until its last identity is out lives through young collections and is promoted; V8 then
   // grows the old generation by that rate. Letting each account go as it is yielded keeps a large tenant's peak down.
-  const items: (T | undefined)[] = page;
-  const judgedAs: (Enforcement | undefined)[] = enforcements;
-  for (let k = 0; k < items.length; k++) {
-    const p = person(items[k]!);
-    const enforcement = judgedAs[k]!;
-    items[k] = undefined;
-    judgedAs[k] = undefined;
+  for (let k = 0; k < people.length; k++) {
+    const p = people[k]!;
+    const enforcement = enforcements[k]!;
+    people[k] = undefined;
+    enforcements[k] = undefined;
     const state = states.get(p.id);
     // Only a per-user state that changes the verdict (enforced, or enabled) joins the evidence.
     const matters = state === 'enforced' || state === 'enabled';
@@ -119,15 +122,32 @@ async function* judged<T>(
   }
 }
 
-/** The registration report page by page, 999 a page; the connector starts it early, as the longest read. */
-export function registrationPages(run: Pick<Run, 'graph'>, session: Session): AsyncIterable<Registration[]> {
-  return pages<Registration, EntraConfig, EntraSecret>(session, run.graph, REGISTRATION, 'AuditLog.Read.All', {
-    $select: 'id,userPrincipalName,userType,isAdmin,isMfaRegistered,methodsRegistered',
-    $top: '999',
-  });
+/**
+ * The registration report page by page, 999 a page; the connector starts it early, as the longest read. `opened`
+ * is called once its first page is in: the report is open, so `/users` need only be read for the kinds.
+ */
+export async function* registrationPages(
+  run: Pick<Run, 'graph'>,
+  session: Session,
+  opened?: () => void,
+): AsyncGenerator<Registration[]> {
+  let first = true;
+  for await (const page of pages<Registration, EntraConfig, EntraSecret>(
+    session,
+    run.graph,
+    REGISTRATION,
+    'AuditLog.Read.All',
+    { $select: 'id,userPrincipalName,userType,isAdmin,isMfaRegistered,methodsRegistered', $top: '999' },
+  )) {
+    if (first) opened?.();
+    first = false;
+    yield page;
+  }
 }
 
 const USERS_SELECT = `id,userPrincipalName,accountEnabled,${EXTERNAL_SELECT}`;
+/** The report says who is enabled: beside it, `/users` is read for the kinds alone. */
+const KINDS_SELECT = `id,userPrincipalName,${EXTERNAL_SELECT}`;
 
 /**
  * Every user's kind of guest or external user, from Graph's attributes. Unread, every kind is unknown and a gap
@@ -137,7 +157,7 @@ async function* kindsOf(run: Run, session: Session): AsyncGenerator<Fact, Kinds>
   const kinds = new Map<string, Kind>();
   try {
     for await (const page of pages<User, EntraConfig, EntraSecret>(session, run.graph, '/users', 'User.Read.All', {
-      $select: USERS_SELECT,
+      $select: KINDS_SELECT,
       $top: '999',
     })) {
       for (const u of page) kinds.set(u.id, kindOf(u, u.userPrincipalName));
@@ -152,6 +172,38 @@ async function* kindsOf(run: Run, session: Session): AsyncGenerator<Fact, Kinds>
 
 const KIND_COVERS = ['identity.guestType', 'identity.external'];
 
+export interface KindsRead {
+  /** Starts the read, if it has not started. */
+  start(): void;
+  /** The kinds, and the gap that says why they could not be read. */
+  result(): Promise<{ kinds: Kinds; gap: Fact | undefined }>;
+}
+
+/**
+ * `/users` read for the kinds, from when it is started: the connector starts it as the report's first page arrives,
+ * so its page chain runs beside the role and PIM reads the identities wait for, not after them.
+ */
+export function kindsRead(run: Run, session: Session): KindsRead {
+  let read: Promise<{ kinds: Kinds; gap: Fact | undefined }> | undefined;
+  const result = () => {
+    read ??= (async () => {
+      const it = kindsOf(run, session);
+      let gap: Fact | undefined;
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return { kinds: next.value, gap };
+        gap = next.value;
+      }
+    })();
+    return read;
+  };
+  return {
+    // A failure is met where the identities await the result; until then it is not unhandled.
+    start: () => void result().catch(() => {}),
+    result,
+  };
+}
+
 /**
  * One identity per enabled user, from the registration report (which lists enabled users only). Without P1 or
  * AuditLog.Read.All the report is closed, so users come from `/users` with registration unknown, and a gap says why.
@@ -160,6 +212,7 @@ export async function* identities(
   run: Run,
   session: Session,
   report: AsyncIterable<Registration[]> = registrationPages(run, session),
+  users: KindsRead = kindsRead(run, session),
 ): AsyncGenerator<Fact> {
   if (run.ctx.config.serviceProviderAccess) yield serviceProviderIdentity(run);
   let read = 0;
@@ -169,8 +222,12 @@ export async function* identities(
     for await (const page of report) {
       read++;
       // Read once the report is open: where it is closed, `/users` is read instead and carries the attributes.
-      const known: Kinds = kinds ?? (yield* kindsOf(run, session));
-      kinds = known;
+      if (!kinds) {
+        const { kinds: found, gap } = await users.result();
+        if (gap) yield gap;
+        kinds = found;
+      }
+      const known: Kinds = kinds;
       yield* judged(run, session, page, (r) => registered(r, known), `GET ${REGISTRATION}`, perUserRefused);
     }
     return;

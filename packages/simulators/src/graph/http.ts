@@ -3,6 +3,10 @@ import type { ApiKind } from './errors.ts';
 
 const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
+const AGS_DIAGNOSTIC = JSON.stringify({
+  ServerInfo: { DataCenter: 'Local', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'SIM' },
+});
+
 export interface ResponseIds {
   requestId: string;
   clientRequestId: string | undefined;
@@ -23,9 +27,7 @@ export function baseHeaders(api: ApiKind, ids: ResponseIds): Record<string, stri
     'odata-version': '4.0',
     'request-id': ids.requestId,
     'client-request-id': ids.clientRequestId ?? ids.requestId,
-    'x-ms-ags-diagnostic': JSON.stringify({
-      ServerInfo: { DataCenter: 'Local', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'SIM' },
-    }),
+    'x-ms-ags-diagnostic': AGS_DIAGNOSTIC,
     'strict-transport-security': 'max-age=31536000',
     'cache-control': 'no-cache',
   };

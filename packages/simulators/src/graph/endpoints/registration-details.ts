@@ -4,6 +4,7 @@ import { DIRECTORY_PAGES, page } from '../paging.ts';
 import { needs } from '../permissions.ts';
 import { checkSelect, project, rejectExpand, rejectFilter } from '../query.ts';
 import type { EntraDirectory } from '../world/directory.ts';
+import { isoTime } from '../world/iso.ts';
 
 const HOUR = 3_600_000;
 
@@ -26,7 +27,7 @@ function registrationDetails(d: EntraDirectory, j: number) {
     systemPreferredAuthenticationMethods: u.systemPreferredAuthenticationMethods,
     userPreferredMethodForSecondaryAuthentication: u.userPreferredMethodForSecondaryAuthentication,
     methodsRegistered: u.methodsRegistered,
-    lastUpdatedDateTime: new Date(refreshed).toISOString(),
+    lastUpdatedDateTime: isoTime(refreshed),
   };
 }
 

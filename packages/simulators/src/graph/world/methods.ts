@@ -1,4 +1,4 @@
-import { unit, weighted } from '../../rng.ts';
+import { unitsOf, weighted } from '../../rng.ts';
 import type { ENTRA_METHODS, EntraWorld } from '../../scenario/schema.ts';
 
 export type EntraMethod = (typeof ENTRA_METHODS)[number];
@@ -34,7 +34,7 @@ export function registration(
   userKey: (string | number)[],
   kind: RegistrationKind,
 ): Registration {
-  const r = (what: string) => unit(seed, ...userKey, what);
+  const r = unitsOf(seed, ...userKey);
   const methods: EntraMethod[] = [];
   if (kind === 'breakGlass') methods.push('fido2');
   else {

@@ -1,6 +1,7 @@
-import { guid, unit } from '../../rng.ts';
+import { guid, unitsOf } from '../../rng.ts';
 import type { EntraWorld } from '../../scenario/schema.ts';
 import type { DirectoryGroup } from './groups.ts';
+import { isoTime } from './iso.ts';
 import { category, eligibleBlockOf, type Layout, perUserMfaState, roleBlockOf, type UserCategory } from './layout.ts';
 import { type EntraMethod, type Registration, registration } from './methods.ts';
 import { partnerDomain, personName } from './names.ts';
@@ -62,7 +63,7 @@ export interface UserContext {
 export function makeUser(c: UserContext, i: number): DirectoryUser {
   const { world, seed, now, layout: l } = c;
   const tenant = world.tenantId;
-  const r = (what: string) => unit(seed, tenant, 'user', i, what);
+  const r = unitsOf(seed, tenant, 'user', i);
   const cat = category(l, i);
   const block = roleBlockOf(l, i);
   const eligible = cat === 'member' ? eligibleBlockOf(l, i) : undefined;
@@ -98,8 +99,8 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
     : [{ signInType: 'userPrincipalName', issuer: domain, issuerAssignedId: upn }];
   const kind = cat === 'breakGlass' ? 'breakGlass' : roles.length > 0 ? 'admin' : 'user';
   const reg = registration(world, seed, [tenant, 'user', i], kind);
-  const created = new Date(now.getTime() - (30 + r('created') * 1500) * DAY);
-  const signedIn = signIns(world, cat, r, now, created);
+  const created = Math.trunc(now.getTime() - (30 + r('created') * 1500) * DAY);
+  const signedIn = signIns(world, cat, r, now.getTime(), created);
   // Listed property by property: spreading into a literal this wide is ~500x slower in V8 and runs per user.
   return {
     index: i,
@@ -138,20 +139,24 @@ export function makeUser(c: UserContext, i: number): DirectoryUser {
     systemPreferredAuthenticationMethods: reg.systemPreferredAuthenticationMethods,
     userPreferredMethodForSecondaryAuthentication: reg.userPreferredMethodForSecondaryAuthentication,
     phishingResistant: reg.phishingResistant,
-    createdDateTime: created.toISOString(),
+    createdDateTime: isoTime(created),
     lastSignInDateTime: signedIn.last,
     lastNonInteractiveSignInDateTime: signedIn.nonInteractive,
     groupIds: c.groups.filter((g) => g.memberUsers.some((m) => i >= m.start && i < m.end)).map((g) => g.id),
   };
 }
 
-function signIns(world: EntraWorld, cat: UserCategory, r: (what: string) => number, now: Date, created: Date) {
-  const ago = (days: number) => new Date(Math.max(created.getTime(), now.getTime() - days * DAY)).toISOString();
-  let last: string | null;
+/** Times in ms (as `new Date(ms)` keeps them: whole ms), formatted once. */
+function signIns(world: EntraWorld, cat: UserCategory, r: (what: string) => number, now: number, created: number) {
+  const ago = (days: number) => Math.trunc(Math.max(created, now - days * DAY));
+  let last: number | null;
   if (cat === 'breakGlass') last = ago(60 + r('last-sign-in') * 120);
   else if (r('recent') < world.recentSignInShare && cat !== 'disabled') last = ago(r('last-sign-in') * 30);
   else if (r('never') < 0.05) last = null;
   else last = ago(31 + r('last-sign-in') * 365);
-  const nonInteractive = last === null ? null : ago(Math.min((now.getTime() - Date.parse(last)) / DAY, r('ni') * 7));
-  return { last, nonInteractive };
+  const nonInteractive = last === null ? null : ago(Math.min((now - last) / DAY, r('ni') * 7));
+  return {
+    last: last === null ? null : isoTime(last),
+    nonInteractive: nonInteractive === null ? null : isoTime(nonInteractive),
+  };
 }
