@@ -2,7 +2,7 @@ import { hashPassword } from '@evident/api/testing';
 import { openWorld, type World } from '@evident/pipeline/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkA11y, launch, screenshots, totp } from './browser.ts';
+import { checkA11y, launch, screenshots, signIn } from './browser.ts';
 import { buildWebApp, startServerProcess } from './server.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -39,13 +39,7 @@ describe('assess now in Chromium', () => {
   });
 
   test('signs in with password and TOTP, assesses a tenant and watches progress reach 100 %', async () => {
-    await page.goto(`${host.url}/sign-in`);
-    await page.getByLabel('Email').fill('analyst@acme.example');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel('Six-digit code from your authenticator').fill(totp(SECRET));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signIn(page, host.url, 'analyst@acme.example', PASSWORD, SECRET);
 
     const [name, tenantId] = [...world.tenants][0] ?? [];
     await page.goto(`${host.url}/tenants/${tenantId}`);

@@ -91,6 +91,17 @@ export async function screenshots(page: Page, name: string) {
 }
 
 /** Signs up a new organization through the pages and enrols the authenticator; returns the TOTP secret. */
+/** Signs in with a password and the authenticator's code, and waits for the portfolio. */
+export async function signIn(page: Page, url: string, email: string, password: string, totpSecret: string) {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByLabel('Six-digit code from your authenticator').fill(totp(totpSecret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+}
+
 export async function signUp(page: Page, url: string, org: string, email: string, password: string) {
   await page.goto(`${url}/`);
   await page.getByRole('link', { name: 'Create your organization' }).click();

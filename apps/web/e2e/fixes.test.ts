@@ -8,7 +8,7 @@ import { openWorld, type World } from '@evident/pipeline/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, SETTINGS_TABS } from '../src/router.tsx';
-import { checkA11y, launch, screenshots, totp } from './browser.ts';
+import { checkA11y, launch, screenshots, signIn } from './browser.ts';
 import { buildWebApp, startServerProcess } from './server.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -88,13 +88,7 @@ describe('dashboard fixes in Chromium', () => {
     host = await startServerProcess(world.db, world.prefix, { EVIDENT_EXPORTS_DIR: join(dir, 'exports') });
     browser = await launch();
     page = await browser.context.newPage();
-    await page.goto(`${host.url}/sign-in`);
-    await page.getByLabel('Email').fill('owner@acme.example');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel('Six-digit code from your authenticator').fill(totp(SECRET));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByRole('heading', { name: 'Portfolio' }).waitFor();
+    await signIn(page, host.url, 'owner@acme.example', PASSWORD, SECRET);
   }, 180_000);
 
   afterAll(async () => {

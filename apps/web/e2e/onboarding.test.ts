@@ -10,7 +10,7 @@ import { FAST_CONNECTORS, REDIS_URL } from '@evident/pipeline/testing';
 import { type Simulators, scenario, startSimulators } from '@evident/simulators';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkA11y, launch, screenshots, signUp, totp } from './browser.ts';
+import { checkA11y, launch, screenshots, signIn, signUp } from './browser.ts';
 import { buildWebApp, startServerProcess } from './server.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -155,13 +155,7 @@ describe('a new MSP onboards a tenant in Chromium', () => {
     const other = await launch();
     try {
       const colleague = await other.context.newPage();
-      await colleague.goto(`${host.url}/sign-in`);
-      await colleague.getByLabel('Email').fill('second@contoso-msp.example');
-      await colleague.getByLabel('Password').fill(PASSWORD);
-      await colleague.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await colleague.getByLabel('Six-digit code from your authenticator').fill(totp(SECOND_SECRET));
-      await colleague.getByRole('button', { name: 'Verify' }).click();
-      await colleague.getByRole('heading', { name: 'Portfolio' }).waitFor();
+      await signIn(colleague, host.url, 'second@contoso-msp.example', PASSWORD, SECOND_SECRET);
       await colleague.goto(`${host.url}/tenants/${tenantId}/exceptions`);
       const before = results!.run.id;
       await colleague.getByRole('button', { name: new RegExp(`^Approve the exception for ${controlId}`) }).click();
