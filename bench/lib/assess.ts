@@ -1,3 +1,4 @@
+import { awsConnector } from '@evident/connector-aws';
 import { entraConnector } from '@evident/connector-entra';
 import { gcpLoggingConnector } from '@evident/connector-gcp-logging';
 import { githubConnector } from '@evident/connector-github';
@@ -17,6 +18,7 @@ const CONNECTORS: Record<SimulatedConnection['kind'], AnyConnector> = {
   github: githubConnector,
   'gcp-logging': gcpLoggingConnector,
   'google-workspace': googleWorkspaceConnector,
+  aws: awsConnector,
 };
 
 /** Each connector's requests in flight per connection, as a worker without an override runs them. */
