@@ -1,5 +1,5 @@
 import { hashPassword } from '@evident/api/testing';
-import type { TenantId } from '@evident/core';
+import type { ControlResult, TenantId } from '@evident/core';
 import { openWorld, type World } from '@evident/pipeline/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -57,7 +57,7 @@ describe('managing what exists, in Chromium', () => {
     expect(await dialog.textContent()).toContain('MFA-01, breakglass@contoso.example');
     await checkA11y(page, 'revoke an exception');
     await dialog.getByRole('button', { name: 'Revoke the exception' }).click();
-    await page.getByText('Lapsed').waitFor();
+    await page.getByRole('cell', { name: /^Lapsed/ }).waitFor();
     expect(await page.getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
     expect(await audited('exception.expire')).toHaveLength(1);
   });
@@ -84,6 +84,57 @@ describe('managing what exists, in Chromium', () => {
       .waitFor();
     expect((await world.store.getConnection(world.org, connection.id)).status).toBe('disabled');
     expect(await audited('connection.delete')).toHaveLength(1);
+  });
+
+  test('drift names the change that set it off; a connection says whether its changes are watched', async () => {
+    const connections = await world.store.listConnections(world.org, { tenantId });
+    const first = connections[0];
+    const second = connections.find((c) => c.status !== 'disabled' && c.id !== first?.id);
+    if (!first || !second) throw new Error('the world has too few connections');
+    const result = (status: 'pass' | 'fail'): ControlResult => ({
+      controlId: 'MFA-01',
+      status,
+      coverage: { numerator: status === 'pass' ? 10 : 9, denominator: 10 },
+      reason: status === 'pass' ? 'every account is forced through MFA' : '1 of 10 accounts can sign in without MFA',
+      failing: [],
+      excepted: [],
+      evidence: [],
+      factsAsOf: new Date().toISOString(),
+      evaluatedAt: new Date().toISOString(),
+    });
+    const before = await world.store.createRun(world.org, { tenantId, trigger: 'schedule' });
+    await world.store.writeResults(world.org, before.id, [result('pass')]);
+    await world.store.finishRun(world.org, before.id, { status: 'succeeded' });
+    const after = await world.store.createRun(world.org, {
+      tenantId,
+      trigger: 'change',
+      startedAt: new Date(Date.now() + 1000),
+    });
+    await world.store.setRunChanges(world.org, after.id, [
+      {
+        connectionId: first.id,
+        id: 'evt-1',
+        at: new Date().toISOString(),
+        actor: 'alice@contoso-msp.example',
+        action: 'Update conditional access policy',
+        target: 'Require MFA for all users',
+      },
+    ]);
+    await world.store.writeResults(world.org, after.id, [result('fail')]);
+    await world.store.finishRun(world.org, after.id, { status: 'succeeded' });
+    await world.store.recordWatchFailure(world.org, second.id, {
+      code: 'permission_missing',
+      message: 'AuditLog.Read.All is not granted.',
+      at: new Date(),
+    });
+
+    await page.goto(`${host.url}/tenants/${tenantId}`);
+    const drift = page.getByRole('region', { name: 'Drift' });
+    await drift.getByText('after alice@contoso-msp.example: Update conditional access policy').waitFor();
+    expect(await drift.textContent()).toContain('“Require MFA for all users”');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: second.name }) });
+    expect(await card.textContent()).toContain('Changes are not watched: AuditLog.Read.All is not granted.');
+    await checkA11y(page, 'drift with its change');
   });
 
   test('a tenant is renamed, then deleted after a confirmation, and leaves the portfolio', async () => {

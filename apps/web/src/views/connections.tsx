@@ -53,6 +53,32 @@ export function Connections({ tenantId }: { tenantId: string }) {
                 )}
                 {c.statusReason && <> — {c.statusReason}</>}
               </p>
+              {c.watch && (
+                <p>
+                  {c.watch.state === 'failing' && c.watch.error ? (
+                    <>Changes are not watched: {c.watch.error.message} Scheduled assessments go on.</>
+                  ) : c.watch.state === 'watching' ? (
+                    <>
+                      Watching for changes
+                      {c.watch.lastReadAt && (
+                        <>
+                          , last read <Time iso={c.watch.lastReadAt} />
+                        </>
+                      )}
+                      {c.watch.lastChangeAt ? (
+                        <>
+                          ; last change seen <Time iso={c.watch.lastChangeAt} />
+                        </>
+                      ) : (
+                        '; no change seen yet'
+                      )}
+                      .
+                    </>
+                  ) : (
+                    'Change watching starts once the first collection has measured what a read may cost.'
+                  )}
+                </p>
+              )}
               <p>
                 {c.last ? (
                   <>

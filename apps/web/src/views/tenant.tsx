@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { isNotFound, Problems } from '../messages.tsx';
+import { isNotFound, Problems, plural } from '../messages.tsx';
 import { Link, useFocusHeading } from '../router.tsx';
 import { useTRPC } from '../trpc.ts';
 import { Coverage, Empty, ErrorState, Loading, NotFound, num, STATUS_WORDS, StatusBadge, Time } from '../ui.tsx';
@@ -162,6 +162,17 @@ function Drift({ tenantId }: { tenantId: string }) {
                 <li key={`${e.runId}-${e.controlId}`}>
                   <Time iso={e.at} /> — <strong>{e.controlId}</strong> went from {STATUS_WORDS[e.from]} to{' '}
                   <StatusBadge status={e.to} />
+                  {e.changes.length > 0 && (
+                    <ul className="changes">
+                      {e.changes.slice(0, 5).map((c) => (
+                        <li key={`${c.at}-${c.action}-${c.target ?? ''}`}>
+                          after {c.actor ?? 'someone the provider does not name'}: {c.action}
+                          {c.target && <> on “{c.target}”</>} <Time iso={c.at} />
+                        </li>
+                      ))}
+                      {e.changes.length > 5 && <li>and {plural(e.changes.length - 5, 'more change')}</li>}
+                    </ul>
+                  )}
                 </li>
               ))}
             </ol>
