@@ -98,14 +98,17 @@ async function upOnce(context) {
   const { code, signal, error } = await up.exit(150_000, 'evident up --once');
   if (error) throw error;
   if (code !== 0) throw new Error(`exited with ${code ?? signal}`);
-  if (!/seeded the demo MSP \(4 tenants\)/.test(up.err)) throw new Error('the demo MSP was not seeded');
+  if (!/seeded the demo MSP/.test(up.err)) throw new Error('the demo MSP was not seeded');
+  if (!/discovered and imported 3 GDAP customers/.test(up.err)) throw new Error('the GDAP customers were not imported');
   const table = portfolio(up.out);
   const tenants = [...table.keys()].sort().join(', ');
-  if (tenants !== 'contoso-msp, fabrikam, northwind, tailspin') throw new Error(`the portfolio lists ${tenants}`);
+  if (tenants !== 'adventureworks, contoso-msp, fabrikam, northwind, tailspin')
+    throw new Error(`the portfolio lists ${tenants}`);
   expectCell(table, 'northwind', 'MFA-01', 'pass');
   expectCell(table, 'fabrikam', 'MFA-02', 'FAIL');
   expectCell(table, 'tailspin', 'LOG-04', 'FAIL');
-  return `4 tenants × ${table.get('northwind').size} controls assessed and printed`;
+  expectCell(table, 'adventureworks', 'MFA-02', 'FAIL');
+  return `5 tenants × ${table.get('northwind').size} controls assessed and printed`;
 }
 
 async function upServer(context) {

@@ -39,11 +39,13 @@ describe('npm run up -- --once', () => {
     expect(run.stderr).toMatch(/alerts go to a webhook catcher at http:\/\/127\.0\.0\.1:\d+ and an SMTP server/);
     expect(run.code).toBe(0);
     const table = portfolio(run.stdout);
-    expect([...table.keys()].sort()).toEqual(['contoso-msp', 'fabrikam', 'northwind', 'tailspin']);
+    expect([...table.keys()].sort()).toEqual(['adventureworks', 'contoso-msp', 'fabrikam', 'northwind', 'tailspin']);
     expect(table.get('northwind')!.get('MFA-01')).toBe('pass');
     expect(table.get('northwind')!.get('LOG-04')).toBe('pass');
     expect(table.get('fabrikam')!.get('MFA-02')).toBe('FAIL');
     expect(table.get('tailspin')!.get('LOG-04')).toBe('FAIL');
+    // Google Workspace and AWS: the AWS root user has no MFA.
+    expect(table.get('adventureworks')!.get('MFA-02')).toBe('FAIL');
     expect(JSON.parse(await readFile(join(dir, 'secret-key.json'), 'utf8'))).toHaveProperty('key');
   }, 240_000);
 
@@ -76,7 +78,7 @@ describe('npm run up -- --once', () => {
 
   it('starts again on the same data, with a Redis given by REDIS_URL, without seeding twice', async () => {
     const run = await up({ EVIDENT_DATA_DIR: dir, EVIDENT_QUEUE_PREFIX: prefix, REDIS_URL: 'redis://127.0.0.1:6379' });
-    expect(run.stderr).toMatch(/found the demo MSP \(4 tenants\)/);
+    expect(run.stderr).toMatch(/found the demo MSP \(5 tenants\)/);
     expect(run.code).toBe(0);
     expect(portfolio(run.stdout).get('fabrikam')!.get('MFA-01')).toBe('FAIL');
   }, 240_000);

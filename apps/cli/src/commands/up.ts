@@ -109,16 +109,17 @@ export const command: Command = {
       await syncSchedules(store, jobs, demo.organizationId);
 
       say('ready; running the first assessment…');
-      // The import queued each new customer's first assessment: that run is the one to wait for.
+      // The import queued each new customer's first assessment before its other providers and break-glass accounts
+      // were added: once that run is done, the customer is assessed again with everything in place.
       const queued = new Set(created);
       const runs = await Promise.all(
-        [...demo.tenants].map(async ([name, tenantId]) => ({
-          name,
-          tenantId,
-          runId: queued.has(tenantId)
-            ? await firstRunOf(store, demo.organizationId, tenantId)
-            : await assessNow(store, jobs, demo.organizationId, tenantId),
-        })),
+        [...demo.tenants].map(async ([name, tenantId]) => {
+          if (queued.has(tenantId)) {
+            const first = await firstRunOf(store, demo.organizationId, tenantId);
+            await waitForRun(store, demo.organizationId, first, { timeoutMs: 300_000 });
+          }
+          return { name, tenantId, runId: await assessNow(store, jobs, demo.organizationId, tenantId) };
+        }),
       );
       for (const r of runs) await waitForRun(store, demo.organizationId, r.runId, { timeoutMs: 300_000 });
       const rows = [];

@@ -12,10 +12,13 @@ import {
 } from '@evident/core';
 import type { ImportItem, Store } from '@evident/db';
 import { DEFAULT_CONNECTORS, enqueueImport, firstRunId } from '@evident/pipeline';
-import { combinePresets, type PresetName, type Scenario, type Simulators } from '@evident/simulators';
+import { combinePresets, type PresetName, type Scenario, type Simulators, tenantWorld } from '@evident/simulators';
 import { z } from 'zod';
 
-/** The demo portfolio: three customers (one healthy, one with admins outside MFA, one with 30-day logs) and the MSP. */
+/**
+ * The demo portfolio: three Microsoft customers (one healthy, one with admins outside MFA, one with 30-day logs),
+ * the MSP, and a customer on Google Workspace and AWS (`WORKSPACE_AWS_CUSTOMER`).
+ */
 export const DEMO_TENANTS: { preset: PresetName; kind: 'customer' | 'internal' }[] = [
   { preset: 'healthy', kind: 'customer' },
   { preset: 'admins-unenforced', kind: 'customer' },
@@ -26,8 +29,16 @@ export const DEMO_TENANTS: { preset: PresetName; kind: 'customer' | 'internal' }
 /** The MSP's partner tenant: its multi-tenant app discovers the customers through their GDAP relationships. */
 export const PARTNER_TENANT = 'contoso-msp';
 
+/** A customer without Microsoft: Google Workspace for identities, AWS with a root user outside MFA. */
+export const WORKSPACE_AWS_CUSTOMER = tenantWorld.parse({
+  name: 'adventureworks',
+  workspace: { preset: 'healthy', domain: 'adventure-works.example' },
+  aws: { preset: 'weak' },
+});
+
 export function demoScenario(): Scenario {
   const sc = combinePresets(DEMO_TENANTS.map((t) => t.preset));
+  sc.tenants.push(WORKSPACE_AWS_CUSTOMER);
   // Each customer's admin has accepted the MSP's app (admin consent), so the app reaches every GDAP customer.
   for (const t of sc.tenants) for (const r of t.entra?.partner?.relationships ?? []) r.consented = true;
   return sc;

@@ -70,7 +70,7 @@ describeBothDrivers('an audit entry and its change', (t) => {
       'share.create',
       'share.revoke',
       'connection.create',
-      'exception.create',
+      'exception.request',
       'organization.branding',
       'staff.invite',
     ])
@@ -107,7 +107,7 @@ describeBothDrivers('an audit entry and its change', (t) => {
         expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       }),
     );
-    expect(await deps.store.listExceptions(org, tenant.id)).toEqual([]);
+    expect(await deps.store.listExceptionRequests(org, tenant.id)).toEqual([]);
     await failed(owner.call.organization.setBranding({ displayName: 'Acme', logoUrl: null, accentColor: '#112233' }));
     expect(await deps.store.getBranding(org)).toBeNull();
     await failed(owner.call.organization.invite({ email: 'new@audit-tx.example', role: 'viewer' }));

@@ -64,7 +64,7 @@ describeBothDrivers('organizations, staff, tenants, connections, runs, exception
     await expect(
       store.createConnection(s.org, {
         tenantId: internal.id,
-        kind: 'aws' as 'entra',
+        kind: 'okta' as 'entra',
         name: 'x',
         config: {},
         secret: {},
